@@ -1,0 +1,228 @@
+"""Plans: the player's decisions for one quarter.
+
+A *plan* is plain JSON-serialisable data (what the UI, saves and the workshop exchange)::
+
+    {"accounts": {"A01": {"am_days": {"S1": 3, "S2": 1}, "exec_days": {"S1": 1},
+                          "support_days": 2, "training_days": 1, "promotion": 20000,
+                          "event_support": 0, "trial": false, "survey": true,
+                          "feedback": false, "discount": 0.03, "credit_days": 30,
+                          "supply": 0.2}},
+     "portfolio": {"conference": false, "data_analysis": true, "info_sharing": false}}
+
+Anything omitted is zero / off, except ``credit_days``, which keeps the account's current
+terms. ``Actions`` is the same decisions as arrays over a batch of games (B) and players
+(P); policies produce it directly so that batches never loop in Python per game.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from .errors import PlanError
+from .scenario import ACCOUNT_ACTIONS, PORTFOLIO_ACTIONS, hint
+from .world import Static
+
+STAKEHOLDER_ACTIONS = ("am_days", "exec_days")
+FLAG_ACTIONS = ("trial", "survey", "feedback")
+
+
+@dataclass
+class Actions:
+    """Decisions as arrays: (B, P, N, K) per stakeholder, (B, P, N) per account, (B, P)."""
+
+    am_days: np.ndarray
+    exec_days: np.ndarray
+    support_days: np.ndarray
+    training_days: np.ndarray
+    promotion: np.ndarray
+    event_support: np.ndarray
+    trial: np.ndarray
+    survey: np.ndarray
+    feedback: np.ndarray
+    discount: np.ndarray
+    credit_days: np.ndarray  # NaN = keep current terms
+    supply: np.ndarray
+    conference: np.ndarray
+    data_analysis: np.ndarray
+    info_sharing: np.ndarray
+
+    @classmethod
+    def zeros(cls, b: int, p: int, n: int, k: int) -> Actions:
+        acc = {name: np.zeros((b, p, n)) for name in ACCOUNT_ACTIONS}
+        acc.update({name: np.zeros((b, p, n, k)) for name in STAKEHOLDER_ACTIONS})
+        acc["credit_days"] = np.full((b, p, n), np.nan)
+        acc.update({name: np.zeros((b, p)) for name in PORTFOLIO_ACTIONS})
+        return cls(**acc)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def take(self, index) -> Actions:
+        """The actions of a subset of games (index along the batch axis)."""
+
+        return Actions(**{k: v[index] for k, v in self.arrays().items()})
+
+
+def money_spent(a: Actions, st: Static) -> np.ndarray:
+    """Money each plan spends (B, P); discounts cost margin, not budget."""
+
+    c = st.scenario.costs
+    return (
+        c.am_day * a.am_days.sum(axis=(-1, -2))
+        + c.exec_day * a.exec_days.sum(axis=(-1, -2))
+        + (c.support_day * a.support_days + c.training_day * a.training_days).sum(-1)
+        + (a.promotion + a.event_support).sum(-1)
+        + (c.trial * a.trial + c.survey * a.survey + c.feedback * a.feedback).sum(-1)
+        + c.conference * a.conference
+        + c.data_analysis * a.data_analysis
+        + c.info_sharing * a.info_sharing
+    )
+
+
+def resource_use(a: Actions, st: Static) -> dict[str, np.ndarray]:
+    """What the plans use of each quarterly resource, (B, P) each."""
+
+    return {
+        "budget": money_spent(a, st),
+        "am_days": a.am_days.sum(axis=(-1, -2)),
+        "exec_days": a.exec_days.sum(axis=(-1, -2)),
+        "support_days": (a.support_days + a.training_days).sum(-1),
+    }
+
+
+def validate_actions(a: Actions, st: Static, active: np.ndarray | None = None) -> None:
+    """Raise PlanError naming the first problem; ``active`` (B, P, N) marks reachable accounts."""
+
+    sc = st.scenario
+    for name, arr in a.arrays().items():
+        values = arr if name != "credit_days" else arr[~np.isnan(arr)]
+        if not np.all(np.isfinite(values)):
+            raise PlanError(f"{name}: amounts must be finite numbers")
+        if np.any(values < 0):
+            raise PlanError(f"{name}: amounts cannot be negative")
+        if name not in st.allowed and np.any(values > 0):
+            raise PlanError(f"{name}: this action is not allowed in scenario {sc.id!r}")
+    for name in STAKEHOLDER_ACTIONS:
+        if np.any(getattr(a, name)[..., ~st.mask] > 0):
+            raise PlanError(f"{name}: days given to a stakeholder slot that is empty")
+    for name in FLAG_ACTIONS + PORTFOLIO_ACTIONS:
+        arr = getattr(a, name)
+        if np.any((arr != 0) & (arr != 1)):
+            raise PlanError(f"{name}: must be on or off")
+    if np.any(a.discount > sc.limits.max_discount + 1e-12):
+        raise PlanError(f"discount: at most {sc.limits.max_discount:.0%} in this scenario")
+    terms = a.credit_days[~np.isnan(a.credit_days)]
+    if np.any(terms > sc.limits.max_credit_days):
+        raise PlanError(f"credit_days: at most {sc.limits.max_credit_days} days in this scenario")
+    if np.any(a.supply.sum(-1) > 1 + 1e-9):
+        raise PlanError("supply: the shares of peak-season capacity add up to more than 100 %")
+    limits = sc.resources.model_dump()
+    for resource, used in resource_use(a, st).items():
+        over = used - limits[resource]
+        if np.any(over > 1e-6):
+            worst = float(used.max())
+            raise PlanError(
+                f"{resource}: the plan uses {worst:,.0f} but only {limits[resource]:,.0f} "
+                f"is available per quarter"
+            )
+
+
+def _number(value: object, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise PlanError(f"{where}: expected a number, got {value!r}")
+    if not math.isfinite(value):
+        raise PlanError(f"{where}: expected a finite number, got {value!r}")
+    if value < 0:
+        raise PlanError(f"{where}: cannot be negative (got {value!r})")
+    return float(value)
+
+
+def _flag(value: object, where: str) -> float:
+    if not isinstance(value, bool):
+        raise PlanError(f"{where}: expected true or false, got {value!r}")
+    return float(value)
+
+
+def compile_plan(plan: object, st: Static) -> Actions:
+    """Turn one player's plan (plain data) into Actions of shape (1, 1, ...)."""
+
+    sc = st.scenario
+    if not isinstance(plan, dict):
+        raise PlanError(f"a plan must be a mapping, got {type(plan).__name__}")
+    unknown = set(plan) - {"accounts", "portfolio"}
+    if unknown:
+        key = sorted(unknown)[0]
+        raise PlanError(f"unknown plan section {key!r}{hint(key, ['accounts', 'portfolio'])}")
+    a = Actions.zeros(1, 1, st.n, st.k)
+    accounts = plan.get("accounts", {})
+    if not isinstance(accounts, dict):
+        raise PlanError("accounts: expected a mapping of account id to actions")
+    ids = [acc.id for acc in sc.accounts]
+    for acc_id, acts in accounts.items():
+        if acc_id not in ids:
+            raise PlanError(f"unknown account {acc_id!r}{hint(str(acc_id), ids)}")
+        i = ids.index(acc_id)
+        if not isinstance(acts, dict):
+            raise PlanError(f"{acc_id}: expected a mapping of action to amount")
+        sh_ids = [sh.id for sh in sc.accounts[i].stakeholders]
+        for name, value in acts.items():
+            where = f"{acc_id}.{name}"
+            if name not in ACCOUNT_ACTIONS:
+                raise PlanError(f"{acc_id}: unknown action {name!r}{hint(str(name), ACCOUNT_ACTIONS)}")
+            if name in STAKEHOLDER_ACTIONS:
+                if not isinstance(value, dict):
+                    raise PlanError(f"{where}: expected a mapping of stakeholder id to days")
+                for sh_id, days in value.items():
+                    if sh_id not in sh_ids:
+                        raise PlanError(
+                            f"{where}: unknown stakeholder {sh_id!r}{hint(str(sh_id), sh_ids)}"
+                        )
+                    getattr(a, name)[0, 0, i, sh_ids.index(sh_id)] = _number(days, f"{where}.{sh_id}")
+            elif name in FLAG_ACTIONS:
+                getattr(a, name)[0, 0, i] = _flag(value, where)
+            else:
+                getattr(a, name)[0, 0, i] = _number(value, where)
+    portfolio = plan.get("portfolio", {})
+    if not isinstance(portfolio, dict):
+        raise PlanError("portfolio: expected a mapping of action to true/false")
+    for name, value in portfolio.items():
+        if name not in PORTFOLIO_ACTIONS:
+            raise PlanError(f"portfolio: unknown action {name!r}{hint(str(name), PORTFOLIO_ACTIONS)}")
+        getattr(a, name)[0, 0] = _flag(value, f"portfolio.{name}")
+    validate_actions(a, st)
+    return a
+
+
+def actions_to_plan(a: Actions, st: Static, b: int = 0, p: int = 0) -> dict:
+    """The plan (plain data) of game ``b``, player ``p``; the inverse of compile_plan."""
+
+    accounts: dict[str, dict] = {}
+    for i, acc in enumerate(st.scenario.accounts):
+        acts: dict[str, object] = {}
+        for name in STAKEHOLDER_ACTIONS:
+            days = {
+                sh.id: float(getattr(a, name)[b, p, i, j])
+                for j, sh in enumerate(acc.stakeholders)
+                if getattr(a, name)[b, p, i, j] > 0
+            }
+            if days:
+                acts[name] = days
+        for name in ACCOUNT_ACTIONS:
+            if name in STAKEHOLDER_ACTIONS:
+                continue
+            value = float(getattr(a, name)[b, p, i])
+            if name == "credit_days":
+                if not math.isnan(value):
+                    acts[name] = value
+            elif name in FLAG_ACTIONS:
+                if value:
+                    acts[name] = True
+            elif value:
+                acts[name] = value
+        if acts:
+            accounts[acc.id] = acts
+    portfolio = {name: True for name in PORTFOLIO_ACTIONS if getattr(a, name)[b, p]}
+    return {"accounts": accounts, "portfolio": portfolio}

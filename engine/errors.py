@@ -1,0 +1,49 @@
+"""The engine's exception hierarchy: every error a user can cause is one of these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class KamError(Exception):
+    """Base of every error the engine raises on bad input."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a scenario file, located for the author."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{self.file}:{self.line}:{self.column}: {where}{self.message}"
+
+
+class ScenarioError(KamError):
+    """A scenario file is unreadable or invalid; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class UnknownScenarioError(KamError):
+    """A scenario id or path names nothing."""
+
+
+class PlanError(KamError):
+    """A plan is invalid; the game is unchanged."""
+
+
+class GameStateError(KamError):
+    """An operation that the game's state does not allow now (e.g. a debrief mid-game)."""
+
+
+class SaveError(KamError):
+    """A save file is unreadable, corrupt or from a newer version."""

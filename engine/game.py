@@ -1,0 +1,343 @@
+"""The engine's public API: a batch of games, and a single game on top of it.
+
+``Batch`` runs B games (one per seed) for P players along array axes; a single ``Game`` is
+a batch of one with a friendlier, plain-data interface for the UI, saves and workshops.
+A game is fully described by (scenario id + version, seed, plans): ``Game.replay`` rebuilds
+any game exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from . import kpis
+from .actions import Actions, actions_to_plan, compile_plan, validate_actions
+from .errors import GameStateError, PlanError
+from .model import Outcome, State, initial_state, personal_needs, step
+from .scenario import NEEDS, STAGES, Event, Scenario
+from .view import CREDIT_BANDS, View
+from .world import Static, compile_scenario, draw_worlds
+
+
+class Batch:
+    """B games of one scenario, one per seed, each with P players (suppliers)."""
+
+    def __init__(self, scenario: Scenario, seeds: Sequence[int], players: int = 1):
+        if players < 1:
+            raise ValueError("a game needs at least one player")
+        self.static: Static = compile_scenario(scenario)
+        self.world = draw_worlds(self.static, list(seeds))
+        self.players = players
+        self.state: State = initial_state(self.static, self.world, players)
+        self.kpis: list[dict[str, np.ndarray]] = []
+        self.outcomes: list[Outcome] = []
+        self.injected: dict[int, list[Event]] = {}
+        grades = [next(i for i, (lim, _) in enumerate(CREDIT_BANDS) if a.credit.pd < lim)
+                  for a in scenario.accounts]
+        self._credit_grade = np.array(grades)
+        # Our sales records before the game: the last quarter's revenue, known to the player.
+        self._prior_revenue = self.world.wallet / 4.0 * self.static.share / players
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.static.scenario
+
+    @property
+    def size(self) -> int:
+        return len(self.world.seeds)
+
+    @property
+    def turn(self) -> int:
+        return self.state.turn
+
+    @property
+    def over(self) -> bool:
+        return self.state.turn >= self.scenario.turns
+
+    def empty_actions(self) -> Actions:
+        return Actions.zeros(self.size, self.players, self.static.n, self.static.k)
+
+    def view(self, player: int = 0) -> View:
+        """What player ``player`` can see, for every game in the batch."""
+
+        s, sc = self.state, self.scenario
+        quarter = (sc.start_quarter - 1 + s.turn) % 4
+        revenue = np.stack(
+            [self._prior_revenue] + [o.revenue[:, player] for o in self.outcomes], -1
+        )
+        role = np.where(s.role_seen[:, player], self.static.role_index[None], -1)
+        score = self.score()[0][:, player] if self.kpis else np.zeros(self.size)
+        return View(
+            scenario=sc,
+            seeds=self.world.seeds,
+            turn=s.turn,
+            quarter=quarter + 1,
+            peak=bool(self.static.peak[quarter] and sc.supply.capacity < 1.0),
+            mask=self.static.mask,
+            credit_grade=self._credit_grade,
+            revenue=revenue,
+            receivables=s.receivables[:, player].copy(),
+            credit_days=s.credit_days[:, player].copy(),
+            stage=s.stage[:, player].copy(),
+            lost=s.churned[:, player] | s.defaulted,
+            share_estimate=s.share_seen[:, player].copy(),
+            needs_reading=s.needs_seen[:, player].copy(),
+            needs_turn=s.needs_turn[:, player].copy(),
+            satisfaction_reading=s.sat_seen[:, player].copy(),
+            satisfaction_turn=s.sat_turn[:, player].copy(),
+            stance_reading=s.stance_seen[:, player].copy(),
+            stance_turn=s.stance_turn[:, player].copy(),
+            last_contact=s.last_contact[:, player].copy(),
+            role=role,
+            complaint=s.complaint[:, player].copy(),
+            own_event=s.own_event.copy(),
+            score=score,
+        )
+
+    def inject(self, event_id: str, account: str | None = None) -> Event:
+        """Queue a library event for the next quarter (a facilitator's move)."""
+
+        events = {e.id: e for e in self.scenario.events}
+        if event_id not in events:
+            from .scenario import hint
+
+            raise PlanError(f"unknown event {event_id!r}{hint(event_id, list(events))}")
+        event = events[event_id]
+        if account is not None:
+            ids = [a.id for a in self.scenario.accounts]
+            if account not in ids:
+                from .scenario import hint
+
+                raise PlanError(f"unknown account {account!r}{hint(account, ids)}")
+            event = event.model_copy(update={"account": account})
+        self.injected.setdefault(self.turn, []).append(event)
+        return event
+
+    def step(self, actions: Actions) -> dict[str, np.ndarray]:
+        """Validate and play one quarter for every game; an invalid plan changes nothing."""
+
+        if self.over:
+            raise GameStateError("the game is over: every quarter has been played")
+        expected = (self.size, self.players, self.static.n)
+        if actions.support_days.shape != expected:
+            raise PlanError(f"actions have shape {actions.support_days.shape}, expected {expected}")
+        validate_actions(actions, self.static)
+        self.state, outcome = step(
+            self.static, self.world, self.state, actions, self.injected.get(self.turn)
+        )
+        self.outcomes.append(outcome)
+        k = kpis.turn_kpis(self.static, self.state, outcome)
+        self.kpis.append(k)
+        return k
+
+    def totals(self) -> dict[str, np.ndarray]:
+        return kpis.game_totals(self.kpis)
+
+    def score(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        return kpis.score(self.static, self.totals())
+
+
+def _plain(x) -> float:
+    return float(np.asarray(x).reshape(-1)[0])
+
+
+class Game:
+    """One game for one player: plain data in and out."""
+
+    def __init__(self, scenario: Scenario, seed: int):
+        self.batch = Batch(scenario, [seed])
+        self.seed = int(seed)
+        self.plans: list[dict] = []
+        self.results: list[dict] = []
+
+    # -- reading ------------------------------------------------------------------------------
+    @property
+    def scenario(self) -> Scenario:
+        return self.batch.scenario
+
+    @property
+    def turn(self) -> int:
+        return self.batch.turn
+
+    @property
+    def over(self) -> bool:
+        return self.batch.over
+
+    def view(self) -> View:
+        return self.batch.view(0)
+
+    def scorecard(self) -> dict:
+        """The balanced scorecard so far: grade 0-100 and each item's value and grade."""
+
+        if not self.batch.kpis:
+            return {"score": 0.0, "items": []}
+        totals = self.batch.totals()
+        grade, items = self.batch.score()
+        return {
+            "score": _plain(grade),
+            "items": [
+                {
+                    "metric": it.metric,
+                    "weight": it.weight,
+                    "value": _plain(totals[it.metric]),
+                    "floor": it.floor,
+                    "target": it.target,
+                    "score": _plain(items[it.metric]),
+                }
+                for it in self.scenario.scorecard
+            ],
+        }
+
+    def kpi_history(self) -> list[dict[str, float]]:
+        return [{k: _plain(v) for k, v in q.items()} for q in self.batch.kpis]
+
+    # -- playing ------------------------------------------------------------------------------
+    def check(self, plan: dict) -> Actions:
+        """Validate a plan without playing it; raises PlanError."""
+
+        return compile_plan(plan, self.batch.static)
+
+    def play(self, plan: dict) -> dict:
+        """Play one quarter with ``plan``; returns the quarter's result. Invalid plan: PlanError,
+        and the game is unchanged."""
+
+        actions = self.check(plan)
+        before = self.batch.state
+        kp = self.batch.step(actions)
+        self.plans.append(actions_to_plan(actions, self.batch.static))
+        result = _turn_result(self.batch, before, kp)
+        self.results.append(result)
+        return result
+
+    def inject(self, event_id: str, account: str | None = None) -> None:
+        self.batch.inject(event_id, account)
+
+    @classmethod
+    def replay(cls, scenario: Scenario, seed: int, plans: list[dict], injected=None) -> Game:
+        """Rebuild a game from its decision log."""
+
+        game = cls(scenario, seed)
+        for turn, plan in enumerate(plans):
+            for event_id, account in (injected or {}).get(turn, []):
+                game.inject(event_id, account)
+            game.play(plan)
+        return game
+
+    def what_if(self, turn: int) -> Game:
+        """A copy of this game rewound to the start of quarter ``turn`` (1-based), same world."""
+
+        if not 1 <= turn <= self.turn + 1:
+            raise GameStateError(f"can rewind to quarters 1..{self.turn + 1}, not {turn}")
+        injected = {
+            t: [(e.id, e.account) for e in events] for t, events in self.batch.injected.items()
+        }
+        return Game.replay(self.scenario, self.seed, self.plans[: turn - 1], injected)
+
+    def debrief(self) -> dict:
+        """The hidden truth, revealed once the game is over."""
+
+        if not self.over:
+            raise GameStateError("the debrief opens after the last quarter")
+        st, s, w = self.batch.static, self.batch.state, self.batch.world
+        pn = personal_needs(st, s)
+        accounts = []
+        for i, acc in enumerate(self.scenario.accounts):
+            accounts.append(
+                {
+                    "id": acc.id,
+                    "needs": {d: float(v) for d, v in zip(NEEDS, s.needs[0, i])},
+                    "wallet": float(s.wallet[0, i]),
+                    "share": float(s.share[0, i, 0]),
+                    "competitor": float(w.competitor[0, i]),
+                    "default_risk": float(w.pd[0, i]),
+                    "defaulted": bool(s.defaulted[0, i]),
+                    "churned": bool(s.churned[0, 0, i]),
+                    "stakeholders": [
+                        {
+                            "id": sh.id,
+                            "role": sh.role,
+                            "influence": float(st.influence[i, j]),
+                            "needs": {d: float(v) for d, v in zip(NEEDS, pn[0, i, j])},
+                            "stance": float(s.stance[0, 0, i, j]),
+                            "trust": float(s.trust[0, 0, i, j]),
+                        }
+                        for j, sh in enumerate(acc.stakeholders)
+                    ],
+                }
+            )
+        return {"scenario": self.scenario.id, "seed": self.seed, "accounts": accounts,
+                "scorecard": self.scorecard()}
+
+
+DRIVER_THRESHOLD = 0.03  # share of the influence-weighted need left unmet worth explaining
+
+
+def _turn_result(batch: Batch, before: State, kp: dict[str, np.ndarray]) -> dict:
+    """The quarter just played, for one game and player, in plain data with reasons."""
+
+    sc, o, s = batch.scenario, batch.outcomes[-1], batch.state
+    turn = s.turn  # 1-based number of the quarter just played
+    news = []
+    for name, hits in o.events.items():
+        for i in np.flatnonzero(hits[0]):
+            news.append({"type": name, "account": sc.accounts[i].id})
+    for i in np.flatnonzero(o.late[0]):
+        news.append({"type": "late_payment", "account": sc.accounts[i].id})
+    for i in np.flatnonzero(o.default[0]):
+        news.append({"type": "default", "account": sc.accounts[i].id})
+    for i in np.flatnonzero(o.churn[0, 0]):
+        news.append({"type": "churn", "account": sc.accounts[i].id})
+    scripted = [
+        {"type": e.type, "account": e.account, "headline": e.headline.model_dump()}
+        for e in sc.events
+        if e.turn == turn
+    ] + [
+        {"type": e.type, "account": e.account, "headline": e.headline.model_dump()}
+        for e in batch.injected.get(turn - 1, [])
+    ]
+    accounts = []
+    prev_share = before.share[0, :, 0]
+    for i, acc in enumerate(sc.accounts):
+        drivers = []
+        if o.default[0, i]:
+            drivers.append({"kind": "default"})
+        if o.churn[0, 0, i]:
+            drivers.append({"kind": "churn"})
+        if o.fill[0, 0, i] < 0.999:
+            drivers.append({"kind": "supply_shortfall", "fill": float(o.fill[0, 0, i])})
+        for name in ("competitor_attack", "stakeholder_change", "service_failure", "complaint"):
+            if o.events[name][0, i]:
+                drivers.append({"kind": name})
+        if o.late[0, i]:
+            drivers.append({"kind": "late_payment"})
+        if o.veto[0, 0, i]:
+            drivers.append({"kind": "veto"})
+        if o.gate[0, 0, i]:
+            drivers.append({"kind": "technical_gate"})
+        gap = o.gap[0, 0, i]  # (K, D)
+        j, d = np.unravel_index(np.argmax(gap), gap.shape)
+        if gap[j, d] > DRIVER_THRESHOLD and not s.defaulted[0, i]:
+            sh = acc.stakeholders[j]
+            drivers.append({"kind": "unmet_need", "stakeholder": sh.id, "role": sh.role,
+                            "need": NEEDS[d]})
+        accounts.append(
+            {
+                "id": acc.id,
+                "revenue": float(o.revenue[0, 0, i]),
+                "revenue_before": float(before.revenue_last[0, 0, i]),
+                "share_change": float(s.share[0, i, 0] - prev_share[i]),
+                "stage": STAGES[int(s.stage[0, 0, i])],
+                "stage_before": STAGES[int(before.stage[0, 0, i])],
+                "drivers": drivers,
+            }
+        )
+    return {
+        "turn": turn,
+        "kpis": {k: _plain(v) for k, v in kp.items()},
+        "news": news,
+        "headlines": scripted,
+        "accounts": accounts,
+        "score": _plain(batch.score()[0]),
+    }

@@ -1,0 +1,151 @@
+"""Key-account KPIs per quarter and per game, and the balanced scorecard grade.
+
+Definitions (all per game and player):
+- margin: gross margin / revenue; profit is after cost to serve, actions, financing, bad debt.
+- satisfaction: wallet-weighted mean account satisfaction (1-5) over accounts still active
+  (a key account counts for what it is worth); zones after Jones & Sasser, by account:
+  defection < 2.5 <= indifference < 4 <= affection.
+- nps: % accounts at >= 4.5 minus % below 3.5 (a loyalty index from -100 to 100).
+- retention: share of the starting portfolio's wallet still buying from us (not churned,
+  not defaulted); accounts_kept counts accounts instead.
+- share_of_wallet: our revenue-weighted share of the accounts' spend.
+- concentration: HHI of revenue across accounts, top-1 and top-5 share.
+- dso: receivables / revenue per day; bad_debt_ratio: bad debt / revenue.
+- coverage: influence-weighted share of each buying center contacted in the last two quarters.
+- clv: quarterly contribution m with retention r, CLV = m * r / (1 + i - r).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .model import Outcome, State
+from .scenario import STAGES
+from .world import Static
+
+ZONES = ("defection", "indifference", "affection")
+
+
+def _safe_div(a, b, default=0.0):
+    b = np.asarray(b, float)
+    return np.where(b != 0, np.asarray(a, float) / np.where(b != 0, b, 1.0), default)
+
+
+def turn_kpis(st: Static, s: State, o: Outcome) -> dict[str, np.ndarray]:
+    """KPIs of the quarter just played, each (B, P)."""
+
+    p = s.churned.shape[1]
+    active = ~s.churned & ~s.defaulted[:, None, :]
+    n_active = active.sum(-1)
+    revenue = o.revenue.sum(-1)
+    sat = np.where(active, o.satisfaction, np.nan)
+    wallet = np.where(s.defaulted, 0.0, s.wallet)[:, None, :]
+    kept_w = wallet * active
+    mean_sat = np.where(
+        n_active > 0, _safe_div((np.nan_to_num(sat) * kept_w).sum(-1), kept_w.sum(-1)), 1.0
+    )
+    shares = s.share[..., :p].transpose(0, 2, 1)
+    rev_share = _safe_div(o.revenue, revenue[..., None])
+    ar = s.receivables.sum(-1).sum(-1)
+    k = {
+        "revenue": revenue,
+        "gross": o.gross.sum(-1),
+        "profit": o.profit,
+        "spend": o.spend,
+        "cost_to_serve": o.cost_to_serve.sum(-1),
+        "margin": _safe_div(o.gross.sum(-1), revenue),
+        "satisfaction": mean_sat,
+        "nps": 100.0
+        * _safe_div(((sat >= 4.5) & active).sum(-1) - ((sat < 3.5) & active).sum(-1), n_active),
+        "retention": _safe_div((s.wallet[:, None, :] * active).sum(-1), s.wallet.sum(-1)[:, None]),
+        "accounts_kept": n_active / st.n,
+        "churned": o.churn.sum(-1).astype(float),
+        "share_of_wallet": _safe_div((shares * wallet).sum(-1), wallet.sum(-1)),
+        "hhi": (rev_share**2).sum(-1),
+        "top1_share": rev_share.max(-1),
+        "top5_share": np.sort(rev_share, -1)[..., ::-1][..., :5].sum(-1),
+        "receivables": ar,
+        "overdue": s.receivables[..., 1:].sum(-1).sum(-1),
+        "dso": _safe_div(ar, revenue / 90.0),
+        "bad_debt": o.bad_debt.sum(-1),
+        "coverage": _safe_div(np.where(active, o.coverage, 0.0).sum(-1), n_active),
+    }
+    for z, (lo, hi) in zip(ZONES, ((0, 2.5), (2.5, 4.0), (4.0, 6.0))):
+        k[f"zone_{z}"] = _safe_div(((sat >= lo) & (sat < hi) & active).sum(-1), n_active)
+    for i, name in enumerate(STAGES):
+        k[f"stage_{name}"] = (s.stage == i).sum(-1).astype(float)
+    return k
+
+
+def game_totals(per_turn: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """Whole-game figures from the quarters played, each (B, P)."""
+
+    if not per_turn:
+        raise ValueError("no quarter has been played")
+
+    def total(key):
+        return np.sum([q[key] for q in per_turn], axis=0)
+
+    last = per_turn[-1]
+    revenue = total("revenue")
+    return {
+        "revenue": revenue,
+        "profit": total("profit"),
+        "gross": total("gross"),
+        "margin": _safe_div(total("gross"), revenue),
+        "bad_debt": total("bad_debt"),
+        "bad_debt_ratio": _safe_div(total("bad_debt"), revenue),
+        "satisfaction": last["satisfaction"],
+        "nps": last["nps"],
+        "retention": last["retention"],
+        "share_of_wallet": last["share_of_wallet"],
+        "coverage": np.mean([q["coverage"] for q in per_turn], axis=0),
+        "receivables": last["receivables"],
+        "dso": last["dso"],
+        "hhi": last["hhi"],
+    }
+
+
+def score(st: Static, totals: dict[str, np.ndarray]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The scorecard grade 0-100 against the scenario's benchmark, and each item's 0-100."""
+
+    items, weighted, weights = {}, 0.0, 0.0
+    for item in st.scenario.scorecard:
+        frac = np.clip((totals[item.metric] - item.floor) / (item.target - item.floor), 0.0, 1.0)
+        items[item.metric] = 100.0 * frac
+        weighted = weighted + item.weight * frac
+        weights += item.weight
+    return 100.0 * weighted / weights, items
+
+
+def abc_tiers(revenue: np.ndarray) -> np.ndarray:
+    """Pareto tiers by cumulative revenue along the last axis: A = top 80 %, B next 15 %, C."""
+
+    order = np.argsort(-revenue, axis=-1, kind="stable")
+    sorted_rev = np.take_along_axis(revenue, order, -1)
+    total = sorted_rev.sum(-1, keepdims=True)
+    before = _safe_div(np.cumsum(sorted_rev, -1) - sorted_rev, total)
+    tier_sorted = np.where(before < 0.8, 0, np.where(before < 0.95, 1, 2))
+    tiers = np.empty_like(tier_sorted)
+    np.put_along_axis(tiers, order, tier_sorted, -1)
+    return tiers
+
+
+def rfm(turn: int, last_order: np.ndarray, orders: np.ndarray, revenue: np.ndarray) -> np.ndarray:
+    """RFM scores 1-5 (recency, frequency, monetary) along the last axis, as (..., 3)."""
+
+    recency = np.where(last_order >= 0, turn - 1 - last_order, turn + 4)
+
+    def quintile(x, higher_is_better=True):
+        ranks = np.argsort(np.argsort(x if higher_is_better else -x, -1, kind="stable"), -1)
+        return 1 + (5 * ranks) // max(x.shape[-1], 1)
+
+    return np.stack(
+        [quintile(-recency.astype(float)), quintile(orders.astype(float)), quintile(revenue)], -1
+    )
+
+
+def clv(contribution: np.ndarray, retention: np.ndarray, rate: float) -> np.ndarray:
+    """Customer lifetime value with constant margin m and retention r: m·r / (1 + i − r)."""
+
+    return contribution * retention / (1.0 + rate - retention)

@@ -1,0 +1,301 @@
+"""Reference strategies: plain functions of the player's view that return Actions.
+
+Each works on a whole batch at once (arrays over B games), so balance runs never loop in
+Python per game. They are the yardsticks of DESIGN §2's lessons and the bots of demo mode
+and workshops. An author's own policy has the same signature::
+
+    def my_policy(view: View) -> Actions | dict | list[dict]
+
+(returning a plan dict is fine for a single game, a list of them for a batch).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+import numpy as np
+
+from .actions import Actions, compile_plan
+from .scenario import NEEDS, Scenario, hint
+from .view import View
+from .world import normalise
+
+Policy = Callable[[View], object]
+
+PRICE, SUPPORT, INNOVATION, TRAINING, PROMOTION = (
+    NEEDS.index(n) for n in ("price", "support", "innovation", "training", "promotion")
+)
+
+
+def _blank(view: View) -> Actions:
+    n, k = view.mask.shape
+    return Actions.zeros(view.batch, 1, n, k)
+
+
+def _allowed(view: View, name: str) -> bool:
+    return name in view.scenario.actions
+
+
+def _active(view: View) -> np.ndarray:
+    return (~view.lost).astype(float)
+
+
+def _value(view: View) -> np.ndarray:
+    """What each account is worth to us, as far as the player knows: recent revenue."""
+
+    return view.revenue[..., -2:].mean(-1) * _active(view)
+
+
+def _spread(total: float, weights: np.ndarray, axis=None) -> np.ndarray:
+    """Split ``total`` in proportion to non-negative weights (per game along the last axes)."""
+
+    axes = tuple(range(1, weights.ndim)) if axis is None else axis
+    s = weights.sum(axis=axes, keepdims=True)
+    return total * np.where(s > 0, weights / np.where(s > 0, s, 1.0), 0.0)
+
+
+def _role_is(view: View, role_id: str) -> np.ndarray:
+    ids = [r.id for r in view.scenario.roles]
+    if role_id not in ids:
+        return np.zeros(view.role.shape, bool)
+    return view.role == ids.index(role_id)
+
+
+def _allocate(view: View, acct_weight: np.ndarray, stake_weight: np.ndarray,
+              dims: np.ndarray | None = None, promo_share: float = 0.5,
+              flags_cost: np.ndarray | None = None) -> Actions:
+    """Shared allocation: AM and executive days by account × stakeholder weights, support and
+    training days and promotion money by account weight × need weights ``dims`` (B, N, D)."""
+
+    res, costs = view.scenario.resources, view.scenario.costs
+    a = _blank(view)
+    acct = acct_weight * _active(view)
+    sw = stake_weight * view.mask[None] * acct[..., None]
+    if _allowed(view, "am_days"):
+        a.am_days[:, 0] = _spread(res.am_days, sw)
+    if dims is None:
+        dims = np.full(acct.shape + (len(NEEDS),), 1.0 / len(NEEDS))
+    serv = normalise(dims[..., [SUPPORT, TRAINING, PROMOTION]] + 1e-9)
+    can_train = _allowed(view, "training_days")
+    can_support = _allowed(view, "support_days")
+    sup_w = acct * serv[..., 0] * can_support
+    tra_w = acct * serv[..., 1] * can_train
+    both = sup_w + tra_w
+    days = _spread(res.support_days, both)
+    a.support_days[:, 0] = days * np.where(both > 0, sup_w / np.where(both > 0, both, 1), 0)
+    a.training_days[:, 0] = days - a.support_days[:, 0]
+    # Round days down to quarter-days so that money never overshoots through float error.
+    a.support_days[:, 0] = np.floor(a.support_days[:, 0] * 4) / 4
+    a.training_days[:, 0] = np.floor(a.training_days[:, 0] * 4) / 4
+    a.am_days[:, 0] = np.floor(a.am_days[:, 0] * 4) / 4
+    day_money = (costs.support_day * a.support_days + costs.training_day * a.training_days).sum(
+        axis=(1, 2)
+    ) + costs.am_day * a.am_days.sum(axis=(1, 2, 3))
+    fixed = day_money + (0.0 if flags_cost is None else flags_cost)
+    left = np.maximum(res.budget - fixed, 0.0)
+    if _allowed(view, "promotion"):
+        promo_w = acct * (serv[..., 2] + 1e-9)
+        a.promotion[:, 0] = np.floor(_spread(1.0, promo_w) * (left * promo_share)[:, None] / 100) * 100
+    return a
+
+
+def _exec_days(view: View, a: Actions, weights: np.ndarray) -> None:
+    if _allowed(view, "exec_days"):
+        w = weights * view.mask[None]
+        a.exec_days[:, 0] = np.floor(_spread(view.scenario.resources.exec_days, w) * 4) / 4
+
+
+def uniform(view: View) -> Actions:
+    """Spread every resource evenly over accounts and people, blind to needs and value."""
+
+    ones = np.ones(view.lost.shape)
+    a = _allocate(view, ones, np.ones(view.role.shape))
+    _exec_days(view, a, np.ones(view.role.shape) * _active(view)[..., None])
+    return a
+
+
+def _tiers_weight(view: View) -> np.ndarray:
+    """80/20 weights: accounts making the top 80 % of revenue get the lion's share."""
+
+    value = _value(view)
+    order = np.argsort(-value, -1, kind="stable")
+    sorted_v = np.take_along_axis(value, order, -1)
+    before = np.cumsum(sorted_v, -1) - sorted_v
+    total = sorted_v.sum(-1, keepdims=True)
+    top = before < 0.8 * total
+    w_sorted = np.where(top, sorted_v, 0.15 * sorted_v)
+    w = np.empty_like(w_sorted)
+    np.put_along_axis(w, order, w_sorted, -1)
+    return w
+
+
+def focus(view: View) -> Actions:
+    """Concentrate on the top accounts by value (80/20), spread evenly inside each."""
+
+    w = _tiers_weight(view)
+    a = _allocate(view, w, np.ones(view.role.shape))
+    _exec_days(view, a, np.ones(view.role.shape) * w[..., None])
+    _supply_by_value(view, a, w)
+    return a
+
+
+ROLE_WEIGHT = {"economic": 1.3, "technical": 1.2, "user": 1.0, "procurement": 0.9, "coach": 0.8}
+
+
+def needs(view: View) -> Actions:
+    """Discover needs (regular surveys), match the offer to them, cover the buying center,
+    focus on value, grant credit by risk, keep supply promises to key accounts."""
+
+    sc = view.scenario
+    w = _tiers_weight(view)
+    # Stakeholder weights by role as far as known; unknown people still get a visit.
+    sw = np.ones(view.role.shape)
+    for role, weight in ROLE_WEIGHT.items():
+        sw = np.where(_role_is(view, role), weight, sw)
+    # Survey key accounts whose reading is missing or older than two quarters.
+    key = w > 0.05 * w.sum(-1, keepdims=True)
+    stale = view.turn - view.needs_turn >= 3
+    survey = (key & ((view.needs_turn < 0) | stale) & ~view.lost) if _allowed(view, "survey") else 0
+    feedback = (view.complaint & ~view.lost) if _allowed(view, "feedback") else 0
+    flags = sc.costs.survey * np.sum(survey, -1) + sc.costs.feedback * np.sum(feedback, -1)
+    known = (view.needs_turn >= 0)[..., None]
+    dims = np.where(known, view.needs_reading, 1.0 / len(NEEDS))
+    a = _allocate(view, w, sw, dims=dims, promo_share=0.85, flags_cost=flags)
+    a.survey[:, 0] = survey
+    a.feedback[:, 0] = feedback
+    econ = _role_is(view, "economic") | _role_is(view, "coach")
+    _exec_days(view, a, econ * w[..., None] + 1e-6 * view.mask[None])
+    if _allowed(view, "trial"):
+        want = known[..., 0] & (dims[..., INNOVATION] > 0.18) & key & ~view.lost
+        budget_left = sc.resources.budget - (
+            a.promotion.sum((1, 2)) + flags
+            + sc.costs.support_day * a.support_days.sum((1, 2))
+            + sc.costs.training_day * a.training_days.sum((1, 2))
+        )
+        n_trials = np.minimum(want.sum(-1), np.maximum(budget_left, 0) // max(sc.costs.trial, 1))
+        rank = np.cumsum(want, -1)
+        a.trial[:, 0] = want & (rank <= n_trials[:, None])
+    if _allowed(view, "discount"):
+        price_minded = known[..., 0] & (dims[..., PRICE] > 0.25)
+        a.discount[:, 0] = np.where(price_minded & ~view.lost, min(0.02, sc.limits.max_discount), 0)
+    if _allowed(view, "credit_days"):
+        terms = np.array([60.0, 45.0, 30.0, 0.0])[view.credit_grade]
+        a.credit_days[:, 0] = np.minimum(terms, sc.limits.max_credit_days)[None]
+    _supply_by_value(view, a, w)
+    return a
+
+
+def _supply_by_value(view: View, a: Actions, w: np.ndarray) -> None:
+    """In a peak quarter, promise supply to the most valuable accounts first."""
+
+    sc = view.scenario
+    if not (view.peak and _allowed(view, "supply")):
+        return
+    demand = view.revenue[..., -1] * _active(view)
+    cap = sc.supply.capacity * demand.sum(-1, keepdims=True)
+    order = np.argsort(-w, -1, kind="stable")
+    d_sorted = np.take_along_axis(demand, order, -1)
+    before = np.cumsum(d_sorted, -1) - d_sorted
+    give = np.clip(cap - before, 0.0, d_sorted)
+    share = np.zeros_like(give)
+    np.put_along_axis(share, order, give / np.where(cap > 0, cap, 1.0), -1)
+    a.supply[:, 0] = np.floor(share * 1e6) / 1e6
+
+
+def discount(view: View) -> Actions:
+    """Lean on discounts and rebates; spread the rest evenly."""
+
+    a = uniform(view)
+    if _allowed(view, "discount"):
+        a.discount[:, 0] = 0.6 * view.scenario.limits.max_discount * _active(view)
+    return a
+
+
+def executive(view: View) -> Actions:
+    """Court the top: account-manager and executive days go only to economic buyers."""
+
+    econ = _role_is(view, "economic").astype(float)
+    # A role never met is guessed: the first person listed is usually the boss.
+    first = np.zeros(view.role.shape)
+    first[..., 0] = 1.0
+    econ = np.where(econ.sum(-1, keepdims=True) > 0, econ, first)
+    a = _allocate(view, np.ones(view.lost.shape), econ)
+    _exec_days(view, a, econ * _active(view)[..., None])
+    return a
+
+
+def lax_credit(view: View) -> Actions:
+    """Generous credit to everyone to buy volume; otherwise even effort."""
+
+    a = uniform(view)
+    if _allowed(view, "credit_days"):
+        a.credit_days[:, 0] = float(view.scenario.limits.max_credit_days)
+    return a
+
+
+def random(view: View) -> Actions:
+    """Random but legal allocations, reproducible from the game's seed and quarter."""
+
+    sc, res = view.scenario, view.scenario.resources
+    a = _blank(view)
+    n, k = view.mask.shape
+    for b, seed in enumerate(view.seeds):
+        rng = np.random.default_rng([int(seed), view.turn, 0x5EED])
+        share = rng.dirichlet(np.ones(n * k)).reshape(n, k) * view.mask
+        a.am_days[b, 0] = np.floor(res.am_days * share * 4) / 4
+        a.exec_days[b, 0] = np.floor(res.exec_days * rng.dirichlet(np.ones(n * k)).reshape(n, k) * view.mask * 4) / 4
+        days = np.floor(res.support_days * rng.dirichlet(np.ones(2 * n)) * 4) / 4
+        a.support_days[b, 0], a.training_days[b, 0] = days[:n], days[n:]
+        money = sc.costs.support_day * days[:n].sum() + sc.costs.training_day * days[n:].sum()
+        left = max(res.budget - money, 0.0)
+        a.promotion[b, 0] = np.floor(left * 0.9 * rng.dirichlet(np.ones(n)) / 100) * 100
+        a.discount[b, 0] = rng.uniform(0, sc.limits.max_discount, n)
+        a.credit_days[b, 0] = rng.choice([0, 30, 60, 90, 120], n).clip(0, sc.limits.max_credit_days)
+        if view.peak:
+            a.supply[b, 0] = np.floor(rng.dirichlet(np.ones(n)) * 1e6) / 1e6
+    for name in ("am_days", "exec_days", "support_days", "training_days", "promotion",
+                 "discount", "credit_days"):
+        if not _allowed(view, name):
+            arr = getattr(a, name)
+            arr[...] = np.nan if name == "credit_days" else 0.0
+    return a
+
+
+POLICIES: dict[str, Policy] = {
+    "uniform": uniform,
+    "focus": focus,
+    "needs": needs,
+    "discount": discount,
+    "executive": executive,
+    "lax-credit": lax_credit,
+    "random": random,
+}
+
+
+def get_policy(name: str) -> Policy:
+    """A built-in policy by name, or an author's as ``module:function``."""
+
+    if name in POLICIES:
+        return POLICIES[name]
+    if ":" in name:
+        module, _, func = name.partition(":")
+        try:
+            return getattr(importlib.import_module(module), func)
+        except (ImportError, AttributeError) as exc:
+            raise ValueError(f"cannot load policy {name!r}: {exc}") from None
+    raise ValueError(f"unknown policy {name!r}{hint(name, list(POLICIES))}; "
+                     f"built-in: {', '.join(POLICIES)}, or module:function")
+
+
+def decide(policy: Policy, view: View, scenario: Scenario, static) -> Actions:
+    """Call a policy and normalise what it returns to batched Actions."""
+
+    out = policy(view)
+    if isinstance(out, Actions):
+        return out
+    plans = [out] if isinstance(out, dict) else list(out)
+    if len(plans) != view.batch:
+        raise ValueError(f"policy returned {len(plans)} plans for {view.batch} games")
+    compiled = [compile_plan(p, static) for p in plans]
+    return Actions(**{k: np.concatenate([c.arrays()[k] for c in compiled]) for k in compiled[0].arrays()})
