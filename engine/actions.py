@@ -86,10 +86,10 @@ def resource_use(a: Actions, st: Static) -> dict[str, np.ndarray]:
     """What the plans use of each quarterly resource, (B, P) each."""
 
     return {
-        "budget": money_spent(a, st),
         "am_days": a.am_days.sum(axis=(-1, -2)),
         "exec_days": a.exec_days.sum(axis=(-1, -2)),
         "support_days": (a.support_days + a.training_days).sum(-1),
+        "budget": money_spent(a, st),
     }
 
 
@@ -125,7 +125,7 @@ def validate_actions(a: Actions, st: Static, active: np.ndarray | None = None) -
         if np.any(over > 1e-6):
             worst = float(used.max())
             raise PlanError(
-                f"{resource}: the plan uses {worst:,.0f} but only {limits[resource]:,.0f} "
+                f"{resource}: the plan uses {worst:,.2f} but only {limits[resource]:,.2f} "
                 f"is available per quarter"
             )
 

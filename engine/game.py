@@ -18,7 +18,7 @@ from .errors import GameStateError, PlanError
 from .model import Outcome, State, initial_state, personal_needs, step
 from .scenario import NEEDS, STAGES, Event, Scenario
 from .view import CREDIT_BANDS, View
-from .world import Static, compile_scenario, draw_worlds
+from .world import RELATIONSHIP, Static, compile_scenario, draw_worlds
 
 
 class Batch:
@@ -271,6 +271,16 @@ class Game:
                 "scorecard": self.scorecard()}
 
 
+def _unmet(batch: Batch, o: Outcome, i: int) -> np.ndarray:
+    """Influence-weighted unmet need per stakeholder and dimension of account ``i`` (K, D)."""
+
+    st = batch.static
+    pn = personal_needs(st, batch.state)[0, i]  # (K, D)
+    served = np.broadcast_to(o.served[0, 0, i], pn.shape).copy()
+    served[:, RELATIONSHIP] = o.served_relationship[0, 0, i]
+    return st.influence[i][:, None] * pn * (1.0 - served) * st.mask[i][:, None]
+
+
 DRIVER_THRESHOLD = 0.03  # share of the influence-weighted need left unmet worth explaining
 
 
@@ -316,7 +326,7 @@ def _turn_result(batch: Batch, before: State, kp: dict[str, np.ndarray]) -> dict
             drivers.append({"kind": "veto"})
         if o.gate[0, 0, i]:
             drivers.append({"kind": "technical_gate"})
-        gap = o.gap[0, 0, i]  # (K, D)
+        gap = _unmet(batch, o, i)  # (K, D)
         j, d = np.unravel_index(np.argmax(gap), gap.shape)
         if gap[j, d] > DRIVER_THRESHOLD and not s.defaulted[0, i]:
             sh = acc.stakeholders[j]

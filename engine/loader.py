@@ -256,6 +256,9 @@ def _literal_values(tp: Any) -> list[Any]:
 
 
 def _show(value: Any) -> str:
+    """A value as the author wrote it: YAML's null/true/false, else repr cut to 60 chars."""
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 

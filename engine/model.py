@@ -75,6 +75,11 @@ class State:
     def copy(self) -> State:
         return copy.deepcopy(self)
 
+    def evolve(self) -> State:
+        """A shallow copy for ``step``, which replaces arrays and never writes into them."""
+
+        return copy.copy(self)
+
     def arrays(self) -> dict[str, np.ndarray]:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "turn"}
 
@@ -123,7 +128,7 @@ def initial_state(st: Static, w: World, players: int = 1) -> State:
         stance_turn=np.full((b, p, n, k), -1),
         last_contact=np.full((b, p, n, k), -1),
         role_seen=per_player(st.role_known),
-        share_seen=per_player(np.broadcast_to(st.share, (b, n))),
+        share_seen=per_player(st.share),
         revenue_last=np.zeros((b, p, n)),
         orders=np.zeros((b, p, n), int),
         last_order=np.full((b, p, n), -1),
@@ -168,7 +173,8 @@ class Outcome:
     satisfaction: np.ndarray  # account satisfaction 1-5
     sat_stakeholder: np.ndarray  # (B, P, N, K)
     value: np.ndarray  # (B, P, N, K) how well our offer meets each person's needs
-    gap: np.ndarray  # (B, P, N, K, D) influence-weighted unmet need
+    served: np.ndarray  # (B, P, N, D) how well each need is served (relationship: see below)
+    served_relationship: np.ndarray  # (B, P, N, K) relationship served, per stakeholder
     fill: np.ndarray  # supply fill rate
     churn: np.ndarray  # bool: defected this quarter
     late: np.ndarray  # (B, N) bool
@@ -185,7 +191,7 @@ def step(
     """Play one quarter. ``s`` is not modified; a new state is returned."""
 
     sc, m = st.scenario, st.scenario.model
-    s = s.copy()
+    s = s.evolve()
     t = s.turn
     b, p, n = s.churned.shape
     k = st.k
@@ -236,7 +242,7 @@ def step(
     s.needs = normalise((1 - mix) * s.needs + mix * target)
     # A stakeholder leaves: the successor brings new personal needs and starts from scratch.
     change = ev["stakeholder_change"][..., None] & (np.arange(k) == leaver[..., None])  # (B,N,K)
-    fresh = normalise(np.exp(0.8 * nz["newcomer"]))[:, :, None, :] + st.bias[None]
+    fresh = normalise(np.exp(0.8 * nz["shift"]))[:, :, None, :] + st.bias[None]
     s.bias = np.where(change[..., None], normalise(fresh), s.bias)
     s.generation = s.generation + change
     cp = np.broadcast_to(change[:, None], s.trust.shape)
@@ -292,13 +298,13 @@ def step(
     g[..., PRICE] = respond(price_effort, half[PRICE], m.response_shape)
     g[..., QUALITY] = m.quality
     g[..., DELIVERY] = m.reliability * fill
-    g_k = np.broadcast_to(g[..., None, :], s.trust.shape + (g.shape[-1],)).copy()
-    g_k[..., RELATIONSHIP] = respond(s.rel_effort, half[RELATIONSHIP], m.response_shape)
+    g_rel = respond(s.rel_effort, half[RELATIONSHIP], m.response_shape)  # (B, P, N, K)
+    g[..., RELATIONSHIP] = 0.0
     pn = personal_needs(st, s)[:, None]  # (B, 1, N, K, D)
-    value = (pn * g_k).sum(-1)
-    lasting = pn.copy()
-    lasting[..., PRICE] = 0.0
-    lasting_value = (normalise(lasting) * g_k).sum(-1)  # price buys no lasting trust
+    value = np.einsum("bqnkd,bpnd->bpnk", pn, g) + pn[..., RELATIONSHIP] * g_rel
+    # Price buys no lasting trust: trust follows the value of everything but price.
+    price_part = pn[..., PRICE] * g[..., None, PRICE]
+    lasting_value = (value - price_part) / np.maximum(1.0 - pn[..., PRICE], 1e-9)
     rate = np.where(lasting_value > s.trust, m.trust_up, m.trust_down)
     trust = s.trust + rate * (lasting_value - s.trust)
     trust -= m.supply_trust_hit * (1.0 - fill)[..., None]
@@ -424,8 +430,6 @@ def step(
     s.own_event = ev["own_event"]  # announced now, held next quarter
     s.turn = t + 1
 
-    weights = st.influence[None, None, :, :, None]
-    gap = weights * pn * (1.0 - g_k)
     outcome = Outcome(
         revenue=revenue,
         gross=gross,
@@ -437,7 +441,8 @@ def step(
         satisfaction=sat,
         sat_stakeholder=sat_k * mask[:, None],
         value=value * mask[:, None],
-        gap=gap,
+        served=g,
+        served_relationship=g_rel,
         fill=fill,
         churn=churn,
         late=late.any(1),

@@ -156,8 +156,17 @@ def needs(view: View) -> Actions:
     # Survey key accounts whose reading is missing or older than two quarters.
     key = w > 0.05 * w.sum(-1, keepdims=True)
     stale = view.turn - view.needs_turn >= 3
-    survey = (key & ((view.needs_turn < 0) | stale) & ~view.lost) if _allowed(view, "survey") else 0
     feedback = (view.complaint & ~view.lost) if _allowed(view, "feedback") else 0
+    survey = np.zeros(view.lost.shape, bool)
+    if _allowed(view, "survey"):
+        # Spend at most 40 % of the budget on discovery, most valuable accounts first.
+        want = key & ((view.needs_turn < 0) | stale) & ~view.lost
+        room = (0.4 * sc.resources.budget - sc.costs.feedback * np.sum(feedback, -1))
+        n_max = np.maximum(room, 0) // max(sc.costs.survey, 1.0)
+        order = np.argsort(-np.where(want, w, -1.0), -1, kind="stable")
+        ranks = np.empty_like(order)
+        np.put_along_axis(ranks, order, np.arange(w.shape[-1])[None].repeat(w.shape[0], 0), -1)
+        survey = want & (ranks < n_max[:, None])
     flags = sc.costs.survey * np.sum(survey, -1) + sc.costs.feedback * np.sum(feedback, -1)
     known = (view.needs_turn >= 0)[..., None]
     dims = np.where(known, view.needs_reading, 1.0 / len(NEEDS))

@@ -86,14 +86,26 @@ def balance(
     }
 
 
-#: DESIGN §2 lessons as checks over a balance result: (name, test) pairs. Each test returns
-#: (holds, detail) from per-policy mean figures.
-def lesson_checks(results: dict[str, dict[str, np.ndarray]]) -> list[dict]:
+def lesson_checks(
+    results: dict[str, dict[str, np.ndarray]], scenario: Scenario | None = None
+) -> list[dict]:
+    """DESIGN §2's lessons as checks on a balance result (means over the same seeds).
+
+    ``holds`` is None where the scenario does not allow the action a check is about.
+    """
+
     mean = {p: {m: float(v.mean()) for m, v in r.items()} for p, r in results.items()}
+    needs_action = {"risk": "credit_days", "price": "discount"}
 
     def check(lesson, claim, holds, left, right, metric):
-        return {"lesson": lesson, "claim": claim, "holds": bool(holds), "metric": metric,
-                "left": left, "right": right}
+        action = needs_action.get(lesson)
+        if scenario is not None and action and action not in scenario.actions:
+            holds = None
+        else:
+            holds = bool(holds)
+        return {"lesson": lesson, "claim": claim, "holds": holds, "metric": metric,
+                "left": left, "right": right,
+                "gap": mean[left][metric] - mean[right][metric]}
 
     out = []
     if "needs" in mean:

@@ -157,7 +157,7 @@ def cmd_balance(args) -> int:
         policies[ref] = get_policy(ref)
     progress = Progress(len(seeds) * len(policies), "balance")
     res = balance(sc, seeds, policies, progress)
-    lessons = lesson_checks(res)
+    lessons = lesson_checks(res, sc)
     if args.json:
         out = {
             "scenario": sc.id,
@@ -183,7 +183,8 @@ def cmd_balance(args) -> int:
         print(f"{name:<12}" + "".join(f"{c:>22}" for c in cells))
     print()
     for chk in lessons:
-        print(f"  [{'ok' if chk['holds'] else 'FAIL'}] {chk['claim']}")
+        mark = {True: "ok", False: "FAIL", None: "n/a"}[chk["holds"]]
+        print(f"  [{mark:>4}] {chk['claim']}")
     return 0
 
 

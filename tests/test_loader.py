@@ -274,6 +274,7 @@ def assert_reported(path: Path) -> None:
     assert (scenario is None) == bool(problems)
     assert all(p.line >= 1 and p.column >= 1 and p.message for p in problems)
     assert problems == sorted(problems, key=lambda p: (p.line, p.column))
+    assert not any(p.message.startswith("internal error") for p in problems)  # no bug of ours
 
 
 @settings(max_examples=150, deadline=None)
