@@ -2,13 +2,14 @@
 
 Every model constant lives here with a documented default, so a scenario file can tune
 the simulation without touching code. Cross-references (an event naming an account, a
-stakeholder naming a role) are checked in ``Scenario``'s validator; the loader in
+stakeholder naming a role) are checked by ``cross_reference_problems``; the loader in
 ``engine.loader`` maps every problem back to a YAML line and column.
 """
 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Iterator
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -83,7 +84,7 @@ NonNegative = Annotated[float, Field(ge=0.0)]
 class Strict(BaseModel):
     """Base for every section: unknown keys are errors, values are not coerced silently."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class Text(Strict):
@@ -194,14 +195,6 @@ class Account(Strict):
             raise ValueError("needs must give at least one dimension a positive weight")
         return v
 
-    @model_validator(mode="after")
-    def _unique_stakeholders(self) -> Account:
-        seen: set[str] = set()
-        for s in self.stakeholders:
-            if s.id in seen:
-                raise ValueError(f"stakeholder id {s.id!r} appears twice in account {self.id!r}")
-            seen.add(s.id)
-        return self
 
 
 class Rival(Strict):
@@ -334,10 +327,13 @@ class Model(Strict):
     social_rate: Fraction = Field(0.15, description="Pull of stance towards influential colleagues")
     value_weight: Fraction = Field(0.55, description="Weight of current value (vs trust) in choice")
     satisfaction_slope: Positive = Field(5.0, description="Steepness of satisfaction around expectations")
-    expectation: Fraction = Field(0.4, description="Value the account expects, before rivals")
-    churn_at_5: Fraction = Field(0.002, description="Quarterly defection at satisfaction 5")
+    expectation: Fraction = Field(0.33, description="Value the account expects, before rivals")
+    churn_at_5: Fraction = Field(0.001, description="Quarterly defection at satisfaction 5")
     churn_ratio: Positive = Field(6.0, description="Defection ratio per satisfaction point (Jones & Sasser)")
     churn_max: Fraction = 0.35
+    rival_level: Positive = Field(
+        0.75, description="Rivals' utility per unit of account `competitor` strength"
+    )
     share_inertia: Fraction = Field(0.3, description="Share of the gap to target share closed per quarter")
     rank_softness: Positive = Field(0.08, description="Utility gap that makes rank a coin toss")
     stage_caps: list[Fraction] = Field(
@@ -363,7 +359,7 @@ class Model(Strict):
     veto_penalty: Fraction = 0.35
     gate_value: Fraction = Field(0.25, description="Technical value below which the gate bites")
     gate_penalty: Fraction = 0.25
-    supply_trust_hit: NonNegative = Field(0.8, description="Trust lost per unit of unmet supply")
+    supply_trust_hit: NonNegative = Field(0.4, description="Trust lost per unit of unmet supply")
     failure_trust_hit: NonNegative = Field(0.2, description="Trust lost in a service failure")
     complaint_hit: NonNegative = Field(0.15, description="Trust lost per unresolved complaint")
     attack_strength: NonNegative = Field(0.15, description="Rival utility added by an attack")
@@ -421,17 +417,22 @@ class Scenario(Strict):
         return max(len(a.stakeholders) for a in self.accounts)
 
 
-def cross_reference_problems(s: Scenario):
+Path = tuple[str | int, ...]
+
+
+def cross_reference_problems(s: Scenario) -> Iterator[tuple[Path, str]]:
     """Yield (path, message) for every broken reference; the loader reports them one by one."""
 
-    def dupes(items, what):
+    def dupes(items, *where: str | int) -> Iterator[tuple[Path, str]]:
         seen: set[str] = set()
         for i, item in enumerate(items):
             if item.id in seen:
-                yield (what, i, "id"), f"duplicate {what} id {item.id!r}"
+                yield (*where, i, "id"), f"duplicate id {item.id!r} in {where[-1]}"
             seen.add(item.id)
 
     yield from dupes(s.accounts, "accounts")
+    for i, acc in enumerate(s.accounts):
+        yield from dupes(acc.stakeholders, "accounts", i, "stakeholders")
     yield from dupes(s.roles, "roles")
     yield from dupes(s.rivals, "rivals")
     yield from dupes(s.events, "events")
@@ -471,7 +472,7 @@ def cross_reference_problems(s: Scenario):
             yield ("scorecard", i, "metric"), f"metric {m!r} is scored twice"
 
 
-def hint(word: str, choices) -> str:
+def hint(word: str, choices: Iterable[str]) -> str:
     """A ' (did you mean …?)' suffix for a near miss, or ''."""
 
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)

@@ -193,7 +193,7 @@ def draw_worlds(st: Static, seeds: list[int] | np.ndarray) -> World:
     competitor = np.clip(st.competitor + 0.05 * z_comp, 0.05, 0.95)
     pd = np.clip(st.pd * np.exp(0.3 * z_pd), 0.0, 1.0)
     rival = np.clip(
-        competitor[..., None] + (st.rival_strength - st.rival_strength.mean())
+        m.rival_level * (competitor[..., None] + st.rival_strength - st.rival_strength.mean())
         + 0.03 * z_rival.reshape(bsz, n, r),
         0.0,
         1.0,

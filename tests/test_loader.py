@@ -167,7 +167,7 @@ def test_single_edit(tmp_path: Path, old: str, new: str, expected: str) -> None:
     path = edited(tmp_path, old, new)
     problems = [str(p) for p in check_scenario(path)[1]]
     assert problems[0].startswith(f"{path}:{expected}")
-    assert len(problems) == 1 or "did you mean 'competitor_attack'" in problems[0]
+    assert len(problems) == 1
 
 
 def test_literal_hint(tmp_path: Path) -> None:
@@ -322,7 +322,7 @@ VALUES = st.recursive(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(edits=st.lists(st.tuples(st.sampled_from(PATHS), VALUES), min_size=1, max_size=3))
 def test_mutated_scenario_never_raises(
     tmp_path_factory: pytest.TempPathFactory, edits: list
