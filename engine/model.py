@@ -144,8 +144,9 @@ def half_efforts(m) -> np.ndarray:
 def personal_needs(st: Static, s: State) -> np.ndarray:
     """Each stakeholder's needs: the account's needs pulled towards their own bias."""
 
+    # Both parts already sum to one, so their blend needs no renormalising reduction.
     spread = st.scenario.model.stakeholder_spread
-    return normalise(s.needs[:, :, None, :] + spread * s.bias)
+    return (s.needs[:, :, None, :] + spread * s.bias) / (1.0 + spread)
 
 
 def respond(effort: np.ndarray, half: np.ndarray, shape: float) -> np.ndarray:

@@ -287,27 +287,35 @@ class ScoreItem(Strict):
         return self
 
 
+#: Needs that effort serves (quality is the product's, delivery the supply's: see Model).
+HALF_EFFORT = {
+    "price": 3.0,
+    "support": 3.0,
+    "innovation": 2.0,
+    "training": 2.5,
+    "promotion": 3.0,
+    "relationship": 2.0,
+}
+
+
 class Model(Strict):
     """Constants of the simulation (DESIGN §3). Defaults are calibrated for the shipped cases."""
 
     carryover: Fraction = Field(0.6, description="Effort carry-over per quarter (adstock λ)")
     response_shape: float = Field(1.3, ge=0.5, le=3.0, description="ADBUDG exponent γ")
-    half_effort: dict[Literal[NEEDS], Positive] = Field(  # type: ignore[valid-type]
-        default_factory=lambda: {
-            "price": 3.0,
-            "quality": 1.0,
-            "delivery": 1.0,
-            "support": 3.0,
-            "innovation": 2.0,
-            "training": 2.5,
-            "promotion": 3.0,
-            "relationship": 2.0,
-        },
-        description="Effort units at which each need dimension is half served (ADBUDG ρ)",
+    half_effort: dict[Literal[tuple(HALF_EFFORT)], Positive] = Field(  # type: ignore[valid-type]
+        default_factory=lambda: dict(HALF_EFFORT),
+        description="Effort units at which each need dimension is half served (ADBUDG ρ); "
+        "dimensions left out keep their defaults",
     )
     initial_effort: NonNegative = Field(
         0.8, description="Effort stocks at the start, as a fraction of half_effort (past service)"
     )
+    @field_validator("half_effort")
+    @classmethod
+    def _merge_defaults(cls, v: dict[str, float]) -> dict[str, float]:
+        return {**HALF_EFFORT, **v}
+
     quality: Fraction = Field(0.55, description="How well our product serves the quality need")
     reliability: Fraction = Field(0.7, description="How well normal delivery serves delivery")
     promotion_unit: Positive = Field(10000.0, description="Money per effort unit of promotion")

@@ -31,7 +31,7 @@ RUN_METRICS = (
     "hhi",
 )
 
-CHUNK = 512
+CHUNK = 1024
 
 
 def run(
