@@ -213,8 +213,10 @@ def step(
         "forced_late": np.zeros((b, n), bool),
         "forced_default": np.zeros((b, n), bool),
         "credit_stress": np.zeros((b, n), bool),
+        "shortage": np.zeros((b, n), bool),
     }
     strength = {key: np.full((b, n), 0.5) for key in ev}
+    toward = np.zeros((n, len(NEEDS)))  # scripted directions of need shifts
     leaver = np.minimum((u["who"] * st.mask.sum(-1)).astype(int), st.mask.sum(-1) - 1)  # (B, N)
     for event in [e for e in sc.events if e.turn == t + 1] + list(injected or []):
         key = {"late_payment": "forced_late", "default": "forced_default"}.get(event.type, event.type)
@@ -225,6 +227,8 @@ def step(
             hit[sc.account_index(event.account)] = True
         ev[key] = ev[key] | hit
         strength[key] = np.where(hit, event.strength, strength[key])
+        if event.toward is not None:
+            toward[hit] = normalise(np.array([event.toward.get(d, 0.0) for d in NEEDS]))
         if event.stakeholder is not None:
             i = sc.account_index(event.account)
             j = [sh.id for sh in sc.accounts[i].stakeholders].index(event.stakeholder)
@@ -238,7 +242,8 @@ def step(
     ] / 0.5
     s.stress = np.where(ev["credit_stress"], m.stress_pd, 1.0 + (s.stress - 1.0) * 0.8)
     s.needs = normalise(s.needs * np.exp(m.need_drift * nz["drift"]))
-    target = normalise(np.exp(1.2 * nz["shift"]))
+    directed = toward.sum(-1) > 0
+    target = np.where(directed[:, None], toward, normalise(np.exp(1.2 * nz["shift"])))
     mix = np.where(ev["need_shift"], strength["need_shift"], 0.0)[..., None]
     s.needs = normalise((1 - mix) * s.needs + mix * target)
     # A stakeholder leaves: the successor brings new personal needs and starts from scratch.
@@ -283,8 +288,12 @@ def step(
     # --- 3. Supply: in a peak quarter capacity is short; the plan decides who gets it. --------
     demand = demand_pool[:, None, :] * s.share[..., :p].transpose(0, 2, 1) * active
     fill = np.ones((b, p, n))
-    if st.peak[quarter] and sc.supply.capacity < 1.0:
-        cap = sc.supply.capacity * demand.sum(-1, keepdims=True)
+    capacity = sc.supply.capacity if st.peak[quarter] else 1.0
+    # A shortage hits our whole supply: the deepest cut announced this quarter applies.
+    cut = np.where(ev["shortage"], strength["shortage"], 0.0).max(-1)  # (B,)
+    capacity = capacity * (1.0 - cut)[:, None, None]
+    if np.any(capacity < 1.0):
+        cap = capacity * demand.sum(-1, keepdims=True)
         given = a.supply.sum(-1, keepdims=True) > 0
         alloc = np.where(given, a.supply, normalise(demand))
         shipped = np.minimum(demand, alloc * cap)
@@ -295,11 +304,13 @@ def step(
 
     # --- 4. Value, need fit and trust per stakeholder. ----------------------------------------
     half = half_efforts(m)
-    g = respond(s.effort, half, m.response_shape)  # (B, P, N, D)
-    g[..., PRICE] = respond(price_effort, half[PRICE], m.response_shape)
+    # Every need is served a little by the standard offer; effort adds the rest (ADBUDG).
+    base = m.base_service
+    g = base + (1 - base) * respond(s.effort, half, m.response_shape)  # (B, P, N, D)
+    g[..., PRICE] = base + (1 - base) * respond(price_effort, half[PRICE], m.response_shape)
     g[..., QUALITY] = m.quality
     g[..., DELIVERY] = m.reliability * fill
-    g_rel = respond(s.rel_effort, half[RELATIONSHIP], m.response_shape)  # (B, P, N, K)
+    g_rel = base + (1 - base) * respond(s.rel_effort, half[RELATIONSHIP], m.response_shape)
     g[..., RELATIONSHIP] = 0.0
     pn = personal_needs(st, s)[:, None]  # (B, 1, N, K, D)
     value = np.einsum("bqnkd,bpnd->bpnk", pn, g) + pn[..., RELATIONSHIP] * g_rel

@@ -124,7 +124,7 @@ def _tiers_weight(view: View) -> np.ndarray:
     before = np.cumsum(sorted_v, -1) - sorted_v
     total = sorted_v.sum(-1, keepdims=True)
     top = before < 0.8 * total
-    w_sorted = np.where(top, sorted_v, 0.15 * sorted_v)
+    w_sorted = np.where(top, sorted_v, 0.3 * sorted_v)
     w = np.empty_like(w_sorted)
     np.put_along_axis(w, order, w_sorted, -1)
     return w
@@ -168,17 +168,24 @@ def needs(view: View) -> Actions:
         np.put_along_axis(ranks, order, np.arange(w.shape[-1])[None].repeat(w.shape[0], 0), -1)
         survey = want & (ranks < n_max[:, None])
     flags = sc.costs.survey * np.sum(survey, -1) + sc.costs.feedback * np.sum(feedback, -1)
+    # Keep every account informed (cheap), and meet them all at the year-end conference.
+    info = _allowed(view, "info_sharing") and sc.costs.info_sharing <= 0.1 * sc.resources.budget
+    conference = (_allowed(view, "conference") and view.quarter == 4
+                  and sc.costs.conference <= 0.4 * sc.resources.budget)
+    flags = flags + info * sc.costs.info_sharing + conference * sc.costs.conference
     known = (view.needs_turn >= 0)[..., None]
     dims = np.where(known, view.needs_reading, 1.0 / len(NEEDS))
     a = _allocate(view, w, sw, dims=dims, promo_share=0.85, flags_cost=flags)
     a.survey[:, 0] = survey
     a.feedback[:, 0] = feedback
+    a.info_sharing[:, 0] = float(info)
+    a.conference[:, 0] = float(conference)
     econ = _role_is(view, "economic") | _role_is(view, "coach")
     _exec_days(view, a, econ * w[..., None] + 1e-6 * view.mask[None])
     if _allowed(view, "trial"):
         want = known[..., 0] & (dims[..., INNOVATION] > 0.18) & key & ~view.lost
         budget_left = sc.resources.budget - (
-            a.promotion.sum((1, 2)) + flags
+            a.promotion.sum((1, 2)) + flags + sc.costs.am_day * a.am_days.sum((1, 2, 3))
             + sc.costs.support_day * a.support_days.sum((1, 2))
             + sc.costs.training_day * a.training_days.sum((1, 2))
         )
@@ -217,7 +224,7 @@ def discount(view: View) -> Actions:
 
     a = uniform(view)
     if _allowed(view, "discount"):
-        a.discount[:, 0] = 0.6 * view.scenario.limits.max_discount * _active(view)
+        a.discount[:, 0] = 0.4 * view.scenario.limits.max_discount * _active(view)
     return a
 
 

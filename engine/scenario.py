@@ -60,6 +60,7 @@ EVENT_TYPES: tuple[str, ...] = (
     "late_payment",
     "default",
     "credit_stress",
+    "shortage",
 )
 
 #: Metrics a scorecard may weigh; see engine.kpis for their definitions.
@@ -73,6 +74,7 @@ SCORE_METRICS: tuple[str, ...] = (
     "bad_debt_ratio",
     "nps",
     "coverage",
+    "hhi",
 )
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]{0,39}$")]
@@ -271,7 +273,18 @@ class Event(Strict):
     account: Id | None = Field(None, description="Account it hits; omit for every account")
     stakeholder: Id | None = Field(None, description="For stakeholder_change: who leaves")
     strength: Fraction = Field(0.5, description="How hard it hits (meaning depends on type)")
+    toward: NeedWeights | None = Field(
+        None, description="For need_shift: the needs it shifts towards (default: at random)"
+    )
     headline: Text
+
+    @model_validator(mode="after")
+    def _toward_only_for_need_shift(self) -> Event:
+        if self.toward is not None and self.type != "need_shift":
+            raise ValueError("only need_shift events take `toward`")
+        if self.toward is not None and sum(self.toward.values()) <= 0:
+            raise ValueError("toward must give at least one need a positive weight")
+        return self
 
 
 class ScoreItem(Strict):
@@ -316,6 +329,9 @@ class Model(Strict):
     def _merge_defaults(cls, v: dict[str, float]) -> dict[str, float]:
         return {**HALF_EFFORT, **v}
 
+    base_service: Fraction = Field(
+        0.2, description="How well the standard offer serves a need with no extra effort"
+    )
     quality: Fraction = Field(0.55, description="How well our product serves the quality need")
     reliability: Fraction = Field(0.7, description="How well normal delivery serves delivery")
     promotion_unit: Positive = Field(10000.0, description="Money per effort unit of promotion")
@@ -351,7 +367,7 @@ class Model(Strict):
         description="Highest share of wallet at each stage",
     )
     stage_trust: list[Fraction] = Field(
-        default_factory=lambda: [0.0, 0.3, 0.45, 0.6, 0.75],
+        default_factory=lambda: [0.0, 0.25, 0.35, 0.45, 0.6],
         min_length=5,
         max_length=5,
         description="Average trust needed to hold each stage",

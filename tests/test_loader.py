@@ -173,7 +173,7 @@ def test_single_edit(tmp_path: Path, old: str, new: str, expected: str) -> None:
 def test_literal_hint(tmp_path: Path) -> None:
     path = edited(tmp_path, "    type: competitor_attack", "    type: competitor_atack")
     (problem,) = check_scenario(path)[1]
-    assert problem.message.endswith("'credit_stress' (did you mean 'competitor_attack'?)")
+    assert problem.message.endswith("'shortage' (did you mean 'competitor_attack'?)")
 
 
 def test_binary_file(tmp_path: Path) -> None:
