@@ -312,11 +312,18 @@ def step(
     g[..., DELIVERY] = m.reliability * fill
     g_rel = base + (1 - base) * respond(s.rel_effort, half[RELATIONSHIP], m.response_shape)
     g[..., RELATIONSHIP] = 0.0
-    pn = personal_needs(st, s)[:, None]  # (B, 1, N, K, D)
-    value = np.einsum("bqnkd,bpnd->bpnk", pn, g) + pn[..., RELATIONSHIP] * g_rel
+    # value_k = Σ_d n_kd g_d with n_k the personal needs (see personal_needs), expanded so
+    # that the (B, N, K, D) blend is never built in the hot loop.
+    spread = m.stakeholder_spread
+    value = (
+        np.einsum("bnd,bpnd->bpn", s.needs, g)[..., None]
+        + spread * np.einsum("bnkd,bpnd->bpnk", s.bias, g)
+    ) / (1.0 + spread)
+    pn_price = ((s.needs[..., None, PRICE] + spread * s.bias[..., PRICE]) / (1.0 + spread))[:, None]
+    pn_rel = ((s.needs[..., None, RELATIONSHIP] + spread * s.bias[..., RELATIONSHIP]) / (1.0 + spread))[:, None]
+    value = value + pn_rel * g_rel
     # Price buys no lasting trust: trust follows the value of everything but price.
-    price_part = pn[..., PRICE] * g[..., None, PRICE]
-    lasting_value = (value - price_part) / np.maximum(1.0 - pn[..., PRICE], 1e-9)
+    lasting_value = (value - pn_price * g[..., None, PRICE]) / np.maximum(1.0 - pn_price, 1e-9)
     rate = np.where(lasting_value > s.trust, m.trust_up, m.trust_down)
     trust = s.trust + rate * (lasting_value - s.trust)
     trust -= m.supply_trust_hit * (1.0 - fill)[..., None]
