@@ -60,6 +60,14 @@ class Actions:
     def arrays(self) -> dict[str, np.ndarray]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
+    @classmethod
+    def stack_players(cls, per_player: list[Actions]) -> Actions:
+        """Join each player's (B, 1, ...) actions into one (B, P, ...) set (shared markets)."""
+
+        names = per_player[0].arrays()
+        return cls(**{k: np.concatenate([a.arrays()[k] for a in per_player], axis=1)
+                      for k in names})
+
     def take(self, index) -> Actions:
         """The actions of a subset of games (index along the batch axis)."""
 

@@ -68,6 +68,13 @@ class Batch:
             [self._prior_revenue] + [o.revenue[:, player] for o in self.outcomes], -1
         )
         role = np.where(s.role_seen[:, player], self.static.role_index[None], -1)
+        lost = s.churned[:, player] | s.defaulted
+        to_date = revenue.sum(-1)
+        m = sc.model
+        sat = np.where(s.sat_turn[:, player] >= 0, s.sat_seen[:, player], 3.5)
+        retention = 1.0 - np.minimum(m.churn_at_5 * m.churn_ratio ** (5.0 - sat), m.churn_max)
+        contribution = revenue[..., -1] * self.static.margin - sc.costs.cost_to_serve
+        clv = np.where(lost, 0.0, kpis.clv(contribution, retention, m.retention_rate))
         score = self.score()[0][:, player] if self.kpis else np.zeros(self.size)
         return View(
             scenario=sc,
@@ -81,7 +88,7 @@ class Batch:
             receivables=s.receivables[:, player].copy(),
             credit_days=s.credit_days[:, player].copy(),
             stage=s.stage[:, player].copy(),
-            lost=s.churned[:, player] | s.defaulted,
+            lost=lost,
             share_estimate=s.share_seen[:, player].copy(),
             needs_reading=s.needs_seen[:, player].copy(),
             needs_turn=s.needs_turn[:, player].copy(),
@@ -94,6 +101,9 @@ class Batch:
             complaint=s.complaint[:, player].copy(),
             own_event=s.own_event.copy(),
             score=score,
+            tier=kpis.abc_tiers(to_date),
+            rfm=kpis.rfm(s.turn, s.last_order[:, player], s.orders[:, player], to_date),
+            clv=clv,
         )
 
     def inject(self, event_id: str, account: str | None = None) -> Event:

@@ -66,6 +66,11 @@ def turn_kpis(st: Static, s: State, o: Outcome) -> dict[str, np.ndarray]:
         "top5_share": np.sort(rev_share, -1)[..., ::-1][..., :5].sum(-1),
         "receivables": ar,
         "overdue": s.receivables[..., 1:].sum(-1).sum(-1),
+        "ar_not_due": s.receivables[..., 0].sum(-1),
+        "ar_overdue_1q": s.receivables[..., 1].sum(-1),
+        "ar_overdue_2q": s.receivables[..., 2].sum(-1),
+        "ar_overdue_3q_plus": s.receivables[..., 3].sum(-1),
+        "complaints_open": s.complaint.sum(-1).astype(float),
         "dso": _safe_div(ar, revenue / 90.0),
         "bad_debt": o.bad_debt.sum(-1),
         "coverage": _safe_div(np.where(active, o.coverage, 0.0).sum(-1), n_active),
@@ -132,17 +137,23 @@ def abc_tiers(revenue: np.ndarray) -> np.ndarray:
 
 
 def rfm(turn: int, last_order: np.ndarray, orders: np.ndarray, revenue: np.ndarray) -> np.ndarray:
-    """RFM scores 1-5 (recency, frequency, monetary) along the last axis, as (..., 3)."""
+    """RFM scores 1-5 along the last axis, as (..., 3).
 
-    recency = np.where(last_order >= 0, turn - 1 - last_order, turn + 4)
+    Recency: 5 if the account ordered last quarter, one less per quarter of silence.
+    Frequency: share of the quarters on record (the one before the game and those played)
+    with an order. Monetary: revenue quintile among the accounts (ties share a score).
+    ``last_order`` is -1 for the quarter before the game.
+    """
 
-    def quintile(x, higher_is_better=True):
-        ranks = np.argsort(np.argsort(x if higher_is_better else -x, -1, kind="stable"), -1)
-        return 1 + (5 * ranks) // max(x.shape[-1], 1)
-
-    return np.stack(
-        [quintile(-recency.astype(float)), quintile(orders.astype(float)), quintile(revenue)], -1
-    )
+    quarters = turn + 1
+    silence = turn - 1 - last_order
+    recency = np.clip(5 - silence, 1, 5)
+    frequency = 1 + np.rint(4 * orders / quarters).astype(int)
+    less = (revenue[..., None, :] < revenue[..., :, None]).sum(-1)
+    equal = (revenue[..., None, :] == revenue[..., :, None]).sum(-1) - 1
+    position = (less + 0.5 * equal) / max(revenue.shape[-1] - 1, 1)  # 0 lowest … 1 highest
+    monetary = 1 + np.minimum((5 * position).astype(int), 4)
+    return np.stack([recency, frequency, monetary], -1)
 
 
 def clv(contribution: np.ndarray, retention: np.ndarray, rate: float) -> np.ndarray:

@@ -70,7 +70,7 @@ class State:
     share_seen: np.ndarray  # (B, P, N) estimated share of wallet
     revenue_last: np.ndarray  # (B, P, N) last quarter's revenue
     orders: np.ndarray  # (B, P, N) quarters with an order (RFM frequency)
-    last_order: np.ndarray  # (B, P, N) quarter of the last order, -1 never
+    last_order: np.ndarray  # (B, P, N) quarter of the last order, -1 = before the game
 
     def copy(self) -> State:
         return copy.deepcopy(self)
@@ -130,7 +130,7 @@ def initial_state(st: Static, w: World, players: int = 1) -> State:
         role_seen=per_player(st.role_known),
         share_seen=per_player(st.share),
         revenue_last=np.zeros((b, p, n)),
-        orders=np.zeros((b, p, n), int),
+        orders=np.ones((b, p, n), int),  # the quarter before the game is on record
         last_order=np.full((b, p, n), -1),
     )
 

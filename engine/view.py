@@ -53,6 +53,9 @@ class View:
     complaint: np.ndarray  # (B, N) bool: an open complaint
     own_event: np.ndarray  # (B, N) bool: the account holds its own event next quarter
     score: np.ndarray  # (B,) scorecard grade so far
+    tier: np.ndarray  # (B, N) ABC tier by revenue to date: 0 = A, 1 = B, 2 = C
+    rfm: np.ndarray  # (B, N, 3) recency, frequency, monetary scores 1-5
+    clv: np.ndarray  # (B, N) estimated lifetime value from known margin and satisfaction
 
     @property
     def batch(self) -> int:
@@ -87,6 +90,9 @@ class View:
                     "region": acc.region.model_dump(),
                     "history": acc.history.model_dump(),
                     "employees": acc.employees,
+                    "tier": "ABC"[int(self.tier[b, i])],
+                    "rfm": [int(x) for x in self.rfm[b, i]],
+                    "clv": float(self.clv[b, i]),
                     "credit_grade": "ABCD"[int(self.credit_grade[i])],
                     "revenue": [float(x) for x in self.revenue[b, i]],
                     "receivables": [float(x) for x in self.receivables[b, i]],

@@ -118,3 +118,15 @@ def test_headless_commands_load_no_pygame():
         "assert 'pygame' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+def test_installed_package_finds_its_scenarios_from_any_directory(tmp_path):
+    """Scenarios ship as package data: no reliance on the source tree or the cwd."""
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "kam_sandbox", "scenarios", "--json"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert len(rows) >= 3 and all(Path(r["path"]).is_file() for r in rows)

@@ -258,3 +258,31 @@ def test_inject_library_event():
     game.inject(library[0].id)
     result = game.play({})
     assert any(h["type"] == library[0].type for h in result["headlines"])
+
+
+def test_shared_market_players_compete_for_the_same_wallets():
+    """Several player teams as suppliers of the same accounts: shares stay a partition and the
+    better strategy takes wallet from the worse one."""
+
+    from engine.actions import Actions
+
+    sc = load_scenario("distributors")
+    batch = Batch(sc, list(range(40)), players=2)
+    assert batch.state.share.shape[-1] == 2 + len(sc.rivals)
+    while not batch.over:
+        good = decide(POLICIES["needs"], batch.view(0), sc, batch.static)
+        bad = decide(POLICIES["discount"], batch.view(1), sc, batch.static)
+        batch.step(Actions.stack_players([good, bad]))
+        assert np.allclose(batch.state.share.sum(-1), 1.0)
+    totals = batch.totals()
+    assert totals["profit"][:, 0].mean() > totals["profit"][:, 1].mean()
+    assert totals["share_of_wallet"][:, 0].mean() > totals["share_of_wallet"][:, 1].mean()
+
+
+def test_view_reports_tiers_rfm_and_clv():
+    game = new_game("distributors", 1)
+    accounts = game.view().to_dict()["accounts"]
+    tiers = [a["tier"] for a in accounts]
+    assert tiers.count("A") < len(tiers) / 2  # a minority carries most of the value
+    assert all(len(a["rfm"]) == 3 and all(1 <= x <= 5 for x in a["rfm"]) for a in accounts)
+    assert all(a["clv"] > 0 for a in accounts)
