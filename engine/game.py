@@ -74,7 +74,7 @@ class Batch:
         sat = np.where(s.sat_turn[:, player] >= 0, s.sat_seen[:, player], 3.5)
         retention = 1.0 - np.minimum(m.churn_at_5 * m.churn_ratio ** (5.0 - sat), m.churn_max)
         contribution = revenue[..., -1] * self.static.margin - sc.costs.cost_to_serve
-        clv = np.where(lost, 0.0, kpis.clv(contribution, retention, m.retention_rate))
+        clv = np.where(lost, 0.0, kpis.clv(contribution, retention, m.clv_discount_rate))
         score = self.score()[0][:, player] if self.kpis else np.zeros(self.size)
         return View(
             scenario=sc,

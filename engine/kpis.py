@@ -8,7 +8,7 @@ Definitions (all per game and player):
 - nps: % accounts at >= 4.5 minus % below 3.5 (a loyalty index from -100 to 100).
 - retention: share of the starting portfolio's wallet still buying from us (not churned,
   not defaulted); accounts_kept counts accounts instead.
-- share_of_wallet: our revenue-weighted share of the accounts' spend.
+- share_of_wallet: our share of the accounts' spend, weighted by their wallets.
 - concentration: HHI of revenue across accounts, top-1 and top-5 share.
 - dso: receivables / revenue per day; bad_debt_ratio: bad debt / revenue.
 - coverage: influence-weighted share of each buying center contacted in the last two quarters.

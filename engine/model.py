@@ -156,6 +156,12 @@ def respond(effort: np.ndarray, half: np.ndarray, shape: float) -> np.ndarray:
     return e / (np.power(half, shape) + e)
 
 
+def weigh(influence: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Influence-weighted sum over each buying center: (N, K) × (B, P, N, K) → (B, P, N)."""
+
+    return np.einsum("nk,bpnk->bpn", influence, x)
+
+
 def sigmoid(x: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * x))
 
@@ -235,29 +241,39 @@ def step(
             leaver[:, i] = j
     live = ~s.defaulted
     for key in ev:
-        ev[key] &= live
+        if key != "shortage":  # our own supply problem, whatever account it names
+            ev[key] &= live
 
     s.attack = s.attack * m.attack_decay + ev["competitor_attack"] * m.attack_strength * strength[
         "competitor_attack"
     ] / 0.5
     s.stress = np.where(ev["credit_stress"], m.stress_pd, 1.0 + (s.stress - 1.0) * 0.8)
     s.needs = normalise(s.needs * np.exp(m.need_drift * nz["drift"]))
-    directed = toward.sum(-1) > 0
-    target = np.where(directed[:, None], toward, normalise(np.exp(1.2 * nz["shift"])))
-    mix = np.where(ev["need_shift"], strength["need_shift"], 0.0)[..., None]
-    s.needs = normalise((1 - mix) * s.needs + mix * target)
+    # Events are rare: update only the (game, account) cells they hit.
+    gi, ai = np.nonzero(ev["need_shift"])
+    if len(gi):
+        shifted = s.needs.copy()
+        directed = toward[ai].sum(-1, keepdims=True) > 0
+        target = np.where(directed, toward[ai], normalise(np.exp(1.2 * nz["shift"][gi, ai])))
+        mix = strength["need_shift"][gi, ai][:, None]
+        shifted[gi, ai] = normalise((1 - mix) * s.needs[gi, ai] + mix * target)
+        s.needs = shifted
     # A stakeholder leaves: the successor brings new personal needs and starts from scratch.
     change = ev["stakeholder_change"][..., None] & (np.arange(k) == leaver[..., None])  # (B,N,K)
-    fresh = normalise(np.exp(0.8 * nz["shift"]))[:, :, None, :] + st.bias[None]
-    s.bias = np.where(change[..., None], normalise(fresh), s.bias)
-    s.generation = s.generation + change
-    cp = np.broadcast_to(change[:, None], s.trust.shape)
-    s.trust = np.where(cp, 0.25, s.trust)
-    s.stance = np.where(cp, 0.0, s.stance)
-    s.rel_effort = np.where(cp, 0.0, s.rel_effort)
-    s.last_contact = np.where(cp, -1, s.last_contact)
-    s.stance_turn = np.where(cp, -1, s.stance_turn)
-    s.role_seen = np.where(cp, st.role_known[None, None], s.role_seen)
+    gi, ai, ki = np.nonzero(change)
+    if len(gi):
+        bias = s.bias.copy()
+        fresh = normalise(np.exp(0.8 * nz["shift"][gi, ai])) + st.bias[ai, ki]
+        bias[gi, ai, ki] = normalise(fresh)
+        s.bias = bias
+        s.generation = s.generation + change
+        cp = np.broadcast_to(change[:, None], s.trust.shape)
+        s.trust = np.where(cp, 0.25, s.trust)
+        s.stance = np.where(cp, 0.0, s.stance)
+        s.rel_effort = np.where(cp, 0.0, s.rel_effort)
+        s.last_contact = np.where(cp, -1, s.last_contact)
+        s.stance_turn = np.where(cp, -1, s.stance_turn)
+        s.role_seen = np.where(cp, st.role_known[None, None], s.role_seen)
     growth = (1.0 + st.growth) ** 0.25
     s.wallet = s.wallet * growth * np.exp(0.04 * nz["wallet"][..., 0])
     demand_pool = s.wallet / 4.0 * st.season[quarter]  # (B, N) this quarter's wallet
@@ -338,10 +354,15 @@ def step(
     s.complaint = unresolved
     s.trust = np.clip(trust, 0.0, 1.0) * mask[:, None]
 
-    colleague = (st.influence[None, None] * s.stance).sum(-1, keepdims=True)
+    # Stance follows trust: neutral at neutral_trust, warmest at full trust.
+    n_t = m.neutral_trust
+    stance_target = np.where(
+        s.trust >= n_t, (s.trust - n_t) / max(1 - n_t, 1e-9), (s.trust - n_t) / max(n_t, 1e-9)
+    )
+    colleague = weigh(st.influence, s.stance)[..., None]
     s.stance = np.clip(
         s.stance
-        + m.stance_rate * (2.0 * s.trust - 1.0 - s.stance)
+        + m.stance_rate * (stance_target - s.stance)
         + m.social_rate * (colleague - s.stance),
         -1.0,
         1.0,
@@ -349,7 +370,7 @@ def step(
 
     # --- 5. Choice among suppliers: the buying center decides. --------------------------------
     z = m.value_weight * value + (1.0 - m.value_weight) * s.trust  # (B, P, N, K)
-    utility = (st.influence[None, None] * z).sum(-1)
+    utility = weigh(st.influence, z)
     veto = (st.veto[None, None] & (s.stance < m.veto_threshold)).any(-1)
     gate_w = st.influence * st.gate
     gate_value = (gate_w[None, None] * value).sum(-1) / np.maximum(gate_w.sum(-1), 1e-9)
@@ -369,7 +390,7 @@ def step(
     # --- 6. Satisfaction and defection (Jones & Sasser). --------------------------------------
     expect = m.expectation + 0.5 * (w.competitor - 0.5) + s.attack  # (B, N)
     sat_k = 1.0 + 4.0 * sigmoid(m.satisfaction_slope * (z - expect[:, None, :, None]))
-    sat = (st.influence[None, None] * sat_k).sum(-1)
+    sat = weigh(st.influence, sat_k)
     p_churn = np.minimum(m.churn_at_5 * m.churn_ratio ** (5.0 - sat), m.churn_max)
     p_churn = p_churn * (1.0 - st.switching[None, None])
     churn = active & (u["churn"][:, None, :] < p_churn)
@@ -406,16 +427,17 @@ def step(
     new_ar[..., 0] = revenue * np.minimum(terms / 90.0, 1.0)
     q_pd = 1.0 - (1.0 - w.pd) ** 0.25
     default = ((u["default"] < q_pd * s.stress) | ev["forced_default"]) & live
-    bad_debt = np.where(default[:, None, :], new_ar.sum(-1), 0.0)
+    owed = new_ar.sum(-1)
+    bad_debt = np.where(default[:, None, :], owed, 0.0)
     new_ar = np.where(default[:, None, :, None], 0.0, new_ar)
     s.receivables = new_ar
     s.defaulted = s.defaulted | default
-    financing = new_ar.sum(-1) * m.capital_cost
+    financing = np.where(default[:, None, :], 0.0, owed) * m.capital_cost
     profit = (gross - cost_to_serve - financing - bad_debt).sum(-1) - spend
 
     # --- 8. Relationship stage: builds slowly, falls fast. ------------------------------------
-    avg_trust = (st.influence[None, None] * s.trust).sum(-1)
-    coverage = (st.influence[None, None] * (s.last_contact >= t - 1)).sum(-1)
+    avg_trust = weigh(st.influence, s.trust)
+    coverage = weigh(st.influence, (s.last_contact >= t - 1).astype(float))
     stage = np.minimum(s.stage, UNCOUPLING - 1)
     nxt = np.minimum(stage + 1, UNCOUPLING - 1)
     need = np.array(m.stage_trust)

@@ -185,7 +185,10 @@ class Account(Strict):
     margin: Fraction = Field(0.3, description="Gross margin rate on this account")
     needs: NeedWeights = Field(description="True (hidden) needs; normalised by the engine")
     competitor: Fraction = Field(0.5, description="Hidden strength of the rivals at this account")
-    switching_cost: Fraction = Field(0.2, description="Floor of 'false loyalty' against churn")
+    switching_cost: Fraction = Field(
+        0.2, description="Cost of leaving us ('false loyalty'): cuts the chance of defecting "
+        "by this fraction"
+    )
     stage: Literal[STAGES[:5]] = "early"  # type: ignore[valid-type]
     credit: Credit = Field(default_factory=Credit)
     stakeholders: list[Stakeholder] = Field(min_length=2, max_length=8)
@@ -395,8 +398,14 @@ class Model(Strict):
     survey_noise: NonNegative = Field(0.08, description="Noise of a needs analysis reading")
     stance_noise: NonNegative = Field(0.6, description="Noise of a stance reading with no contact")
     share_noise: NonNegative = Field(0.15, description="Noise of share estimates without analysis")
-    discount_trust: NonNegative = Field(0.1, description="Trust cap eroded by deep discounting")
-    retention_rate: Fraction = Field(0.03, description="Quarterly discount rate for CLV")
+    discount_trust: NonNegative = Field(
+        0.1, description="Share of trust lost per quarter at the deepest allowed discount "
+        "(haggling teaches an account to buy on price)"
+    )
+    clv_discount_rate: Fraction = Field(0.03, description="Quarterly discount rate i for CLV")
+    neutral_trust: Fraction = Field(
+        0.3, description="Trust at which a person's stance settles at neutral (0)"
+    )
 
 
 class Scenario(Strict):
