@@ -155,7 +155,16 @@ def _flag(value: object, where: str) -> float:
 
 
 def compile_plan(plan: object, st: Static) -> Actions:
-    """Turn one player's plan (plain data) into Actions of shape (1, 1, ...)."""
+    """Turn one player's plan (plain data) into validated Actions of shape (1, 1, ...)."""
+
+    actions = parse_plan(plan, st)
+    validate_actions(actions, st)
+    return actions
+
+
+def parse_plan(plan: object, st: Static) -> Actions:
+    """Read a plan's structure (ids, types, signs) without checking budgets and capacities,
+    so that a UI can show what a draft would use before it is valid."""
 
     sc = st.scenario
     if not isinstance(plan, dict):
@@ -200,7 +209,6 @@ def compile_plan(plan: object, st: Static) -> Actions:
         if name not in PORTFOLIO_ACTIONS:
             raise PlanError(f"portfolio: unknown action {name!r}{hint(str(name), PORTFOLIO_ACTIONS)}")
         getattr(a, name)[0, 0] = _flag(value, f"portfolio.{name}")
-    validate_actions(a, st)
     return a
 
 

@@ -229,10 +229,14 @@ class Game:
         """Rebuild a game from its decision log."""
 
         game = cls(scenario, seed)
+        injected = injected or {}
         for turn, plan in enumerate(plans):
-            for event_id, account in (injected or {}).get(turn, []):
+            for event_id, account in injected.get(turn, []):
                 game.inject(event_id, account)
             game.play(plan)
+        if not game.over:  # events already queued for the quarter not yet played
+            for event_id, account in injected.get(len(plans), []):
+                game.inject(event_id, account)
         return game
 
     def what_if(self, turn: int) -> Game:

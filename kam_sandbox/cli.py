@@ -189,13 +189,30 @@ def cmd_balance(args) -> int:
 
 
 def cmd_play(args) -> int:
-    print(
-        "The Pygame game is not built yet: it is the next piece of work (issue #3).\n"
-        "Meanwhile the engine runs headless: try `kam-sandbox scenarios`, "
-        "`kam-sandbox simulate tutorial --policy needs --runs 100 --seed 1` or "
-        "`kam-sandbox balance distributors --runs 500 --seed 1`."
+    from pathlib import Path
+
+    from game.main import run
+
+    size = None
+    if getattr(args, "size", None):
+        try:
+            w, h = (int(x) for x in args.size.lower().split("x"))
+        except ValueError:
+            raise KamError(f"--size must look like 1280x720, got {args.size!r}") from None
+        size = (w, h)
+    if getattr(args, "scenario", None):
+        load_scenario(args.scenario)  # a clear error now, not a traceback in the window
+    return run(
+        lang=getattr(args, "lang", None),
+        scenario=getattr(args, "scenario", None),
+        seed=getattr(args, "seed", None),
+        demo=getattr(args, "demo", False),
+        policy=getattr(args, "policy", None) or "needs",
+        screenshots=Path(args.screenshots) if getattr(args, "screenshots", None) else None,
+        size=size,
+        fullscreen=True if getattr(args, "fullscreen", False) else None,
+        pace=getattr(args, "pace", None),
     )
-    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -236,6 +253,16 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
 
     p = sub.add_parser("play", help="start the game (default when no command is given)")
+    p.add_argument("--lang", choices=("zh", "en"), help="interface language")
+    p.add_argument("--scenario", help="start this scenario (id or path) straight away")
+    p.add_argument("--seed", type=int, help="the world's seed (default: random)")
+    p.add_argument("--demo", action="store_true",
+                   help="a built-in strategy plays a whole game through the UI")
+    p.add_argument("--policy", help="strategy for --demo (default: needs)")
+    p.add_argument("--screenshots", metavar="DIR", help="with --demo: save every screen as PNG")
+    p.add_argument("--pace", type=float, help="with --demo: seconds between moves")
+    p.add_argument("--size", metavar="WxH", help="window size, e.g. 1280x720")
+    p.add_argument("--fullscreen", action="store_true")
     p.set_defaults(func=cmd_play)
     return parser
 
@@ -243,7 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None:
-        return cmd_play(args)
+        args.func = cmd_play
     if "." not in sys.path:
         sys.path.insert(0, ".")  # so --policy module:function finds the author's module
     try:

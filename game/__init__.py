@@ -1,0 +1,1 @@
+"""The Pygame front end of KAM Sandbox. Nothing here runs at import time."""

@@ -1,0 +1,217 @@
+"""The application: one window, one pygame_gui manager, a stack of scenes.
+
+Scene lifecycle (every scene in ``game/scenes`` follows it):
+
+1. ``enter()`` once, when the scene is pushed onto the stack;
+2. ``build()`` creates the scene's widgets; it runs again after the language or the window
+   size changes (the app kills every widget first), so it must rebuild from the scene's
+   state and never change that state;
+3. ``handle(event)`` for each pygame / pygame_gui event while the scene is on top;
+4. ``update(dt)`` once per frame while on top (timers, demo steps);
+5. ``draw(surface)`` paints what pygame_gui does not (charts, maps) under the widgets;
+   it never changes state;
+6. ``leave()`` once, when the scene is popped or replaced.
+
+Turn-based games must not burn batteries: the loop redraws only after input or when a
+scene asks (``app.redraw()``), and otherwise sleeps in ``pygame.event.wait``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+import pygame
+import pygame_gui
+
+from . import i18n
+
+WINDOW = (1280, 720)
+BACKGROUND = (246, 247, 250)
+ACTIVE_SECONDS = 1.2  # keep animating this long after input, for hovers and tooltips
+IDLE_WAIT_MS = 250
+
+
+class Scene:
+    """Base class; see the module docstring for the lifecycle."""
+
+    def __init__(self, app: App):
+        self.app = app
+
+    @property
+    def ui(self) -> pygame_gui.UIManager:
+        return self.app.ui
+
+    def enter(self) -> None:
+        pass
+
+    def build(self) -> None:
+        pass
+
+    def handle(self, event: pygame.event.Event) -> None:
+        pass
+
+    def update(self, dt: float) -> None:
+        pass
+
+    def draw(self, surface: pygame.Surface) -> None:
+        pass
+
+    def leave(self) -> None:
+        pass
+
+    #: A short name for screenshots and tests.
+    name = "scene"
+
+
+def theme_path() -> str:
+    return str(resources.files("assets").joinpath("theme.json"))
+
+
+class App:
+    """Owns the window, the UI manager and the scene stack."""
+
+    def __init__(self, size: tuple[int, int] = WINDOW, fullscreen: bool = False,
+                 scale: float = 1.0):
+        pygame.display.init()
+        pygame.font.init()
+        pygame.key.set_repeat(400, 40)
+        self.fullscreen = fullscreen
+        self.scale = scale
+        self.size = size
+        self.screen = self._open_window(size)
+        self.ui = pygame_gui.UIManager(self.screen.get_size(), theme_path(),
+                                       starting_language=i18n.language())
+        self.stack: list[Scene] = []
+        self.running = True
+        self.dirty = True
+        self.frames = 0
+        self._active_until = time.monotonic() + ACTIVE_SECONDS
+        self.clock = pygame.time.Clock()
+        self.on_frame: list[Callable[[App], None]] = []  # demo driver, screenshots
+
+    def _open_window(self, size: tuple[int, int]) -> pygame.Surface:
+        pygame.display.set_caption("KAM Sandbox · 大客户管理沙盘")
+        flags = pygame.FULLSCREEN if self.fullscreen else 0
+        return pygame.display.set_mode(size, flags)
+
+    # -- the stack --------------------------------------------------------------------------
+    @property
+    def scene(self) -> Scene | None:
+        return self.stack[-1] if self.stack else None
+
+    def push(self, scene: Scene) -> None:
+        self.ui.clear_and_reset()
+        self.stack.append(scene)
+        scene.enter()
+        scene.build()
+        self.redraw()
+
+    def pop(self) -> None:
+        if self.stack:
+            self.stack.pop().leave()
+        self.ui.clear_and_reset()
+        if self.scene:
+            self.scene.build()
+        else:
+            self.running = False
+        self.redraw()
+
+    def replace(self, scene: Scene) -> None:
+        if self.stack:
+            self.stack.pop().leave()
+        self.push(scene)
+
+    def reset_to(self, scene: Scene) -> None:
+        """Empty the stack and show ``scene`` (e.g. back to the title)."""
+
+        while self.stack:
+            self.stack.pop().leave()
+        self.push(scene)
+
+    def rebuild(self) -> None:
+        """Rebuild the top scene's widgets (language, size or data changed)."""
+
+        self.ui.clear_and_reset()
+        if self.scene:
+            self.scene.build()
+        self.redraw()
+
+    def set_language(self, lang: str) -> None:
+        i18n.set_language(lang)
+        self.ui.set_locale(lang)
+        self.rebuild()
+
+    def set_window(self, size: tuple[int, int], fullscreen: bool) -> None:
+        self.size, self.fullscreen = size, fullscreen
+        self.screen = self._open_window(size)
+        self.ui.set_window_resolution(self.screen.get_size())
+        self.rebuild()
+
+    def redraw(self) -> None:
+        self.dirty = True
+        self._active_until = time.monotonic() + ACTIVE_SECONDS
+
+    def quit(self) -> None:
+        self.running = False
+
+    # -- the loop ---------------------------------------------------------------------------
+    def step(self, events: list[pygame.event.Event], dt: float) -> None:
+        """One frame: events, update, and a redraw if anything changed."""
+
+        for event in events:
+            if event.type == pygame.QUIT:
+                self.quit()
+                continue
+            consumed = self.ui.process_events(event)
+            # A click that a widget took is not also a click on what lies under it.
+            mouse = event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEWHEEL)
+            if self.scene and not (consumed and mouse):
+                self.scene.handle(event)
+            self.redraw()
+        self.ui.update(dt)
+        if self.scene:
+            self.scene.update(dt)
+        for hook in list(self.on_frame):
+            hook(self)
+        if self.dirty:
+            self.render()
+
+    def render(self) -> None:
+        self.screen.fill(BACKGROUND)
+        if self.scene:
+            self.scene.draw(self.screen)
+        self.ui.draw_ui(self.screen)
+        pygame.display.flip()
+        self.frames += 1
+        # Stay dirty while animating so hovers and tooltips keep painting; then rest.
+        self.dirty = time.monotonic() < self._active_until
+
+    def run(self) -> None:
+        while self.running and self.scene:
+            if self.dirty or time.monotonic() < self._active_until:
+                self.clock.tick(30)
+                events = pygame.event.get()
+            else:
+                first = pygame.event.wait(IDLE_WAIT_MS)
+                events = [first, *pygame.event.get()] if first.type != pygame.NOEVENT else []
+                self.clock.tick()
+            self.step(events, min(self.clock.get_time() / 1000.0, 0.25))
+        self.close()
+
+    def close(self) -> None:
+        while self.stack:
+            self.stack.pop().leave()
+        pygame.display.quit()
+
+    def screenshot(self, path: Path) -> None:
+        self.render()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pygame.image.save(self.screen, str(path))
+
+
+def headless() -> bool:
+    return os.environ.get("SDL_VIDEODRIVER") == "dummy"

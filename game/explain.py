@@ -1,0 +1,612 @@
+"""Plain-language explanations of a quarter and of a whole game.
+
+The engine says *what* happened as data (event types, driver kinds, KPI numbers); this
+module turns that into sentences a trainee reads, and grades the eight lessons of
+DESIGN §2 against the player's own decisions. Pure functions over plain data and the
+engine's public ``Game`` API: no pygame, so the CLI, a trainer's dashboard and tests can
+use them too.
+
+Every function that produces text takes an optional ``lang``; ``None`` means the
+interface's current language (``game.i18n``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import numpy as np
+
+from engine.kpis import abc_tiers
+from engine.scenario import NEEDS, STAGES
+
+from . import fmt, i18n
+
+#: The eight lessons of DESIGN §2, in order.
+LESSONS: tuple[str, ...] = (
+    "focus",
+    "discover",
+    "buying_center",
+    "price",
+    "risk",
+    "needs_move",
+    "promises",
+    "compounding",
+)
+
+#: Verdicts of ``lesson_report``; ``untested`` when the game gave no chance to show the
+#: lesson (no shortage and no complaint to keep a promise on, say).
+VERDICTS: tuple[str, ...] = ("good", "mixed", "poor", "untested")
+
+#: News in the order a player should read it: losses first, opportunities last.
+NEWS_ORDER: tuple[str, ...] = (
+    "default",
+    "churn",
+    "shortage",
+    "credit_stress",
+    "competitor_attack",
+    "service_failure",
+    "complaint",
+    "stakeholder_change",
+    "need_shift",
+    "late_payment",
+    "own_event",
+)
+
+#: Metrics shown as percentages in the scorecard and charts.
+_PERCENT_METRICS = frozenset(
+    {"margin", "retention", "share_of_wallet", "bad_debt_ratio", "coverage", "accounts_kept",
+     "top1_share", "top5_share"}
+)
+_MONEY_METRICS = frozenset(
+    {"profit", "revenue", "gross", "receivables", "overdue", "bad_debt", "spend"}
+)
+
+#: Rank of a stage for "moved up / down": uncoupling is the fall-out, below ``pre``.
+_STAGE_RANK = {s: (-1 if s == "uncoupling" else i) for i, s in enumerate(STAGES)}
+
+
+# -- language helpers ----------------------------------------------------------------------------
+def _lang(lang: str | None) -> str:
+    return lang or i18n.language()
+
+
+def t(key: str, lang: str | None = None, **values: object) -> str:
+    """``i18n.tr`` in an explicit language (falls back to English, then the key)."""
+
+    lang = _lang(lang)
+    text = i18n.strings(lang).get(key) or i18n.strings("en").get(key) or key
+    return text.format(**values) if values else text
+
+
+def pick(text: object, lang: str | None = None) -> str:
+    """A bilingual {zh, en} text (dict or pydantic ``Text``) in ``lang``."""
+
+    lang = _lang(lang)
+    if isinstance(text, dict):
+        return text.get(lang) or text.get("en") or ""
+    return getattr(text, lang, None) or getattr(text, "en", "")
+
+
+def account_name(scenario, account_id: str | None, lang: str | None = None) -> str:
+    """The account's display name, or its id if the scenario does not know it."""
+
+    for acc in scenario.accounts:
+        if acc.id == account_id:
+            return pick(acc.name, lang)
+    return str(account_id or "")
+
+
+def role_name(scenario, role_id: str, lang: str | None = None) -> str:
+    for role in scenario.roles:
+        if role.id == role_id:
+            return pick(role.name, lang)
+    return role_id
+
+
+def need_name(need: str, lang: str | None = None) -> str:
+    """A need dimension's label (``need.price`` …), capitalised for lists and charts."""
+
+    return t(f"need.{need}", lang)
+
+
+def _need_in_sentence(need: str, lang: str) -> str:
+    name = need_name(need, lang)
+    return name.lower() if lang == "en" else name
+
+
+def metric_name(metric: str, lang: str | None = None) -> str:
+    return t(f"kpi.{metric}", lang)
+
+
+def format_metric(metric: str, value: float, lang: str | None = None,
+                  currency: str = "CNY") -> str:
+    """A KPI or scorecard value the way a player reads it (money, %, 1–5 scale, index)."""
+
+    lang = _lang(lang)
+    if metric in _MONEY_METRICS:
+        return fmt.money(value, lang, currency)
+    if metric in _PERCENT_METRICS:
+        return fmt.percent(value, 1 if metric == "bad_debt_ratio" else 0)
+    if metric == "satisfaction":
+        return fmt.number(value, lang, 2)
+    if metric == "hhi":
+        return fmt.number(value, lang, 2)
+    if metric == "dso":
+        return fmt.days(value, lang, 0)
+    return fmt.number(value, lang, 0)
+
+
+# -- one quarter ------------------------------------------------------------------------------------
+def news_items(result: dict, scenario, lang: str | None = None) -> list[str]:
+    """The quarter's events as short news lines, scripted headlines first.
+
+    A scripted or injected event that already has a headline is not repeated as a generic
+    line; a supply shortage is one line, whatever accounts it names.
+    """
+
+    lang = _lang(lang)
+    lines: list[str] = []
+    covered: set[tuple[str, str | None]] = set()
+    for h in result.get("headlines", []):
+        text = pick(h.get("headline") or {}, lang)
+        if text:
+            lines.append(text)
+        covered.add((h.get("type"), h.get("account")))
+    seen: set[tuple[str, str | None]] = set()
+    order = {name: i for i, name in enumerate(NEWS_ORDER)}
+    news = sorted(result.get("news", []), key=lambda n: order.get(n["type"], len(order)))
+    for item in news:
+        kind, account = item["type"], item.get("account")
+        if kind in ("shortage", "credit_stress"):
+            account = None
+        if (kind, account) in seen or (kind, account) in covered or (kind, None) in covered:
+            continue
+        seen.add((kind, account))
+        lines.append(t(f"news.{kind}", lang, account=account_name(scenario, account, lang)))
+    return lines
+
+
+def _account(scenario, account_id: str):
+    for acc in scenario.accounts:
+        if acc.id == account_id:
+            return acc
+    return None
+
+
+def _role_holding(scenario, account_id: str, flag: str, lang: str) -> str:
+    """Name of the role in this account that holds a veto (``flag='veto'``) or the gate."""
+
+    acc = _account(scenario, account_id)
+    roles = {r.id: r for r in scenario.roles}
+    if acc is not None:
+        for sh in acc.stakeholders:
+            role = roles.get(sh.role)
+            if role is not None and getattr(role, flag):
+                return pick(role.name, lang)
+    for role in scenario.roles:
+        if getattr(role, flag):
+            return pick(role.name, lang)
+    return t(f"driver.{flag}_role", lang)
+
+
+def driver_sentences(account_result: dict, scenario, lang: str | None = None) -> list[str]:
+    """Why one account moved this quarter, one short plain sentence per engine driver."""
+
+    lang = _lang(lang)
+    out: list[str] = []
+    acc_id = account_result["id"]
+    acc = _account(scenario, acc_id)
+    for d in account_result.get("drivers", []):
+        kind = d["kind"]
+        if kind == "supply_shortfall":
+            out.append(t("driver.supply_shortfall", lang, fill=fmt.percent(d.get("fill", 0.0))))
+        elif kind == "veto":
+            out.append(t("driver.veto", lang, role=_role_holding(scenario, acc_id, "veto", lang)))
+        elif kind == "technical_gate":
+            out.append(t("driver.technical_gate", lang,
+                         role=_role_holding(scenario, acc_id, "gate", lang)))
+        elif kind == "unmet_need":
+            name = d.get("stakeholder", "")
+            if acc is not None:
+                for sh in acc.stakeholders:
+                    if sh.id == d.get("stakeholder"):
+                        name = pick(sh.name, lang)
+            out.append(t("driver.unmet_need", lang, role=role_name(scenario, d.get("role", ""), lang),
+                         name=name, need=_need_in_sentence(d.get("need", ""), lang)))
+        else:
+            out.append(t(f"driver.{kind}", lang))
+    return out
+
+
+def change_summary(account_result: dict, scenario, lang: str | None = None) -> str:
+    """One line: revenue this quarter, its change, and a stage move if any."""
+
+    lang = _lang(lang)
+    cur = scenario.currency
+    delta = account_result["revenue"] - account_result["revenue_before"]
+    text = t("results.change", lang, revenue=fmt.money(account_result["revenue"], lang, cur),
+             delta=fmt.delta_money(delta, lang, cur))
+    if account_result["stage"] != account_result["stage_before"]:
+        text += t("results.stage_move", lang,
+                  before=t(f"stage.{account_result['stage_before']}", lang),
+                  after=t(f"stage.{account_result['stage']}", lang))
+    return text
+
+
+def big_changes(result: dict, top: int = 5) -> list[dict]:
+    """The accounts that changed most this quarter, biggest first.
+
+    A stage move or a loss (churn, default) always counts as big; otherwise the size of the
+    revenue change relative to the whole portfolio decides. Accounts with no change at all
+    (lost before this quarter) are left out.
+    """
+
+    accounts = result.get("accounts", [])
+    total = sum(a["revenue_before"] for a in accounts) or 1.0
+
+    def weight(a: dict) -> float:
+        w = abs(a["revenue"] - a["revenue_before"]) / total
+        if a["stage"] != a["stage_before"]:
+            w += 0.5
+        if any(d["kind"] in ("churn", "default") for d in a.get("drivers", [])):
+            w += 1.0
+        return w
+
+    moved = [a for a in accounts
+             if a["revenue"] != a["revenue_before"] or a["stage"] != a["stage_before"]
+             or a.get("drivers")]
+    return sorted(moved, key=weight, reverse=True)[: max(top, 0)]
+
+
+# -- a whole game: the eight lessons ------------------------------------------------------------------
+def _days(plan_acc: dict, action: str) -> float:
+    value = plan_acc.get(action, 0)
+    if isinstance(value, dict):
+        return float(sum(value.values()))
+    return float(value or 0)
+
+
+def _effort(plan_acc: dict) -> float:
+    return sum(_days(plan_acc, a) for a in ("am_days", "exec_days", "support_days",
+                                            "training_days"))
+
+
+class _Facts:
+    """Per-game numbers the lesson checks share, computed once from the public API."""
+
+    def __init__(self, game):
+        sc = game.scenario
+        self.scenario = sc
+        self.ids = [a.id for a in sc.accounts]
+        self.plans: list[dict] = list(game.plans)
+        self.results: list[dict] = list(game.results)
+        self.history: list[dict] = game.kpi_history()
+        self.turns = len(self.plans)
+        view = game.view()
+        self.view = view
+        self.truth = game.debrief() if game.over else None
+        self.prior = np.asarray(view.revenue[0, :, 0], float)
+        tiers = abc_tiers(self.prior)
+        self.key = [i for i in range(len(self.ids)) if tiers[i] == 0]
+        self.key_share = float(self.prior[self.key].sum() / max(self.prior.sum(), 1e-9))
+        self.grade = [int(g) for g in view.credit_grade]
+
+    def acts(self, turn: int, i: int) -> dict:
+        return self.plans[turn]["accounts"].get(self.ids[i], {})
+
+    def lost_before(self, turn: int, i: int) -> bool:
+        """Whether account ``i`` was already lost when quarter ``turn`` (0-based) began."""
+
+        if turn == 0:
+            return False
+        for a in self.results[turn - 1]["accounts"]:
+            if a["id"] == self.ids[i]:
+                return a["stage"] == "uncoupling" and a["revenue"] == 0.0
+        return False
+
+    def news_count(self, kind: str, accounts: Iterable[int] | None = None) -> int:
+        wanted = None if accounts is None else {self.ids[i] for i in accounts}
+        return sum(1 for r in self.results for n in r["news"]
+                   if n["type"] == kind and (wanted is None or n["account"] in wanted))
+
+
+def _lesson(lesson: str, verdict: str, lang: str, evidence_key: str = "evidence",
+            **values) -> dict:
+    evidence = t(f"lesson.{lesson}.{evidence_key}", lang, **values)
+    advice = t(f"lesson.{lesson}.{verdict}", lang)
+    return {
+        "lesson": lesson,
+        "title": t(f"lesson.{lesson}.title", lang),
+        "verdict": verdict,
+        "evidence": f"{evidence} {advice}" if lang == "en" else f"{evidence}{advice}",
+    }
+
+
+def _focus(f: _Facts, lang: str) -> dict:
+    total = key = 0.0
+    for turn in range(f.turns):
+        for i in range(len(f.ids)):
+            e = _effort(f.acts(turn, i))
+            total += e
+            key += e * (i in f.key)
+    share = key / total if total > 0 else 0.0
+    headcount = len(f.key) / max(len(f.ids), 1)
+    # Even spreading gives the key accounts their head-count share; focus gets near their
+    # share of revenue. Grade on how far along that road the player went.
+    span = max(f.key_share - headcount, 1e-9)
+    progress = (share - headcount) / span
+    verdict = "good" if progress >= 0.6 else "mixed" if progress >= 0.25 else "poor"
+    return _lesson("focus", verdict, lang, share=fmt.percent(share), n=len(f.key),
+                   total=len(f.ids), revenue=fmt.percent(f.key_share))
+
+
+def _survey_turns(f: _Facts, i: int, with_feedback: bool = False) -> list[int]:
+    out = []
+    for turn in range(f.turns):
+        acts = f.acts(turn, i)
+        if acts.get("survey") or (with_feedback and acts.get("feedback")):
+            out.append(turn + 1)
+    return out
+
+
+def _quarter(turn: int, f: _Facts, lang: str) -> str:
+    return fmt.quarter_label(turn, f.scenario.start_quarter, lang)
+
+
+def _discover(f: _Facts, lang: str) -> dict:
+    firsts = [s[0] for i in f.key if (s := _survey_turns(f, i))]
+    if not firsts:
+        verdict = "untested" if "survey" not in f.scenario.actions else "poor"
+        return _lesson("discover", verdict, lang, "none", n=len(f.key))
+    early = sum(1 for q in firsts if q <= min(2, f.turns))
+    verdict = "good" if early == len(f.key) else "mixed"
+    return _lesson("discover", verdict, lang, surveyed=len(firsts), n=len(f.key),
+                   first=_quarter(min(firsts), f, lang))
+
+
+def _role_of(f: _Facts, i: int, sh_id: str) -> str:
+    for sh in f.scenario.accounts[i].stakeholders:
+        if sh.id == sh_id:
+            return sh.role
+    return ""
+
+
+def _buying_center(f: _Facts, lang: str) -> dict:
+    veto_roles = {r.id for r in f.scenario.roles if r.veto}
+    total = others = 0.0
+    for turn in range(f.turns):
+        for i in range(len(f.ids)):
+            acts = f.acts(turn, i)
+            for action in ("am_days", "exec_days"):
+                for sh_id, d in (acts.get(action) or {}).items():
+                    total += d
+                    if _role_of(f, i, sh_id) not in veto_roles:
+                        others += d
+    share = others / total if total > 0 else 0.0
+    coverage = float(np.mean([h["coverage"] for h in f.history])) if f.history else 0.0
+    if share >= 0.45 and coverage >= 0.5:
+        verdict = "good"
+    elif share < 0.25 or coverage < 0.3:
+        verdict = "poor"
+    else:
+        verdict = "mixed"
+    return _lesson("buying_center", verdict, lang, share=fmt.percent(share),
+                   coverage=fmt.percent(coverage))
+
+
+def _price(f: _Facts, lang: str) -> dict:
+    num = den = 0.0
+    for turn in range(f.turns):
+        for i in range(len(f.ids)):
+            if f.lost_before(turn, i):
+                continue
+            w = f.prior[i]
+            num += w * float(f.acts(turn, i).get("discount", 0.0))
+            den += w
+    avg = num / den if den > 0 else 0.0
+    margin = (sum(h["gross"] for h in f.history) / max(sum(h["revenue"] for h in f.history), 1e-9)
+              if f.history else 0.0)
+    sat = f.history[-1]["satisfaction"] if f.history else 0.0
+    if "discount" not in f.scenario.actions:
+        verdict = "untested"
+    else:
+        verdict = "good" if avg <= 0.03 else "mixed" if avg <= 0.06 else "poor"
+    return _lesson("price", verdict, lang, discount=fmt.percent(avg, 1),
+                   margin=fmt.percent(margin), satisfaction=fmt.number(sat, lang, 2))
+
+
+def _risk(f: _Facts, lang: str) -> dict:
+    terms = np.array([float(a.credit.terms) for a in f.scenario.accounts])
+    cd_days, ab_days = [], []
+    for turn in range(f.turns):
+        for i in range(len(f.ids)):
+            if "credit_days" in f.acts(turn, i):
+                terms[i] = float(f.acts(turn, i)["credit_days"])
+            if f.lost_before(turn, i):
+                continue
+            (cd_days if f.grade[i] >= 2 else ab_days).append(terms[i])
+    bad = sum(h["bad_debt"] for h in f.history)
+    revenue = sum(h["revenue"] for h in f.history)
+    ratio = bad / revenue if revenue > 0 else 0.0
+    top1 = f.history[-1]["top1_share"] if f.history else 0.0
+    cd = float(np.mean(cd_days)) if cd_days else math.nan
+    ab = float(np.mean(ab_days)) if ab_days else math.nan
+    lax = cd_days and (cd > ab + 1e-9 or cd > 60)
+    if ratio > 0.02 or (lax and ratio > 0.005):
+        verdict = "poor"
+    elif lax or ratio > 0.005:
+        verdict = "mixed"
+    elif "credit_days" not in f.scenario.actions and not cd_days and bad == 0:
+        verdict = "untested"
+    else:
+        verdict = "good"
+    cur = f.scenario.currency
+    key = "lesson.risk.terms" if cd_days else "lesson.risk.no_risky"
+    terms_text = t(key, lang, cd=fmt.days(cd, lang, 0), ab=fmt.days(ab, lang, 0))
+    return _lesson("risk", verdict, lang, terms=terms_text, bad_debt=fmt.money(bad, lang, cur),
+                   ratio=fmt.percent(ratio, 1), top1=fmt.percent(top1))
+
+
+def _max_gap(turns: list[int], total: int) -> int:
+    """Longest run of quarters without a fresh reading (start and end included)."""
+
+    marks = [0, *turns, total + 1]
+    return max(b - a for a, b in zip(marks, marks[1:])) - 1
+
+
+def _needs_move(f: _Facts, lang: str) -> dict:
+    shifts = f.news_count("need_shift", f.key) + f.news_count("stakeholder_change", f.key)
+    if not f.key or ("survey" not in f.scenario.actions and "feedback" not in f.scenario.actions):
+        return _lesson("needs_move", "untested", lang, resurveyed=0, n=len(f.key), gap=0,
+                       shifts=shifts)
+    gaps, again = [], 0
+    for i in f.key:
+        readings = _survey_turns(f, i, with_feedback=True)
+        gaps.append(_max_gap(readings, f.turns))
+        again += len(_survey_turns(f, i)) >= 2
+    gap = max(gaps)
+    limit = 3 if f.turns > 4 else 2
+    if gap <= limit:
+        verdict = "good"
+    elif gap < f.turns:
+        verdict = "mixed"
+    else:
+        verdict = "poor"
+    return _lesson("needs_move", verdict, lang, resurveyed=again, n=len(f.key), gap=gap,
+                   shifts=shifts)
+
+
+def _peak_turns(f: _Facts) -> list[int]:
+    sc = f.scenario
+    out = []
+    for turn in range(1, f.turns + 1):
+        quarter = (sc.start_quarter - 1 + turn - 1) % 4 + 1
+        shortage = any(n["type"] == "shortage" for n in f.results[turn - 1]["news"])
+        if shortage or (quarter in sc.supply.peak_quarters and sc.supply.capacity < 1.0):
+            out.append(turn)
+    return out
+
+
+def _promises(f: _Facts, lang: str) -> dict:
+    peaks = _peak_turns(f)
+    if peaks:
+        num = den = 0.0
+        for turn in peaks:
+            for a in f.results[turn - 1]["accounts"]:
+                i = f.ids.index(a["id"])
+                if i not in f.key or a["revenue"] == 0.0:
+                    continue
+                fill = next((d["fill"] for d in a["drivers"] if d["kind"] == "supply_shortfall"),
+                            1.0)
+                num += f.prior[i] * fill
+                den += f.prior[i]
+        fill = num / den if den > 0 else 1.0
+        verdict = "good" if fill >= 0.97 else "mixed" if fill >= 0.88 else "poor"
+        return _lesson("promises", verdict, lang, fill=fmt.percent(fill), peaks=len(peaks))
+    complaints = f.news_count("complaint") + f.news_count("service_failure")
+    lingering = int(sum(h["complaints_open"] for h in f.history))
+    if complaints == 0:
+        verdict = "untested"
+    else:
+        verdict = "good" if lingering == 0 else "mixed" if lingering <= complaints else "poor"
+    return _lesson("promises", verdict, lang, "service", complaints=complaints,
+                   lingering=lingering)
+
+
+def _compounding(f: _Facts, lang: str) -> dict:
+    ups = downs = 0
+    for r in f.results:
+        for a in r["accounts"]:
+            move = _STAGE_RANK[a["stage"]] - _STAGE_RANK[a["stage_before"]]
+            ups += move > 0
+            downs += move < 0
+    quarters = touched = 0
+    for i in f.key:
+        for turn in range(f.turns):
+            if f.lost_before(turn, i):
+                continue
+            quarters += 1
+            acts = f.acts(turn, i)
+            touched += (_days(acts, "am_days") + _days(acts, "exec_days")) > 0
+    steady = touched / quarters if quarters else 0.0
+    if steady >= 0.9 and ups >= downs:
+        verdict = "good"
+    elif steady < 0.6 or downs > ups + 1:
+        verdict = "poor"
+    else:
+        verdict = "mixed"
+    return _lesson("compounding", verdict, lang, steady=fmt.percent(steady), ups=ups,
+                   downs=downs)
+
+
+def lesson_report(game, lang: str | None = None) -> list[dict]:
+    """The eight lessons of DESIGN §2, each graded on what this player actually did.
+
+    Returns ``[{"lesson", "title", "verdict", "evidence"}]`` in DESIGN order; ``verdict`` is
+    one of ``VERDICTS`` and ``evidence`` quotes the player's own numbers. Works on a game in
+    progress too (for a trainer's dashboard), but is meant for the final debrief.
+    """
+
+    lang = _lang(lang)
+    if not game.plans:
+        return [
+            {"lesson": name, "title": t(f"lesson.{name}.title", lang), "verdict": "untested",
+             "evidence": t("lesson.not_played", lang)}
+            for name in LESSONS
+        ]
+    f = _Facts(game)
+    checks = (_focus, _discover, _buying_center, _price, _risk, _needs_move, _promises,
+              _compounding)
+    return [check(f, lang) for check in checks]
+
+
+# -- debrief helpers ----------------------------------------------------------------------------
+def grade_band(score: float) -> str:
+    """The absolute grade band of a 0–100 score: excellent, good, fair or weak."""
+
+    if score >= 85:
+        return "excellent"
+    if score >= 70:
+        return "good"
+    if score >= 50:
+        return "fair"
+    return "weak"
+
+
+def hidden_truth(game, account_id: str) -> dict:
+    """One account's real needs and people beside what the player last measured.
+
+    ``measured`` needs are None if the account was never surveyed; a stakeholder's
+    ``seen_role`` is None if the player never found out and ``seen_stance`` None if never
+    read. Needs the game to be over (it reads ``Game.debrief``).
+    """
+
+    truth = game.debrief()
+    view = game.view()
+    i = [a.id for a in game.scenario.accounts].index(account_id)
+    acc_truth = truth["accounts"][i]
+    seen = int(view.needs_turn[0, i])
+    roles = [r.id for r in game.scenario.roles]
+    people = []
+    for j, sh in enumerate(acc_truth["stakeholders"]):
+        r = int(view.role[0, i, j])
+        st_turn = int(view.stance_turn[0, i, j])
+        contact = int(view.last_contact[0, i, j])
+        people.append({
+            **sh,
+            "seen_role": roles[r] if r >= 0 else None,
+            "seen_stance": float(view.stance_reading[0, i, j]) if st_turn >= 0 else None,
+            "seen_turn": st_turn + 1 if st_turn >= 0 else None,
+            "last_contact": contact + 1 if contact >= 0 else None,
+        })
+    return {
+        "id": account_id,
+        "needs": acc_truth["needs"],
+        "measured": ({d: float(v) for d, v in zip(NEEDS, view.needs_reading[0, i])}
+                     if seen >= 0 else None),
+        "measured_turn": seen + 1 if seen >= 0 else None,
+        "churned": acc_truth["churned"],
+        "defaulted": acc_truth["defaulted"],
+        "stakeholders": people,
+    }

@@ -1,0 +1,181 @@
+"""Locale-aware number formatting for the game UI.
+
+Every on-screen number goes through here so that the two languages stay
+consistent and a panel never shows ``nan``, ``-0`` or ``¥9,999.6``.  The
+module is pure Python (no pygame) so it can be unit-tested and reused by the
+CLI.
+
+Conventions:
+
+* ``lang`` is ``"zh"`` or ``"en"``; anything starting with ``"zh"`` (``zh-CN``,
+  ``zh_Hans``) counts as Chinese, everything else as English.
+* Rounding is half-up on the shortest decimal form of the float, which is what a
+  player expects (``2.5 -> 3``, ``0.125 -> 0.13``); Python's ``round`` and
+  ``format`` round half-to-even on the binary value instead.
+* The unit tier (plain, 万/k, 亿/M, B) is chosen *after* rounding, so 9,999.6
+  reads ``¥1.0万`` rather than ``¥10,000``.
+* Not-a-number (and infinity) is shown as an em dash, ``—``.
+* Zero never carries a minus sign; explicitly signed values show ``±`` for
+  zero so "no change" is visibly different from a missing ``+``.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+__all__ = [
+    "MISSING",
+    "CURRENCY_SYMBOLS",
+    "money",
+    "delta_money",
+    "percent",
+    "signed_percent",
+    "number",
+    "quarter_label",
+    "days",
+    "score",
+]
+
+MISSING = "—"
+"""Shown instead of NaN/inf: a blank would look like a rendering bug."""
+
+CURRENCY_SYMBOLS: dict[str, str] = {"CNY": "¥", "USD": "$", "EUR": "€"}
+
+# (threshold, divisor, suffix, decimals), ascending.  Chinese groups by 10^4
+# (万) and 10^8 (亿); English by thousands.  Both start compacting at 10,000
+# so four-digit amounts stay exact in either language.
+_ZH_TIERS = ((0, 1, "", 0), (10**4, 10**4, "万", 1), (10**8, 10**8, "亿", 2))
+_EN_TIERS = ((0, 1, "", 0), (10**4, 10**3, "k", 1), (10**6, 10**6, "M", 2), (10**9, 10**9, "B", 1))
+
+
+def _is_zh(lang: str) -> bool:
+    return lang.lower().startswith("zh")
+
+
+def _finite(value: float) -> bool:
+    try:
+        return math.isfinite(value)
+    except TypeError:
+        return False
+
+
+def _round(value: float, digits: int) -> Decimal:
+    """Half-up rounding of the value as the player would read it."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def _group(d: Decimal, digits: int) -> str:
+    return f"{d:,.{digits}f}"
+
+
+def _sign(rounded: Decimal, explicit: bool) -> str:
+    if rounded < 0:
+        return "-"
+    if not explicit:
+        return ""
+    return "+" if rounded > 0 else "±"
+
+
+def _compact(magnitude: float, lang: str) -> tuple[Decimal, str]:
+    """Return (rounded scaled magnitude, formatted text) using the right tier.
+
+    A tier is skipped when its rounded value would reach the next tier's
+    threshold (99,999,999 -> ``1.00亿``, not ``10000.0万``).
+    """
+    tiers = _ZH_TIERS if _is_zh(lang) else _EN_TIERS
+    for i, (_, divisor, suffix, decimals) in enumerate(tiers):
+        scaled = _round(magnitude / divisor, decimals)
+        is_last = i + 1 == len(tiers)
+        if is_last or scaled * divisor < tiers[i + 1][0]:
+            return scaled, _group(scaled, decimals) + suffix
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _money(value: float, lang: str, currency: str, explicit_sign: bool) -> str:
+    if not _finite(value):
+        return MISSING
+    scaled, text = _compact(abs(value), lang)
+    symbol = CURRENCY_SYMBOLS.get(currency.upper())
+    body = f"{symbol}{text}" if symbol else f"{currency.upper()} {text}"
+    signed = scaled if value >= 0 else -scaled
+    return _sign(signed, explicit_sign) + body
+
+
+def money(value: float, lang: str, currency: str = "CNY") -> str:
+    """Compact money: ``¥1,234``, ``¥12.3万`` / ``¥12.3k``, ``¥1.23亿`` / ``¥1.23M``.
+
+    Unknown currency codes fall back to the code itself (``GBP 1,234``).
+    """
+    return _money(value, lang, currency, explicit_sign=False)
+
+
+def delta_money(value: float, lang: str, currency: str = "CNY") -> str:
+    """Money change with an explicit sign (``+¥5.2万``, ``-¥300``, ``±¥0``)."""
+    return _money(value, lang, currency, explicit_sign=True)
+
+
+def _percent(value: float, digits: int, explicit_sign: bool) -> str:
+    if not _finite(value):
+        return MISSING
+    rounded = _round(value * 100, digits)
+    return f"{_sign(rounded, explicit_sign)}{abs(rounded):.{digits}f}%"
+
+
+def percent(value: float, digits: int = 0) -> str:
+    """A ratio as a percentage: ``0.253 -> 25%``."""
+    return _percent(value, digits, explicit_sign=False)
+
+
+def signed_percent(value: float, digits: int = 1) -> str:
+    """A ratio change with an explicit sign: ``0.031 -> +3.1%``, zero -> ``±0.0%``."""
+    return _percent(value, digits, explicit_sign=True)
+
+
+def number(value: float, lang: str, digits: int = 0) -> str:
+    """A plain grouped number (``12,345.6``), never compacted.
+
+    zh-CN and en both group by thousands with ``,`` and use ``.`` for decimals,
+    so ``lang`` only keeps the signature uniform with the other helpers.
+    """
+    del lang  # same conventions in both supported languages
+    if not _finite(value):
+        return MISSING
+    rounded = _round(value, digits)
+    return _sign(rounded, False) + _group(abs(rounded), digits)
+
+
+def quarter_label(turn: int, start_quarter: int, lang: str) -> str:
+    """Label for a 1-based turn when the game starts in ``start_quarter``.
+
+    One turn is one quarter, so quarters roll over into the next year:
+    turn 4 from Q2 is ``Year 2 Q1`` (``第2年 Q1``).
+    """
+    if turn < 1:
+        raise ValueError(f"turn is 1-based, got {turn}")
+    if not 1 <= start_quarter <= 4:
+        raise ValueError(f"start_quarter must be 1..4, got {start_quarter}")
+    index = (start_quarter - 1) + (turn - 1)
+    year, quarter = index // 4 + 1, index % 4 + 1
+    return f"第{year}年 Q{quarter}" if _is_zh(lang) else f"Year {year} Q{quarter}"
+
+
+def days(value: float, lang: str, digits: int = 1) -> str:
+    """A duration in days: ``3.5 天`` / ``3.5 days``; a whole number drops ``.0``."""
+    if not _finite(value):
+        return MISSING
+    rounded = _round(value, digits)
+    text = number(float(rounded), lang, digits)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if _is_zh(lang):
+        return f"{text} 天"
+    return f"{text} day" if abs(rounded) == 1 else f"{text} days"
+
+
+def score(value: float) -> str:
+    """A score as a whole number (``71.5 -> 72``)."""
+    if not _finite(value):
+        return MISSING
+    rounded = _round(value, 0)
+    return _sign(rounded, False) + str(abs(int(rounded)))

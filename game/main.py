@@ -1,0 +1,63 @@
+"""Start the game window: settings, saves, the first scene, and the loop.
+
+``kam-sandbox`` and ``kam-sandbox play`` land here; pygame is imported only now, so the
+headless commands never load it.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+from . import i18n
+
+
+def run(lang: str | None = None, scenario: str | None = None, seed: int | None = None,
+        demo: bool = False, policy: str = "needs", screenshots: Path | None = None,
+        size: tuple[int, int] | None = None, fullscreen: bool | None = None,
+        pace: float | None = None, data: Path | None = None) -> int:
+    from .app import App, headless
+    from .saves import SaveStore, default_folder
+    from .settings import load_settings, save_settings
+
+    folder = data or default_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = load_settings(folder)
+    if lang:
+        settings.lang = lang
+    i18n.set_language(settings.lang)
+    width, height = size or (settings.width, settings.height)
+    app = App((width, height), settings.fullscreen if fullscreen is None else fullscreen,
+              settings.ui_scale)
+    app.settings, app.data_folder = settings, folder
+    try:
+        app.store = SaveStore(folder)
+    except Exception as exc:  # a broken data folder must not stop play; saves are disabled
+        print(f"kam-sandbox: saves are disabled: {exc}", file=sys.stderr)
+        app.store = None
+    from .scenes.title import TitleScene
+
+    app.push(TitleScene(app))
+    if demo:
+        from .demo import DemoDriver
+
+        driver = DemoDriver(app, scenario or "tutorial", seed if seed is not None else 1,
+                            policy, screenshots,
+                            pace if pace is not None else (0.0 if headless() else 1.2),
+                            store=None)
+        app.on_frame.append(driver)
+    elif scenario:
+        from engine import new_game
+
+        from .scenes.planning import PlanningScene
+        from .session import Session
+
+        game = new_game(scenario, seed if seed is not None else random.randrange(1, 10**6))
+        session = Session(game, slot=f"{game.scenario.id}-{game.seed}",
+                          label=i18n.pick(game.scenario.title), store=app.store)
+        app.push(PlanningScene(app, session))
+    app.run()
+    if not demo:
+        save_settings(folder, app.settings)
+    return 0

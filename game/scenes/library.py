@@ -1,0 +1,565 @@
+"""The scenario library: pick a shipped case, read its briefing, choose a seed and start;
+below the cases, the saved games to resume or delete.
+
+A first-time player finds the tutorial selected and a note pointing at it.
+"""
+
+from __future__ import annotations
+
+import html
+import random
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pygame
+import pygame_gui
+from pygame import Rect
+from pygame_gui.elements import (
+    UIButton,
+    UILabel,
+    UIPanel,
+    UIScrollingContainer,
+    UITextBox,
+    UITextEntryLine,
+)
+
+import engine
+from engine import Problem, Scenario
+
+from .. import fmt, i18n
+from ..app import App, Scene
+from ..i18n import pick, tr
+from ..session import Session
+from .title import (
+    Buttons,
+    fit,
+    open_saved_game,
+    plain_key,
+    progress_text,
+    save_user_settings,
+    slots_of,
+    text_width,
+    wrap,
+)
+
+TUTORIAL = "tutorial"
+DIFFICULTY_ORDER = {"easy": 0, "medium": 1, "hard": 2}
+MONEY_METRICS = {"profit", "revenue"}
+PERCENT_METRICS = {"margin", "retention", "share_of_wallet", "bad_debt_ratio", "coverage"}
+SEED_DIGITS = 9
+MARGIN, GAP = 24, 16
+
+
+def random_seed() -> int:
+    return random.SystemRandom().randrange(1, 10**6)
+
+
+@dataclass
+class Entry:
+    """One shipped scenario file: the scenario if it loads, else its problems."""
+
+    path: Path
+    scenario: Scenario | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.scenario.id if self.scenario is not None else self.path.stem
+
+    def sort_key(self) -> tuple:
+        sc = self.scenario
+        if sc is None:
+            return (1, 0, 0, self.id)
+        return (0, DIFFICULTY_ORDER.get(sc.difficulty, 9), sc.turns, self.id)
+
+
+def shipped_entries() -> list[Entry]:
+    """The shipped scenarios, easiest first; a broken file is listed with its problems."""
+
+    entries = []
+    try:
+        paths = engine.shipped_scenarios()
+    except Exception:  # a broken install must still open the menu
+        paths = []
+    for path in paths:
+        scenario, problems = engine.check_scenario(path)
+        entries.append(Entry(path, scenario, list(problems)))
+    return sorted(entries, key=Entry.sort_key)
+
+
+def metric_target(metric: str, value: float, currency: str) -> str:
+    """A scorecard target in the metric's own unit."""
+
+    lang = i18n.language()
+    if metric in MONEY_METRICS:
+        return fmt.money(value, lang, currency)
+    if metric in PERCENT_METRICS:
+        return fmt.percent(value)
+    if metric == "satisfaction":
+        return tr("library.out_of_5", value=fmt.number(value, lang, 1))
+    if metric == "hhi":
+        return fmt.number(value, lang, 2)
+    return fmt.number(value, lang)
+
+
+def updated_text(stamp: str) -> str:
+    """An ISO time stamp as local 'YYYY-MM-DD HH:MM', or '' when it does not parse."""
+
+    try:
+        when = datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return ""
+    if when.tzinfo is not None:
+        when = when.astimezone()
+    return when.strftime("%Y-%m-%d %H:%M")
+
+
+class LibraryScene(Scene):
+    """Scenario cards and saved games on the left, the selected case's briefing on the right."""
+
+    name = "library"
+
+    def __init__(self, app: App, new_game: bool = False):
+        super().__init__(app)
+        self.new_game = new_game
+        self.entries: list[Entry] = []
+        self.selected = 0
+        self.seed_text = str(random_seed())
+        self.slots: list = []
+        self.slots_error: str | None = None
+        self.confirm_delete: str | None = None  # slot waiting for "delete for good?"
+        self.message: tuple[str, str] | None = None  # (string key, detail) of a failure
+        self.buttons = Buttons()
+        self.cards: list[tuple[Rect, int]] = []
+        self.seed_entry: UITextEntryLine | None = None
+        self.start_button: UIButton | None = None
+        self.slot_buttons: dict[str, dict[str, UIButton]] = {}
+
+    # -- state ------------------------------------------------------------------------------
+    @property
+    def first_time(self) -> bool:
+        settings = getattr(self.app, "settings", None)
+        return settings is not None and not settings.tutorial_seen
+
+    @property
+    def entry(self) -> Entry | None:
+        return self.entries[self.selected] if self.entries else None
+
+    def enter(self) -> None:
+        self.entries = shipped_entries()
+        ids = [e.id for e in self.entries]
+        self.selected = ids.index(TUTORIAL) if self.first_time and TUTORIAL in ids else 0
+        self.refresh_slots()
+
+    def refresh_slots(self) -> None:
+        self.slots, self.slots_error = slots_of(self.app)
+
+    def seed(self) -> int | None:
+        text = self.seed_text.strip()
+        return int(text) if text.isdigit() and len(text) <= SEED_DIGITS else None
+
+    def can_start(self) -> bool:
+        return self.entry is not None and self.entry.scenario is not None and self.seed() is not None
+
+    # -- widgets ----------------------------------------------------------------------------
+    def build(self) -> None:
+        self.buttons = Buttons()
+        self.cards = []
+        self.slot_buttons = {}
+        w, h = self.app.screen.get_size()
+        ui = self.ui
+
+        self.buttons.add(UIButton(Rect(MARGIN, 16, 120, 38), tr("library.back"), ui,
+                                  tool_tip_text=tr("library.back_tip")), self.app.pop)
+        heading = tr("library.title_new" if self.new_game else "library.title")
+        UILabel(Rect(MARGIN + 136, 10, w // 2, 50), heading, ui, object_id="#title")
+
+        left_w = max(340, min(440, int(w * 0.31)))
+        top = 72
+        bottom = h - MARGIN
+        y = self.build_cards(Rect(MARGIN, top, left_w, bottom - top))
+        self.build_slots(Rect(MARGIN, y + 8, left_w, bottom - y - 8))
+        rx = MARGIN + left_w + GAP + 8
+        self.build_briefing(Rect(rx, top, w - rx - MARGIN, bottom - top))
+
+    def build_cards(self, area: Rect) -> int:
+        """Scenario cards from the top of ``area``; returns the y below them."""
+
+        ui = self.ui
+        x, y, width = area.x, area.y, area.width
+        UILabel(Rect(x, y, width, 26), tr("library.scenarios"), ui, object_id="#heading")
+        y += 30
+        ids = [e.id for e in self.entries]
+        if self.first_time and TUTORIAL in ids:
+            note = UIPanel(Rect(x, y, width, 34), manager=ui, object_id="#selected_card")
+            UILabel(Rect(8, 2, width - 20, 26), fit(tr("library.new_here"), width - 20), ui,
+                    container=note)
+            y += 42
+        if not self.entries:
+            UILabel(Rect(x, y, width, 24), tr("library.no_scenarios"), ui, object_id="#danger")
+            return y + 30
+        card_h = 68
+        for i, entry in enumerate(self.entries):
+            rect = Rect(x, y, width, card_h)
+            oid = "#selected_card" if i == self.selected else "#card"
+            card = UIPanel(rect, manager=ui, object_id=oid)
+            inner = width - 28
+            if entry.scenario is not None:
+                sc = entry.scenario
+                title = pick(sc.title)
+                meta = tr("library.card_meta",
+                          difficulty=tr(f"library.difficulty.{sc.difficulty}"),
+                          turns=sc.turns, accounts=len(sc.accounts))
+                meta_id = "#muted"
+            else:
+                title = entry.path.name
+                meta = tr("library.card_broken", count=len(entry.problems))
+                meta_id = "#danger"
+            UILabel(Rect(12, 8, inner, 26), fit(title, inner, "#heading"), ui, container=card,
+                    object_id="#heading")
+            UILabel(Rect(12, 36, inner, 22), fit(meta, inner, meta_id), ui, container=card,
+                    object_id=meta_id)
+            self.cards.append((rect, i))
+            y += card_h + 8
+        return y
+
+    def build_slots(self, area: Rect) -> None:
+        """The saved games: load or delete; a broken one greyed with its error."""
+
+        ui = self.ui
+        x, y, width = area.x, area.y, area.width
+        UILabel(Rect(x, y, width, 26), tr("library.saved_games"), ui, object_id="#heading")
+        y += 30
+        if self.message is not None:
+            key, detail = self.message
+            for line in wrap(tr(key, error=detail), width, "#danger", 2):
+                UILabel(Rect(x, y, width, 20), line, ui, object_id="#danger")
+                y += 20
+            y += 4
+        if self.slots_error is not None:
+            for line in wrap(tr("library.slots_unreadable", error=self.slots_error), width,
+                             "#danger", 2):
+                UILabel(Rect(x, y, width, 20), line, ui, object_id="#danger")
+                y += 20
+            return
+        if not self.slots:
+            UILabel(Rect(x, y, width, 22), fit(tr("library.no_saves"), width, "#muted"), ui,
+                    object_id="#muted")
+            return
+        height = area.bottom - y
+        if height < 60:
+            return
+        row_h, row_gap = 56, 6
+        content_h = len(self.slots) * (row_h + row_gap) - row_gap
+        scroll = UIScrollingContainer(Rect(x, y, width, height), ui,
+                                      allow_scroll_x=False)
+        row_w = width - (22 if content_h > height else 0)
+        scroll.set_scrollable_area_dimensions((row_w, max(content_h, 1)))
+        for i, info in enumerate(self.slots):
+            self.build_slot_row(scroll, Rect(0, i * (row_h + row_gap), row_w, row_h), info)
+
+    def build_slot_row(self, scroll, rect: Rect, info) -> None:
+        ui = self.ui
+        row = UIPanel(rect, manager=ui, container=scroll, object_id="#card")
+        bw, pad = 76, 8
+        confirming = self.confirm_delete == info.name
+        broken = info.error is not None
+        buttons: dict[str, UIButton] = {}
+        n_buttons = 2 if (confirming or not broken) else 1
+        text_w = rect.width - 2 * pad - 4 - n_buttons * (bw + 6)
+        bx = rect.width - pad - 2 - bw
+        by, bh = (rect.height - 32) // 2 - 1, 32
+        if confirming:
+            buttons["cancel"] = self.buttons.add(
+                UIButton(Rect(bx, by, bw, bh), tr("library.cancel"), ui, container=row),
+                self.cancel_delete)
+            buttons["confirm"] = self.buttons.add(
+                UIButton(Rect(bx - bw - 6, by, bw, bh), tr("library.delete"), ui,
+                         container=row, object_id="#danger"),
+                lambda slot=info.name: self.delete(slot))
+        else:
+            buttons["delete"] = self.buttons.add(
+                UIButton(Rect(bx, by, bw, bh), tr("library.delete"), ui, container=row,
+                         tool_tip_text=tr("library.delete_tip")),
+                lambda slot=info.name: self.ask_delete(slot))
+            if not broken:
+                buttons["load"] = self.buttons.add(
+                    UIButton(Rect(bx - bw - 6, by, bw, bh), tr("library.load"), ui,
+                             container=row),
+                    lambda slot=info.name: self.load(slot))
+        self.slot_buttons[info.name] = buttons
+
+        if broken:
+            title, title_id = info.name, "#muted"
+            detail, detail_id = tr("library.slot_damaged", error=info.error), "#small"
+        else:
+            title, title_id = info.label or info.name, None
+            when = updated_text(info.updated)
+            detail = progress_text(info) + (f" · {when}" if when else "")
+            detail_id = "#small"
+        if confirming:
+            detail, detail_id = tr("library.confirm_delete"), "#danger"
+        UILabel(Rect(pad, 5, text_w, 24), fit(title, text_w, title_id), ui, container=row,
+                object_id=title_id)
+        UILabel(Rect(pad, 29, text_w, 20), fit(detail, text_w, detail_id), ui, container=row,
+                object_id=detail_id)
+
+    def build_briefing(self, area: Rect) -> None:
+        ui = self.ui
+        panel = UIPanel(area, manager=ui, object_id="#card")
+        entry = self.entry
+        pad = 18
+        iw = area.width - 2 * pad
+        if entry is None:
+            return
+        if entry.scenario is None:
+            UILabel(Rect(pad, pad, iw, 40), fit(entry.path.name, iw, "#kpi"), ui,
+                    container=panel, object_id="#kpi")
+            problems = "<br>".join(html.escape(f"{p.line}:{p.column} {p.path} {p.message}")
+                                   for p in entry.problems)
+            UITextBox(f"{html.escape(tr('library.broken_detail'))}<br><br>{problems}",
+                      Rect(pad, pad + 48, iw, area.height - 2 * pad - 48), ui,
+                      container=panel)
+            return
+        sc = entry.scenario
+        lang = i18n.language()
+        y = pad - 4
+
+        title = pick(sc.title)
+        title_id = "#title" if text_width(title, "#title") <= iw else "#kpi"
+        UILabel(Rect(pad, y, iw, 46 if title_id == "#title" else 32), fit(title, iw, title_id),
+                ui, container=panel, object_id=title_id)
+        y += 48 if title_id == "#title" else 34
+        for line in wrap(pick(sc.summary), iw, "#muted", 2):
+            UILabel(Rect(pad, y, iw, 20), line, ui, container=panel, object_id="#muted")
+            y += 20
+        y += 10
+
+        # Facts: the case, then the resources of every quarter.
+        res = sc.resources
+        facts = [
+            ("library.fact.difficulty", tr(f"library.difficulty.{sc.difficulty}")),
+            ("library.fact.quarters", str(sc.turns)),
+            ("library.fact.accounts", str(len(sc.accounts))),
+            ("library.fact.budget", fmt.money(res.budget, lang, sc.currency)),
+            ("library.fact.am_days", fmt.number(res.am_days, lang, 1).removesuffix(".0")),
+            ("library.fact.exec_days", fmt.number(res.exec_days, lang, 1).removesuffix(".0")),
+            ("library.fact.support_days",
+             fmt.number(res.support_days, lang, 1).removesuffix(".0")),
+        ]
+        tgap = 8
+        tile_w = (iw - tgap * (len(facts) - 1)) // len(facts)
+        UILabel(Rect(pad, y, 3 * tile_w + 2 * tgap, 18), tr("library.case"), ui,
+                container=panel, object_id="#small")
+        rx = pad + 3 * (tile_w + tgap)
+        UILabel(Rect(rx, y, iw - (rx - pad), 18), tr("library.per_quarter"), ui,
+                container=panel, object_id="#small")
+        y += 20
+        for i, (key, value) in enumerate(facts):
+            tile = UIPanel(Rect(pad + i * (tile_w + tgap), y, tile_w, 54), manager=ui,
+                           container=panel, object_id="#card")
+            UILabel(Rect(8, 4, tile_w - 16, 18), fit(tr(key), tile_w - 16, "#small"), ui,
+                    container=tile, object_id="#small")
+            UILabel(Rect(8, 22, tile_w - 16, 26), fit(value, tile_w - 16, "#kpi"), ui,
+                    container=tile, object_id="#kpi")
+        y += 54 + 14
+
+        # Bottom bar: seed and start.
+        bar_h = 52
+        bar_y = area.height - pad - bar_h
+        content_h = bar_y - 12 - y
+        side_w = max(280, min(360, iw * 2 // 5))
+        text_w = iw - side_w - GAP
+
+        UILabel(Rect(pad, y, text_w, 24), tr("library.briefing"), ui, container=panel,
+                object_id="#heading")
+        UITextBox(self.briefing_html(sc), Rect(pad, y + 28, text_w, content_h - 28), ui,
+                  container=panel)
+
+        sx = pad + text_w + GAP
+        self.build_scorecard(panel, Rect(sx, y, side_w, content_h), sc)
+        self.build_start_bar(panel, Rect(pad, bar_y, iw, bar_h), sc)
+
+    def briefing_html(self, sc: Scenario) -> str:
+        parts = [html.escape(pick(sc.briefing)).replace("\n", " "), "<br><br>",
+                 f"<b>{html.escape(tr('library.objectives'))}</b>"]
+        for objective in sc.objectives:
+            parts.append(f"<br>•  {html.escape(pick(objective))}")
+        return "".join(parts)
+
+    def build_scorecard(self, panel, area: Rect, sc: Scenario) -> None:
+        ui = self.ui
+        x, y, width = area.x, area.y, area.width
+        UILabel(Rect(x, y, width, 24), tr("library.scorecard"), ui, container=panel,
+                object_id="#heading")
+        y += 28
+        weight_w, target_w = 64, 96
+        name_w = width - weight_w - target_w
+        for text, col_x, col_w in ((tr("library.col_metric"), x, name_w),
+                                   (tr("library.col_weight"), x + name_w, weight_w),
+                                   (tr("library.col_target"), x + name_w + weight_w, target_w)):
+            UILabel(Rect(col_x, y, col_w, 18), fit(text, col_w, "#small"), ui, container=panel,
+                    object_id="#small")
+        y += 20
+        total = sum(item.weight for item in sc.scorecard) or 1.0
+        for item in sc.scorecard:
+            name = tr(f"library.metric.{item.metric}")
+            weight = fmt.percent(item.weight / total)
+            target = metric_target(item.metric, item.target, sc.currency)
+            UILabel(Rect(x, y, name_w, 22), fit(name, name_w - 4), ui, container=panel)
+            UILabel(Rect(x + name_w, y, weight_w, 22), weight, ui, container=panel)
+            UILabel(Rect(x + name_w + weight_w, y, target_w, 22), fit(target, target_w), ui,
+                    container=panel)
+            y += 22
+        y += 12
+        UILabel(Rect(x, y, width, 24),
+                fit(tr("library.accounts", count=len(sc.accounts)), width, "#heading"), ui,
+                container=panel, object_id="#heading")
+        y += 28
+        lines = [f"<b>{html.escape(pick(a.name))}</b>  ·  {html.escape(pick(a.industry))}"
+                 for a in sc.accounts]
+        box_h = area.bottom - y
+        if box_h >= 40:
+            UITextBox("<br>".join(lines), Rect(x, y, width, box_h), ui, container=panel)
+
+    def build_start_bar(self, panel, bar: Rect, sc: Scenario) -> None:
+        ui = self.ui
+        start_w, roll_w, entry_w = 220, 96, 120
+        seed_label = tr("library.seed")
+        label_w = text_width(seed_label) + 10
+        x, y = bar.x, bar.y + 8
+        UILabel(Rect(x, y, label_w, 36), seed_label, ui, container=panel)
+        x += label_w
+        self.seed_entry = UITextEntryLine(Rect(x, y, entry_w, 36), ui, container=panel,
+                                          initial_text=self.seed_text)
+        self.seed_entry.set_allowed_characters("numbers")
+        self.seed_entry.set_text_length_limit(SEED_DIGITS)
+        x += entry_w + 6
+        self.buttons.add(UIButton(Rect(x, y, roll_w, 36), tr("library.random_seed"), ui,
+                                  container=panel, tool_tip_text=tr("library.random_seed_tip")),
+                         self.roll_seed)
+        x += roll_w + 12
+        hint_w = bar.right - start_w - 12 - x
+        lines = wrap(tr("library.seed_hint"), hint_w, "#small", 2)
+        hy = y + (36 - 18 * len(lines)) // 2
+        for line in lines:
+            UILabel(Rect(x, hy, hint_w, 18), line, ui, container=panel, object_id="#small")
+            hy += 18
+        self.start_button = self.buttons.add(
+            UIButton(Rect(bar.right - start_w, bar.y + 4, start_w, 44), tr("library.start"),
+                     ui, container=panel, object_id="#primary",
+                     tool_tip_text=tr("library.start_tip", title=pick(sc.title))),
+            self.start)
+        if not self.can_start():
+            self.start_button.disable()
+
+    def draw(self, surface: pygame.Surface) -> None:
+        w, _ = surface.get_size()
+        surface.fill((47, 111, 176), Rect(0, 0, w, 4))
+
+    # -- input ------------------------------------------------------------------------------
+    def handle(self, event: pygame.event.Event) -> None:
+        if self.buttons.handle(event):
+            return
+        if event.type == pygame_gui.UI_TEXT_ENTRY_CHANGED and event.ui_element is self.seed_entry:
+            self.seed_text = self.seed_entry.get_text()
+            if self.start_button is not None:
+                self.start_button.enable() if self.can_start() else self.start_button.disable()
+            return
+        if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element is self.seed_entry:
+            self.start()
+            return
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            for rect, index in self.cards:
+                if rect.collidepoint(event.pos):
+                    self.select(index)
+                    return
+        if event.type == pygame.KEYDOWN and plain_key(event):
+            typing = self.seed_entry is not None and self.seed_entry.is_focused
+            if event.key == pygame.K_ESCAPE:
+                if self.confirm_delete is not None:
+                    self.cancel_delete()
+                else:
+                    self.app.pop()
+            elif event.key == pygame.K_UP and not typing:
+                self.select(self.selected - 1)
+            elif event.key == pygame.K_DOWN and not typing:
+                self.select(self.selected + 1)
+            elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER) and not typing:
+                self.start()
+
+    # -- actions ----------------------------------------------------------------------------
+    def select(self, index: int) -> None:
+        if not self.entries:
+            return
+        index = max(0, min(index, len(self.entries) - 1))
+        if index != self.selected:
+            self.selected = index
+            self.app.rebuild()
+
+    def roll_seed(self) -> None:
+        self.seed_text = str(random_seed())
+        if self.seed_entry is not None:
+            self.seed_entry.set_text(self.seed_text)
+        if self.start_button is not None:
+            self.start_button.enable()
+
+    def new_slot_name(self, scenario_id: str, seed: int) -> str:
+        """``<scenario>-<seed>``, made unique among the existing slots."""
+
+        taken = {s.name for s in self.slots}
+        base = f"{scenario_id[: 40 - len(str(seed)) - 4]}-{seed}"
+        name, n = base, 2
+        while name in taken:
+            name, n = f"{base}-{n}", n + 1
+        return name
+
+    def start(self) -> None:
+        if not self.can_start():
+            return
+        entry, seed = self.entry, self.seed()
+        sc = entry.scenario
+        try:
+            game = engine.new_game(sc, seed)
+            from .planning import PlanningScene
+        except Exception as exc:
+            self.message = ("library.start_failed", str(exc))
+            self.app.rebuild()
+            return
+        self.refresh_slots()
+        session = Session(game, slot=self.new_slot_name(sc.id, seed), label=pick(sc.title),
+                          store=getattr(self.app, "store", None))
+        settings = getattr(self.app, "settings", None)
+        if sc.id == TUTORIAL and settings is not None and not settings.tutorial_seen:
+            settings.tutorial_seen = True
+            save_user_settings(self.app)  # a failure only means the hint shows again
+        self.app.replace(PlanningScene(self.app, session))
+
+    def load(self, slot: str) -> None:
+        try:
+            scene = open_saved_game(self.app, slot)
+        except Exception as exc:  # a save that will not replay must not crash the menu
+            self.message = ("library.load_failed", str(exc))
+            self.refresh_slots()
+            self.app.rebuild()
+            return
+        self.app.replace(scene)
+
+    def ask_delete(self, slot: str) -> None:
+        self.confirm_delete = slot
+        self.app.rebuild()
+
+    def cancel_delete(self) -> None:
+        self.confirm_delete = None
+        self.app.rebuild()
+
+    def delete(self, slot: str) -> None:
+        self.confirm_delete = None
+        try:
+            self.app.store.delete(slot)
+            self.message = None
+        except Exception as exc:
+            self.message = ("library.delete_failed", str(exc))
+        self.refresh_slots()
+        self.app.rebuild()

@@ -1,0 +1,633 @@
+"""The planning screen: the portfolio, one account in detail, and the quarter's allocation.
+
+Layout (scaled to the window): a top bar with the quarter, the resources left and End
+quarter; the portfolio on the left as cards drawn by this scene; on the right the selected
+account's persona, its buying center as a map, what is known of its needs, and the
+allocation controls; portfolio-wide actions and the plan's status along the bottom.
+"""
+
+from __future__ import annotations
+
+import pygame
+import pygame_gui
+from pygame_gui.elements import UIButton, UILabel, UIPanel, UIScrollingContainer
+
+from engine.scenario import NEEDS, STAGES
+
+from .. import charts, fmt
+from ..app import Scene
+from ..fonts import font
+from ..i18n import language, pick, tr
+from ..session import RESOURCES, Session
+from ..widgets import Stepper, Toggle, text, wrap
+
+INK, MUTED, ACCENT, LINE = (31, 41, 51), (91, 101, 115), (47, 111, 176), (201, 209, 219)
+WARN, GOOD, SOFT = (176, 58, 46), (46, 125, 80), (234, 241, 250)
+CARD_H = 66
+TOP = 56
+BOTTOM = 52
+LEFT_W = 340
+PORTFOLIO_ACTIONS = ("conference", "data_analysis", "info_sharing")
+ACCOUNT_STEPPERS = (
+    # action, step, maximum source, formatter kind
+    ("support_days", 0.5, "support_days", "days"),
+    ("training_days", 0.5, "support_days", "days"),
+    ("promotion", 5000.0, "budget", "money"),
+    ("event_support", 5000.0, "budget", "money"),
+    ("discount", 0.01, "max_discount", "percent"),
+    ("credit_days", 15.0, "max_credit_days", "credit"),
+    ("supply", 0.05, "one", "percent"),
+)
+ACCOUNT_TOGGLES = ("survey", "feedback", "trial")
+
+
+def stance_colour(stance: float | None) -> tuple[int, int, int]:
+    if stance is None:
+        return (170, 178, 189)
+    if stance >= 0.25:
+        return (0, 114, 178)  # Okabe-Ito blue: supportive
+    if stance <= -0.25:
+        return (213, 94, 0)  # vermillion: hostile
+    return (230, 159, 0)  # orange: neutral
+
+
+class PlanningScene(Scene):
+    name = "planning"
+
+    def __init__(self, app, session: Session):
+        super().__init__(app)
+        self.session = session
+        self.selected = 0
+        self.scroll = 0
+        self.tutorial_step: int | None = None
+        self.widgets: list = []
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    def enter(self) -> None:
+        sc = self.session.scenario
+        if sc.id == "tutorial" and self.session.game.turn == 0:
+            self.tutorial_step = 0
+
+    def leave(self) -> None:
+        self.session.autosave()  # on quit too: a closed window never loses a quarter
+
+    @property
+    def view(self):
+        return self.session.game.view()
+
+    def layout(self) -> dict[str, pygame.Rect]:
+        w, h = self.app.screen.get_size()
+        body = pygame.Rect(0, TOP, w, h - TOP - BOTTOM)
+        left = pygame.Rect(8, body.y + 8, LEFT_W, body.height - 16)
+        right = pygame.Rect(left.right + 8, body.y + 8, w - left.right - 16, body.height - 16)
+        header = pygame.Rect(right.x, right.y, right.width, 92)
+        map_w = int(right.width * 0.52)
+        center = pygame.Rect(right.x, header.bottom + 6, map_w, right.bottom - header.bottom - 6)
+        alloc = pygame.Rect(center.right + 8, header.bottom + 6,
+                            right.right - center.right - 8, center.height)
+        return {
+            "top": pygame.Rect(0, 0, w, TOP),
+            "left": left,
+            "header": header,
+            "map": pygame.Rect(center.x, center.y, center.width, int(center.height * 0.58)),
+            "needs": pygame.Rect(center.x, center.y + int(center.height * 0.58) + 6,
+                                 center.width, center.height - int(center.height * 0.58) - 6),
+            "alloc": alloc,
+            "bottom": pygame.Rect(0, h - BOTTOM, w, BOTTOM),
+        }
+
+    def build(self) -> None:
+        _s, _sc, lay = self.session, self.session.scenario, self.layout()
+        self.widgets = []
+        self.steppers: dict[tuple, Stepper] = {}
+        self.toggles: dict[tuple, Toggle] = {}
+        top = lay["top"]
+        self.end_button = UIButton(pygame.Rect(top.right - 188, 10, 176, 36),
+                                   tr("plan.end_quarter"), self.ui, object_id="#primary",
+                                   tool_tip_text=tr("plan.end_quarter_tip"))
+        self.menu_button = UIButton(pygame.Rect(top.right - 290, 10, 94, 36), tr("plan.menu"),
+                                    self.ui, tool_tip_text=tr("plan.menu_tip"))
+        self.help_button = UIButton(pygame.Rect(top.right - 340, 10, 44, 36), "?", self.ui,
+                                    tool_tip_text=tr("plan.help_tip"))
+        self._build_allocation(lay["alloc"])
+        self._build_bottom(lay["bottom"])
+        self._build_tutorial()
+        self.refresh()
+
+    def _account(self):
+        return self.session.scenario.accounts[self.selected]
+
+    def _build_allocation(self, rect: pygame.Rect) -> None:
+        s, sc = self.session, self.session.scenario
+        acc = self._account()
+        i = self.selected
+        lost = bool(self.view.lost[0, i])
+        panel = UIPanel(rect, manager=self.ui, object_id="#card")
+        box = UIScrollingContainer(pygame.Rect(4, 4, rect.width - 8, rect.height - 8),
+                                   self.ui, container=panel, allow_scroll_x=False)
+        width = rect.width - 30
+        y = 0
+        UILabel(pygame.Rect(0, y, width, 28), tr("plan.allocation"), self.ui, container=box,
+                object_id="#heading")
+        y += 30
+        if lost:
+            UILabel(pygame.Rect(0, y, width, 24), tr("plan.account_lost"), self.ui,
+                    container=box, object_id="#warn")
+            box.set_scrollable_area_dimensions((width, y + 30))
+            return
+        res = sc.resources
+        allowed = set(sc.actions)
+        roles = {r.id: r for r in sc.roles}
+        known_role = self.view.role[0, i]
+        if {"am_days", "exec_days"} & allowed:
+            UILabel(pygame.Rect(0, y, width, 20), tr("plan.people_days"), self.ui,
+                    container=box, object_id="#muted")
+            y += 22
+        for j, sh in enumerate(acc.stakeholders):
+            r = int(known_role[j])
+            role = pick(sc.roles[r].name) if r >= 0 else tr("plan.role_unknown")
+            UILabel(pygame.Rect(0, y, width, 20), f"{pick(sh.name)} · {role}", self.ui,
+                    container=box, object_id="#small")
+            y += 20
+            for action, maximum in (("am_days", res.am_days), ("exec_days", res.exec_days)):
+                if action not in allowed:
+                    continue
+                affinity = roles[sh.role].exec_affinity if r >= 0 else None
+                tip = tr(f"action.{action}.tip")
+                if action == "exec_days" and affinity is not None:
+                    tip += " " + tr("plan.exec_affinity", x=f"{affinity:g}")
+                step = Stepper(self.ui, pygame.Rect(8, y, width - 8, 28),
+                               tr(f"action.{action}"), s.get_days(acc.id, action, sh.id), 0.5,
+                               maximum, lambda v: fmt.days(v, language()),
+                               self._setter_days(acc.id, action, sh.id), container=box,
+                               tooltip=tip)
+                self.steppers[(action, sh.id)] = step
+                y += 30
+            y += 4
+        UILabel(pygame.Rect(0, y, width, 20), tr("plan.account_actions"), self.ui,
+                container=box, object_id="#muted")
+        y += 22
+        limits = {"support_days": res.support_days, "budget": res.budget,
+                  "max_discount": sc.limits.max_discount,
+                  "max_credit_days": float(sc.limits.max_credit_days), "one": 1.0}
+        for action, stepv, source, kind in ACCOUNT_STEPPERS:
+            if action not in allowed:
+                continue
+            if action == "supply" and not self.view.peak:
+                continue
+            value = self._current(acc.id, action)
+            step = Stepper(self.ui, pygame.Rect(0, y, width, 28), tr(f"action.{action}"), value,
+                           stepv, limits[source], self._formatter(kind),
+                           self._setter(acc.id, action), container=box,
+                           tooltip=tr(f"action.{action}.tip"))
+            self.steppers[(action, None)] = step
+            y += 30
+        for action in ACCOUNT_TOGGLES:
+            if action not in allowed:
+                continue
+            cost = getattr(sc.costs, action)
+            toggle = Toggle(self.ui, pygame.Rect(0, y, width, 28),
+                            f"{tr(f'action.{action}')} ({fmt.money(cost, language())})",
+                            bool(s.get(acc.id, action, False)), self._setter(acc.id, action),
+                            container=box, tooltip=tr(f"action.{action}.tip"))
+            self.toggles[(action, None)] = toggle
+            y += 30
+        box.set_scrollable_area_dimensions((width, y + 8))
+
+    def _build_bottom(self, rect: pygame.Rect) -> None:
+        sc, s = self.session.scenario, self.session
+        x = 8
+        for action in PORTFOLIO_ACTIONS:
+            if action not in sc.actions:
+                continue
+            cost = getattr(sc.costs, action)
+            label = f"{tr(f'action.{action}')} {fmt.money(cost, language())}"
+            width = font(14).size("■ " + label)[0] + 28
+            toggle = Toggle(self.ui, pygame.Rect(x, rect.y + 9, width, 34), label,
+                            s.get_portfolio(action), self._portfolio_setter(action),
+                            tooltip=tr(f"action.{action}.tip"))
+            self.toggles[(action, "portfolio")] = toggle
+            x += width + 6
+        self.clear_button = UIButton(pygame.Rect(x, rect.y + 9, 120, 34), tr("plan.clear"),
+                                     self.ui, tool_tip_text=tr("plan.clear_tip"))
+        self.status = UILabel(pygame.Rect(x + 128, rect.y + 9, rect.right - x - 136, 34), "",
+                              self.ui)
+
+    def _build_tutorial(self) -> None:
+        self.tutorial_box = None
+        if self.tutorial_step is None:
+            return
+        steps = TUTORIAL
+        key, target = steps[self.tutorial_step]
+        lay = self.layout()
+        rect = self._tutorial_target(target, lay)
+        w, h = 380, 150
+        x = min(max(rect.centerx - w // 2, 8), self.app.screen.get_width() - w - 8)
+        y = rect.bottom + 12 if rect.bottom + h + 20 < self.app.screen.get_height() else rect.y - h - 12
+        y = max(y, TOP + 4)
+        self.tutorial_rect = pygame.Rect(x, y, w, h)
+        self.tutorial_box = UIPanel(self.tutorial_rect, starting_height=5, manager=self.ui,
+                                    object_id="#selected_card")
+        n = len(steps)
+        UILabel(pygame.Rect(10, 6, w - 20, 22),
+                tr("tutorial.step", i=self.tutorial_step + 1, n=n), self.ui,
+                container=self.tutorial_box, object_id="#muted")
+        pygame_gui.elements.UITextBox(tr(f"tutorial.{key}"), pygame.Rect(6, 28, w - 12, 78),
+                                      self.ui, container=self.tutorial_box, object_id="#flat")
+        last = self.tutorial_step == n - 1
+        self.tutorial_next = UIButton(pygame.Rect(w - 130, h - 40, 120, 32),
+                                      tr("tutorial.done" if last else "tutorial.next"), self.ui,
+                                      container=self.tutorial_box, object_id="#primary")
+        self.tutorial_skip = UIButton(pygame.Rect(10, h - 40, 120, 32), tr("tutorial.skip"),
+                                      self.ui, container=self.tutorial_box)
+
+    def _tutorial_target(self, target: str, lay) -> pygame.Rect:
+        if target == "end":
+            return self.end_button.rect
+        if target == "resources":
+            return pygame.Rect(lay["top"].x + 300, 4, 560, 48)
+        return lay[target]
+
+    # -- helpers for the draft ----------------------------------------------------------------
+    def _current(self, account_id: str, action: str) -> float:
+        if action == "credit_days":
+            value = self.session.get(account_id, "credit_days", None)
+            if value is None:
+                return float(self.view.credit_days[0, self.selected])
+            return float(value)
+        return float(self.session.get(account_id, action, 0))
+
+    def _formatter(self, kind: str):
+        lang = language()
+        return {
+            "days": lambda v: fmt.days(v, lang),
+            "money": lambda v: fmt.money(v, lang),
+            "percent": lambda v: fmt.percent(v),
+            "credit": lambda v: tr("plan.credit_value", days=int(v)),
+        }[kind]
+
+    def _setter(self, account_id: str, action: str):
+        def change(value):
+            if action == "credit_days":
+                current = float(self.view.credit_days[0, self.selected])
+                self.session.set(account_id, action, None if value == current else value)
+            elif action in ACCOUNT_TOGGLES:
+                self.session.set(account_id, action, bool(value))
+            else:
+                self.session.set(account_id, action, value)
+            self.refresh()
+
+        return change
+
+    def _setter_days(self, account_id: str, action: str, stakeholder: str):
+        def change(value):
+            self.session.set_days(account_id, action, stakeholder, value)
+            self.refresh()
+
+        return change
+
+    def _portfolio_setter(self, action: str):
+        def change(on):
+            self.session.set_portfolio(action, on)
+            self.refresh()
+
+        return change
+
+    def refresh(self) -> None:
+        """Bring every widget in line with the draft after a change."""
+
+        acc = self._account()
+        for (action, who), step in self.steppers.items():
+            if who is None:
+                step.set(self._current(acc.id, action))
+            else:
+                step.set(self.session.get_days(acc.id, action, who))
+        for (action, where), toggle in self.toggles.items():
+            if where == "portfolio":
+                toggle.set(self.session.get_portfolio(action))
+            else:
+                toggle.set(bool(self.session.get(acc.id, action, False)))
+        problem = self.session.problem()
+        if self.session.game.over:
+            problem = tr("plan.game_over")
+        if problem:
+            self.status.set_text("⚠ " + problem)
+            self.end_button.disable()
+        else:
+            self.status.set_text(tr("plan.ready", spend=fmt.money(
+                self.session.usage()["budget"][0], language())))
+            self.end_button.enable()
+        self.app.redraw()
+
+    # -- input --------------------------------------------------------------------------------
+    def handle(self, event: pygame.event.Event) -> None:
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            if event.ui_element is self.end_button:
+                self.end_quarter()
+                return
+            if event.ui_element is self.menu_button:
+                self.to_menu()
+                return
+            if event.ui_element is self.help_button:
+                self.tutorial_step = 0
+                self.app.rebuild()
+                return
+            if event.ui_element is self.clear_button:
+                self.session.clear_draft()
+                self.refresh()
+                return
+            if self.tutorial_box is not None:
+                if event.ui_element is self.tutorial_next:
+                    self.advance_tutorial()
+                    return
+                if event.ui_element is self.tutorial_skip:
+                    self.tutorial_step = None
+                    self.app.rebuild()
+                    return
+            for widget in [*self.steppers.values(), *self.toggles.values()]:
+                if widget.handle(event):
+                    return
+        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            index = self.card_at(event.pos)
+            if index is not None:
+                self.select(index)
+        elif event.type == pygame.MOUSEWHEEL:
+            if self.layout()["left"].collidepoint(pygame.mouse.get_pos()):
+                self.scroll_by(-event.y * CARD_H)
+        elif event.type == pygame.KEYDOWN:
+            self.key(event)
+
+    def key(self, event) -> None:
+        n = len(self.session.scenario.accounts)
+        if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER) and self.tutorial_box is None:
+            self.end_quarter()
+        elif event.key == pygame.K_DOWN:
+            self.select((self.selected + 1) % n)
+        elif event.key == pygame.K_UP:
+            self.select((self.selected - 1) % n)
+        elif event.key == pygame.K_ESCAPE:
+            if self.tutorial_box is not None:
+                self.tutorial_step = None
+                self.app.rebuild()
+            else:
+                self.to_menu()
+        elif event.key == pygame.K_F1:
+            self.tutorial_step = 0
+            self.app.rebuild()
+        elif event.key == pygame.K_F2:
+            self.app.set_language("en" if language() == "zh" else "zh")
+
+    def advance_tutorial(self) -> None:
+        self.tutorial_step = self.tutorial_step + 1 if self.tutorial_step is not None else 0
+        if self.tutorial_step >= len(TUTORIAL):
+            self.tutorial_step = None
+        self.app.rebuild()
+
+    def select(self, index: int) -> None:
+        self.selected = index
+        left = self.layout()["left"]
+        top = index * CARD_H
+        if top < self.scroll:
+            self.scroll = top
+        elif top + CARD_H > self.scroll + left.height:
+            self.scroll = top + CARD_H - left.height
+        self.app.rebuild()
+
+    def scroll_by(self, dy: int) -> None:
+        left = self.layout()["left"]
+        total = len(self.session.scenario.accounts) * CARD_H
+        self.scroll = max(0, min(self.scroll + dy, max(total - left.height, 0)))
+        self.app.redraw()
+
+    def card_at(self, pos) -> int | None:
+        left = self.layout()["left"]
+        if not left.collidepoint(pos):
+            return None
+        index = (pos[1] - left.y + self.scroll) // CARD_H
+        return int(index) if 0 <= index < len(self.session.scenario.accounts) else None
+
+    def end_quarter(self) -> None:
+        if self.session.problem() or self.session.game.over:
+            return
+        result = self.session.end_quarter()
+        from .results import ResultsScene
+
+        self.app.replace(ResultsScene(self.app, self.session, result))
+
+    def to_menu(self) -> None:
+        self.session.autosave()
+        from .title import TitleScene
+
+        self.app.reset_to(TitleScene(self.app))
+
+    # -- drawing (never changes state) ----------------------------------------------------------
+    def draw(self, surface: pygame.Surface) -> None:
+        lay = self.layout()
+        view = self.view
+        self._draw_top(surface, lay["top"], view)
+        self._draw_portfolio(surface, lay["left"], view)
+        self._draw_header(surface, lay["header"], view)
+        self._draw_map(surface, lay["map"], view)
+        self._draw_needs(surface, lay["needs"], view)
+        pygame.draw.line(surface, LINE, (0, lay["bottom"].y), (lay["bottom"].right, lay["bottom"].y))
+        if self.tutorial_box is not None:
+            target = self._tutorial_target(TUTORIAL[self.tutorial_step][1], lay)
+            pygame.draw.rect(surface, (230, 159, 0), target.inflate(6, 6), 3, border_radius=6)
+
+    def _draw_top(self, surface, rect, view) -> None:
+        sc, lang = self.session.scenario, language()
+        pygame.draw.rect(surface, (255, 255, 255), rect)
+        pygame.draw.line(surface, LINE, rect.bottomleft, rect.bottomright)
+        quarter = fmt.quarter_label(view.turn + 1, sc.start_quarter, lang)
+        text(surface, (12, 6), pick(sc.title), 15, INK, bold=True, max_width=330)
+        status = tr("plan.quarter_of", quarter=quarter, i=view.turn + 1, n=sc.turns)
+        if view.peak:
+            status += " · " + tr("plan.peak")
+        text(surface, (12, 30), status, 13, WARN if view.peak else MUTED, max_width=330)
+        x = 350
+        usage = self.session.usage()
+        for resource in RESOURCES:
+            used, available = usage[resource]
+            left = available - used
+            value = fmt.money(left, lang) if resource == "budget" else fmt.number(left, lang, 1)
+            colour = WARN if left < -1e-9 else INK
+            text(surface, (x, 6), tr(f"resource.{resource}"), 12, MUTED)
+            text(surface, (x, 24), value, 17, colour, bold=True)
+            bar = pygame.Rect(x, 48, 106, 4)
+            pygame.draw.rect(surface, (221, 226, 232), bar)
+            frac = 0 if available <= 0 else min(max(used / available, 0), 1)
+            pygame.draw.rect(surface, WARN if left < 0 else ACCENT,
+                             (bar.x, bar.y, int(bar.width * frac), bar.height))
+            x += 122
+        score = float(view.score[0])
+        text(surface, (x + 4, 6), tr("plan.score"), 12, MUTED)
+        text(surface, (x + 4, 24), fmt.score(score) if view.turn else "—", 17, INK, bold=True)
+
+    def _draw_portfolio(self, surface, rect, view) -> None:
+        sc, lang = self.session.scenario, language()
+        clip = surface.get_clip()
+        surface.set_clip(rect)
+        pygame.draw.rect(surface, (255, 255, 255), rect, border_radius=6)
+        for i, acc in enumerate(sc.accounts):
+            y = rect.y + i * CARD_H - self.scroll
+            if y + CARD_H < rect.y or y > rect.bottom:
+                continue
+            card = pygame.Rect(rect.x + 4, y + 3, rect.width - 8, CARD_H - 6)
+            selected = i == self.selected
+            pygame.draw.rect(surface, SOFT if selected else (255, 255, 255), card, border_radius=5)
+            pygame.draw.rect(surface, ACCENT if selected else LINE, card, 2 if selected else 1,
+                             border_radius=5)
+            lost = bool(view.lost[0, i])
+            tier = "ABC"[int(view.tier[0, i])]
+            badge = pygame.Rect(card.x + 6, card.y + 6, 22, 22)
+            pygame.draw.rect(surface, {"A": ACCENT, "B": (86, 180, 233), "C": (170, 178, 189)}[tier],
+                             badge, border_radius=4)
+            text(surface, (badge.x + 6, badge.y + 1), tier, 13, (255, 255, 255), bold=True)
+            name_colour = MUTED if lost else INK
+            text(surface, (card.x + 34, card.y + 4), pick(acc.name), 14, name_colour, bold=True,
+                 max_width=card.width - 40)
+            sub = f"{pick(acc.industry)} · {tr('stage.' + STAGES[int(view.stage[0, i])])}"
+            text(surface, (card.x + 34, card.y + 24), sub, 12, MUTED, max_width=card.width - 130)
+            revenue = view.revenue[0, i]
+            text(surface, (card.x + 34, card.y + 41), fmt.money(float(revenue[-1]), lang), 12, INK)
+            sat_turn = int(view.satisfaction_turn[0, i])
+            sat = (tr("plan.sat_reading", value=f"{view.satisfaction_reading[0, i]:.1f}",
+                      q=sat_turn + 1) if sat_turn >= 0 else tr("plan.sat_unknown"))
+            text(surface, (card.x + 110, card.y + 41), sat, 12, MUTED, max_width=110)
+            charts.sparkline(surface, pygame.Rect(card.right - 90, card.y + 24, 82, 16),
+                             [float(v) for v in revenue], charts.PALETTE[4])
+            flags = []
+            if lost:
+                flags.append(tr("flag.lost"))
+            if view.receivables[0, i, 1:].sum() > 0:
+                flags.append(tr("flag.overdue"))
+            if view.complaint[0, i]:
+                flags.append(tr("flag.complaint"))
+            if view.own_event[0, i]:
+                flags.append(tr("flag.own_event"))
+            if flags:
+                text(surface, (card.right - 90, card.y + 42), " ".join(flags), 11,
+                     WARN if lost or view.receivables[0, i, 1:].sum() > 0 else ACCENT,
+                     max_width=88)
+        surface.set_clip(clip)
+        pygame.draw.rect(surface, LINE, rect, 1, border_radius=6)
+        total = len(sc.accounts) * CARD_H
+        if total > rect.height:  # a thin scroll indicator: the list goes on below
+            bar_h = max(rect.height * rect.height // total, 24)
+            bar_y = rect.y + (rect.height - bar_h) * self.scroll // max(total - rect.height, 1)
+            pygame.draw.rect(surface, LINE, (rect.right - 5, bar_y, 3, bar_h), border_radius=2)
+
+    def _draw_header(self, surface, rect, view) -> None:
+        sc, lang, i = self.session.scenario, language(), self.selected
+        acc = sc.accounts[i]
+        pygame.draw.rect(surface, (255, 255, 255), rect, border_radius=6)
+        pygame.draw.rect(surface, LINE, rect, 1, border_radius=6)
+        text(surface, (rect.x + 12, rect.y + 6), pick(acc.name), 19, INK, bold=True,
+             max_width=rect.width // 2)
+        persona = (f"{pick(acc.industry)} · {pick(acc.region)} · "
+                   f"{tr('plan.employees', n=fmt.number(acc.employees, lang))}")
+        text(surface, (rect.x + 12, rect.y + 34), persona, 13, MUTED, max_width=rect.width - 24)
+        text(surface, (rect.x + 12, rect.y + 54), pick(acc.history), 12, MUTED,
+             max_width=rect.width - 24)
+        rfm = view.rfm[0, i]
+        facts = [
+            (tr("plan.tier"), "ABC"[int(view.tier[0, i])]),
+            (tr("plan.stage"), tr("stage." + STAGES[int(view.stage[0, i])])),
+            (tr("plan.credit"), "ABCD"[int(view.credit_grade[i])] + " · " +
+             tr("plan.credit_value", days=int(view.credit_days[0, i]))),
+            (tr("plan.share"), "≈" + fmt.percent(float(view.share_estimate[0, i]))),
+            (tr("plan.overdue"), fmt.money(float(view.receivables[0, i, 1:].sum()), lang)),
+            ("RFM", f"{rfm[0]}{rfm[1]}{rfm[2]}"),
+            ("CLV", fmt.money(float(view.clv[0, i]), lang)),
+        ]
+        x = rect.x + rect.width // 2 + 10
+        for k, (label, value) in enumerate(facts[:4]):
+            text(surface, (x + (k % 2) * 190, rect.y + 4 + (k // 2) * 15), f"{label}: {value}",
+                 12, INK, max_width=185)
+        line = "   ".join(f"{label}: {value}" for label, value in facts[4:])
+        text(surface, (x, rect.y + 34), line, 12, INK, max_width=rect.right - x - 8)
+        text(surface, (rect.x + 12, rect.y + 72), tr("plan.history_line"), 11, MUTED)
+
+    def _draw_map(self, surface, rect, view) -> None:
+        sc, i = self.session.scenario, self.selected
+        acc = sc.accounts[i]
+        pygame.draw.rect(surface, (255, 255, 255), rect, border_radius=6)
+        pygame.draw.rect(surface, LINE, rect, 1, border_radius=6)
+        text(surface, (rect.x + 10, rect.y + 6), tr("plan.buying_center"), 14, INK, bold=True)
+        people = acc.stakeholders
+        n = len(people)
+        cols = min(n, 4)
+        rows = (n + cols - 1) // cols
+        cell_w = (rect.width - 20) // cols
+        cell_h = (rect.height - 60) // max(rows, 1)
+        turn = view.turn
+        for j, sh in enumerate(people):
+            cx = rect.x + 10 + (j % cols) * cell_w + cell_w // 2
+            cy = rect.y + 34 + (j // cols) * cell_h + 22
+            st_turn = int(view.stance_turn[0, i, j])
+            stance = float(view.stance_reading[0, i, j]) if st_turn >= 0 else None
+            pygame.draw.circle(surface, stance_colour(stance), (cx, cy), 18)
+            pygame.draw.circle(surface, INK, (cx, cy), 18, 1)
+            r = int(view.role[0, i, j])
+            initial = pick(sh.name)[:1]
+            w_initial = font(15, True).size(initial)[0]
+            text(surface, (cx - w_initial // 2, cy - 11), initial, 15, (255, 255, 255), bold=True)
+            role = pick(sc.roles[r].name) if r >= 0 else tr("plan.role_unknown")
+            lines = [
+                (pick(sh.name), 12, INK, True),
+                (pick(sh.title), 11, MUTED, False),
+                (role, 11, ACCENT if r >= 0 else MUTED, False),
+            ]
+            last = int(view.last_contact[0, i, j])
+            contact = (tr("plan.contact_ago", q=turn - last) if last >= 0 else
+                       tr("plan.never_met"))
+            stance_txt = (tr("plan.stance", value=f"{stance:+.1f}", age=turn - st_turn)
+                          if stance is not None else tr("plan.stance_unknown"))
+            lines += [(contact, 11, MUTED, False), (stance_txt, 11, MUTED, False)]
+            y = cy + 22
+            for value, size, colour, bold in lines:
+                width = min(font(size, bold).size(value)[0], cell_w - 6)
+                text(surface, (cx - width // 2, y), value, size, colour, bold=bold,
+                     max_width=cell_w - 6)
+                y += size + 4
+        legend_y = rect.bottom - 20
+        x = rect.x + 10
+        for key, colour in (("supportive", stance_colour(0.5)), ("neutral", stance_colour(0.0)),
+                            ("hostile", stance_colour(-0.5)), ("unknown", stance_colour(None))):
+            pygame.draw.circle(surface, colour, (x + 5, legend_y + 7), 5)
+            r_ = text(surface, (x + 14, legend_y), tr(f"plan.legend.{key}"), 11, MUTED)
+            x = r_.right + 12
+
+    def _draw_needs(self, surface, rect, view) -> None:
+        i = self.selected
+        pygame.draw.rect(surface, (255, 255, 255), rect, border_radius=6)
+        pygame.draw.rect(surface, LINE, rect, 1, border_radius=6)
+        seen = int(view.needs_turn[0, i])
+        title = (tr("plan.needs_seen", age=view.turn - seen) if seen >= 0
+                 else tr("plan.needs_title"))
+        text(surface, (rect.x + 10, rect.y + 6), title, 14, INK, bold=True,
+             max_width=rect.width - 20)
+        if seen < 0:
+            y = rect.y + 34
+            for line in wrap(tr("plan.needs_unknown"), 13, rect.width - 24):
+                text(surface, (rect.x + 12, y), line, 13, MUTED)
+                y += 20
+            return
+        labels = [tr(f"need.{d}") for d in NEEDS]
+        values = [float(v) for v in view.needs_reading[0, i]]
+        charts.bar_chart(surface, pygame.Rect(rect.x + 8, rect.y + 30, rect.width - 16,
+                                              rect.height - 36), labels, values,
+                         font=font(12), value_format=lambda v: fmt.percent(v))
+
+
+#: The guided tutorial: (string key, what it points at).
+TUTORIAL = (
+    ("welcome", "left"),
+    ("portfolio", "left"),
+    ("account", "header"),
+    ("map", "map"),
+    ("needs", "needs"),
+    ("allocate", "alloc"),
+    ("resources", "resources"),
+    ("end", "end"),
+)

@@ -1,0 +1,188 @@
+"""Settings: language, window size, full screen, UI scale and the first-time hint.
+
+Every change is saved to disk at once. Language and window apply immediately; the UI scale
+is stored and applies at the next start (the theme's fonts are loaded once per window).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pygame
+from pygame import Rect
+from pygame_gui.elements import UIButton, UILabel, UIPanel
+
+from .. import i18n
+from ..app import App, Scene
+from ..i18n import tr
+from ..settings import UI_SCALES, WINDOW_SIZES, settings_path
+from .title import Buttons, fit, plain_key, save_user_settings, switch_language, wrap
+
+ACCENT = (47, 111, 176)
+
+
+class SettingsScene(Scene):
+    """One card of options; each row a label and a group of toggle buttons."""
+
+    name = "settings"
+
+    def __init__(self, app: App):
+        super().__init__(app)
+        self.buttons = Buttons()
+        self.error: tuple[str, str] | None = None  # (string key, detail) of a failure
+        self.saved = False  # a change was written; says so until the next failure
+
+    @property
+    def settings(self):
+        settings = getattr(self.app, "settings", None)
+        if settings is None:  # an App made without game.main: keep the choices in memory
+            from ..settings import default_settings
+
+            settings = default_settings()
+            settings.lang = i18n.language()
+            settings.width, settings.height = self.app.size
+            settings.fullscreen = self.app.fullscreen
+            self.app.settings = settings
+        return settings
+
+    # -- widgets ----------------------------------------------------------------------------
+    def build(self) -> None:
+        self.buttons = Buttons()
+        w, h = self.app.screen.get_size()
+        ui = self.ui
+        s = self.settings
+
+        self.buttons.add(UIButton(Rect(24, 16, 120, 38), tr("settings.back"), ui,
+                                  tool_tip_text=tr("settings.back_tip")), self.app.pop)
+
+        cw = min(760, w - 48)
+        ch = 520
+        cx, cy = (w - cw) // 2, max(70, (h - ch) // 2)
+        card = UIPanel(Rect(cx, cy, cw, ch), manager=ui, object_id="#card")
+        pad, label_w, bh = 28, 210, 40
+        UILabel(Rect(pad, 18, cw - 2 * pad, 48), tr("settings.title"), ui, container=card,
+                object_id="#title")
+        y = 84
+        opts_x = pad + label_w
+        opts_w = cw - pad - opts_x
+
+        def row(key: str, options: list[tuple[str, bool, Callable[[], None], str | None]],
+                note: str | None = None) -> None:
+            nonlocal y
+            UILabel(Rect(pad, y, label_w - 12, bh), fit(tr(key), label_w - 12, "#heading"), ui,
+                    container=card, object_id="#heading")
+            gap = 10
+            bw = (opts_w - gap * (len(options) - 1)) // len(options) if options else 0
+            for i, (text, on, action, tip) in enumerate(options):
+                shown = ("✓ " if on else "") + text
+                self.buttons.add(
+                    UIButton(Rect(opts_x + i * (bw + gap), y, bw, bh), fit(shown, bw - 16), ui,
+                             container=card, object_id="#toggle_on" if on else None,
+                             tool_tip_text=tip),
+                    action)
+            y += bh + 6
+            if note:
+                for line in wrap(note, opts_w, "#small", 2):
+                    UILabel(Rect(opts_x, y, opts_w, 18), line, ui, container=card,
+                            object_id="#small")
+                    y += 18
+            y += 14
+
+        row("settings.language", [
+            (tr(f"menu.language_name.{lang}"), i18n.language() == lang,
+             lambda lang=lang: self.set_language(lang), None)
+            for lang in i18n.LANGUAGES])
+        row("settings.window_size", [
+            (tr("settings.size", w=sw, h=sh), (s.width, s.height) == (sw, sh),
+             lambda size=(sw, sh): self.set_window(size, s.fullscreen), None)
+            for sw, sh in WINDOW_SIZES])
+        row("settings.display", [
+            (tr("settings.windowed"), not s.fullscreen,
+             lambda: self.set_window(s.size, False), None),
+            (tr("settings.fullscreen"), s.fullscreen,
+             lambda: self.set_window(s.size, True), tr("settings.fullscreen_tip")),
+        ])
+        row("settings.ui_scale", [
+            (tr("settings.scale", percent=round(scale * 100)), abs(s.ui_scale - scale) < 1e-6,
+             lambda scale=scale: self.set_scale(scale), None)
+            for scale in UI_SCALES], note=tr("settings.scale_note"))
+        row("settings.hints", [
+            (tr("settings.show_hints"), not s.tutorial_seen, self.reset_hints,
+             tr("settings.hints_tip")),
+        ])
+
+        folder = str(settings_path(getattr(self.app, "data_folder", None)).parent)
+        UILabel(Rect(pad, y, cw - 2 * pad, 18), tr("settings.folder"), ui, container=card,
+                object_id="#small")
+        y += 18
+        UILabel(Rect(pad, y, cw - 2 * pad, 20), fit(folder, cw - 2 * pad, "#muted"), ui,
+                container=card, object_id="#muted")
+        y += 28
+        if self.error is not None:
+            key, detail = self.error
+            for line in wrap(tr(key, error=detail), cw - 2 * pad, "#danger", 2):
+                UILabel(Rect(pad, y, cw - 2 * pad, 20), line, ui, container=card,
+                        object_id="#danger")
+                y += 20
+        elif self.saved:
+            UILabel(Rect(pad, y, cw - 2 * pad, 20), tr("settings.saved"), ui, container=card,
+                    object_id="#muted")
+
+        UILabel(Rect(24, h - 36, w - 48, 22), fit(tr("settings.keys"), w - 48, "#small"), ui,
+                object_id="#small")
+
+    def draw(self, surface: pygame.Surface) -> None:
+        w, _ = surface.get_size()
+        surface.fill(ACCENT, Rect(0, 0, w, 4))
+
+    # -- input ------------------------------------------------------------------------------
+    def handle(self, event: pygame.event.Event) -> None:
+        if self.buttons.handle(event):
+            return
+        if event.type == pygame.KEYDOWN and plain_key(event):
+            if event.key in (pygame.K_ESCAPE, pygame.K_BACKSPACE):
+                self.app.pop()
+            elif event.key == pygame.K_F2:
+                self.set_language("en" if i18n.language() == "zh" else "zh")
+
+    # -- actions ----------------------------------------------------------------------------
+    def _saved(self, error: str | None) -> None:
+        self.error = None if error is None else ("settings.save_failed", error)
+        self.saved = error is None
+
+    def set_language(self, lang: str) -> None:
+        if lang == i18n.language():
+            return
+        self._saved(switch_language(self.app, lang))
+        self.app.rebuild()
+
+    def set_window(self, size: tuple[int, int], fullscreen: bool) -> None:
+        s = self.settings
+        if (s.width, s.height) == tuple(size) and s.fullscreen == fullscreen:
+            return
+        old = (s.width, s.height, s.fullscreen)
+        try:
+            self.app.set_window(tuple(size), fullscreen)
+        except pygame.error as exc:  # the display refused the mode: keep the old one
+            self.error = ("settings.window_failed", str(exc))
+            self.saved = False
+            try:
+                self.app.set_window((old[0], old[1]), old[2])
+            except pygame.error:
+                self.app.rebuild()
+            return
+        s.width, s.height = size
+        s.fullscreen = fullscreen
+        self._saved(save_user_settings(self.app))
+        self.app.rebuild()
+
+    def set_scale(self, scale: float) -> None:
+        self.settings.ui_scale = scale
+        self._saved(save_user_settings(self.app))
+        self.app.rebuild()
+
+    def reset_hints(self) -> None:
+        s = self.settings
+        s.tutorial_seen = not s.tutorial_seen
+        self._saved(save_user_settings(self.app))
+        self.app.rebuild()

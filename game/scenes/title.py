@@ -1,0 +1,360 @@
+"""The title screen: the game's name in both languages, and the way into everything else.
+
+It also holds the small helpers the other menu scenes share (fitting text into a box,
+saving the player's settings, reopening a saved game), so those rules live in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+import pygame
+import pygame_gui
+from pygame import Rect
+from pygame_gui.elements import UIButton, UILabel, UIPanel
+
+from engine import Scenario, load_scenario
+
+from .. import fmt, i18n
+from ..app import App, Scene
+from ..fonts import font
+from ..i18n import tr
+from ..session import Session
+
+ACCENT = (47, 111, 176)
+RULE = (221, 226, 232)
+
+# Text sizes of the theme's object ids (assets/theme.json), for fitting text to a box.
+SIZES = {"#title": (34, True), "#subtitle": (18, False), "#heading": (17, True),
+         "#kpi": (18, True), "#muted": (13, False), "#small": (12, False),
+         "#primary": (15, True), None: (14, False), "#danger": (14, False)}
+
+
+# -- helpers shared by the menu scenes ----------------------------------------------------------
+def text_width(text: str, object_id: str | None = None) -> int:
+    size, bold = SIZES.get(object_id, SIZES[None])
+    return font(size, bold).size(text)[0]
+
+
+def fit(text: str, width: int, object_id: str | None = None) -> str:
+    """``text`` shortened with an ellipsis so that it fits ``width`` pixels."""
+
+    if text_width(text, object_id) <= width:
+        return text
+    while text and text_width(text + "…", object_id) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def wrap(text: str, width: int, object_id: str | None = None,
+         max_lines: int | None = None) -> list[str]:
+    """Lines of ``text`` that fit ``width``: by words where there are spaces, else by
+    characters (Chinese); the last allowed line is shortened with an ellipsis."""
+
+    lines: list[str] = []
+    for para in text.splitlines() or [""]:
+        line = ""
+        for token in _tokens(para):
+            trial = line + token
+            if not line or text_width(trial.rstrip(), object_id) <= width:
+                line = trial
+            else:
+                lines.append(line.rstrip())
+                line = token.lstrip()
+        lines.append(line.rstrip())
+    if max_lines is not None and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = fit(lines[-1] + " …", width, object_id)
+    return [fit(line, width, object_id) for line in lines]
+
+
+def _tokens(text: str) -> list[str]:
+    """Words with their trailing space; every CJK character is a token of its own."""
+
+    tokens: list[str] = []
+    word = ""
+    for ch in text:
+        if ord(ch) > 0x2E80:  # CJK and full-width punctuation break anywhere
+            if word:
+                tokens.append(word)
+                word = ""
+            tokens.append(ch)
+        else:
+            word += ch
+            if ch == " ":
+                tokens.append(word)
+                word = ""
+    if word:
+        tokens.append(word)
+    return tokens
+
+
+def save_user_settings(app: App) -> str | None:
+    """Write ``app.settings`` to the data folder; the error text if that failed."""
+
+    from ..settings import save_settings
+
+    settings = getattr(app, "settings", None)
+    if settings is None:
+        return None
+    try:
+        save_settings(getattr(app, "data_folder", None), settings)
+    except Exception as exc:  # a read-only disk must not end the game; the player is told
+        return str(exc)
+    return None
+
+
+def switch_language(app: App, lang: str) -> str | None:
+    """Show the interface in ``lang`` and remember it; the error text if saving failed."""
+
+    settings = getattr(app, "settings", None)
+    if settings is not None:
+        settings.lang = lang
+    error = save_user_settings(app)
+    app.set_language(lang)
+    return error
+
+
+def open_saved_game(app: App, slot: str) -> Scene:
+    """The scene that resumes save ``slot``: planning, or the debrief of a finished game.
+
+    Raises (SaveError and the like) when the save cannot be opened; callers show why.
+    """
+
+    from ..saves import game_from_record
+
+    record = app.store.load(slot)
+    game = game_from_record(record)
+    session = Session(game, slot=slot, label=record.get("label") or slot,
+                      scenario_path=record.get("scenario_path"), store=app.store)
+    if game.over:
+        from .debrief import DebriefScene
+
+        return DebriefScene(app, session)
+    from .planning import PlanningScene
+
+    return PlanningScene(app, session)
+
+
+@cache
+def scenario_by_id(scenario_id: str) -> Scenario | None:
+    """A shipped scenario by id (cached), or None when there is none that loads."""
+
+    try:
+        return load_scenario(scenario_id)
+    except Exception:
+        return None
+
+
+def progress_text(info) -> str:
+    """Where a saved game stands: 'next: Year 1 Q3' or 'finished, score 72'."""
+
+    if info.finished:
+        return tr("menu.progress_finished", score=fmt.score(info.score))
+    scenario = scenario_by_id(info.scenario) if info.scenario else None
+    if scenario is None:
+        return tr("menu.progress_quarter", n=info.turn + 1)
+    quarter = fmt.quarter_label(info.turn + 1, scenario.start_quarter, i18n.language())
+    return tr("menu.progress_next", quarter=quarter, n=info.turn + 1, total=scenario.turns)
+
+
+def slots_of(app: App) -> tuple[list, str | None]:
+    """The save slots (newest first) and the error text if the folder cannot be read."""
+
+    store = getattr(app, "store", None)
+    if store is None:
+        return [], None
+    try:
+        return list(store.slots()), None
+    except Exception as exc:
+        return [], str(exc)
+
+
+class Buttons:
+    """A scene's buttons and what each does, so ``handle`` is one lookup."""
+
+    def __init__(self):
+        self.actions: dict[object, Callable[[], None]] = {}
+
+    def add(self, button: UIButton, action: Callable[[], None]) -> UIButton:
+        self.actions[button] = action
+        return button
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            action = self.actions.get(getattr(event, "ui_element", None))
+            if action is not None:
+                action()
+                return True
+        return False
+
+
+def plain_key(event: pygame.event.Event) -> bool:
+    """A key press without Ctrl / Alt / Meta (those belong to the system and text fields)."""
+
+    mods = getattr(event, "mod", 0)
+    return not mods & (pygame.KMOD_CTRL | pygame.KMOD_ALT | pygame.KMOD_META)
+
+
+# -- the scene ----------------------------------------------------------------------------------
+class TitleScene(Scene):
+    """Title, tagline and the main menu; Continue resumes the newest save that loads."""
+
+    name = "title"
+
+    def __init__(self, app: App):
+        super().__init__(app)
+        self.latest = None  # SlotInfo of the newest save that loads
+        self.damaged: str | None = None  # error of the newest save when it does not load
+        self.error: tuple[str, str] | None = None  # (string key, detail) of a failed action
+        self.buttons = Buttons()
+        self.continue_button: UIButton | None = None
+        self.language_button: UIButton | None = None
+
+    # -- state ------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Read the save folder. ``build`` calls it, so coming back to the title (after a
+        game was saved or a slot deleted) always shows the disk as it is; reading twice
+        gives the same state, so rebuilding stays idempotent."""
+
+        slots, error = slots_of(self.app)
+        valid = [s for s in slots if s.error is None]
+        self.latest = valid[0] if valid else None
+        self.damaged = error or (slots[0].error if slots and slots[0].error else None)
+
+    # -- widgets ----------------------------------------------------------------------------
+    def build(self) -> None:
+        self.buttons = Buttons()
+        self.refresh()
+        w, h = self.app.screen.get_size()
+        lang = i18n.language()
+        other = "en" if lang == "zh" else "zh"
+        ui = self.ui
+
+        lw = 140
+        self.language_button = self.buttons.add(
+            UIButton(Rect(w - 24 - lw, 18, lw, 36), tr(f"menu.language_name.{other}"), ui,
+                     tool_tip_text=tr("menu.language_tip")),
+            self.toggle_language)
+
+        top = max(40, int(h * 0.11))
+        tw = w - 160
+        UILabel(Rect(80, top, tw, 52), tr(f"menu.name_{lang}"), ui, object_id="#title")
+        UILabel(Rect(80, top + 54, tw, 30), tr(f"menu.name_{other}"), ui,
+                object_id="#subtitle")
+        UILabel(Rect(80, top + 90, tw, 24), fit(tr("menu.tagline"), tw, "#muted"), ui,
+                object_id="#muted")
+
+        cw, pad, bh, gap = 460, 28, 46, 10
+        bw = cw - 2 * pad
+        notes = self.notes(bw)
+        ch = pad * 2 + 5 * bh + 4 * gap + 20 * len(notes) + (4 if notes else 0)
+        cy = min(top + 134, h - ch - 48)
+        card = UIPanel(Rect((w - cw) // 2, cy, cw, ch), manager=ui, object_id="#card")
+
+        y = pad
+
+        def button(key: str, action: Callable[[], None], object_id: str | None = None,
+                   tip: str | None = None) -> UIButton:
+            nonlocal y
+            b = self.buttons.add(UIButton(Rect(pad, y, bw, bh), tr(key), ui, container=card,
+                                          object_id=object_id, tool_tip_text=tip), action)
+            y += bh + gap
+            return b
+
+        button("menu.new_game", self.new_game, "#primary", tr("menu.new_game_tip"))
+        self.continue_button = button("menu.continue", self.continue_game)
+        if self.latest is None:
+            self.continue_button.disable()
+        if notes:
+            y -= gap - 2
+            for text, oid in notes:
+                UILabel(Rect(pad, y, bw, 20), text, ui, container=card, object_id=oid)
+                y += 20
+            y += gap + 2
+        button("menu.library", self.library, tip=tr("menu.library_tip"))
+        button("menu.settings", self.settings)
+        button("menu.quit", self.app.quit)
+
+        UILabel(Rect(24, h - 36, w - 48, 22), fit(tr("menu.keys"), w - 48, "#small"), ui,
+                object_id="#small")
+
+    def notes(self, width: int) -> list[tuple[str, str]]:
+        """The lines under Continue: what it resumes, a damaged save, a failed attempt."""
+
+        lines: list[tuple[str, str]] = []
+        if self.latest is not None:
+            label = self.latest.label or self.latest.name
+            detail = progress_text(self.latest)
+            room = width - text_width(" · " + detail, "#muted")
+            lines.append((fit(label, max(room, width // 3), "#muted") + " · " + detail,
+                          "#muted"))
+        elif self.damaged is None:
+            lines.append((tr("menu.no_save"), "#muted"))
+        if self.damaged is not None:
+            for line in wrap(tr("menu.damaged", error=self.damaged), width, "#danger", 2):
+                lines.append((line, "#danger"))
+        if self.error is not None:
+            key, detail = self.error
+            for line in wrap(tr(key, error=detail), width, "#danger", 2):
+                lines.append((line, "#danger"))
+        return [(fit(t, width, oid), oid) for t, oid in lines]
+
+    def draw(self, surface: pygame.Surface) -> None:
+        w, h = surface.get_size()
+        surface.fill(ACCENT, Rect(0, 0, w, 6))
+        pygame.draw.line(surface, RULE, (24, h - 44), (w - 24, h - 44))
+
+    # -- input ------------------------------------------------------------------------------
+    def handle(self, event: pygame.event.Event) -> None:
+        if self.buttons.handle(event):
+            return
+        if event.type != pygame.KEYDOWN or not plain_key(event):
+            return
+        keys: dict[int, Callable[[], None]] = {
+            pygame.K_n: self.new_game,
+            pygame.K_c: self.continue_game,
+            pygame.K_l: self.library,
+            pygame.K_s: self.settings,
+            pygame.K_q: self.app.quit,
+            pygame.K_ESCAPE: self.app.quit,
+            pygame.K_F2: self.toggle_language,
+        }
+        action = keys.get(event.key)
+        if action is not None:
+            action()
+
+    # -- actions ----------------------------------------------------------------------------
+    def new_game(self) -> None:
+        from .library import LibraryScene
+
+        self.app.push(LibraryScene(self.app, new_game=True))
+
+    def library(self) -> None:
+        from .library import LibraryScene
+
+        self.app.push(LibraryScene(self.app))
+
+    def settings(self) -> None:
+        from .settings import SettingsScene
+
+        self.app.push(SettingsScene(self.app))
+
+    def continue_game(self) -> None:
+        if self.latest is None:
+            return
+        try:
+            scene = open_saved_game(self.app, self.latest.name)
+        except Exception as exc:  # a save that will not replay must not crash the menu
+            self.error = ("menu.open_failed", str(exc))
+            self.app.rebuild()
+            return
+        self.error = None
+        self.app.push(scene)
+
+    def toggle_language(self) -> None:
+        error = switch_language(self.app, "en" if i18n.language() == "zh" else "zh")
+        if error is not None:
+            self.error = ("menu.settings_failed", error)
+            self.app.rebuild()

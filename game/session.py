@@ -1,0 +1,140 @@
+"""A solo game in play: the engine's Game, the plan being drafted, and its saves.
+
+Scenes never touch the engine directly for play: they read ``session.game`` and change the
+draft through the methods here, so the rules of a draft (what omitting an action means, how
+resources are counted) live in one place.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from engine import Game, PlanError, Scenario
+from engine.actions import parse_plan, resource_use, validate_actions
+
+from . import i18n
+
+RESOURCES = ("budget", "am_days", "exec_days", "support_days")
+STAKEHOLDER_ACTIONS = ("am_days", "exec_days")
+
+
+@dataclass
+class Session:
+    """The game, the draft plan for the coming quarter, and where it is saved."""
+
+    game: Game
+    slot: str = "autosave"
+    label: str = ""
+    scenario_path: str | None = None
+    store: object | None = None  # game.saves.SaveStore; None in tests that need no disk
+    draft: dict = field(default_factory=lambda: {"accounts": {}, "portfolio": {}})
+    last_result: dict | None = None
+    save_error: str | None = None
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.game.scenario
+
+    # -- the draft --------------------------------------------------------------------------
+    def account_draft(self, account_id: str) -> dict:
+        return self.draft["accounts"].setdefault(account_id, {})
+
+    def get(self, account_id: str, action: str, default=0):
+        return self.draft["accounts"].get(account_id, {}).get(action, default)
+
+    def set(self, account_id: str, action: str, value) -> None:
+        """Set an account action; zero / False removes it from the plan."""
+
+        acts = self.account_draft(account_id)
+        if value in (0, 0.0, False, None):
+            acts.pop(action, None)
+        else:
+            acts[action] = value
+        if not acts:
+            self.draft["accounts"].pop(account_id, None)
+
+    def get_days(self, account_id: str, action: str, stakeholder: str) -> float:
+        return self.get(account_id, action, {}).get(stakeholder, 0)
+
+    def set_days(self, account_id: str, action: str, stakeholder: str, days: float) -> None:
+        people = dict(self.get(account_id, action, {}))
+        if days > 0:
+            people[stakeholder] = days
+        else:
+            people.pop(stakeholder, None)
+        self.set(account_id, action, people or None)
+
+    def get_portfolio(self, action: str) -> bool:
+        return bool(self.draft["portfolio"].get(action, False))
+
+    def set_portfolio(self, action: str, on: bool) -> None:
+        if on:
+            self.draft["portfolio"][action] = True
+        else:
+            self.draft["portfolio"].pop(action, None)
+
+    def clear_draft(self) -> None:
+        self.draft = {"accounts": {}, "portfolio": {}}
+
+    def usage(self) -> dict[str, tuple[float, float]]:
+        """(used, available) of each quarterly resource under the current draft."""
+
+        st = self.game.batch.static
+        available = self.scenario.resources.model_dump()
+        try:
+            used = resource_use(parse_plan(self.draft, st), st)
+        except PlanError:
+            return {r: (0.0, available[r]) for r in RESOURCES}
+        return {r: (float(used[r].reshape(-1)[0]), available[r]) for r in RESOURCES}
+
+    def problem(self) -> str | None:
+        """Why the draft cannot be played, in the player's language, or None."""
+
+        st = self.game.batch.static
+        try:
+            validate_actions(parse_plan(self.draft, st), st)
+        except PlanError as exc:
+            text = str(exc)
+            resource = text.split(":", 1)[0]
+            if resource in RESOURCES:
+                used, available = self.usage()[resource]
+                return i18n.tr("plan.over", resource=i18n.tr(f"resource.{resource}"),
+                               used=_short(used), available=_short(available))
+            return i18n.tr("plan.invalid", reason=text)
+        return None
+
+    # -- playing ------------------------------------------------------------------------------
+    def end_quarter(self) -> dict:
+        """Play the draft; the next quarter's draft starts as a copy (habits carry over)."""
+
+        result = self.game.play(copy.deepcopy(self.draft))
+        self.last_result = result
+        self._drop_lost_accounts()
+        self.autosave()
+        return result
+
+    def _drop_lost_accounts(self) -> None:
+        view = self.game.view()
+        for i, acc in enumerate(self.scenario.accounts):
+            if view.lost[0, i]:
+                self.draft["accounts"].pop(acc.id, None)
+
+    def autosave(self) -> None:
+        """Save after every quarter and on quit; a failure is shown, never fatal."""
+
+        if self.store is None:
+            return
+        from .saves import record_from_game
+
+        try:
+            record = record_from_game(self.game, i18n.language(), self.label or self.slot,
+                                      self.scenario_path)
+            self.store.save(self.slot, record)
+            self.save_error = None
+        except Exception as exc:  # a full disk must not end the game; the player is told
+            self.save_error = str(exc)
+
+
+def _short(x: float) -> str:
+    return f"{x:,.0f}" if x >= 100 else f"{x:g}"

@@ -1,0 +1,160 @@
+"""A TinyDB storage that survives a crash or a kill mid-write.
+
+TinyDB's stock ``JSONStorage`` rewrites its file in place, so a kill at the wrong moment
+leaves half a file. ``AtomicJSONStorage`` writes the whole database to a temp file in the
+same folder, fsyncs it, ``os.replace``s it onto the target and fsyncs the folder: the file
+on disk is always either the old database or the new one. Use it as::
+
+    from tinydb import TinyDB
+    db = TinyDB(path, storage=AtomicJSONStorage)
+
+Temp files are named ``.<file>.<pid>.tmp``; the ones a dead process left behind are deleted
+when the database is next opened. A corrupt file raises ``SaveError`` (with the path and
+where the JSON breaks: ``CorruptFileError``, a ``SaveError``) instead of reading as empty,
+so nothing ever overwrites it.
+Only one process may write a database at a time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from tinydb.storages import Storage
+
+from engine.errors import SaveError
+
+
+class CorruptFileError(SaveError):
+    """A database file exists but cannot be parsed; it is left untouched."""
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage in one UTF-8 JSON file, replaced atomically on every write."""
+
+    def __init__(self, path: str | os.PathLike[str], *, create_dirs: bool = True,
+                 indent: int | None = None):
+        super().__init__()
+        self.path = Path(path)
+        self.indent = indent
+        if create_dirs:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temp_files(self.path)
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise SaveError(f"cannot read {self.path}: {exc.strerror or exc}") from exc
+        try:
+            text = raw.decode("utf-8-sig")  # tolerate a BOM added by a Windows editor
+        except UnicodeDecodeError as exc:
+            raise CorruptFileError(
+                f"{self.path} is corrupt: not UTF-8 text (bad byte at offset {exc.start})"
+            ) from exc
+        if not text.strip():
+            return None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CorruptFileError(
+                f"{self.path} is corrupt: {exc.msg} at line {exc.lineno}, "
+                f"column {exc.colno} (character {exc.pos})"
+            ) from exc
+        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+            raise CorruptFileError(
+                f"{self.path} is not a KAM Sandbox database: expected a JSON object of tables"
+            )
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        # Serialise first: data that cannot be written leaves no trace on disk.
+        try:
+            payload = json.dumps(data, ensure_ascii=False, indent=self.indent).encode("utf-8")
+        except (TypeError, ValueError) as exc:
+            raise SaveError(f"cannot write {self.path}: data is not plain JSON ({exc})") from exc
+        tmp = temp_path(self.path)
+        try:
+            with open(tmp, "wb") as f:
+                f.write(payload)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, self.path)
+        except BaseException as exc:  # an interrupt too: never leave the temp file behind
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise SaveError(f"could not write {self.path}: {exc.strerror or exc}; "
+                                "the previous file is unchanged") from exc
+            raise
+        fsync_folder(self.path.parent)
+
+    def close(self) -> None:
+        pass
+
+
+def temp_path(path: Path) -> Path:
+    """The temp file this process writes before replacing ``path``."""
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def remove_stale_temp_files(path: Path) -> list[Path]:
+    """Delete the temp files of database ``path`` whose writer is gone; returns those deleted.
+
+    A temp file of another process that is still running is left alone (POSIX; on Windows
+    every one is tried, and a file still open there cannot be deleted anyway).
+    """
+    prefix, removed = f".{path.name}.", []
+    try:
+        entries = list(path.parent.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(prefix) and name.endswith(".tmp")):
+            continue
+        pid = name[len(prefix):-len(".tmp")]
+        if not pid.isdigit() or _alive_elsewhere(int(pid)):
+            continue
+        try:
+            entry.unlink()
+            removed.append(entry)
+        except OSError:
+            pass
+    return removed
+
+
+def _alive_elsewhere(pid: int) -> bool:
+    """Whether ``pid`` is another process that is still running (always False on Windows,
+    where ``os.kill`` would terminate it)."""
+    if pid == os.getpid() or os.name == "nt":
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    except (OSError, OverflowError):
+        return False
+    return True
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable; skipped quietly where the OS does not allow it."""
+    if os.name == "nt":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)

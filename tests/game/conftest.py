@@ -1,0 +1,43 @@
+"""Headless pygame for every game test: dummy video and audio drivers, set before import."""
+
+import os
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ["SDL_AUDIODRIVER"] = "dummy"
+os.environ.setdefault("KAM_SANDBOX_LANG", "en")
+
+import pygame  # noqa: E402
+import pytest  # noqa: E402
+
+
+def pump(app, frames: int = 2) -> None:
+    """Let the app process whatever is queued (pygame_gui posts its own events)."""
+
+    for _ in range(frames):
+        app.step(pygame.event.get(), 0.016)
+
+
+def click(app, pos) -> None:
+    """A real left click: move, press, release, as a mouse would."""
+
+    for event in (pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0)),
+                  pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1),
+                  pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1)):
+        pygame.event.post(event)
+        pump(app)
+
+
+def press(app, key: int) -> None:
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode="", scancode=0))
+    pump(app)
+
+
+@pytest.fixture
+def app():
+    from game import i18n
+    from game.app import App
+
+    i18n.set_language("en")
+    application = App()
+    yield application
+    application.close()

@@ -1,0 +1,136 @@
+"""AtomicJSONStorage: atomic replace, clear errors for corrupt files, stale temp cleanup."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from tinydb import TinyDB
+
+from engine import SaveError
+from game.storage import AtomicJSONStorage, CorruptFileError, remove_stale_temp_files, temp_path
+
+
+def dead_pid() -> int:
+    """The pid of a process that has exited and been reaped."""
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_round_trip_keeps_chinese_as_utf8(tmp_path):
+    path = tmp_path / "db.json"
+    with TinyDB(path, storage=AtomicJSONStorage) as db:
+        db.insert({"label": "第一局：精工机床", "n": 1})
+    raw = path.read_bytes()
+    assert "第一局".encode() in raw  # ensure_ascii=False: readable in an editor
+    with TinyDB(path, storage=AtomicJSONStorage) as db:
+        assert db.all() == [{"label": "第一局：精工机床", "n": 1}]
+    assert [p.name for p in tmp_path.iterdir()] == ["db.json"]  # no temp file left
+
+
+def test_missing_or_empty_file_reads_as_empty(tmp_path):
+    path = tmp_path / "sub" / "db.json"
+    storage = AtomicJSONStorage(path)
+    assert storage.read() is None
+    assert path.parent.is_dir()
+    path.write_bytes(b"")
+    assert storage.read() is None
+    path.write_bytes(b"  \n")
+    assert storage.read() is None
+
+
+@pytest.mark.parametrize(
+    "content, expect",
+    [
+        (b'{"_default": {"1": {"a": 1}', "line 1, column 28"),  # truncated
+        (b"\x00\xff\xfe garbage \x80", "not UTF-8"),
+        (b"{not json", "line 1, column 2"),
+        (b"[1, 2, 3]", "not a KAM Sandbox database"),
+        (b'{"_default": 5}', "not a KAM Sandbox database"),
+    ],
+)
+def test_corrupt_file_raises_and_is_never_overwritten(tmp_path, content, expect):
+    path = tmp_path / "db.json"
+    path.write_bytes(content)
+    db = TinyDB(path, storage=AtomicJSONStorage)
+    with pytest.raises(CorruptFileError) as info:
+        db.all()
+    assert str(path) in str(info.value) and expect in str(info.value)
+    assert isinstance(info.value, SaveError)
+    with pytest.raises(SaveError):
+        db.insert({"a": 2})  # a write reads first: it must not start an empty database
+    assert path.read_bytes() == content
+
+
+def test_bom_is_tolerated(tmp_path):
+    path = tmp_path / "db.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"_default": {"1": {"a": 1}}}).encode())
+    with TinyDB(path, storage=AtomicJSONStorage) as db:
+        assert db.all() == [{"a": 1}]
+
+
+def test_failed_replace_leaves_previous_file_and_no_temp(tmp_path, monkeypatch):
+    path = tmp_path / "db.json"
+    with TinyDB(path, storage=AtomicJSONStorage) as db:
+        db.insert({"v": 1})
+    before = path.read_bytes()
+
+    def crash(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with TinyDB(path, storage=AtomicJSONStorage) as db, pytest.raises(SaveError) as info:
+        db.insert({"v": 2})
+    assert "No space left" in str(info.value) and "unchanged" in str(info.value)
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db.json"]
+    with TinyDB(path, storage=AtomicJSONStorage) as db:
+        assert db.all() == [{"v": 1}]
+
+
+def test_unserialisable_data_touches_nothing(tmp_path):
+    path = tmp_path / "db.json"
+    storage = AtomicJSONStorage(path)
+    storage.write({"_default": {"1": {"a": 1}}})
+    before = path.read_bytes()
+    with pytest.raises(SaveError, match="not plain JSON"):
+        storage.write({"_default": {"1": {"a": object()}}})
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db.json"]
+
+
+def test_stale_temp_files_are_cleaned_on_open(tmp_path):
+    path = tmp_path / "db.json"
+    path.write_text('{"_default": {"1": {"a": 1}}}', encoding="utf-8")
+    stale = [tmp_path / f".db.json.{dead_pid()}.tmp", temp_path(path)]  # a dead writer; us
+    keep = [
+        tmp_path / ".other.json.12345.tmp",  # another database's
+        tmp_path / ".db.json.notapid.tmp",  # not our naming scheme
+        tmp_path / "db.json.bak",
+    ]
+    for p in stale + keep:
+        p.write_text('{"half', encoding="utf-8")
+    with TinyDB(path, storage=AtomicJSONStorage) as db:
+        assert db.all() == [{"a": 1}]
+    assert not any(p.exists() for p in stale)
+    assert all(p.exists() for p in keep)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="liveness of another pid is only checked on POSIX")
+def test_temp_file_of_a_live_writer_is_kept(tmp_path):
+    path = tmp_path / "db.json"
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        live = tmp_path / f".db.json.{proc.pid}.tmp"
+        live.write_text("{}", encoding="utf-8")
+        assert remove_stale_temp_files(path) == []
+        assert live.exists()
+    finally:
+        proc.kill()
+        proc.wait()
+    assert remove_stale_temp_files(path) == [live]
