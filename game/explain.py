@@ -237,8 +237,8 @@ def change_summary(account_result: dict, scenario, lang: str | None = None) -> s
 def big_changes(result: dict, top: int = 5) -> list[dict]:
     """The accounts that changed most this quarter, biggest first.
 
-    A stage move or a loss (churn, default) always counts as big; otherwise the size of the
-    revenue change relative to the whole portfolio decides. Accounts with no change at all
+    The size of the revenue change relative to the whole portfolio decides, with a bonus
+    for a stage move and for a loss (churn, default). Accounts with no change at all
     (lost before this quarter) are left out.
     """
 
@@ -246,11 +246,13 @@ def big_changes(result: dict, top: int = 5) -> list[dict]:
     total = sum(a["revenue_before"] for a in accounts) or 1.0
 
     def weight(a: dict) -> float:
+        # A stage move or a loss counts like a swing of 2 % / 5 % of portfolio revenue, so a
+        # key account's big swing still outranks a small account's churn.
         w = abs(a["revenue"] - a["revenue_before"]) / total
         if a["stage"] != a["stage_before"]:
-            w += 0.5
+            w += 0.02
         if any(d["kind"] in ("churn", "default") for d in a.get("drivers", [])):
-            w += 1.0
+            w += 0.05
         return w
 
     moved = [a for a in accounts
@@ -372,22 +374,38 @@ def _role_of(f: _Facts, i: int, sh_id: str) -> str:
     return ""
 
 
+def _influence(f: _Facts, i: int) -> dict[str, float]:
+    """Real influence of each person (after the game), else an equal split."""
+
+    acc = f.scenario.accounts[i]
+    if f.truth is not None:
+        return {sh["id"]: sh["influence"] for sh in f.truth["accounts"][i]["stakeholders"]}
+    return {sh.id: 1.0 / len(acc.stakeholders) for sh in acc.stakeholders}
+
+
 def _buying_center(f: _Facts, lang: str) -> dict:
     veto_roles = {r.id for r in f.scenario.roles if r.veto}
     total = others = 0.0
-    for turn in range(f.turns):
-        for i in range(len(f.ids)):
+    reached: list[float] = []
+    for i in f.key:
+        influence = _influence(f, i)
+        for turn in range(f.turns):
+            if f.lost_before(turn, i):
+                continue
             acts = f.acts(turn, i)
+            touched: set[str] = set()
             for action in ("am_days", "exec_days"):
                 for sh_id, d in (acts.get(action) or {}).items():
                     total += d
+                    touched.add(sh_id)
                     if _role_of(f, i, sh_id) not in veto_roles:
                         others += d
+            reached.append(sum(influence.get(sh, 0.0) for sh in touched))
     share = others / total if total > 0 else 0.0
-    coverage = float(np.mean([h["coverage"] for h in f.history])) if f.history else 0.0
-    if share >= 0.45 and coverage >= 0.5:
+    coverage = float(np.mean(reached)) if reached else 0.0
+    if share >= 0.4 and coverage >= 0.6:
         verdict = "good"
-    elif share < 0.25 or coverage < 0.3:
+    elif share < 0.2 or coverage < 0.45:
         verdict = "poor"
     else:
         verdict = "mixed"
@@ -432,12 +450,13 @@ def _risk(f: _Facts, lang: str) -> dict:
     top1 = f.history[-1]["top1_share"] if f.history else 0.0
     cd = float(np.mean(cd_days)) if cd_days else math.nan
     ab = float(np.mean(ab_days)) if ab_days else math.nan
-    lax = cd_days and (cd > ab + 1e-9 or cd > 60)
-    if ratio > 0.02 or (lax and ratio > 0.005):
+    lax = bool(cd_days) and (cd > ab + 1e-9 or cd > 60)
+    # Judge the decision (terms that follow risk), not the luck of who defaulted.
+    if lax and ratio > 0.005:
         verdict = "poor"
-    elif lax or ratio > 0.005:
+    elif lax or ratio > 0.02:
         verdict = "mixed"
-    elif "credit_days" not in f.scenario.actions and not cd_days and bad == 0:
+    elif "credit_days" not in f.scenario.actions and not cd_days:
         verdict = "untested"
     else:
         verdict = "good"
@@ -460,20 +479,22 @@ def _needs_move(f: _Facts, lang: str) -> dict:
     if not f.key or ("survey" not in f.scenario.actions and "feedback" not in f.scenario.actions):
         return _lesson("needs_move", "untested", lang, resurveyed=0, n=len(f.key), gap=0,
                        shifts=shifts)
-    gaps, again = [], 0
+    gaps, again, fresh = [], 0, 0.0
+    limit = 3 if f.turns > 4 else 2
     for i in f.key:
         readings = _survey_turns(f, i, with_feedback=True)
         gaps.append(_max_gap(readings, f.turns))
         again += len(_survey_turns(f, i)) >= 2
-    gap = max(gaps)
-    limit = 3 if f.turns > 4 else 2
-    if gap <= limit:
+        fresh += f.prior[i] * (gaps[-1] <= limit)
+    # Share of the key accounts' value whose picture never went stale.
+    fresh /= max(float(f.prior[f.key].sum()), 1e-9)
+    if fresh >= 0.6:
         verdict = "good"
-    elif gap < f.turns:
+    elif again or fresh > 0:
         verdict = "mixed"
     else:
         verdict = "poor"
-    return _lesson("needs_move", verdict, lang, resurveyed=again, n=len(f.key), gap=gap,
+    return _lesson("needs_move", verdict, lang, resurveyed=again, n=len(f.key), gap=max(gaps),
                    shifts=shifts)
 
 
@@ -502,25 +523,31 @@ def _promises(f: _Facts, lang: str) -> dict:
                 num += f.prior[i] * fill
                 den += f.prior[i]
         fill = num / den if den > 0 else 1.0
-        verdict = "good" if fill >= 0.97 else "mixed" if fill >= 0.88 else "poor"
+        verdict = "good" if fill >= 0.85 else "mixed" if fill >= 0.8 else "poor"
         return _lesson("promises", verdict, lang, fill=fmt.percent(fill), peaks=len(peaks))
-    complaints = f.news_count("complaint") + f.news_count("service_failure")
+    complaints = f.news_count("complaint")
+    failures = f.news_count("service_failure")
     lingering = int(sum(h["complaints_open"] for h in f.history))
+    # A complaint is seen a quarter late, so answering it the next quarter is the best case.
     if complaints == 0:
         verdict = "untested"
+    elif lingering <= complaints:
+        verdict = "good"
     else:
-        verdict = "good" if lingering == 0 else "mixed" if lingering <= complaints else "poor"
+        verdict = "mixed" if lingering <= 2 * complaints else "poor"
     return _lesson("promises", verdict, lang, "service", complaints=complaints,
-                   lingering=lingering)
+                   failures=failures, lingering=lingering)
 
 
 def _compounding(f: _Facts, lang: str) -> dict:
     ups = downs = 0
+    keys = {f.ids[i] for i in f.key}
     for r in f.results:
         for a in r["accounts"]:
-            move = _STAGE_RANK[a["stage"]] - _STAGE_RANK[a["stage_before"]]
-            ups += move > 0
-            downs += move < 0
+            if a["id"] in keys:
+                move = _STAGE_RANK[a["stage"]] - _STAGE_RANK[a["stage_before"]]
+                ups += move > 0
+                downs += move < 0
     quarters = touched = 0
     for i in f.key:
         for turn in range(f.turns):
@@ -530,9 +557,9 @@ def _compounding(f: _Facts, lang: str) -> dict:
             acts = f.acts(turn, i)
             touched += (_days(acts, "am_days") + _days(acts, "exec_days")) > 0
     steady = touched / quarters if quarters else 0.0
-    if steady >= 0.9 and ups >= downs:
+    if steady >= 0.8 and ups > downs:
         verdict = "good"
-    elif steady < 0.6 or downs > ups + 1:
+    elif steady < 0.6 or downs > ups + 2:
         verdict = "poor"
     else:
         verdict = "mixed"
@@ -574,15 +601,16 @@ def grade_band(score: float) -> str:
     return "weak"
 
 
-def hidden_truth(game, account_id: str) -> dict:
+def hidden_truth(game, account_id: str, debrief: dict | None = None) -> dict:
     """One account's real needs and people beside what the player last measured.
 
     ``measured`` needs are None if the account was never surveyed; a stakeholder's
     ``seen_role`` is None if the player never found out and ``seen_stance`` None if never
-    read. Needs the game to be over (it reads ``Game.debrief``).
+    read. Needs the game to be over (it reads ``Game.debrief``; pass its result as
+    ``debrief`` to avoid recomputing it for every account).
     """
 
-    truth = game.debrief()
+    truth = debrief if debrief is not None else game.debrief()
     view = game.view()
     i = [a.id for a in game.scenario.accounts].index(account_id)
     acc_truth = truth["accounts"][i]

@@ -173,14 +173,15 @@ def cmd_balance(args) -> int:
         return 0
     print(f"{sc.id} v{sc.version}: {args.runs} runs per policy from seed {args.seed} "
           f"(mean ± std)")
-    print(f"{'policy':<12}" + "".join(f"{m:>22}" for m in BALANCE_METRICS))
+    widths = {m: {"profit": 28, "revenue": 30, "bad_debt": 26}.get(m, 18) for m in BALANCE_METRICS}
+    print(f"{'policy':<12}" + "".join(f"{m:>{widths[m]}}" for m in BALANCE_METRICS))
     order = sorted(res, key=lambda p: -res[p]["score"].mean())
     for name in order:
         cells = []
         for m in BALANCE_METRICS:
             s = summarise(res[name][m])
             cells.append(f"{_fmt(m, s['mean'])} ± {_fmt(m, s['std'])}")
-        print(f"{name:<12}" + "".join(f"{c:>22}" for c in cells))
+        print(f"{name:<12}" + "".join(f"{c:>{widths[m]}}" for c, m in zip(cells, BALANCE_METRICS)))
     print()
     for chk in lessons:
         mark = {True: "ok", False: "FAIL", None: "n/a"}[chk["holds"]]

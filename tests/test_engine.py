@@ -286,3 +286,13 @@ def test_view_reports_tiers_rfm_and_clv():
     assert tiers.count("A") < len(tiers) / 2  # a minority carries most of the value
     assert all(len(a["rfm"]) == 3 and all(1 <= x <= 5 for x in a["rfm"]) for a in accounts)
     assert all(a["clv"] > 0 for a in accounts)
+
+
+def test_replay_keeps_an_event_queued_for_the_coming_quarter():
+    game = new_game("distributors", 1)
+    game.play({})
+    library = next(e for e in game.scenario.events if e.turn is None)
+    game.inject(library.id)
+    again = game.what_if(2)
+    assert [e.id for e in again.batch.injected.get(1, [])] == [library.id]
+    assert again.play({})["headlines"] == game.play({})["headlines"]

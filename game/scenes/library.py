@@ -29,15 +29,19 @@ from engine import Problem, Scenario
 
 from .. import fmt, i18n
 from ..app import App, Scene
+from ..fonts import font
 from ..i18n import pick, tr
 from ..session import Session
 from .title import (
+    CJK_BUTTON,
+    LINE,
     Buttons,
     fit,
     open_saved_game,
     plain_key,
     progress_text,
     save_user_settings,
+    short_error,
     slots_of,
     text_width,
     wrap,
@@ -48,6 +52,7 @@ DIFFICULTY_ORDER = {"easy": 0, "medium": 1, "hard": 2}
 MONEY_METRICS = {"profit", "revenue"}
 PERCENT_METRICS = {"margin", "retention", "share_of_wallet", "bad_debt_ratio", "coverage"}
 SEED_DIGITS = 9
+MUTED = "#5B6573"
 MARGIN, GAP = 24, 16
 
 
@@ -103,8 +108,23 @@ def metric_target(metric: str, value: float, currency: str) -> str:
     return fmt.number(value, lang)
 
 
+def title_parts(title: str, width: int) -> list[tuple[str, str]]:
+    """A scenario title as big as it fits: one #title line; else the part before the colon
+    big and the rest as a subtitle; else one smaller line."""
+
+    if text_width(title, "#title") <= width:
+        return [(title, "#title")]
+    for colon in ("：", ":"):
+        head, sep, rest = title.partition(colon)
+        if sep and rest.strip() and text_width(head, "#title") <= width:
+            return [(head, "#title"), (rest.strip(), "#subtitle")]
+    return [(fit(title, width, "#kpi"), "#kpi")]
+
+
+
+
 def updated_text(stamp: str) -> str:
-    """An ISO time stamp as local 'YYYY-MM-DD HH:MM', or '' when it does not parse."""
+    """An ISO time stamp as local 'MM-DD HH:MM', or '' when it does not parse."""
 
     try:
         when = datetime.fromisoformat(stamp)
@@ -112,7 +132,7 @@ def updated_text(stamp: str) -> str:
         return ""
     if when.tzinfo is not None:
         when = when.astimezone()
-    return when.strftime("%Y-%m-%d %H:%M")
+    return when.strftime("%m-%d %H:%M")
 
 
 class LibraryScene(Scene):
@@ -125,6 +145,7 @@ class LibraryScene(Scene):
         self.new_game = new_game
         self.entries: list[Entry] = []
         self.selected = 0
+        self.tab = "briefing"  # or "accounts": what the big text box shows
         self.seed_text = str(random_seed())
         self.slots: list = []
         self.slots_error: str | None = None
@@ -199,12 +220,8 @@ class LibraryScene(Scene):
         if not self.entries:
             UILabel(Rect(x, y, width, 24), tr("library.no_scenarios"), ui, object_id="#danger")
             return y + 30
-        card_h = 68
+        inner = width - 28
         for i, entry in enumerate(self.entries):
-            rect = Rect(x, y, width, card_h)
-            oid = "#selected_card" if i == self.selected else "#card"
-            card = UIPanel(rect, manager=ui, object_id=oid)
-            inner = width - 28
             if entry.scenario is not None:
                 sc = entry.scenario
                 title = pick(sc.title)
@@ -216,12 +233,18 @@ class LibraryScene(Scene):
                 title = entry.path.name
                 meta = tr("library.card_broken", count=len(entry.problems))
                 meta_id = "#danger"
-            UILabel(Rect(12, 8, inner, 26), fit(title, inner, "#heading"), ui, container=card,
-                    object_id="#heading")
-            UILabel(Rect(12, 36, inner, 22), fit(meta, inner, meta_id), ui, container=card,
+            lines = wrap(title, inner, "#heading", 2)
+            rect = Rect(x, y, width, 46 + 24 * len(lines))
+            oid = "#selected_card" if i == self.selected else "#card"
+            card = UIPanel(rect, manager=ui, object_id=oid)
+            ly = 7
+            for line in lines:
+                UILabel(Rect(12, ly, inner, 26), line, ui, container=card, object_id="#heading")
+                ly += 24
+            UILabel(Rect(12, ly + 4, inner, 22), fit(meta, inner, meta_id), ui, container=card,
                     object_id=meta_id)
             self.cards.append((rect, i))
-            y += card_h + 8
+            y += rect.height + 8
         return y
 
     def build_slots(self, area: Rect) -> None:
@@ -233,15 +256,15 @@ class LibraryScene(Scene):
         y += 30
         if self.message is not None:
             key, detail = self.message
-            for line in wrap(tr(key, error=detail), width, "#danger", 2):
-                UILabel(Rect(x, y, width, 20), line, ui, object_id="#danger")
-                y += 20
+            for line in wrap(tr(key, error=short_error(self.app, detail)), width, "#danger", 2):
+                UILabel(Rect(x, y, width, 22), line, ui, object_id="#danger")
+                y += 22
             y += 4
         if self.slots_error is not None:
             for line in wrap(tr("library.slots_unreadable", error=self.slots_error), width,
                              "#danger", 2):
-                UILabel(Rect(x, y, width, 20), line, ui, object_id="#danger")
-                y += 20
+                UILabel(Rect(x, y, width, 22), line, ui, object_id="#danger")
+                y += 22
             return
         if not self.slots:
             UILabel(Rect(x, y, width, 22), fit(tr("library.no_saves"), width, "#muted"), ui,
@@ -292,17 +315,18 @@ class LibraryScene(Scene):
 
         if broken:
             title, title_id = info.name, "#muted"
-            detail, detail_id = tr("library.slot_damaged", error=info.error), "#small"
+            detail = tr("library.slot_damaged", error=short_error(self.app, info.error))
+            detail_id = "#small"
         else:
-            title, title_id = info.label or info.name, None
+            title, title_id = info.label or info.name, CJK_BUTTON  # a label may be Chinese
             when = updated_text(info.updated)
-            detail = progress_text(info) + (f" · {when}" if when else "")
+            detail = progress_text(info, short=True) + (f" · {when}" if when else "")
             detail_id = "#small"
         if confirming:
             detail, detail_id = tr("library.confirm_delete"), "#danger"
-        UILabel(Rect(pad, 5, text_w, 24), fit(title, text_w, title_id), ui, container=row,
+        UILabel(Rect(pad, 4, text_w, 26), fit(title, text_w, title_id), ui, container=row,
                 object_id=title_id)
-        UILabel(Rect(pad, 29, text_w, 20), fit(detail, text_w, detail_id), ui, container=row,
+        UILabel(Rect(pad, 30, text_w, 22), fit(detail, text_w, detail_id), ui, container=row,
                 object_id=detail_id)
 
     def build_briefing(self, area: Rect) -> None:
@@ -320,17 +344,30 @@ class LibraryScene(Scene):
                                    for p in entry.problems)
             UITextBox(f"{html.escape(tr('library.broken_detail'))}<br><br>{problems}",
                       Rect(pad, pad + 48, iw, area.height - 2 * pad - 48), ui,
-                      container=panel)
+                      container=panel, allow_split_dashes=False)
             return
         sc = entry.scenario
         lang = i18n.language()
         y = pad - 4
 
-        title = pick(sc.title)
-        title_id = "#title" if text_width(title, "#title") <= iw else "#kpi"
-        UILabel(Rect(pad, y, iw, 46 if title_id == "#title" else 32), fit(title, iw, title_id),
-                ui, container=panel, object_id=title_id)
-        y += 48 if title_id == "#title" else 34
+        parts = title_parts(pick(sc.title), iw)
+        (head, head_id), rest = parts[0], parts[1:]
+        head_w = text_width(head, head_id) + 8
+        UILabel(Rect(pad, y, head_w, LINE[head_id] + 2), head, ui, container=panel,
+                object_id=head_id)
+        if rest:
+            sub, sub_id = rest[0]
+            room = iw - head_w - 8
+            if text_width(sub, sub_id) <= room:  # same line, on the title's baseline
+                drop = font(34, True).get_ascent() - font(18).get_ascent()
+                UILabel(Rect(pad + head_w + 4, y + drop, room, LINE[sub_id] + 2), sub, ui,
+                        container=panel, object_id=sub_id)
+            else:
+                y += LINE[head_id] - 2
+                UILabel(Rect(pad, y, iw, LINE[sub_id] + 2), fit(sub, iw, sub_id), ui,
+                        container=panel, object_id=sub_id)
+                head_id = sub_id
+        y += LINE[head_id]
         for line in wrap(pick(sc.summary), iw, "#muted", 2):
             UILabel(Rect(pad, y, iw, 20), line, ui, container=panel, object_id="#muted")
             y += 20
@@ -361,7 +398,7 @@ class LibraryScene(Scene):
                            container=panel, object_id="#card")
             UILabel(Rect(8, 4, tile_w - 16, 18), fit(tr(key), tile_w - 16, "#small"), ui,
                     container=tile, object_id="#small")
-            UILabel(Rect(8, 22, tile_w - 16, 26), fit(value, tile_w - 16, "#kpi"), ui,
+            UILabel(Rect(8, 22, tile_w - 16, 28), fit(value, tile_w - 16, "#kpi"), ui,
                     container=tile, object_id="#kpi")
         y += 54 + 14
 
@@ -369,13 +406,23 @@ class LibraryScene(Scene):
         bar_h = 52
         bar_y = area.height - pad - bar_h
         content_h = bar_y - 12 - y
-        side_w = max(280, min(360, iw * 2 // 5))
+        side_w = max(290, min(380, iw * 2 // 5))
         text_w = iw - side_w - GAP
 
-        UILabel(Rect(pad, y, text_w, 24), tr("library.briefing"), ui, container=panel,
-                object_id="#heading")
-        UITextBox(self.briefing_html(sc), Rect(pad, y + 28, text_w, content_h - 28), ui,
-                  container=panel)
+        tabs = (("briefing", tr("library.briefing")),
+                ("accounts", tr("library.accounts", count=len(sc.accounts))))
+        tx = pad
+        for tab, label in tabs:
+            tab_w = max(110, text_width(label) + 32)
+            self.buttons.add(
+                UIButton(Rect(tx, y, tab_w, 30), label, ui, container=panel,
+                         object_id="#toggle_on" if self.tab == tab else None,
+                         tool_tip_text=tr(f"library.tab_tip.{tab}")),
+                lambda tab=tab: self.show_tab(tab))
+            tx += tab_w + 6
+        body = self.briefing_html(sc) if self.tab == "briefing" else self.accounts_html(sc)
+        UITextBox(body, Rect(pad, y + 34, text_w, content_h - 34), ui,
+                  container=panel, allow_split_dashes=False)
 
         sx = pad + text_w + GAP
         self.build_scorecard(panel, Rect(sx, y, side_w, content_h), sc)
@@ -388,10 +435,21 @@ class LibraryScene(Scene):
             parts.append(f"<br>•  {html.escape(pick(objective))}")
         return "".join(parts)
 
+    def accounts_html(self, sc: Scenario) -> str:
+        lang = i18n.language()
+        blocks = []
+        for a in sc.accounts:
+            facts = " · ".join((pick(a.industry), pick(a.region),
+                                tr("library.employees", n=fmt.number(a.employees, lang))))
+            blocks.append(f"<b>{html.escape(pick(a.name))}</b><br>"
+                          f"<font color='{MUTED}'>{html.escape(facts)}</font><br>"
+                          f"{html.escape(pick(a.history))}")
+        return "<br><br>".join(blocks)
+
     def build_scorecard(self, panel, area: Rect, sc: Scenario) -> None:
         ui = self.ui
         x, y, width = area.x, area.y, area.width
-        UILabel(Rect(x, y, width, 24), tr("library.scorecard"), ui, container=panel,
+        UILabel(Rect(x, y, width, 26), tr("library.scorecard"), ui, container=panel,
                 object_id="#heading")
         y += 28
         weight_w, target_w = 64, 96
@@ -412,16 +470,12 @@ class LibraryScene(Scene):
             UILabel(Rect(x + name_w + weight_w, y, target_w, 22), fit(target, target_w), ui,
                     container=panel)
             y += 22
-        y += 12
-        UILabel(Rect(x, y, width, 24),
-                fit(tr("library.accounts", count=len(sc.accounts)), width, "#heading"), ui,
-                container=panel, object_id="#heading")
-        y += 28
-        lines = [f"<b>{html.escape(pick(a.name))}</b>  ·  {html.escape(pick(a.industry))}"
-                 for a in sc.accounts]
-        box_h = area.bottom - y
-        if box_h >= 40:
-            UITextBox("<br>".join(lines), Rect(x, y, width, box_h), ui, container=panel)
+        y += 10
+        room = (area.bottom - y) // 18
+        if room > 0:
+            for line in wrap(tr("library.score_note"), width, "#small", room):
+                UILabel(Rect(x, y, width, 18), line, ui, container=panel, object_id="#small")
+                y += 18
 
     def build_start_bar(self, panel, bar: Rect, sc: Scenario) -> None:
         ui = self.ui
@@ -498,6 +552,11 @@ class LibraryScene(Scene):
             self.selected = index
             self.app.rebuild()
 
+    def show_tab(self, tab: str) -> None:
+        if tab != self.tab:
+            self.tab = tab
+            self.app.rebuild()
+
     def roll_seed(self) -> None:
         self.seed_text = str(random_seed())
         if self.seed_entry is not None:
@@ -523,7 +582,7 @@ class LibraryScene(Scene):
         try:
             game = engine.new_game(sc, seed)
             from .planning import PlanningScene
-        except Exception as exc:
+        except Exception as exc:  # e.g. the planning screen failed to import
             self.message = ("library.start_failed", str(exc))
             self.app.rebuild()
             return

@@ -10,13 +10,23 @@ from collections.abc import Callable
 
 import pygame
 from pygame import Rect
+from pygame_gui.core import ObjectID
 from pygame_gui.elements import UIButton, UILabel, UIPanel
 
 from .. import i18n
 from ..app import App, Scene
 from ..i18n import tr
 from ..settings import UI_SCALES, WINDOW_SIZES, settings_path
-from .title import Buttons, fit, plain_key, save_user_settings, switch_language, wrap
+from .title import (
+    CJK_BUTTON,
+    Buttons,
+    fit,
+    plain_key,
+    save_user_settings,
+    short_error,
+    switch_language,
+    wrap,
+)
 
 ACCENT = (47, 111, 176)
 
@@ -60,24 +70,25 @@ class SettingsScene(Scene):
         cx, cy = (w - cw) // 2, max(70, (h - ch) // 2)
         card = UIPanel(Rect(cx, cy, cw, ch), manager=ui, object_id="#card")
         pad, label_w, bh = 28, 210, 40
-        UILabel(Rect(pad, 18, cw - 2 * pad, 48), tr("settings.title"), ui, container=card,
+        UILabel(Rect(pad, 18, cw - 2 * pad, 52), tr("settings.title"), ui, container=card,
                 object_id="#title")
         y = 84
         opts_x = pad + label_w
         opts_w = cw - pad - opts_x
 
         def row(key: str, options: list[tuple[str, bool, Callable[[], None], str | None]],
-                note: str | None = None) -> None:
+                note: str | None = None, font_id: str | None = None) -> None:
             nonlocal y
             UILabel(Rect(pad, y, label_w - 12, bh), fit(tr(key), label_w - 12, "#heading"), ui,
                     container=card, object_id="#heading")
             gap = 10
             bw = (opts_w - gap * (len(options) - 1)) // len(options) if options else 0
             for i, (text, on, action, tip) in enumerate(options):
-                shown = ("✓ " if on else "") + text
+                # The chosen option wears #toggle_on; font_id only lends its font.
+                oid = ObjectID(object_id="#toggle_on" if on else None, class_id=font_id)
                 self.buttons.add(
-                    UIButton(Rect(opts_x + i * (bw + gap), y, bw, bh), fit(shown, bw - 16), ui,
-                             container=card, object_id="#toggle_on" if on else None,
+                    UIButton(Rect(opts_x + i * (bw + gap), y, bw, bh),
+                             fit(text, bw - 16, font_id), ui, container=card, object_id=oid,
                              tool_tip_text=tip),
                     action)
             y += bh + 6
@@ -91,7 +102,7 @@ class SettingsScene(Scene):
         row("settings.language", [
             (tr(f"menu.language_name.{lang}"), i18n.language() == lang,
              lambda lang=lang: self.set_language(lang), None)
-            for lang in i18n.LANGUAGES])
+            for lang in i18n.LANGUAGES], font_id=CJK_BUTTON)
         row("settings.window_size", [
             (tr("settings.size", w=sw, h=sh), (s.width, s.height) == (sw, sh),
              lambda size=(sw, sh): self.set_window(size, s.fullscreen), None)
@@ -120,10 +131,11 @@ class SettingsScene(Scene):
         y += 28
         if self.error is not None:
             key, detail = self.error
-            for line in wrap(tr(key, error=detail), cw - 2 * pad, "#danger", 2):
-                UILabel(Rect(pad, y, cw - 2 * pad, 20), line, ui, container=card,
+            for line in wrap(tr(key, error=short_error(self.app, detail)), cw - 2 * pad,
+                             "#danger", 2):
+                UILabel(Rect(pad, y, cw - 2 * pad, 22), line, ui, container=card,
                         object_id="#danger")
-                y += 20
+                y += 22
         elif self.saved:
             UILabel(Rect(pad, y, cw - 2 * pad, 20), tr("settings.saved"), ui, container=card,
                     object_id="#muted")

@@ -6,6 +6,7 @@ saving the player's settings, reopening a saved game), so those rules live in on
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from functools import cache
 
@@ -25,10 +26,25 @@ from ..session import Session
 ACCENT = (47, 111, 176)
 RULE = (221, 226, 232)
 
-# Text sizes of the theme's object ids (assets/theme.json), for fitting text to a box.
+# Text sizes of the theme's object ids (assets/theme.json), for fitting text to a box, and
+# the height a label needs for one line of each.
 SIZES = {"#title": (34, True), "#subtitle": (18, False), "#heading": (17, True),
          "#kpi": (18, True), "#muted": (13, False), "#small": (12, False),
          "#primary": (15, True), None: (14, False), "#danger": (14, False)}
+LINE = {"#title": 50, "#subtitle": 27, "#heading": 25, "#kpi": 27, "#muted": 19, "#small": 18,
+        "#primary": 22, None: 21, "#danger": 21}
+# Buttons and labels without a font in the theme use pygame_gui's per-language default font,
+# which has no Chinese glyphs in English; text that may be Chinese whatever the interface
+# language (a language's own name, a save's label) takes a theme id that names Noto Sans SC.
+CJK_BUTTON = "#heading"
+
+# Bubbles behind the title menu: a few big accounts and many small ones (the 80/20 motif),
+# as (x, y, radius) on a 1280 x 720 screen.
+BUBBLES = ((150, 330, 70), (262, 452, 44), (118, 520, 30), (222, 584, 20), (318, 350, 16),
+           (64, 430, 12), (300, 640, 10), (1120, 300, 54), (1020, 420, 34), (1168, 470, 24),
+           (1060, 560, 16), (1180, 600, 12), (960, 330, 10))
+BUBBLE_FILL = (226, 235, 246)
+BUBBLE_EDGE = (201, 217, 236)
 
 
 # -- helpers shared by the menu scenes ----------------------------------------------------------
@@ -90,6 +106,16 @@ def _tokens(text: str) -> list[str]:
     return tokens
 
 
+def short_error(app: App, error: str) -> str:
+    """An error message with the data folder's path cut out, so the file name shows."""
+
+    for folder in (getattr(getattr(app, "store", None), "folder", None),
+                   getattr(app, "data_folder", None)):
+        if folder is not None:
+            error = error.replace(str(folder) + os.sep, "")
+    return error
+
+
 def save_user_settings(app: App) -> str | None:
     """Write ``app.settings`` to the data folder; the error text if that failed."""
 
@@ -147,8 +173,9 @@ def scenario_by_id(scenario_id: str) -> Scenario | None:
         return None
 
 
-def progress_text(info) -> str:
-    """Where a saved game stands: 'next: Year 1 Q3' or 'finished, score 72'."""
+def progress_text(info, short: bool = False) -> str:
+    """Where a saved game stands: 'next: Year 1 Q3 (3 of 4)' (without the count when
+    ``short``) or 'finished, score 72'."""
 
     if info.finished:
         return tr("menu.progress_finished", score=fmt.score(info.score))
@@ -156,7 +183,8 @@ def progress_text(info) -> str:
     if scenario is None:
         return tr("menu.progress_quarter", n=info.turn + 1)
     quarter = fmt.quarter_label(info.turn + 1, scenario.start_quarter, i18n.language())
-    return tr("menu.progress_next", quarter=quarter, n=info.turn + 1, total=scenario.turns)
+    key = "menu.progress_next_short" if short else "menu.progress_next"
+    return tr(key, quarter=quarter, n=info.turn + 1, total=scenario.turns)
 
 
 def slots_of(app: App) -> tuple[list, str | None]:
@@ -168,7 +196,7 @@ def slots_of(app: App) -> tuple[list, str | None]:
     try:
         return list(store.slots()), None
     except Exception as exc:
-        return [], str(exc)
+        return [], short_error(app, str(exc))
 
 
 class Buttons:
@@ -234,22 +262,26 @@ class TitleScene(Scene):
 
         lw = 140
         self.language_button = self.buttons.add(
-            UIButton(Rect(w - 24 - lw, 18, lw, 36), tr(f"menu.language_name.{other}"), ui,
-                     tool_tip_text=tr("menu.language_tip")),
+            UIButton(Rect(w - 24 - lw, 18, lw, 38), tr(f"menu.language_name.{other}"), ui,
+                     tool_tip_text=tr("menu.language_tip"), object_id=CJK_BUTTON),
             self.toggle_language)
 
         top = max(40, int(h * 0.11))
-        tw = w - 160
-        UILabel(Rect(80, top, tw, 52), tr(f"menu.name_{lang}"), ui, object_id="#title")
-        UILabel(Rect(80, top + 54, tw, 30), tr(f"menu.name_{other}"), ui,
-                object_id="#subtitle")
-        UILabel(Rect(80, top + 90, tw, 24), fit(tr("menu.tagline"), tw, "#muted"), ui,
-                object_id="#muted")
+
+        def centred(text: str, y: int, object_id: str) -> None:
+            text = fit(text, w - 160, object_id)
+            width = text_width(text, object_id) + 12
+            UILabel(Rect((w - width) // 2, y, width, LINE[object_id] + 2), text, ui,
+                    object_id=object_id)
+
+        centred(tr(f"menu.name_{lang}"), top, "#title")
+        centred(tr(f"menu.name_{other}"), top + 54, "#subtitle")
+        centred(tr("menu.tagline"), top + 90, "#muted")
 
         cw, pad, bh, gap = 460, 28, 46, 10
         bw = cw - 2 * pad
         notes = self.notes(bw)
-        ch = pad * 2 + 5 * bh + 4 * gap + 20 * len(notes) + (4 if notes else 0)
+        ch = pad * 2 + 5 * bh + 4 * gap + 22 * len(notes) + (4 if notes else 0)
         cy = min(top + 134, h - ch - 48)
         card = UIPanel(Rect((w - cw) // 2, cy, cw, ch), manager=ui, object_id="#card")
 
@@ -270,8 +302,8 @@ class TitleScene(Scene):
         if notes:
             y -= gap - 2
             for text, oid in notes:
-                UILabel(Rect(pad, y, bw, 20), text, ui, container=card, object_id=oid)
-                y += 20
+                UILabel(Rect(pad, y, bw, 22), text, ui, container=card, object_id=oid)
+                y += 22
             y += gap + 2
         button("menu.library", self.library, tip=tr("menu.library_tip"))
         button("menu.settings", self.settings)
@@ -293,16 +325,23 @@ class TitleScene(Scene):
         elif self.damaged is None:
             lines.append((tr("menu.no_save"), "#muted"))
         if self.damaged is not None:
-            for line in wrap(tr("menu.damaged", error=self.damaged), width, "#danger", 2):
+            damaged = short_error(self.app, self.damaged)
+            for line in wrap(tr("menu.damaged", error=damaged), width, "#danger", 2):
                 lines.append((line, "#danger"))
         if self.error is not None:
             key, detail = self.error
-            for line in wrap(tr(key, error=detail), width, "#danger", 2):
+            for line in wrap(tr(key, error=short_error(self.app, detail)), width, "#danger", 2):
                 lines.append((line, "#danger"))
         return [(fit(t, width, oid), oid) for t, oid in lines]
 
     def draw(self, surface: pygame.Surface) -> None:
         w, h = surface.get_size()
+        sx, sy = w / 1280, h / 720
+        for x, y, r in BUBBLES:
+            centre = (round(x * sx), round(y * sy))
+            radius = round(r * min(sx, sy))
+            pygame.draw.circle(surface, BUBBLE_FILL, centre, radius)
+            pygame.draw.circle(surface, BUBBLE_EDGE, centre, radius, 1)
         surface.fill(ACCENT, Rect(0, 0, w, 6))
         pygame.draw.line(surface, RULE, (24, h - 44), (w - 24, h - 44))
 

@@ -2,9 +2,7 @@
 
 import math
 import os
-import sys
 from importlib.resources import files
-from pathlib import Path
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
@@ -14,12 +12,6 @@ import pygame  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-
-# `game/` is not an installed package; make the repo root importable when
-# pytest runs from the venv's console script (harmless once it is on the path).
-_ROOT = str(Path(__file__).resolve().parents[2])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
 
 from game import charts  # noqa: E402
 from game.charts import PALETTE, Series, nice_ticks  # noqa: E402

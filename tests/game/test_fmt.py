@@ -1,18 +1,9 @@
 """Exact-string tests for the UI number formatting in both languages."""
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-# `game/` is not an installed package; make the repo root importable when
-# pytest runs from the venv's console script (harmless once it is on the path).
-_ROOT = str(Path(__file__).resolve().parents[2])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
-
-from game import fmt  # noqa: E402
+from game import fmt
 
 NAN = float("nan")
 

@@ -1,0 +1,162 @@
+"""UI performance: planning-screen frame time, idle CPU, startup, and ending a quarter.
+
+    python benchmarks/ui.py [--seconds 5]
+
+Runs with the dummy video driver unless DISPLAY is set (run it under xvfb-run to measure
+a real window). Figures are wall-clock on a shared machine: quote them, never assert on
+them in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if not os.environ.get("DISPLAY"):
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+CHILD_SETUP = """
+import os, sys, time, tempfile
+sys.path.insert(0, {root!r})
+os.environ["KAM_SANDBOX_DATA"] = tempfile.mkdtemp()
+"""
+
+BARE = """
+t0 = time.perf_counter()
+import pygame
+pygame.display.init()
+screen = pygame.display.set_mode((1280, 720))
+screen.fill((246, 247, 250))
+pygame.display.flip()
+print(time.perf_counter() - t0)
+"""
+
+GAME = """
+t0 = time.perf_counter()
+from game.main import run
+from game.app import App
+original = App.render
+def first_frame(self):
+    original(self)
+    print(time.perf_counter() - t0, flush=True)
+    self.quit()
+App.render = first_frame
+run(lang="en")
+"""
+
+IDLE = """
+import resource
+from game import i18n
+i18n.set_language("en")
+from game.app import App
+from game.saves import SaveStore
+from game.settings import Settings
+app = App()
+app.settings = Settings(lang="en", tutorial_seen=True)
+app.store = SaveStore()
+app.data_folder = None
+scene = {scene!r}
+if scene == "menu":
+    from game.scenes.title import TitleScene
+    app.push(TitleScene(app))
+else:
+    from engine import new_game
+    from game.scenes.planning import PlanningScene
+    from game.session import Session
+    s = Session(new_game("distributors", 1), store=None)
+    p = PlanningScene(app, s)
+    p.tutorial_step = None
+    app.push(p)
+start = None
+def stop(app):
+    global start, cpu0, frames0
+    now = time.monotonic()
+    if start is None and now > app._active_until:  # settled: input animations are over
+        start, cpu0, frames0 = now, time.process_time(), app.frames
+    if start is not None and now - start > {seconds}:
+        print((time.process_time() - cpu0) / (now - start), app.frames - frames0)
+        app.quit()
+app.on_frame.append(stop)
+app.run()
+"""
+
+
+def child(code: str, **kw) -> str:
+    script = textwrap.dedent(CHILD_SETUP.format(root=str(ROOT))) + textwrap.dedent(
+        code.format(**kw) if kw else code)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=120, env=os.environ.copy())
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr[-2000:])
+    return out.stdout.strip().splitlines()[-1]
+
+
+def frame_times(frames: int = 120) -> tuple[float, float]:
+    sys.path.insert(0, str(ROOT))
+    from engine import new_game
+    from game import i18n
+    from game.app import App
+    from game.scenes.planning import PlanningScene
+    from game.session import Session
+
+    i18n.set_language("en")
+    app = App()
+    session = Session(new_game("distributors", 1), store=None)
+    scene = PlanningScene(app, session)
+    scene.tutorial_step = None
+    app.push(scene)
+    times = []
+    for i in range(frames):
+        start = time.perf_counter()
+        app.ui.update(1 / 30)
+        app.render()
+        times.append(time.perf_counter() - start)
+        if i % 30 == 0:
+            scene.select((scene.selected + 1) % 5)
+    times.sort()
+    end_quarter = []
+    for _ in range(4):
+        start = time.perf_counter()
+        from game.scenes.results import ResultsScene
+
+        result = session.end_quarter()
+        app.replace(ResultsScene(app, session, result))
+        app.render()
+        end_quarter.append(time.perf_counter() - start)
+        scene = PlanningScene(app, session)
+        scene.tutorial_step = None
+        app.replace(scene)
+    app.close()
+    return (statistics.mean(times) * 1000, times[int(0.95 * len(times))] * 1000,
+            statistics.mean(end_quarter) * 1000)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5.0)
+    args = parser.parse_args()
+    driver = os.environ.get("SDL_VIDEODRIVER", "window")
+    print(f"video driver: {driver}")
+    mean, p95, end_q = frame_times()
+    print(f"planning frame: mean {mean:.1f} ms, p95 {p95:.1f} ms (full redraw, 1280x720)")
+    print(f"end quarter (engine + autosave-free session + results screen): {end_q:.1f} ms")
+    bare = min(float(child(BARE)) for _ in range(3))
+    game = min(float(child(GAME)) for _ in range(3))
+    print(f"startup to first frame: game {game * 1000:.0f} ms, bare pygame window "
+          f"{bare * 1000:.0f} ms, ratio {game / bare:.1f}x (imports included in both)")
+    for scene in ("menu", "planning"):
+        cpu, frames = child(IDLE, scene=scene, seconds=args.seconds).split()
+        print(f"idle CPU at the {scene}: {float(cpu) * 100:.1f} % of one core "
+              f"({frames} frames drawn in {args.seconds:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

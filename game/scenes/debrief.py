@@ -1,0 +1,548 @@
+"""The debrief, after the last quarter: the grade, the hidden truth and the lessons.
+
+A section switcher on the left keeps each part readable at 1280×720:
+
+* Final grade — the scorecard total as an absolute grade with its band, and every item's
+  value against its target;
+* The game in charts — the KPIs over the whole game beside the needs-led reference;
+* The hidden truth — per account, its real needs against the player's last reading and
+  its people's real roles, influence, stance and trust against what the player knew;
+* Lessons — DESIGN §2's eight lessons judged on the player's own decisions
+  (``explain.lesson_report``);
+* Reference strategies — the built-in policies played in the same world (same seed);
+* What if… — rewind to a chosen quarter and play on from there in a new session.
+
+Everything is computed once in ``enter()``; ``build()`` and ``draw()`` only read it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import numpy as np
+import pygame
+import pygame_gui
+from pygame_gui.elements import UIButton, UILabel, UIScrollingContainer, UITextBox
+
+from engine import Batch
+from engine.policies import POLICIES, decide
+from engine.scenario import NEEDS
+from engine.simulate import run
+
+from .. import charts, explain, fmt, i18n
+from ..app import Scene
+from ..fonts import font
+from ..i18n import language, pick, tr
+from ..session import Session
+from ..widgets import text
+from .results import BULLET, draw_kpi_charts
+
+INK, MUTED, LINE, WHITE = (31, 41, 51), (91, 101, 115), (201, 209, 219), (255, 255, 255)
+TOP = 64
+GAP = 12
+SIDEBAR_W = 200
+
+TABS = ("overview", "charts", "truth", "lessons", "compare", "whatif")
+#: The reference strategies shown beside the player's game, in this order.
+REFERENCES = ("needs", "focus", "uniform", "discount")
+
+BAND_COLOURS = {"excellent": (0, 122, 90), "good": (0, 122, 90), "fair": (160, 100, 0),
+                "weak": (176, 58, 46)}
+VERDICT_COLOURS = {"good": "#007A5A", "mixed": "#A06400", "poor": "#B03A2E",
+                   "untested": "#6E7480"}
+
+
+def stance_colour(stance: float | None) -> tuple[int, int, int]:
+    """Okabe–Ito blue / orange / vermillion for supportive / neutral / hostile; grey unknown."""
+
+    if stance is None:
+        return (170, 178, 189)
+    if stance >= 0.25:
+        return (0, 114, 178)
+    if stance <= -0.25:
+        return (213, 94, 0)
+    return (230, 159, 0)
+
+
+def fit(value: str, width: int, size: int = 14, bold: bool = False) -> str:
+    """``value`` shortened with an ellipsis to fit ``width`` pixels."""
+
+    f = font(size, bold)
+    if f.size(value)[0] <= width:
+        return value
+    while value and f.size(value + "…")[0] > width:
+        value = value[:-1]
+    return value + "…"
+
+
+_TOKEN = re.compile(r"[0-9A-Za-z%.,:;!?'’()\-+/¥$€&]+|\s+|.")
+
+
+def wrap_mixed(value: str, size: int, width: int, bold: bool = False) -> list[str]:
+    """Lines of ``value`` that fit ``width``: Latin words stay whole, CJK breaks anywhere."""
+
+    f = font(size, bold)
+    lines: list[str] = []
+    for para in value.split("\n"):
+        line = ""
+        for tok in _TOKEN.findall(para):
+            trial = line + tok
+            if f.size(trial.rstrip())[0] <= width or not line.strip():
+                line = trial
+            else:
+                lines.append(line.rstrip())
+                line = "" if tok.isspace() else tok
+        lines.append(line.rstrip())
+    return lines
+
+
+def paragraph(surface: pygame.Surface, x: int, y: int, width: int, value: str, size: int = 14,
+              colour=INK, bold: bool = False, max_lines: int | None = None) -> int:
+    """Wrapped text from (x, y); returns the y below it."""
+
+    line_h = font(size, bold).get_linesize()
+    lines = wrap_mixed(value, size, width, bold)
+    if max_lines is not None and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = fit(lines[-1] + "…", width, size, bold)
+    for line in lines:
+        text(surface, (x, y), line, size, colour, bold=bold, max_width=width)
+        y += line_h
+    return y
+
+
+class DebriefScene(Scene):
+    name = "debrief"
+
+    def __init__(self, app, session: Session):
+        super().__init__(app)
+        self.session = session
+        self.tab = "overview"
+        self.account = 0
+        self.whatif_turn = 1
+        self.scorecard: dict = {"score": 0.0, "items": []}
+        self.history: list[dict] = []
+        self.reports: dict[str, list[dict]] = {}
+        self.truths: list[dict] = []
+        self.hidden: list[dict] = []
+        self.references: dict[str, dict[str, float]] = {}
+        self.reference_history: list[dict] = []
+        self.tab_buttons: dict[str, UIButton] = {}
+        self.account_buttons: list[UIButton] = []
+        self.quarter_buttons: dict[int, UIButton] = {}
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    def enter(self) -> None:
+        game = self.session.game
+        sc = game.scenario
+        self.scorecard = game.scorecard()
+        self.history = game.kpi_history()
+        self.reports = {lang: explain.lesson_report(game, lang) for lang in i18n.LANGUAGES}
+        truth = game.debrief()
+        self.hidden = truth["accounts"]
+        self.truths = [explain.hidden_truth(game, acc.id, truth) for acc in sc.accounts]
+        for name in REFERENCES:
+            out = run(sc, POLICIES[name], [game.seed])
+            self.references[name] = {"score": float(out["score"][0]),
+                                     "profit": float(out["profit"][0])}
+        batch = Batch(sc, [game.seed])
+        while not batch.over:
+            batch.step(decide(POLICIES["needs"], batch.view(), sc, batch.static))
+        self.reference_history = [{k: float(np.asarray(v).reshape(-1)[0]) for k, v in q.items()}
+                                  for q in batch.kpis]
+        self.whatif_turn = max(1, min(self.whatif_turn, len(game.plans)))
+
+    def layout(self) -> dict[str, pygame.Rect]:
+        w, h = self.app.screen.get_size()
+        side = pygame.Rect(GAP, TOP + GAP, SIDEBAR_W, h - TOP - 2 * GAP)
+        content = pygame.Rect(side.right + GAP, side.y, w - side.right - 2 * GAP, side.height)
+        return {"top": pygame.Rect(0, 0, w, TOP), "side": side, "content": content}
+
+    def build(self) -> None:
+        lay = self.layout()
+        side = lay["side"]
+        self.tab_buttons = {}
+        y = side.y
+        for k, tab in enumerate(TABS):
+            self.tab_buttons[tab] = UIButton(
+                pygame.Rect(side.x, y, side.width, 40), tr(f"debrief.tab.{tab}"), self.ui,
+                object_id="#toggle_on" if tab == self.tab else None,
+                tool_tip_text=str(k + 1))
+            y += 46
+        self.again_button = UIButton(pygame.Rect(side.x, side.bottom - 92, side.width, 40),
+                                     tr("debrief.play_again"), self.ui, object_id="#primary")
+        self.menu_button = UIButton(pygame.Rect(side.x, side.bottom - 44, side.width, 40),
+                                    tr("debrief.menu"), self.ui)
+        self.account_buttons = []
+        self.quarter_buttons = {}
+        self.replay_button = None
+        content = lay["content"]
+        if self.tab == "truth":
+            self._build_truth(content)
+        elif self.tab == "lessons":
+            self._build_lessons(content)
+        elif self.tab == "whatif":
+            self._build_whatif(content)
+
+    def _build_truth(self, content: pygame.Rect) -> None:
+        sc, lang = self.session.scenario, language()
+        UILabel(pygame.Rect(content.x, content.y, 230, 28), tr("debrief.truth.pick"), self.ui,
+                object_id="#heading")
+        box = UIScrollingContainer(pygame.Rect(content.x, content.y + 32, 236,
+                                               content.height - 32), self.ui,
+                                   allow_scroll_x=False)
+        inner_w = 214 if len(sc.accounts) * 34 > content.height - 32 else 232
+        for i, acc in enumerate(sc.accounts):
+            name = explain.pick(acc.name, lang)
+            self.account_buttons.append(UIButton(
+                pygame.Rect(0, i * 34, inner_w, 30), fit(name, inner_w - 16), self.ui,
+                container=box, object_id="#toggle_on" if i == self.account else None,
+                tool_tip_text=name))
+        box.set_scrollable_area_dimensions((inner_w, len(sc.accounts) * 34))
+
+    def _build_lessons(self, content: pygame.Rect) -> None:
+        parts = [f"<font color='#5B6573'>{html.escape(tr('debrief.lessons_intro'))}</font>"]
+        for item in self.reports.get(language(), []):
+            colour = VERDICT_COLOURS[item["verdict"]]
+            verdict = html.escape(tr(f"debrief.verdict.{item['verdict']}"))
+            parts.append(f"<b>{html.escape(item['title'])}</b>  "
+                         f"<font color='{colour}'><b>{verdict}</b></font><br>"
+                         f"{html.escape(item['evidence'])}")
+        UITextBox("<br><br>".join(parts), pygame.Rect(content.x, content.y + 36, content.width,
+                                                       content.height - 36), self.ui,
+                  allow_split_dashes=False)
+
+    def _build_whatif(self, content: pygame.Rect) -> None:
+        sc, lang = self.session.scenario, language()
+        turns = len(self.session.game.plans)
+        x0, y0 = content.x + 16, content.y + 150
+        w = min(180, (content.width - 32 - 3 * 8) // 4)
+        for turn in range(1, turns + 1):
+            col, row = (turn - 1) % 4, (turn - 1) // 4
+            self.quarter_buttons[turn] = UIButton(
+                pygame.Rect(x0 + col * (w + 8), y0 + row * 42, w, 36),
+                fmt.quarter_label(turn, sc.start_quarter, lang), self.ui,
+                object_id="#toggle_on" if turn == self.whatif_turn else None)
+        self.replay_button = UIButton(
+            pygame.Rect(content.right - 236, content.bottom - 56, 220, 40),
+            tr("debrief.whatif.replay"), self.ui, object_id="#primary")
+
+    # -- input ----------------------------------------------------------------------------------
+    def handle(self, event: pygame.event.Event) -> None:
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            element = event.ui_element
+            for tab, button in self.tab_buttons.items():
+                if element is button:
+                    self.select_tab(tab)
+                    return
+            if element is self.again_button:
+                self.play_again()
+            elif element is self.menu_button:
+                self.to_menu()
+            elif element is self.replay_button:
+                self.replay()
+            else:
+                for i, button in enumerate(self.account_buttons):
+                    if element is button:
+                        self.select_account(i)
+                        return
+                for turn, button in self.quarter_buttons.items():
+                    if element is button:
+                        self.select_quarter(turn)
+                        return
+        elif event.type == pygame.KEYDOWN:
+            if pygame.K_1 <= event.key < pygame.K_1 + len(TABS):
+                self.select_tab(TABS[event.key - pygame.K_1])
+            elif self.tab == "truth" and event.key in (pygame.K_UP, pygame.K_DOWN):
+                step = -1 if event.key == pygame.K_UP else 1
+                self.select_account((self.account + step) % len(self.truths))
+
+    def select_tab(self, tab: str) -> None:
+        if tab in TABS and tab != self.tab:
+            self.tab = tab
+            self.app.rebuild()
+
+    def select_account(self, index: int) -> None:
+        self.account = index
+        self.app.rebuild()
+
+    def select_quarter(self, turn: int) -> None:
+        self.whatif_turn = max(1, min(turn, len(self.session.game.plans)))
+        self.app.rebuild()
+
+    def replay(self) -> Session:
+        """Rewind to the chosen quarter in a new session (same saves, its own slot)."""
+
+        s = self.session
+        game = s.game.what_if(self.whatif_turn)
+        label = tr("debrief.whatif.label", label=s.label or pick(s.scenario.title))
+        branch = Session(game=game, slot=f"{s.slot}-whatif", label=label,
+                         scenario_path=s.scenario_path, store=s.store)
+        branch.autosave()
+        from .planning import PlanningScene
+
+        self.app.replace(PlanningScene(self.app, branch))
+        return branch
+
+    def play_again(self) -> None:
+        from .library import LibraryScene
+        from .title import TitleScene
+
+        self.app.reset_to(TitleScene(self.app))
+        self.app.push(LibraryScene(self.app, new_game=True))
+
+    def to_menu(self) -> None:
+        from .title import TitleScene
+
+        self.app.reset_to(TitleScene(self.app))
+
+    # -- drawing (never changes state) ----------------------------------------------------------
+    def draw(self, surface: pygame.Surface) -> None:
+        lay = self.layout()
+        self._draw_top(surface, lay["top"])
+        content = lay["content"]
+        getattr(self, f"_draw_{self.tab}")(surface, content)
+
+    def _draw_top(self, surface, rect) -> None:
+        sc, game = self.session.scenario, self.session.game
+        pygame.draw.rect(surface, WHITE, rect)
+        pygame.draw.line(surface, LINE, rect.bottomleft, rect.bottomright)
+        right_w = 300
+        text(surface, (GAP + 4, 8), tr("debrief.title", scenario=pick(sc.title)), 22, INK,
+             bold=True, max_width=rect.width - right_w - 40)
+        text(surface, (GAP + 4, 40), tr("debrief.subtitle", turns=len(game.plans), seed=game.seed),
+             13, MUTED, max_width=rect.width - right_w - 40)
+        score = self.scorecard["score"]
+        band = explain.grade_band(score)
+        grade = tr("debrief.grade", score=fmt.score(score))
+        f = font(24, True)
+        x = rect.right - GAP - 4 - f.size(grade)[0]
+        text(surface, (x, 10), grade, 24, INK, bold=True)
+        label = fit(tr(f"debrief.band.{band}"), right_w, 13, True)
+        text(surface, (rect.right - GAP - 4 - font(13, True).size(label)[0], 42), label, 13,
+             BAND_COLOURS[band], bold=True)
+
+    def _heading(self, surface, content: pygame.Rect, key: str, **values) -> None:
+        text(surface, (content.x, content.y), tr(key, **values), 17, INK, bold=True,
+             max_width=content.width)
+
+    def _card(self, surface, rect: pygame.Rect) -> None:
+        pygame.draw.rect(surface, WHITE, rect, border_radius=6)
+        pygame.draw.rect(surface, LINE, rect, 1, border_radius=6)
+
+    def _draw_overview(self, surface, content: pygame.Rect) -> None:
+        lang, cur = language(), self.session.scenario.currency
+        left = pygame.Rect(content.x, content.y, 340, content.height)
+        self._card(surface, left)
+        score = self.scorecard["score"]
+        band = explain.grade_band(score)
+        x, w = left.x + 20, left.width - 40
+        text(surface, (x, left.y + 16), tr("debrief.tab.overview"), 17, INK, bold=True, max_width=w)
+        text(surface, (x, left.y + 44), fmt.score(score), 72, INK, bold=True)
+        text(surface, (x + 6 + font(72, True).size(fmt.score(score))[0], left.y + 92), "/ 100",
+             20, MUTED)
+        text(surface, (x, left.y + 150), tr(f"debrief.band.{band}"), 26, BAND_COLOURS[band],
+             bold=True, max_width=w)
+        charts.gauge(surface, pygame.Rect(x, left.y + 196, w, 16), score, 0, 100,
+                     font=font(12), label="", value_format=lambda v: "")
+        y = paragraph(surface, x, left.y + 226, w, tr("debrief.grade_note"), 13, MUTED)
+        report = self.reports.get(lang, [])
+        y += 16
+        for item in report:
+            colour = pygame.Color(VERDICT_COLOURS[item["verdict"]])
+            pygame.draw.circle(surface, colour, (x + 5, y + 10), 5)
+            verdict = tr(f"debrief.verdict.{item['verdict']}")
+            vw = font(13, True).size(verdict)[0]
+            text(surface, (x + 16, y), item["title"], 13, INK, max_width=w - 24 - vw)
+            text(surface, (x + w - vw, y), verdict, 13, colour, bold=True)
+            y += 22
+        right = pygame.Rect(left.right + GAP, content.y, content.right - left.right - GAP,
+                            content.height)
+        self._card(surface, right)
+        x, w = right.x + 20, right.width - 40
+        text(surface, (x, right.y + 16), tr("debrief.points"), 17, INK, bold=True, max_width=w)
+        items = self.scorecard["items"]
+        row_h = min(84, (right.height - 60) // max(len(items), 1))
+        total_w = sum(it["weight"] for it in items) or 1.0
+        y = right.y + 56
+        for it in items:
+            metric = it["metric"]
+            charts.gauge(surface, pygame.Rect(x, y, w, 36), it["score"], 0, 100, font=font(15),
+                         label=explain.metric_name(metric, lang),
+                         value_format=lambda v: fmt.score(v))
+            detail = " · ".join([
+                f"{tr('debrief.col.value')} {explain.format_metric(metric, it['value'], lang, cur)}",
+                f"{tr('debrief.col.target')} {explain.format_metric(metric, it['target'], lang, cur)}",
+                f"{tr('debrief.col.weight')} {fmt.percent(it['weight'] / total_w)}",
+            ])
+            text(surface, (x, y + 40), detail, 13, MUTED, max_width=w)
+            y += row_h
+
+    def _draw_charts(self, surface, content: pygame.Rect) -> None:
+        self._heading(surface, content, "debrief.tab.charts")
+        area = pygame.Rect(content.x, content.y + 36, content.width, content.height - 36)
+        draw_kpi_charts(surface, area, self.history, self.session.scenario, columns=3,
+                        reference=self.reference_history,
+                        reference_label=tr("debrief.policy.needs"))
+
+    def _draw_truth(self, surface, content: pygame.Rect) -> None:
+        sc, lang, cur = self.session.scenario, language(), self.session.scenario.currency
+        if not self.truths:
+            return
+        truth = self.truths[self.account]
+        acc = sc.accounts[self.account]
+        x = content.x + 250
+        w = content.right - x
+        text(surface, (x, content.y), explain.pick(acc.name, lang), 17, INK, bold=True,
+             max_width=w)
+        debrief = self.hidden[self.account]
+        status = tr("debrief.truth.status", wallet=fmt.money(debrief["wallet"], lang, cur),
+                    share=fmt.percent(debrief["share"]),
+                    pd=fmt.percent(debrief["default_risk"], 1))
+        if truth["defaulted"]:
+            status += " · " + tr("debrief.truth.lost_default")
+        elif truth["churned"]:
+            status += " · " + tr("debrief.truth.lost_churn")
+        text(surface, (x, content.y + 28), status, 13, MUTED, max_width=w)
+        # Needs: real beside the last reading, interleaved so each pair shares one scale.
+        top = content.y + 56
+        text(surface, (x, top), tr("debrief.truth.needs"), 15, INK, bold=True, max_width=w)
+        chart = pygame.Rect(x + 6, top + 30, min(440, w // 2 + 40), 324)
+        self._card(surface, chart.inflate(12, 8))
+        labels, values, colours = [], [], []
+        for d in NEEDS:
+            labels.append(tr(f"need.short.{d}"))
+            values.append(truth["needs"][d])
+            colours.append(0)
+            if truth["measured"] is not None:
+                labels.append(f"  {tr('debrief.truth.yours')}")
+                values.append(truth["measured"][d])
+                colours.append(1)
+        charts.bar_chart(surface, chart, labels, values, font=font(12),
+                         value_format=lambda v: fmt.percent(v), colours=colours)
+        nx = chart.right + 24
+        nw = content.right - nx
+        if truth["measured"] is None:
+            paragraph(surface, nx, top + 30, nw, tr("debrief.truth.never"), 14, (176, 58, 46))
+        else:
+            quarter = fmt.quarter_label(truth["measured_turn"], sc.start_quarter, lang)
+            y = paragraph(surface, nx, top + 30, nw, tr("debrief.truth.measured", quarter=quarter),
+                          13, MUTED)
+            ranked = sorted(NEEDS, key=lambda d: -truth["needs"][d])[:4]
+            y += 8
+            for d in ranked:
+                line = (f"{explain.need_name(d, lang)}: {tr('debrief.truth.real')} "
+                        f"{fmt.percent(truth['needs'][d])} · {tr('debrief.truth.yours')} "
+                        f"{fmt.percent(truth['measured'][d])}")
+                text(surface, (nx, y), line, 13, INK, max_width=nw)
+                y += 20
+        self._draw_people(surface, pygame.Rect(x, chart.bottom + 14, w,
+                                               content.bottom - chart.bottom - 14), truth)
+
+    def _draw_people(self, surface, rect: pygame.Rect, truth: dict) -> None:
+        sc, lang = self.session.scenario, language()
+        acc = sc.accounts[self.account]
+        text(surface, rect.topleft, tr("debrief.truth.people"), 15, INK, bold=True,
+             max_width=rect.width)
+        cols = (("name", 0.17), ("role", 0.17), ("seen_role", 0.17), ("influence", 0.10),
+                ("stance", 0.12), ("seen_stance", 0.17), ("trust", 0.10))
+        xs, x = [], rect.x
+        for _, share in cols:
+            xs.append(x)
+            x += int(rect.width * share)
+        y = rect.y + 26
+        for (key, share), cx in zip(cols, xs):
+            text(surface, (cx, y), tr(f"debrief.truth.col.{key}"), 12, MUTED, bold=True,
+                 max_width=int(rect.width * share) - 8)
+        y += 22
+        row_h = max(20, min(26, (rect.bottom - y) // max(len(truth["stakeholders"]), 1)))
+        unknown = tr("debrief.truth.unknown")
+        for j, person in enumerate(truth["stakeholders"]):
+            sh = acc.stakeholders[j]
+            seen_role = (explain.role_name(sc, person["seen_role"], lang)
+                         if person["seen_role"] else unknown)
+            seen = person["seen_stance"]
+            seen_text = unknown if seen is None else f"{seen:+.2f}"
+            if seen is not None and person["seen_turn"]:
+                seen_text += f" ({tr('results.xq', **_yq(person['seen_turn'], sc.start_quarter))})"
+            cells = (
+                explain.pick(sh.name, lang),
+                explain.role_name(sc, person["role"], lang),
+                seen_role,
+                fmt.percent(person["influence"]),
+                f"{person['stance']:+.2f}",
+                seen_text,
+                fmt.percent(person["trust"]),
+            )
+            if j % 2 == 0:
+                pygame.draw.rect(surface, (238, 241, 246), (rect.x - 4, y - 2, rect.width, row_h))
+            for k, ((key, share), cx, cell) in enumerate(zip(cols, xs, cells)):
+                width = int(rect.width * share) - 8
+                colour = INK
+                if key == "seen_role" and person["seen_role"] != person["role"]:
+                    colour = (176, 58, 46) if person["seen_role"] else MUTED
+                if key in ("stance", "seen_stance"):
+                    value = person["stance"] if key == "stance" else seen
+                    pygame.draw.circle(surface, stance_colour(value), (cx + 5, y + row_h // 2 - 2), 5)
+                    cx, width = cx + 14, width - 14
+                text(surface, (cx, y), cell, 13, colour if k else INK, max_width=width)
+            y += row_h
+
+    def _draw_lessons(self, surface, content: pygame.Rect) -> None:
+        self._heading(surface, content, "debrief.tab.lessons")
+
+    def _draw_compare(self, surface, content: pygame.Rect) -> None:
+        lang, cur = language(), self.session.scenario.currency
+        game = self.session.game
+        self._heading(surface, content, "debrief.compare.title", seed=game.seed)
+        labels = [tr("debrief.compare.you")] + [tr(f"debrief.policy.{p}") for p in REFERENCES]
+        scores = [self.scorecard["score"]] + [self.references[p]["score"] for p in REFERENCES]
+        profit = sum(h["profit"] for h in self.history)
+        profits = [profit] + [self.references[p]["profit"] for p in REFERENCES]
+        half = (content.width - GAP) // 2
+        for k, (key, values, formatter) in enumerate((
+            ("debrief.compare.score", scores, fmt.score),
+            ("debrief.compare.profit", profits, lambda v: fmt.money(v, lang, cur)),
+        )):
+            card = pygame.Rect(content.x + k * (half + GAP), content.y + 40, half, 260)
+            self._card(surface, card)
+            text(surface, (card.x + 16, card.y + 12), tr(key), 15, INK, bold=True,
+                 max_width=card.width - 32)
+            charts.bar_chart(surface, pygame.Rect(card.x + 16, card.y + 44, card.width - 32, 200),
+                             labels, values, font=font(14), value_format=formatter, highlight=0)
+        beaten = sum(scores[0] > s for s in scores[1:])
+        y = paragraph(surface, content.x, content.y + 320, content.width,
+                      tr("debrief.compare.beat", n=beaten, total=len(REFERENCES)), 15, INK,
+                      bold=True)
+        paragraph(surface, content.x, y + 8, content.width, tr("debrief.compare.note"), 14, MUTED)
+
+    def _draw_whatif(self, surface, content: pygame.Rect) -> None:
+        sc, lang, game = self.session.scenario, language(), self.session.game
+        self._heading(surface, content, "debrief.whatif.title")
+        y = paragraph(surface, content.x, content.y + 36, content.width - 16,
+                      tr("debrief.whatif.text"), 14, INK, max_lines=3)
+        text(surface, (content.x + 16, content.y + 120), tr("debrief.whatif.pick"), 14, INK,
+             bold=True, max_width=content.width)
+        rows = -(-len(game.plans) // 4)
+        y = content.y + 150 + rows * 42 + 16
+        turn = self.whatif_turn
+        result = game.results[turn - 1]
+        quarter = fmt.quarter_label(turn, sc.start_quarter, lang)
+        y = paragraph(surface, content.x + 16, y, content.width - 32,
+                      tr("debrief.whatif.chosen", quarter=quarter,
+                         score=fmt.score(result["score"])), 14, INK, bold=True)
+        news = explain.news_items(result, sc, lang) or [tr("results.no_news")]
+        limit = content.bottom - 70
+        for line in news:
+            for k, part in enumerate(wrap_mixed(line, 13, content.width - 56)):
+                if y + 20 > limit:
+                    return
+                text(surface, (content.x + 24, y), (BULLET if k == 0 else "   ") + part, 13,
+                     MUTED, max_width=content.width - 40)
+                y += 20
+
+
+def _yq(turn: int, start_quarter: int) -> dict:
+    index = start_quarter - 1 + turn - 1
+    return {"year": index // 4 + 1, "q": index % 4 + 1}
