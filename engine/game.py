@@ -146,7 +146,9 @@ class Batch:
         return kpis.game_totals(self.kpis)
 
     def score(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        return kpis.score(self.static, self.totals())
+        """The grade so far (pro-rated mid-game; final after the last quarter)."""
+
+        return kpis.score(self.static, self.totals(), len(self.kpis))
 
 
 def _plain(x) -> float:

@@ -111,12 +111,25 @@ def game_totals(per_turn: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     }
 
 
-def score(st: Static, totals: dict[str, np.ndarray]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """The scorecard grade 0-100 against the scenario's benchmark, and each item's 0-100."""
+#: Scorecard metrics that add up over quarters: mid-game, their benchmark is pro-rated.
+CUMULATIVE = ("profit", "revenue")
 
+
+def score(
+    st: Static, totals: dict[str, np.ndarray], played: int | None = None
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The scorecard grade 0-100 against the scenario's benchmark, and each item's 0-100.
+
+    After ``played`` of the scenario's quarters, floors and targets of cumulative metrics
+    are scaled to the share of the game played, so the grade "so far" is comparable.
+    """
+
+    share = 1.0 if played is None else played / st.scenario.turns
     items, weighted, weights = {}, 0.0, 0.0
     for item in st.scenario.scorecard:
-        frac = np.clip((totals[item.metric] - item.floor) / (item.target - item.floor), 0.0, 1.0)
+        scale = share if item.metric in CUMULATIVE else 1.0
+        floor, target = item.floor * scale, item.target * scale
+        frac = np.clip((totals[item.metric] - floor) / (target - floor), 0.0, 1.0)
         items[item.metric] = 100.0 * frac
         weighted = weighted + item.weight * frac
         weights += item.weight

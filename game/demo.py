@@ -82,6 +82,7 @@ class DemoDriver:
                       key=lambda i: len(session.draft["accounts"].get(
                           game.scenario.accounts[i].id, {})))
         scene.selected = busiest
+        scene.tutorial_step = None  # the demo plays; the guided tour is for people
         self.app.rebuild()
         self.shot(f"planning-q{game.turn + 1:02d}")
         self.press(pygame.K_RETURN)

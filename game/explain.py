@@ -216,7 +216,26 @@ def driver_sentences(account_result: dict, scenario, lang: str | None = None) ->
                          name=name, need=_need_in_sentence(d.get("need", ""), lang)))
         else:
             out.append(t(f"driver.{kind}", lang))
+    lost = account_result.get("stage") == account_result.get("stage_before") == "uncoupling"
+    if not out and lost and account_result.get("revenue", 0.0) == 0.0:
+        out.append(t("driver.lost_earlier", lang))
     return out
+
+
+def with_prior_revenue(result: dict, game) -> dict:
+    """A copy of ``result`` whose ``revenue_before`` is the revenue the player saw in the
+    quarter before (the engine reports 0 before the first quarter; the view knows better)."""
+
+    view = game.view()
+    column = result["turn"] - 1
+    if column >= view.revenue.shape[-1]:
+        return result
+    ids = [a.id for a in game.scenario.accounts]
+    accounts = []
+    for acc in result["accounts"]:
+        i = ids.index(acc["id"])
+        accounts.append({**acc, "revenue_before": float(view.revenue[0, i, column])})
+    return {**result, "accounts": accounts}
 
 
 def change_summary(account_result: dict, scenario, lang: str | None = None) -> str:
@@ -477,8 +496,8 @@ def _max_gap(turns: list[int], total: int) -> int:
 def _needs_move(f: _Facts, lang: str) -> dict:
     shifts = f.news_count("need_shift", f.key) + f.news_count("stakeholder_change", f.key)
     if not f.key or ("survey" not in f.scenario.actions and "feedback" not in f.scenario.actions):
-        return _lesson("needs_move", "untested", lang, resurveyed=0, n=len(f.key), gap=0,
-                       shifts=shifts)
+        return _lesson("needs_move", "untested", lang, resurveyed=0, n=len(f.key),
+                       fresh=fmt.percent(0.0), limit=0, shifts=shifts)
     gaps, again, fresh = [], 0, 0.0
     limit = 3 if f.turns > 4 else 2
     for i in f.key:
@@ -494,8 +513,8 @@ def _needs_move(f: _Facts, lang: str) -> dict:
         verdict = "mixed"
     else:
         verdict = "poor"
-    return _lesson("needs_move", verdict, lang, resurveyed=again, n=len(f.key), gap=max(gaps),
-                   shifts=shifts)
+    return _lesson("needs_move", verdict, lang, resurveyed=again, n=len(f.key),
+                   fresh=fmt.percent(fresh), limit=limit, shifts=shifts)
 
 
 def _peak_turns(f: _Facts) -> list[int]:

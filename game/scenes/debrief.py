@@ -17,9 +17,6 @@ Everything is computed once in ``enter()``; ``build()`` and ``draw()`` only read
 
 from __future__ import annotations
 
-import html
-import re
-
 import numpy as np
 import pygame
 import pygame_gui
@@ -36,7 +33,7 @@ from ..fonts import font
 from ..i18n import language, pick, tr
 from ..session import Session
 from ..widgets import text
-from .results import BULLET, draw_kpi_charts
+from .results import BULLET, box_text, draw_kpi_charts, fit, wrap_mixed
 
 INK, MUTED, LINE, WHITE = (31, 41, 51), (91, 101, 115), (201, 209, 219), (255, 255, 255)
 TOP = 64
@@ -63,38 +60,6 @@ def stance_colour(stance: float | None) -> tuple[int, int, int]:
     if stance <= -0.25:
         return (213, 94, 0)
     return (230, 159, 0)
-
-
-def fit(value: str, width: int, size: int = 14, bold: bool = False) -> str:
-    """``value`` shortened with an ellipsis to fit ``width`` pixels."""
-
-    f = font(size, bold)
-    if f.size(value)[0] <= width:
-        return value
-    while value and f.size(value + "…")[0] > width:
-        value = value[:-1]
-    return value + "…"
-
-
-_TOKEN = re.compile(r"[0-9A-Za-z%.,:;!?'’()\-+/¥$€&]+|\s+|.")
-
-
-def wrap_mixed(value: str, size: int, width: int, bold: bool = False) -> list[str]:
-    """Lines of ``value`` that fit ``width``: Latin words stay whole, CJK breaks anywhere."""
-
-    f = font(size, bold)
-    lines: list[str] = []
-    for para in value.split("\n"):
-        line = ""
-        for tok in _TOKEN.findall(para):
-            trial = line + tok
-            if f.size(trial.rstrip())[0] <= width or not line.strip():
-                line = trial
-            else:
-                lines.append(line.rstrip())
-                line = "" if tok.isspace() else tok
-        lines.append(line.rstrip())
-    return lines
 
 
 def paragraph(surface: pygame.Surface, x: int, y: int, width: int, value: str, size: int = 14,
@@ -199,16 +164,22 @@ class DebriefScene(Scene):
                 pygame.Rect(0, i * 34, inner_w, 30), fit(name, inner_w - 16), self.ui,
                 container=box, object_id="#toggle_on" if i == self.account else None,
                 tool_tip_text=name))
-        box.set_scrollable_area_dimensions((inner_w, len(sc.accounts) * 34))
+        total = len(sc.accounts) * 34
+        box.set_scrollable_area_dimensions((inner_w, total))
+        bar = box.vert_scroll_bar
+        if bar is not None:  # keep the selected account in view across rebuilds
+            visible = content.height - 32
+            bar.set_scroll_from_start_percentage(
+                max(0, self.account * 34 - visible // 2) / max(total, 1))
 
     def _build_lessons(self, content: pygame.Rect) -> None:
-        parts = [f"<font color='#5B6573'>{html.escape(tr('debrief.lessons_intro'))}</font>"]
+        parts = [f"<font color='#5B6573'>{box_text(tr('debrief.lessons_intro'))}</font>"]
         for item in self.reports.get(language(), []):
             colour = VERDICT_COLOURS[item["verdict"]]
-            verdict = html.escape(tr(f"debrief.verdict.{item['verdict']}"))
-            parts.append(f"<b>{html.escape(item['title'])}</b>  "
+            verdict = box_text(tr(f"debrief.verdict.{item['verdict']}"))
+            parts.append(f"<b>{box_text(item['title'])}</b>  "
                          f"<font color='{colour}'><b>{verdict}</b></font><br>"
-                         f"{html.escape(item['evidence'])}")
+                         f"{box_text(item['evidence'])}")
         UITextBox("<br><br>".join(parts), pygame.Rect(content.x, content.y + 36, content.width,
                                                        content.height - 36), self.ui,
                   allow_split_dashes=False)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pygame
 import pygame_gui
 from pygame import Rect
+from pygame_gui.core import ObjectID
 from pygame_gui.elements import (
     UIButton,
     UILabel,
@@ -36,6 +37,7 @@ from .title import (
     CJK_BUTTON,
     LINE,
     Buttons,
+    PassLabel,
     fit,
     open_saved_game,
     plain_key,
@@ -152,7 +154,7 @@ class LibraryScene(Scene):
         self.confirm_delete: str | None = None  # slot waiting for "delete for good?"
         self.message: tuple[str, str] | None = None  # (string key, detail) of a failure
         self.buttons = Buttons()
-        self.cards: list[tuple[Rect, int]] = []
+        self.cards: list[tuple[UIButton, int]] = []  # a button per scenario card
         self.seed_entry: UITextEntryLine | None = None
         self.start_button: UIButton | None = None
         self.slot_buttons: dict[str, dict[str, UIButton]] = {}
@@ -235,15 +237,19 @@ class LibraryScene(Scene):
                 meta_id = "#danger"
             lines = wrap(title, inner, "#heading", 2)
             rect = Rect(x, y, width, 46 + 24 * len(lines))
-            oid = "#selected_card" if i == self.selected else "#card"
-            card = UIPanel(rect, manager=ui, object_id=oid)
-            ly = 7
+            # The card is a button (hover, click); its text lies over it on PassLabels.
+            chosen = i == self.selected
+            oid = ObjectID(object_id="#selected_card" if chosen else "#card",
+                           class_id="#toggle_on" if chosen else None)
+            card = self.buttons.add(UIButton(rect, "", ui, object_id=oid),
+                                    lambda i=i: self.select(i))
+            ly = y + 7
             for line in lines:
-                UILabel(Rect(12, ly, inner, 26), line, ui, container=card, object_id="#heading")
+                PassLabel(Rect(x + 12, ly, inner, 26), line, ui, object_id="#heading")
                 ly += 24
-            UILabel(Rect(12, ly + 4, inner, 22), fit(meta, inner, meta_id), ui, container=card,
-                    object_id=meta_id)
-            self.cards.append((rect, i))
+            PassLabel(Rect(x + 12, ly + 4, inner, 22), fit(meta, inner, meta_id), ui,
+                      object_id=meta_id)
+            self.cards.append((card, i))
             y += rect.height + 8
         return y
 
@@ -524,11 +530,6 @@ class LibraryScene(Scene):
         if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element is self.seed_entry:
             self.start()
             return
-        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
-            for rect, index in self.cards:
-                if rect.collidepoint(event.pos):
-                    self.select(index)
-                    return
         if event.type == pygame.KEYDOWN and plain_key(event):
             typing = self.seed_entry is not None and self.seed_entry.is_focused
             if event.key == pygame.K_ESCAPE:

@@ -10,6 +10,7 @@ Continue (Enter or Space) to the next quarter's planning, or to the debrief afte
 from __future__ import annotations
 
 import html
+import re
 
 import pygame
 import pygame_gui
@@ -33,7 +34,49 @@ CHART_KPIS = ("revenue", "profit", "satisfaction", "nps", "receivables", "share_
 #: so a long Chinese line starts beside its bullet and breaks by character, not dash.
 NBSP = "\u00a0"
 BULLET = "•" + NBSP
+
+
+def box_text(value: str) -> str:
+    """Escape ``value`` for a UITextBox; in Chinese glue it with no-break spaces so the box
+    breaks lines by character (as Chinese is set) rather than only at the odd space."""
+
+    value = html.escape(value)
+    return value.replace(" ", NBSP) if language() == "zh" else value
+
+
 CONTINUE_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE)
+
+
+_TOKEN = re.compile(r"[0-9A-Za-z%.,:;!?'’()\-+/¥$€&]+|\s+|.")
+
+
+def fit(value: str, width: int, size: int = 14, bold: bool = False) -> str:
+    """``value`` shortened with an ellipsis to fit ``width`` pixels."""
+
+    f = font(size, bold)
+    if f.size(value)[0] <= width:
+        return value
+    while value and f.size(value + "…")[0] > width:
+        value = value[:-1]
+    return value + "…"
+
+
+def wrap_mixed(value: str, size: int, width: int, bold: bool = False) -> list[str]:
+    """Lines of ``value`` that fit ``width``: Latin words stay whole, CJK breaks anywhere."""
+
+    f = font(size, bold)
+    lines: list[str] = []
+    for para in value.split("\n"):
+        line = ""
+        for tok in _TOKEN.findall(para):
+            trial = line + tok
+            if f.size(trial.rstrip())[0] <= width or not line.strip():
+                line = trial
+            else:
+                lines.append(line.rstrip())
+                line = "" if tok.isspace() else tok
+        lines.append(line.rstrip())
+    return lines
 
 
 def quarter_short(turn: int, start_quarter: int) -> str:
@@ -93,19 +136,28 @@ class ResultsScene(Scene):
     def __init__(self, app, session: Session, result: dict):
         super().__init__(app)
         self.session = session
-        self.result = result
+        self.result = explain.with_prior_revenue(result, session.game)
         self.history: list[dict] = []
 
     # -- lifecycle ----------------------------------------------------------------------------
     def enter(self) -> None:
         self.history = self.session.game.kpi_history()[: self.result["turn"]]
 
+    def news_lines(self, width: int) -> int:
+        """How many lines the quarter's news takes at ``width`` (to size its box)."""
+
+        news = explain.news_items(self.result, self.session.scenario, language()) or [""]
+        return sum(len(wrap_mixed(BULLET + line, 14, width)) for line in news)
+
     def layout(self) -> dict[str, pygame.Rect]:
         w, h = self.app.screen.get_size()
         body = pygame.Rect(GAP, TOP + GAP, w - 2 * GAP, h - TOP - BOTTOM - 2 * GAP)
         left_w = int(body.width * 0.47)
         left = pygame.Rect(body.x, body.y, left_w, body.height)
-        news_h = int(body.height * 0.36)
+        # The news box fits its lines (a quiet quarter leaves room for the reasons), within
+        # a quarter to two fifths of the column.
+        wanted = 34 + 12 + 26 * self.news_lines(left_w - 12 - 40)
+        news_h = max(int(body.height * 0.25), min(int(body.height * 0.42), wanted))
         return {
             "top": pygame.Rect(0, 0, w, TOP),
             "news": pygame.Rect(left.x, left.y, left.width, news_h),
@@ -125,7 +177,7 @@ class ResultsScene(Scene):
             UILabel(pygame.Rect(r.x + 10, r.y + 6, r.width - 20, 26), tr(title), self.ui,
                     object_id="#heading")
         news = explain.news_items(self.result, sc, lang)
-        body = "<br>".join(BULLET + html.escape(line) for line in news) or html.escape(
+        body = "<br>".join(BULLET + box_text(line) for line in news) or box_text(
             tr("results.no_news"))
         r = lay["news"]
         self.news_box = UITextBox(body, pygame.Rect(r.x + 6, r.y + 34, r.width - 12,
@@ -144,21 +196,22 @@ class ResultsScene(Scene):
                 tr("results.continue_tip"), self.ui, object_id="#muted")
         self.warning = None
         if self.session.save_error:
+            width = bottom.width - 430
             self.warning = UILabel(
-                pygame.Rect(bottom.x + 12, bottom.y + 10, bottom.width - 430, 40),
-                tr("results.save_error", error=self.session.save_error), self.ui,
-                object_id="#danger")
+                pygame.Rect(bottom.x + 12, bottom.y + 10, width, 40),
+                fit(tr("results.save_error", error=self.session.save_error), width - 16),
+                self.ui, object_id="#danger")
 
     def _changes_html(self) -> str:
         sc, lang = self.session.scenario, language()
         parts = []
         for acc in explain.big_changes(self.result, top=5):
-            name = html.escape(explain.account_name(sc, acc["id"], lang))
-            summary = html.escape(explain.change_summary(acc, sc, lang))
+            name = box_text(explain.account_name(sc, acc["id"], lang))
+            summary = box_text(explain.change_summary(acc, sc, lang))
             why = explain.driver_sentences(acc, sc, lang) or [tr("driver.none")]
-            lines = "<br>".join(NBSP * 2 + BULLET + html.escape(s) for s in why)
+            lines = "<br>".join(NBSP * 2 + BULLET + box_text(s) for s in why)
             parts.append(f"<b>{name}</b><br>{summary}<br>{lines}")
-        return "<br><br>".join(parts) or html.escape(tr("results.no_changes"))
+        return "<br><br>".join(parts) or box_text(tr("results.no_changes"))
 
     # -- input ----------------------------------------------------------------------------------
     def handle(self, event: pygame.event.Event) -> None:

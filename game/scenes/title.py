@@ -19,7 +19,7 @@ from engine import Scenario, load_scenario
 
 from .. import fmt, i18n
 from ..app import App, Scene
-from ..fonts import font
+from ..fonts import font_path
 from ..i18n import tr
 from ..session import Session
 
@@ -48,9 +48,21 @@ BUBBLE_EDGE = (201, 217, 236)
 
 
 # -- helpers shared by the menu scenes ----------------------------------------------------------
+@cache
+def _measure_font(size: int, bold: bool) -> pygame.font.Font:
+    """Noto Sans SC as pygame_gui sets it up (shaped as Latin script), so widths agree with
+    what its labels measure to the pixel, mixed Chinese and Latin included."""
+
+    if not pygame.font.get_init():
+        pygame.font.init()
+    measure = pygame.font.Font(font_path(bold), size)
+    measure.set_script("Latn")
+    return measure
+
+
 def text_width(text: str, object_id: str | None = None) -> int:
     size, bold = SIZES.get(object_id, SIZES[None])
-    return font(size, bold).size(text)[0]
+    return _measure_font(size, bold).size(text)[0]
 
 
 def fit(text: str, width: int, object_id: str | None = None) -> str:
@@ -215,6 +227,13 @@ class Buttons:
             if action is not None:
                 action()
                 return True
+        return False
+
+
+class PassLabel(UILabel):
+    """A label laid over a button: the pointer hovers and clicks the button through it."""
+
+    def hover_point(self, hover_x: float, hover_y: float) -> bool:
         return False
 
 

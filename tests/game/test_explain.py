@@ -1,0 +1,247 @@
+"""game.explain: plain-language news, reasons and the lesson report, from real games."""
+
+from __future__ import annotations
+
+import json
+import string
+import subprocess
+import sys
+from functools import cache
+from importlib import resources
+
+import pytest
+
+from engine import Game, load_scenario, new_game
+from engine.actions import actions_to_plan
+from engine.policies import POLICIES, decide
+from engine.scenario import EVENT_TYPES, NEEDS
+from game import explain
+
+LANGS = ("zh", "en")
+PREFIXES = ("results.", "debrief.", "driver.", "news.", "lesson.", "kpi.", "need.")
+
+
+scenario_of = cache(load_scenario)  # parsing and validating YAML costs more than a game
+
+
+@cache
+def played(scenario: str, policy: str, seed: int = 1) -> Game:
+    game = Game(scenario_of(scenario), seed)
+    while not game.over:
+        actions = decide(POLICIES[policy], game.view(), game.scenario, game.batch.static)
+        game.play(actions_to_plan(actions, game.batch.static))
+    return game
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def locale(lang: str) -> dict[str, str]:
+    path = resources.files("game").joinpath("locales", f"results.{lang}.json")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def filled(text: str) -> bool:
+    """A finished sentence: not empty, no placeholder left, no raw key."""
+
+    return bool(text.strip()) and "{" not in text and not text.startswith(PREFIXES)
+
+
+# -- locale files ------------------------------------------------------------------------------
+def test_locale_files_have_the_same_keys_and_placeholders():
+    zh, en = locale("zh"), locale("en")
+    assert zh.keys() == en.keys()
+    for key in en:
+        assert key.startswith(PREFIXES), key
+        assert placeholders(zh[key]) == placeholders(en[key]), key
+        assert zh[key].strip() and en[key].strip(), key
+
+
+def test_every_event_driver_need_and_lesson_has_text():
+    en = locale("en")
+    for kind in EVENT_TYPES + ("churn",):
+        assert f"news.{kind}" in en
+    for need in NEEDS:
+        assert f"need.{need}" in en and f"need.short.{need}" in en
+    for lesson in explain.LESSONS:
+        for part in ("title", "evidence", "good", "mixed", "poor", "untested"):
+            assert f"lesson.{lesson}.{part}" in en
+
+
+# -- one quarter ---------------------------------------------------------------------------------
+def test_news_items_name_the_account_and_use_scripted_headlines():
+    game = played("tutorial", "needs", 7)
+    result = game.results[2]  # quarter 3: the scripted reshuffle at Jinggong
+    for lang in LANGS:
+        lines = explain.news_items(result, game.scenario, lang)
+        assert lines and all(filled(line) for line in lines)
+        event = game.scenario.events[0]
+        assert lines[0] == getattr(event.headline, lang)
+        generic = explain.t("news.stakeholder_change", lang,
+                            account=explain.account_name(game.scenario, "jinggong", lang))
+        assert generic not in lines  # the headline already tells it
+
+
+def test_news_items_cover_every_event_of_real_games_in_both_languages():
+    kinds = set()
+    for scenario in ("distributors", "enterprise"):
+        game = played(scenario, "uniform")
+        for result in game.results:
+            for lang in LANGS:
+                lines = explain.news_items(result, game.scenario, lang)
+                assert all(filled(line) for line in lines)
+            told = {(h["type"], h["account"]) for h in result["headlines"]}
+            for item in result["news"]:
+                kinds.add(item["type"])
+                scripted = {(item["type"], item["account"]), (item["type"], None)} & told
+                if item["type"] not in ("shortage", "credit_stress") and not scripted:
+                    name = explain.account_name(game.scenario, item["account"], "en")
+                    assert any(name in line for line in explain.news_items(result, game.scenario,
+                                                                           "en"))
+    assert {"churn", "late_payment", "competitor_attack"} <= kinds
+
+
+def test_a_shortage_is_one_line_whatever_accounts_it_names():
+    game = played("tutorial", "needs", 7)
+    result = {"news": [{"type": "shortage", "account": a.id} for a in game.scenario.accounts],
+              "headlines": []}
+    assert explain.news_items(result, game.scenario, "en") == [explain.t("news.shortage", "en")]
+
+
+def test_driver_sentences_explain_real_results_in_both_languages():
+    seen = set()
+    for scenario in ("distributors", "enterprise"):
+        game = played(scenario, "discount")
+        for result in game.results:
+            for acc in result["accounts"]:
+                for lang in LANGS:
+                    sentences = explain.driver_sentences(acc, game.scenario, lang)
+                    assert len(sentences) >= len(acc["drivers"])
+                    assert all(filled(s) for s in sentences)
+                seen |= {d["kind"] for d in acc["drivers"]}
+    assert "unmet_need" in seen and len(seen) >= 4
+
+
+def test_driver_sentences_name_roles_needs_and_fill_rate():
+    sc = played("tutorial", "needs", 7).scenario
+    acc = sc.accounts[0]
+    person = acc.stakeholders[0]
+    account = {"id": acc.id, "revenue": 1.0, "revenue_before": 1.0, "stage": "mid",
+               "stage_before": "mid", "drivers": [
+                   {"kind": "supply_shortfall", "fill": 0.72},
+                   {"kind": "veto"},
+                   {"kind": "technical_gate"},
+                   {"kind": "unmet_need", "stakeholder": person.id, "role": "technical",
+                    "need": "support"},
+                   {"kind": "late_payment"},
+               ]}
+    en = explain.driver_sentences(account, sc, "en")
+    assert en[0] == "Supply fell short: 72% delivered"
+    assert en[1] == "Economic buyer is hostile and blocks the deal"
+    assert en[2].startswith("Technical evaluator is not convinced")
+    assert en[3] == f"Technical evaluator {person.name.en}'s need for technical support went unmet"
+    assert en[4] == "Late payment"
+    zh = explain.driver_sentences(account, sc, "zh")
+    assert "72%" in zh[0] and "经济决策者" in zh[1] and "技术支持" in zh[3]
+
+
+def test_an_account_lost_earlier_says_so():
+    sc = played("tutorial", "needs", 7).scenario
+    account = {"id": sc.accounts[0].id, "revenue": 0.0, "revenue_before": 10.0,
+               "stage": "uncoupling", "stage_before": "uncoupling", "drivers": []}
+    assert explain.driver_sentences(account, sc, "en") == [explain.t("driver.lost_earlier", "en")]
+
+
+def test_big_changes_rank_by_revenue_swing_with_a_bonus_for_losses():
+    def acc(i, before, after, stage="mid", drivers=()):
+        return {"id": f"a{i}", "revenue": after, "revenue_before": before, "stage": stage,
+                "stage_before": "mid", "drivers": list(drivers)}
+
+    result = {"accounts": [acc(0, 100, 100), acc(1, 1000, 700), acc(2, 1000, 1400),
+                           acc(3, 10, 0, "uncoupling", [{"kind": "churn"}]), acc(4, 500, 480)]}
+    ids = [a["id"] for a in explain.big_changes(result, top=3)]
+    assert ids == ["a2", "a1", "a3"]
+    assert "a0" not in [a["id"] for a in explain.big_changes(result, top=10)]
+
+
+def test_with_prior_revenue_uses_what_the_player_saw_before_quarter_one():
+    game = played("tutorial", "needs", 7)
+    fixed = explain.with_prior_revenue(game.results[0], game)
+    prior = game.view().revenue[0, :, 0]
+    assert [a["revenue_before"] for a in fixed["accounts"]] == pytest.approx(list(prior))
+    assert game.results[0]["accounts"][0]["revenue_before"] == 0.0  # the original is untouched
+
+
+def test_format_metric_and_grade_band():
+    assert explain.format_metric("profit", 123456, "zh") == "¥12.3万"
+    assert explain.format_metric("profit", 123456, "en") == "¥123.5k"
+    assert explain.format_metric("retention", 0.874, "en") == "87%"
+    assert explain.format_metric("bad_debt_ratio", 0.0123, "en") == "1.2%"
+    assert explain.format_metric("satisfaction", 3.876, "en") == "3.88"
+    assert [explain.grade_band(s) for s in (90, 85, 70, 69.9, 50, 10)] == [
+        "excellent", "excellent", "good", "fair", "fair", "weak"]
+
+
+# -- the whole game --------------------------------------------------------------------------------
+def test_lesson_report_has_the_eight_lessons_with_evidence_in_both_languages():
+    game = played("enterprise", "needs")
+    for lang in LANGS:
+        report = explain.lesson_report(game, lang)
+        assert [r["lesson"] for r in report] == list(explain.LESSONS)
+        for r in report:
+            assert r["verdict"] in explain.VERDICTS
+            assert filled(r["evidence"]) and filled(r["title"])
+
+
+def verdicts(scenario: str, policy: str, seed: int = 1) -> dict[str, str]:
+    return {r["lesson"]: r["verdict"]
+            for r in explain.lesson_report(played(scenario, policy, seed), "en")}
+
+
+def test_lessons_reward_good_practice_and_flag_bad_practice():
+    good = verdicts("enterprise", "needs")
+    assert good["focus"] == good["discover"] == good["buying_center"] == "good"
+    assert good["price"] == good["risk"] == good["needs_move"] == "good"
+    assert verdicts("enterprise", "uniform")["focus"] == "poor"
+    assert verdicts("enterprise", "focus")["discover"] == "poor"
+    assert verdicts("enterprise", "executive")["buying_center"] == "poor"
+    assert verdicts("enterprise", "discount")["price"] == "poor"
+    assert verdicts("enterprise", "lax-credit")["risk"] != "good"
+    assert verdicts("enterprise", "uniform")["needs_move"] == "poor"
+
+
+def test_promises_judge_peak_season_supply_to_key_accounts():
+    assert verdicts("distributors", "uniform")["promises"] == "poor"  # no priority: all short
+    report = explain.lesson_report(played("distributors", "uniform"), "en")
+    assert report[6]["evidence"].startswith("Peak quarters with short supply: 4.")
+
+
+def test_lessons_a_case_cannot_test_are_marked_untested():
+    # The tutorial fixes credit terms and has no C/D-rated account.
+    assert verdicts("tutorial", "needs", 7)["risk"] == "untested"
+
+
+def test_lesson_report_before_any_quarter():
+    report = explain.lesson_report(new_game("tutorial", 1), "en")
+    assert {r["verdict"] for r in report} == {"untested"}
+
+
+def test_hidden_truth_shows_what_was_and_was_not_measured():
+    blind = played("enterprise", "uniform")  # never surveys
+    truth = explain.hidden_truth(blind, blind.scenario.accounts[0].id)
+    assert truth["measured"] is None and truth["measured_turn"] is None
+    assert sum(truth["needs"].values()) == pytest.approx(1.0)
+    assert {p["id"] for p in truth["stakeholders"]} == {
+        sh.id for sh in blind.scenario.accounts[0].stakeholders}
+    seeing = played("enterprise", "needs")
+    truth = explain.hidden_truth(seeing, seeing.scenario.accounts[0].id)
+    assert truth["measured"] is not None and 1 <= truth["measured_turn"] <= seeing.turn
+    assert all(p["seen_role"] in (None, p["role"]) for p in truth["stakeholders"])
+
+
+def test_explain_never_imports_pygame():
+    code = ("import sys, game.explain; "
+            "sys.exit(1 if any(m == 'pygame' or m.startswith('pygame.') for m in sys.modules) "
+            "else 0)")
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
