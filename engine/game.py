@@ -38,7 +38,7 @@ class Batch:
                   for a in scenario.accounts]
         self._credit_grade = np.array(grades)
         # Our sales records before the game: the last quarter's revenue, known to the player.
-        self._prior_revenue = self.world.wallet / 4.0 * self.static.share / players
+        self._prior_revenue = self.state.revenue_last[:, 0].copy()
 
     @property
     def scenario(self) -> Scenario:
@@ -64,6 +64,7 @@ class Batch:
 
         s, sc = self.state, self.scenario
         quarter = (sc.start_quarter - 1 + s.turn) % 4
+        # Every player starts with the same records (an equal part of the starting share).
         revenue = np.stack(
             [self._prior_revenue] + [o.revenue[:, player] for o in self.outcomes], -1
         )

@@ -129,7 +129,8 @@ def initial_state(st: Static, w: World, players: int = 1) -> State:
         last_contact=np.full((b, p, n, k), -1),
         role_seen=per_player(st.role_known),
         share_seen=per_player(st.share),
-        revenue_last=np.zeros((b, p, n)),
+        # The quarter before the game: each player's part of the starting share.
+        revenue_last=np.repeat((w.wallet / 4.0 * st.share / p)[:, None, :], p, axis=1),
         orders=np.ones((b, p, n), int),  # the quarter before the game is on record
         last_order=np.full((b, p, n), -1),
     )

@@ -222,22 +222,6 @@ def driver_sentences(account_result: dict, scenario, lang: str | None = None) ->
     return out
 
 
-def with_prior_revenue(result: dict, game) -> dict:
-    """A copy of ``result`` whose ``revenue_before`` is the revenue the player saw in the
-    quarter before (the engine reports 0 before the first quarter; the view knows better)."""
-
-    view = game.view()
-    column = result["turn"] - 1
-    if column >= view.revenue.shape[-1]:
-        return result
-    ids = [a.id for a in game.scenario.accounts]
-    accounts = []
-    for acc in result["accounts"]:
-        i = ids.index(acc["id"])
-        accounts.append({**acc, "revenue_before": float(view.revenue[0, i, column])})
-    return {**result, "accounts": accounts}
-
-
 def change_summary(account_result: dict, scenario, lang: str | None = None) -> str:
     """One line: revenue this quarter, its change, and a stage move if any."""
 
@@ -323,7 +307,7 @@ class _Facts:
             return False
         for a in self.results[turn - 1]["accounts"]:
             if a["id"] == self.ids[i]:
-                return a["stage"] == "uncoupling" and a["revenue"] == 0.0
+                return a["stage"] == "uncoupling"  # the engine's stage for churned/defaulted
         return False
 
     def news_count(self, kind: str, accounts: Iterable[int] | None = None) -> int:

@@ -9,6 +9,7 @@ folder, fsynced, then ``os.replace``), so a crash mid-write leaves the old file 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -107,10 +108,8 @@ def save_settings(folder: Path | str | None, settings: Settings) -> None:
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except OSError as exc:
-        try:
+        with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
         raise SaveError(f"could not write {path}: {exc.strerror or exc}") from exc
     fsync_folder(path.parent)
 

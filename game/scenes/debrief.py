@@ -43,6 +43,8 @@ SIDEBAR_W = 200
 TABS = ("overview", "charts", "truth", "lessons", "compare", "whatif")
 #: The reference strategies shown beside the player's game, in this order.
 REFERENCES = ("needs", "focus", "uniform", "discount")
+#: What the comparison shows for the player and each reference: whole-game figures.
+COMPARED = ("score", "profit", "satisfaction", "retention")
 
 BAND_COLOURS = {"excellent": (0, 122, 90), "good": (0, 122, 90), "fair": (160, 100, 0),
                 "weak": (176, 58, 46)}
@@ -104,13 +106,13 @@ class DebriefScene(Scene):
         self.scorecard = game.scorecard()
         self.history = game.kpi_history()
         self.reports = {lang: explain.lesson_report(game, lang) for lang in i18n.LANGUAGES}
-        truth = game.debrief()
-        self.hidden = truth["accounts"]
-        self.truths = [explain.hidden_truth(game, acc.id, truth) for acc in sc.accounts]
+        if game.over:  # the hidden truth opens only after the last quarter
+            truth = game.debrief()
+            self.hidden = truth["accounts"]
+            self.truths = [explain.hidden_truth(game, acc.id, truth) for acc in sc.accounts]
         for name in REFERENCES:
             out = run(sc, POLICIES[name], [game.seed])
-            self.references[name] = {"score": float(out["score"][0]),
-                                     "profit": float(out["profit"][0])}
+            self.references[name] = {m: float(out[m][0]) for m in COMPARED}
         batch = Batch(sc, [game.seed])
         while not batch.over:
             batch.step(decide(POLICIES["needs"], batch.view(), sc, batch.static))
@@ -468,25 +470,38 @@ class DebriefScene(Scene):
         game = self.session.game
         self._heading(surface, content, "debrief.compare.title", seed=game.seed)
         labels = [tr("debrief.compare.you")] + [tr(f"debrief.policy.{p}") for p in REFERENCES]
-        scores = [self.scorecard["score"]] + [self.references[p]["score"] for p in REFERENCES]
-        profit = sum(h["profit"] for h in self.history)
-        profits = [profit] + [self.references[p]["profit"] for p in REFERENCES]
+        mine = {
+            "score": self.scorecard["score"],
+            "profit": sum(h["profit"] for h in self.history),
+            "satisfaction": self.history[-1]["satisfaction"] if self.history else 0.0,
+            "retention": self.history[-1]["retention"] if self.history else 0.0,
+        }
+        titles = {"score": tr("debrief.compare.score"), "profit": tr("debrief.compare.profit"),
+                  "satisfaction": explain.metric_name("satisfaction", lang),
+                  "retention": explain.metric_name("retention", lang)}
+        formats = {"score": fmt.score, "profit": lambda v: fmt.money(v, lang, cur),
+                   "satisfaction": lambda v: fmt.number(v, lang, 2),
+                   "retention": lambda v: fmt.percent(v)}
         half = (content.width - GAP) // 2
-        for k, (key, values, formatter) in enumerate((
-            ("debrief.compare.score", scores, fmt.score),
-            ("debrief.compare.profit", profits, lambda v: fmt.money(v, lang, cur)),
-        )):
-            card = pygame.Rect(content.x + k * (half + GAP), content.y + 40, half, 260)
+        card_h = 214
+        for k, metric in enumerate(COMPARED):
+            values = [mine[metric]] + [self.references[p][metric] for p in REFERENCES]
+            card = pygame.Rect(content.x + (k % 2) * (half + GAP),
+                               content.y + 36 + (k // 2) * (card_h + GAP), half, card_h)
             self._card(surface, card)
-            text(surface, (card.x + 16, card.y + 12), tr(key), 15, INK, bold=True,
+            text(surface, (card.x + 16, card.y + 10), titles[metric], 15, INK, bold=True,
                  max_width=card.width - 32)
-            charts.bar_chart(surface, pygame.Rect(card.x + 16, card.y + 44, card.width - 32, 200),
-                             labels, values, font=font(14), value_format=formatter, highlight=0)
+            charts.bar_chart(surface, pygame.Rect(card.x + 16, card.y + 40, card.width - 32,
+                                                  card_h - 52),
+                             labels, values, font=font(14), value_format=formats[metric],
+                             highlight=0)
+        scores = [mine["score"]] + [self.references[p]["score"] for p in REFERENCES]
         beaten = sum(scores[0] > s for s in scores[1:])
-        y = paragraph(surface, content.x, content.y + 320, content.width,
+        y = paragraph(surface, content.x, content.y + 36 + 2 * (card_h + GAP) + 4, content.width,
                       tr("debrief.compare.beat", n=beaten, total=len(REFERENCES)), 15, INK,
                       bold=True)
-        paragraph(surface, content.x, y + 8, content.width, tr("debrief.compare.note"), 14, MUTED)
+        paragraph(surface, content.x, y + 4, content.width, tr("debrief.compare.note"), 13, MUTED,
+                  max_lines=3)
 
     def _draw_whatif(self, surface, content: pygame.Rect) -> None:
         sc, lang, game = self.session.scenario, language(), self.session.game
@@ -497,6 +512,8 @@ class DebriefScene(Scene):
              bold=True, max_width=content.width)
         rows = -(-len(game.plans) // 4)
         y = content.y + 150 + rows * 42 + 16
+        if not game.results:
+            return
         turn = self.whatif_turn
         result = game.results[turn - 1]
         quarter = fmt.quarter_label(turn, sc.start_quarter, lang)

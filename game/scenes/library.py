@@ -291,7 +291,7 @@ class LibraryScene(Scene):
     def build_slot_row(self, scroll, rect: Rect, info) -> None:
         ui = self.ui
         row = UIPanel(rect, manager=ui, container=scroll, object_id="#card")
-        bw, pad = 76, 8
+        bw, pad = 66, 8
         confirming = self.confirm_delete == info.name
         broken = info.error is not None
         buttons: dict[str, UIButton] = {}

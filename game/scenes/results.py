@@ -136,7 +136,7 @@ class ResultsScene(Scene):
     def __init__(self, app, session: Session, result: dict):
         super().__init__(app)
         self.session = session
-        self.result = explain.with_prior_revenue(result, session.game)
+        self.result = result
         self.history: list[dict] = []
 
     # -- lifecycle ----------------------------------------------------------------------------

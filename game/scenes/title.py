@@ -338,9 +338,11 @@ class TitleScene(Scene):
         if self.latest is not None:
             label = self.latest.label or self.latest.name
             detail = progress_text(self.latest)
-            room = width - text_width(" · " + detail, "#muted")
-            lines.append((fit(label, max(room, width // 3), "#muted") + " · " + detail,
-                          "#muted"))
+            one_line = f"{label} · {detail}"
+            if text_width(one_line, "#muted") <= width:
+                lines.append((one_line, "#muted"))
+            else:
+                lines += [(label, "#muted"), (detail, "#muted")]
         elif self.damaged is None:
             lines.append((tr("menu.no_save"), "#muted"))
         if self.damaged is not None:
@@ -387,16 +389,19 @@ class TitleScene(Scene):
     def new_game(self) -> None:
         from .library import LibraryScene
 
+        self.error = None  # an old failure is not news once the player moves on
         self.app.push(LibraryScene(self.app, new_game=True))
 
     def library(self) -> None:
         from .library import LibraryScene
 
+        self.error = None  # an old failure is not news once the player moves on
         self.app.push(LibraryScene(self.app))
 
     def settings(self) -> None:
         from .settings import SettingsScene
 
+        self.error = None  # an old failure is not news once the player moves on
         self.app.push(SettingsScene(self.app))
 
     def continue_game(self) -> None:
