@@ -56,7 +56,7 @@ def language() -> str:
     return _current
 
 
-def tr(key: str, **values: object) -> str:
+def tr(key: str, /, **values: object) -> str:
     """The current language's text for ``key`` with ``values`` filled in."""
 
     text = strings(_current).get(key) or strings("en").get(key) or key

@@ -6,8 +6,10 @@ headless commands never load it.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import sys
+import traceback
 from pathlib import Path
 
 from . import i18n
@@ -32,7 +34,7 @@ def run(lang: str | None = None, scenario: str | None = None, seed: int | None =
               settings.ui_scale)
     app.settings, app.data_folder = settings, folder
     try:
-        app.store = SaveStore(folder)
+        app.store = SaveStore(folder / "saves")
     except Exception as exc:  # a broken data folder must not stop play; saves are disabled
         print(f"kam-sandbox: saves are disabled: {exc}", file=sys.stderr)
         app.store = None
@@ -57,7 +59,16 @@ def run(lang: str | None = None, scenario: str | None = None, seed: int | None =
         session = Session(game, slot=f"{game.scenario.id}-{game.seed}",
                           label=i18n.pick(game.scenario.title), store=app.store)
         app.push(PlanningScene(app, session))
-    app.run()
+    try:
+        app.run()
+    except Exception:  # a bug must not cost the player their game: save, log, explain
+        log = folder / "crash.log"
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        with contextlib.suppress(Exception):
+            app.close()  # scenes leave; a planning scene autosaves as it goes
+        print(f"kam-sandbox: the game stopped on an internal error; your last quarter is "
+              f"saved. Details for a bug report: {log}", file=sys.stderr)
+        return 1
     if not demo:
         save_settings(folder, app.settings)
     return 0

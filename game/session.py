@@ -17,6 +17,7 @@ from . import i18n
 
 RESOURCES = ("budget", "am_days", "exec_days", "support_days")
 STAKEHOLDER_ACTIONS = ("am_days", "exec_days")
+ONE_OFF = ("survey", "feedback", "trial")  # not carried into the next quarter's draft
 
 
 @dataclass
@@ -106,10 +107,17 @@ class Session:
 
     # -- playing ------------------------------------------------------------------------------
     def end_quarter(self) -> dict:
-        """Play the draft; the next quarter's draft starts as a copy (habits carry over)."""
+        """Play the draft. The next quarter's draft keeps the recurring allocations (days,
+        money, terms) but not one-off actions such as a survey or the conference."""
 
         result = self.game.play(copy.deepcopy(self.draft))
         self.last_result = result
+        for acts in self.draft["accounts"].values():
+            for action in ONE_OFF:
+                acts.pop(action, None)
+        self.draft["portfolio"].pop("conference", None)
+        self.draft["portfolio"].pop("data_analysis", None)
+        self.draft["accounts"] = {k: v for k, v in self.draft["accounts"].items() if v}
         self._drop_lost_accounts()
         self.autosave()
         return result

@@ -135,7 +135,7 @@ class DebriefScene(Scene):
             self.tab_buttons[tab] = UIButton(
                 pygame.Rect(side.x, y, side.width, 40), tr(f"debrief.tab.{tab}"), self.ui,
                 object_id="#toggle_on" if tab == self.tab else None,
-                tool_tip_text=str(k + 1))
+                tool_tip_text=tr("debrief.tab_key", n=k + 1))
             y += 46
         self.again_button = UIButton(pygame.Rect(side.x, side.bottom - 92, side.width, 40),
                                      tr("debrief.play_again"), self.ui, object_id="#primary")

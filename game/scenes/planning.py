@@ -221,18 +221,15 @@ class PlanningScene(Scene):
         key, target = steps[self.tutorial_step]
         lay = self.layout()
         rect = self._tutorial_target(target, lay)
-        w, h = 380, 150
-        x = min(max(rect.centerx - w // 2, 8), self.app.screen.get_width() - w - 8)
-        y = rect.bottom + 12 if rect.bottom + h + 20 < self.app.screen.get_height() else rect.y - h - 12
-        y = max(y, TOP + 4)
-        self.tutorial_rect = pygame.Rect(x, y, w, h)
+        self.tutorial_rect = self._tutorial_place(rect, 420, 200)
+        w, h = self.tutorial_rect.size
         self.tutorial_box = UIPanel(self.tutorial_rect, starting_height=5, manager=self.ui,
                                     object_id="#selected_card")
         n = len(steps)
         UILabel(pygame.Rect(10, 6, w - 20, 22),
                 tr("tutorial.step", i=self.tutorial_step + 1, n=n), self.ui,
                 container=self.tutorial_box, object_id="#muted")
-        pygame_gui.elements.UITextBox(tr(f"tutorial.{key}"), pygame.Rect(6, 28, w - 12, 78),
+        pygame_gui.elements.UITextBox(tr(f"tutorial.{key}"), pygame.Rect(6, 28, w - 12, h - 76),
                                       self.ui, container=self.tutorial_box, object_id="#flat")
         last = self.tutorial_step == n - 1
         self.tutorial_next = UIButton(pygame.Rect(w - 130, h - 40, 120, 32),
@@ -240,6 +237,19 @@ class PlanningScene(Scene):
                                       container=self.tutorial_box, object_id="#primary")
         self.tutorial_skip = UIButton(pygame.Rect(10, h - 40, 120, 32), tr("tutorial.skip"),
                                       self.ui, container=self.tutorial_box)
+
+    def _tutorial_place(self, target: pygame.Rect, w: int, h: int) -> pygame.Rect:
+        """Beside the target if it fits (right, below, left, above), else inside it."""
+
+        screen = pygame.Rect((0, TOP), (self.app.screen.get_width(), self.app.screen.get_height() - TOP))
+        for rect in (pygame.Rect(target.right + 12, target.y, w, h),
+                     pygame.Rect(target.x, target.bottom + 12, w, h),
+                     pygame.Rect(target.right - w, target.bottom + 12, w, h),
+                     pygame.Rect(target.x - w - 12, target.y, w, h),
+                     pygame.Rect(target.x, target.y - h - 12, w, h)):
+            if screen.contains(rect):
+                return rect
+        return pygame.Rect(target.x + 12, target.y + 12, w, h).clamp(screen)
 
     def _tutorial_target(self, target: str, lay) -> pygame.Rect:
         if target == "end":

@@ -94,3 +94,20 @@ def test_the_bundled_font_draws_every_character():
     missing = sorted({ch for ch in set(texts) if not ch.isspace() and
                       pygame.image.tobytes(f.render(ch, True, (0, 0, 0)), "RGBA") == tofu})
     assert not missing, "characters the font cannot show: " + "".join(missing)
+
+
+@pytest.mark.parametrize("element", ["button", "label", "text_box", "tool_tip",
+                                     "text_entry_line", "drop_down_menu"])
+def test_widgets_draw_chinese_in_the_english_interface(element):
+    """pygame_gui picks fonts per widget type and locale: in English it would fall back to a
+    Latin-only font and show Chinese names as boxes unless the theme names ours."""
+
+    from game.app import App
+
+    i18n.set_language("en")
+    app = App()
+    theme_font = app.ui.get_theme().get_font([element])
+    tofu = theme_font.render_premul("\ue000", (0, 0, 0, 255))
+    glyph = theme_font.render_premul("中", (0, 0, 0, 255))
+    assert pygame.image.tobytes(glyph, "RGBA") != pygame.image.tobytes(tofu, "RGBA")
+    app.close()
