@@ -80,11 +80,13 @@ class App:
         pygame.font.init()
         pygame.key.set_repeat(400, 40)
         self.fullscreen = fullscreen
-        self.scale = scale
         self.size = size
-        self.screen = self._open_window(size)
+        self.scale = scale
+        self.window = self._open_window(size)
+        self.screen = self._canvas()
         self.ui = pygame_gui.UIManager(self.screen.get_size(), theme_path(),
                                        starting_language=i18n.language())
+        self._scale_mouse()
         self.stack: list[Scene] = []
         self.running = True
         self.dirty = True
@@ -92,6 +94,28 @@ class App:
         self._active_until = time.monotonic() + ACTIVE_SECONDS
         self.clock = pygame.time.Clock()
         self.on_frame: list[Callable[[App], None]] = []  # demo driver, screenshots
+
+    def _canvas(self) -> pygame.Surface:
+        """What scenes draw on. At UI scale 1 it is the window itself; at a larger scale it is
+        a smaller logical canvas (never below 1280×720) that is scaled up to the window, so
+        everything grows alike for a projector or a high-resolution screen."""
+
+        w, h = self.window.get_size()
+        scale = max(1.0, min(self.scale, w / WINDOW[0], h / WINDOW[1]))
+        self.effective_scale = scale
+        if scale == 1.0:
+            return self.window
+        return pygame.Surface((round(w / scale), round(h / scale)))
+
+    def _scale_mouse(self) -> None:
+        factor = 1.0 / self.effective_scale
+        self.ui.mouse_pos_scale_factor = [factor, factor]
+
+    def mouse_pos(self) -> tuple[int, int]:
+        """The mouse position on the canvas (scenes use this, not pygame.mouse.get_pos)."""
+
+        x, y = pygame.mouse.get_pos()
+        return int(x / self.effective_scale), int(y / self.effective_scale)
 
     def _open_window(self, size: tuple[int, int]) -> pygame.Surface:
         pygame.display.set_caption("KAM Sandbox · 大客户管理沙盘")
@@ -147,9 +171,15 @@ class App:
 
     def set_window(self, size: tuple[int, int], fullscreen: bool) -> None:
         self.size, self.fullscreen = size, fullscreen
-        self.screen = self._open_window(size)
+        self.window = self._open_window(size)
+        self.screen = self._canvas()
         self.ui.set_window_resolution(self.screen.get_size())
+        self._scale_mouse()
         self.rebuild()
+
+    def set_scale(self, scale: float) -> None:
+        self.scale = scale
+        self.set_window(self.size, self.fullscreen)
 
     def redraw(self) -> None:
         self.dirty = True
@@ -166,11 +196,11 @@ class App:
             if event.type == pygame.QUIT:
                 self.quit()
                 continue
-            consumed = self.ui.process_events(event)
+            consumed = self.ui.process_events(event)  # it scales positions itself
             # A click that a widget took is not also a click on what lies under it.
             mouse = event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEWHEEL)
             if self.scene and not (consumed and mouse):
-                self.scene.handle(event)
+                self.scene.handle(self._on_canvas(event))
             self.redraw()
         self.ui.update(dt)
         if self.scene:
@@ -180,11 +210,21 @@ class App:
         if self.dirty:
             self.render()
 
+    def _on_canvas(self, event: pygame.event.Event) -> pygame.event.Event:
+        if self.effective_scale == 1.0 or not hasattr(event, "pos"):
+            return event
+        data = dict(event.dict)
+        data["pos"] = (int(event.pos[0] / self.effective_scale),
+                       int(event.pos[1] / self.effective_scale))
+        return pygame.event.Event(event.type, data)
+
     def render(self) -> None:
         self.screen.fill(BACKGROUND)
         if self.scene:
             self.scene.draw(self.screen)
         self.ui.draw_ui(self.screen)
+        if self.screen is not self.window:
+            pygame.transform.smoothscale(self.screen, self.window.get_size(), self.window)
         pygame.display.flip()
         self.frames += 1
         # Stay dirty while animating so hovers and tooltips keep painting; then rest.
@@ -210,7 +250,7 @@ class App:
     def screenshot(self, path: Path) -> None:
         self.render()
         path.parent.mkdir(parents=True, exist_ok=True)
-        pygame.image.save(self.screen, str(path))
+        pygame.image.save(self.window, str(path))
 
 
 def headless() -> bool:

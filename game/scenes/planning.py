@@ -362,7 +362,7 @@ class PlanningScene(Scene):
             if index is not None:
                 self.select(index)
         elif event.type == pygame.MOUSEWHEEL:
-            if self.layout()["left"].collidepoint(pygame.mouse.get_pos()):
+            if self.layout()["left"].collidepoint(self.app.mouse_pos()):
                 self.scroll_by(-event.y * CARD_H)
         elif event.type == pygame.KEYDOWN:
             self.key(event)

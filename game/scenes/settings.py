@@ -1,7 +1,7 @@
 """Settings: language, window size, full screen, UI scale and the first-time hint.
 
-Every change is saved to disk at once. Language and window apply immediately; the UI scale
-is stored and applies at the next start (the theme's fonts are loaded once per window).
+Every change is saved to disk at once and applies immediately (the UI scale draws on a
+logical canvas that the app scales up to the window).
 """
 
 from __future__ import annotations
@@ -191,7 +191,7 @@ class SettingsScene(Scene):
     def set_scale(self, scale: float) -> None:
         self.settings.ui_scale = scale
         self._saved(save_user_settings(self.app))
-        self.app.rebuild()
+        self.app.set_scale(scale)
 
     def reset_hints(self) -> None:
         s = self.settings

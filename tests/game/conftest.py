@@ -18,8 +18,11 @@ def pump(app, frames: int = 2) -> None:
 
 
 def click(app, pos) -> None:
-    """A real left click: move, press, release, as a mouse would."""
+    """A real left click at ``pos`` on the canvas: move, press, release, as a mouse would
+    (in window coordinates, so a UI scale above 1 is exercised too)."""
 
+    scale = getattr(app, "effective_scale", 1.0)
+    pos = (round((pos[0] + 0.5) * scale), round((pos[1] + 0.5) * scale))
     for event in (pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0)),
                   pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1),
                   pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1)):

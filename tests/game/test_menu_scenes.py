@@ -326,7 +326,8 @@ def test_settings_apply_and_persist_across_a_reload(menu_app, data):
     assert not again.fullscreen
     press(menu_app, pygame.K_ESCAPE)
     assert isinstance(menu_app.scene, TitleScene)
-    assert menu_app.screen.get_size() == (1600, 900)
+    assert menu_app.window.get_size() == (1600, 900)
+    assert menu_app.screen.get_size() == (1280, 720)  # 125 %: a 1280x720 canvas, scaled up
     button(menu_app, "新游戏")  # the title rebuilt in the new language and size
 
 
