@@ -591,9 +591,15 @@ class PlanningScene(Scene):
             last = int(view.last_contact[0, i, j])
             contact = (tr("plan.contact_ago", q=turn - last) if last >= 0 else
                        tr("plan.never_met"))
-            stance_txt = (tr("plan.stance", value=f"{stance:+.1f}", age=turn - st_turn)
+            stance_txt = (tr("plan.stance", value=f"{round(stance, 1) + 0.0:+.1f}", age=turn - st_turn)
                           if stance is not None else tr("plan.stance_unknown"))
-            lines += [(contact, 11, MUTED, False), (stance_txt, 11, MUTED, False)]
+            if rows == 1:
+                lines += [(contact, 11, MUTED, False), (stance_txt, 11, MUTED, False)]
+            else:  # two rows of people: one line less each, so the rows never overlap
+                short = (tr("plan.ago_short", q=turn - last) if last >= 0 else
+                         tr("plan.never_short"))
+                value = f"{round(stance, 1) + 0.0:+.1f}" if stance is not None else "?"
+                lines.append((tr("plan.compact", stance=value, contact=short), 11, MUTED, False))
             y = cy + 22
             for value, size, colour, bold in lines:
                 width = min(font(size, bold).size(value)[0], cell_w - 6)
