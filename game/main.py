@@ -19,11 +19,25 @@ def run(lang: str | None = None, scenario: str | None = None, seed: int | None =
         demo: bool = False, policy: str = "needs", screenshots: Path | None = None,
         size: tuple[int, int] | None = None, fullscreen: bool | None = None,
         pace: float | None = None, data: Path | None = None) -> int:
-    from .app import App, headless
-    from .saves import SaveStore, default_folder
-    from .settings import load_settings, save_settings
+    from . import splash
+    from .paths import default_folder
 
     folder = data or default_folder()
+    window, full = splash.window_settings(folder)
+    splash.show(size or window, full if fullscreen is None else fullscreen)
+
+    from .app import App, headless
+    from .saves import SaveStore
+    from .settings import load_settings, save_settings
+
+    if scenario:
+        from engine import KamError, load_scenario
+
+        try:
+            load_scenario(scenario)
+        except KamError as exc:
+            print(f"kam-sandbox: {exc}", file=sys.stderr)
+            return 2
     folder.mkdir(parents=True, exist_ok=True)
     settings = load_settings(folder)
     if lang:

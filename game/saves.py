@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-import platformdirs
 from tinydb import TinyDB
 from tinydb.table import Document
 
@@ -35,11 +34,10 @@ from engine import Game, SaveError, Scenario, ScenarioError, UnknownScenarioErro
 from engine.errors import KamError
 from engine.loader import resolve
 
+from .paths import APP_NAME, ENV_VAR, default_folder  # noqa: F401 (re-exported)
 from .storage import AtomicJSONStorage, CorruptFileError, remove_stale_temp_files
 
 FORMAT = 1
-APP_NAME = "kam-sandbox"
-ENV_VAR = "KAM_SANDBOX_DATA"
 AUTOSAVE = "autosave"
 LANGS = ("zh", "en")
 SLOT_NAME = re.compile(r"[A-Za-z0-9_-]{1,40}")
@@ -62,14 +60,6 @@ _FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
     "score": ((int, float), True),
     "finished": ((bool,), True),
 }
-
-
-def default_folder() -> Path:
-    """The user's KAM Sandbox data folder; ``$KAM_SANDBOX_DATA`` overrides it."""
-    override = os.environ.get(ENV_VAR, "").strip()
-    if override:
-        return Path(override).expanduser()
-    return platformdirs.user_data_path(APP_NAME, appauthor=False)
 
 
 def now() -> str:

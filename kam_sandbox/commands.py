@@ -1,0 +1,190 @@
+"""The headless commands of ``kam-sandbox`` (scenarios, validate, schema, simulate,
+balance). Imported only when one of them runs, so the game window opens without waiting
+for the engine's imports."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from engine import (
+    KamError,
+    check_scenario,
+    get_policy,
+    load_scenario,
+    shipped_scenarios,
+)
+from engine.scenario import Scenario
+from engine.simulate import RUN_METRICS, balance, lesson_checks, run, summarise
+
+BALANCE_METRICS = ("score", "profit", "revenue", "bad_debt", "satisfaction", "retention")
+
+
+def _scenario(ref: str) -> Scenario:
+    return load_scenario(ref)
+
+
+def cmd_scenarios(args) -> int:
+    rows = []
+    for path in shipped_scenarios():
+        sc, problems = check_scenario(path)
+        if sc is None:
+            rows.append({"id": path.stem, "error": str(problems[0]), "path": str(path)})
+            continue
+        rows.append(
+            {
+                "id": sc.id,
+                "title": sc.title.model_dump(),
+                "summary": sc.summary.model_dump(),
+                "difficulty": sc.difficulty,
+                "accounts": len(sc.accounts),
+                "turns": sc.turns,
+                "version": sc.version,
+                "path": str(path),
+            }
+        )
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    lang = args.lang
+    for r in rows:
+        if "error" in r:
+            print(f"{r['id']:<14} INVALID  {r['error']}")
+        else:
+            print(f"{r['id']:<14} {r['accounts']:>3} accounts {r['turns']:>3} quarters  "
+                  f"{r['difficulty']:<6}  {r['title'][lang]}")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    failed = False
+    for file in args.files:
+        _, problems = check_scenario(file)
+        errors = [p for p in problems if p.severity == "error"]
+        for p in problems:
+            print(p)
+        if errors:
+            failed = True
+        elif not args.quiet:
+            print(f"{file}: ok")
+    return 1 if failed else 0
+
+
+def cmd_schema(args) -> int:
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "KAM Sandbox scenario"
+    print(json.dumps(schema, ensure_ascii=False, indent=2))
+    return 0
+
+
+class Progress:
+    """A one-line progress bar on stderr, shown only on a terminal."""
+
+    def __init__(self, total: int, label: str):
+        self.total, self.done, self.label = total, 0, label
+        self.enabled = sys.stderr.isatty() and total >= 200
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        if self.enabled:
+            width = 30
+            filled = int(width * self.done / self.total)
+            sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] "
+                             f"{self.done}/{self.total}")
+            sys.stderr.flush()
+            if self.done >= self.total:
+                sys.stderr.write("\n")
+
+
+def _seeds(args) -> list[int]:
+    if args.runs < 1:
+        raise KamError("--runs must be at least 1")
+    if not 0 <= args.seed < 2**62:
+        raise KamError("--seed must be a whole number from 0 to 2**62")
+    return list(range(args.seed, args.seed + args.runs))
+
+
+def _fmt(metric: str, value: float) -> str:
+    if metric in ("profit", "revenue", "bad_debt"):
+        return f"{value:,.0f}"
+    if metric in ("retention", "share_of_wallet", "margin", "bad_debt_ratio", "coverage", "hhi"):
+        return f"{value:.3f}"
+    return f"{value:.2f}"
+
+
+def cmd_simulate(args) -> int:
+    sc = _scenario(args.scenario)
+    policy = get_policy(args.policy)
+    seeds = _seeds(args)
+    res = run(sc, policy, seeds, Progress(len(seeds), args.policy))
+    summary = {m: summarise(v) for m, v in res.items()}
+    if args.json:
+        out = {
+            "scenario": sc.id,
+            "version": sc.version,
+            "policy": args.policy,
+            "runs": args.runs,
+            "seed": args.seed,
+            "accounts": len(sc.accounts),
+            "turns": sc.turns,
+            "per_run": [
+                {"seed": s, **{m: float(res[m][i]) for m in RUN_METRICS}}
+                for i, s in enumerate(seeds)
+            ],
+            "summary": summary,
+        }
+        print(json.dumps(out, ensure_ascii=False))
+        return 0
+    print(f"{sc.id} v{sc.version}: policy {args.policy}, {args.runs} runs from seed {args.seed}, "
+          f"{len(sc.accounts)} accounts × {sc.turns} quarters")
+    print(f"{'metric':<16}{'mean':>16}{'std':>14}{'min':>16}{'max':>16}")
+    for m in RUN_METRICS:
+        s = summary[m]
+        print(f"{m:<16}{_fmt(m, s['mean']):>16}{_fmt(m, s['std']):>14}"
+              f"{_fmt(m, s['min']):>16}{_fmt(m, s['max']):>16}")
+    return 0
+
+
+def cmd_balance(args) -> int:
+    sc = _scenario(args.scenario)
+    seeds = _seeds(args)
+    from engine.policies import POLICIES
+
+    policies = dict(POLICIES)
+    for ref in args.policy or []:
+        policies[ref] = get_policy(ref)
+    progress = Progress(len(seeds) * len(policies), "balance")
+    res = balance(sc, seeds, policies, progress)
+    lessons = lesson_checks(res, sc)
+    if args.json:
+        out = {
+            "scenario": sc.id,
+            "version": sc.version,
+            "runs": args.runs,
+            "seed": args.seed,
+            "policies": {
+                name: {m: summarise(r[m]) for m in BALANCE_METRICS} for name, r in res.items()
+            },
+            "lessons": lessons,
+        }
+        print(json.dumps(out, ensure_ascii=False))
+        return 0
+    print(f"{sc.id} v{sc.version}: {args.runs} runs per policy from seed {args.seed} "
+          f"(mean ± std)")
+    widths = {m: {"profit": 28, "revenue": 30, "bad_debt": 26}.get(m, 18) for m in BALANCE_METRICS}
+    print(f"{'policy':<12}" + "".join(f"{m:>{widths[m]}}" for m in BALANCE_METRICS))
+    order = sorted(res, key=lambda p: -res[p]["score"].mean())
+    for name in order:
+        cells = []
+        for m in BALANCE_METRICS:
+            s = summarise(res[name][m])
+            cells.append(f"{_fmt(m, s['mean'])} ± {_fmt(m, s['std'])}")
+        print(f"{name:<12}" + "".join(f"{c:>{widths[m]}}" for c, m in zip(cells, BALANCE_METRICS)))
+    print()
+    for chk in lessons:
+        mark = {True: "ok", False: "FAIL", None: "n/a"}[chk["holds"]]
+        print(f"  [{mark:>4}] {chk['claim']}")
+    return 0
+
+
