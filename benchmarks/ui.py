@@ -114,15 +114,14 @@ def child(code: str, **kw) -> str:
 
 def frame_times(frames: int = 120) -> tuple[float, float]:
     sys.path.insert(0, str(ROOT))
+    import tempfile
+
     from engine import new_game
     from game import i18n
     from game.app import App
+    from game.saves import SaveStore
     from game.scenes.planning import PlanningScene
     from game.session import Session
-
-    import tempfile
-
-    from game.saves import SaveStore
 
     i18n.set_language("en")
     app = App()
