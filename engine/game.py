@@ -332,7 +332,7 @@ def _turn_result(batch: Batch, before: State, kp: dict[str, np.ndarray]) -> dict
             drivers.append({"kind": "default"})
         if o.churn[0, 0, i]:
             drivers.append({"kind": "churn"})
-        if o.fill[0, 0, i] < 0.999:
+        if o.fill[0, 0, i] < 0.99:
             drivers.append({"kind": "supply_shortfall", "fill": float(o.fill[0, 0, i])})
         for name in ("competitor_attack", "stakeholder_change", "service_failure", "complaint"):
             if o.events[name][0, i]:

@@ -115,19 +115,24 @@ def uniform(view: View) -> Actions:
     return a
 
 
-def _tiers_weight(view: View) -> np.ndarray:
-    """80/20 weights: accounts making the top 80 % of revenue get the lion's share."""
+def _key_accounts(view: View) -> np.ndarray:
+    """The accounts that together make the top 80 % of recent revenue (B, N) bool."""
 
     value = _value(view)
     order = np.argsort(-value, -1, kind="stable")
     sorted_v = np.take_along_axis(value, order, -1)
     before = np.cumsum(sorted_v, -1) - sorted_v
-    total = sorted_v.sum(-1, keepdims=True)
-    top = before < 0.8 * total
-    w_sorted = np.where(top, sorted_v, 0.3 * sorted_v)
-    w = np.empty_like(w_sorted)
-    np.put_along_axis(w, order, w_sorted, -1)
-    return w
+    top_sorted = (before < 0.8 * sorted_v.sum(-1, keepdims=True)) & (sorted_v > 0)
+    top = np.empty_like(top_sorted)
+    np.put_along_axis(top, order, top_sorted, -1)
+    return top
+
+
+def _tiers_weight(view: View) -> np.ndarray:
+    """80/20 weights: the key accounts get the lion's share, the rest a maintenance level."""
+
+    value = _value(view)
+    return np.where(_key_accounts(view), value, 0.3 * value)
 
 
 def focus(view: View) -> Actions:
@@ -203,19 +208,24 @@ def needs(view: View) -> Actions:
 
 
 def _supply_by_value(view: View, a: Actions, w: np.ndarray) -> None:
-    """In a peak quarter, promise supply to the most valuable accounts first."""
+    """In a peak quarter, keep the promise to key accounts first: they get their demand, the
+    others a fifth of theirs as a floor plus whatever capacity is left."""
 
-    sc = view.scenario
     if not (view.peak and _allowed(view, "supply")):
         return
     demand = view.revenue[..., -1] * _active(view)
-    cap = sc.supply.capacity * demand.sum(-1, keepdims=True)
-    order = np.argsort(-w, -1, kind="stable")
-    d_sorted = np.take_along_axis(demand, order, -1)
-    before = np.cumsum(d_sorted, -1) - d_sorted
-    give = np.clip(cap - before, 0.0, d_sorted)
-    share = np.zeros_like(give)
-    np.put_along_axis(share, order, give / np.where(cap > 0, cap, 1.0), -1)
+    cap = view.scenario.supply.capacity * demand.sum(-1, keepdims=True)
+    key = _key_accounts(view)
+    floor = np.where(key, 0.0, 0.2 * demand)
+    room = np.maximum(cap - floor.sum(-1, keepdims=True), 0.0)
+    key_demand = np.where(key, demand, 0.0)
+    key_give = key_demand * np.minimum(1.0, room / np.maximum(key_demand.sum(-1, keepdims=True),
+                                                                1e-9))
+    left = np.maximum(room - key_give.sum(-1, keepdims=True), 0.0)
+    rest = np.where(key, 0.0, demand - floor)
+    give = key_give + floor + rest * np.minimum(
+        1.0, left / np.maximum(rest.sum(-1, keepdims=True), 1e-9))
+    share = give / np.where(cap > 0, cap, 1.0)
     a.supply[:, 0] = np.floor(share * 1e6) / 1e6
 
 

@@ -61,7 +61,6 @@ class DemoDriver:
             self.shot(f"results-q{turn:02d}")
             self.press(pygame.K_RETURN)
         elif name == "debrief":
-            self.shot("99-debrief")
             self.finish_debrief(scene)
 
     def start_game(self) -> None:
@@ -88,12 +87,11 @@ class DemoDriver:
         self.press(pygame.K_RETURN)
 
     def finish_debrief(self, scene) -> None:
-        tabs = getattr(scene, "sections", None)
-        if tabs and hasattr(scene, "show_section"):
-            for k, section in enumerate(tabs):
-                scene.show_section(section)
-                self.app.rebuild()
-                self.shot(f"99-debrief-{k + 1}-{section}")
+        from .scenes.debrief import TABS
+
+        for k, tab in enumerate(TABS):
+            scene.select_tab(tab)
+            self.shot(f"99-debrief-{k + 1}-{tab}")
         self.done = True
         self.app.quit()
 
