@@ -70,8 +70,11 @@ def run(lang: str | None = None, scenario: str | None = None, seed: int | None =
         from .session import Session
 
         game = new_game(scenario, seed if seed is not None else random.randrange(1, 10**6))
+        # A file given by path is an author's: the game watches it and reloads on change.
+        authored = Path(scenario).is_file()
         session = Session(game, slot=f"{game.scenario.id}-{game.seed}",
-                          label=i18n.pick(game.scenario.title), store=app.store)
+                          label=i18n.pick(game.scenario.title), store=app.store,
+                          scenario_path=str(Path(scenario).resolve()) if authored else None)
         app.push(PlanningScene(app, session))
     try:
         app.run()

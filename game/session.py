@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from engine import Game, PlanError, Scenario
+from engine import Game, KamError, PlanError, Scenario, check_scenario
 from engine.actions import parse_plan, resource_use, validate_actions
 
 from . import i18n
@@ -33,9 +34,46 @@ class Session:
     last_result: dict | None = None
     save_error: str | None = None
 
+    reload_problems: list = field(default_factory=list)  # author mode: what is wrong now
+    _mtime: int | None = None
+
     @property
     def scenario(self) -> Scenario:
         return self.game.scenario
+
+    # -- author mode: the scenario file changed on disk -------------------------------------
+    def check_reload(self) -> str | None:
+        """If the scenario was opened from a file that has changed, reload it and replay the
+        decisions so far in the new version. Returns a notice for the player, or None."""
+
+        if not self.scenario_path:
+            return None
+        try:
+            mtime = Path(self.scenario_path).stat().st_mtime_ns
+        except OSError:
+            return None
+        if self._mtime is None or mtime == self._mtime:
+            self._mtime = mtime
+            return None
+        self._mtime = mtime
+        scenario, problems = check_scenario(self.scenario_path)
+        if scenario is None:
+            self.reload_problems = [str(p) for p in problems]
+            return i18n.tr("author.invalid", n=len(problems))
+        self.reload_problems = []
+        injected = {t: [(e.id, e.account) for e in events]
+                    for t, events in self.game.batch.injected.items()}
+        try:
+            self.game = Game.replay(scenario, self.game.seed, self.game.plans, injected)
+            notice = i18n.tr("author.reloaded", turn=self.game.turn)
+        except KamError:  # the old decisions no longer fit (an account was removed…)
+            self.game = Game(scenario, self.game.seed)
+            notice = i18n.tr("author.restarted")
+        ids = {a.id for a in scenario.accounts}
+        self.draft["accounts"] = {k: v for k, v in self.draft["accounts"].items() if k in ids}
+        if self.problem():
+            self.clear_draft()
+        return notice
 
     # -- the draft --------------------------------------------------------------------------
     def account_draft(self, account_id: str) -> dict:

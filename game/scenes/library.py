@@ -24,6 +24,7 @@ from pygame_gui.elements import (
     UITextBox,
     UITextEntryLine,
 )
+from pygame_gui.windows import UIFileDialog
 
 import engine
 from engine import Problem, Scenario
@@ -69,6 +70,7 @@ class Entry:
     path: Path
     scenario: Scenario | None
     problems: list[Problem] = field(default_factory=list)
+    external: bool = False  # opened from a file by the author, not shipped
 
     @property
     def id(self) -> str:
@@ -158,6 +160,8 @@ class LibraryScene(Scene):
         self.seed_entry: UITextEntryLine | None = None
         self.start_button: UIButton | None = None
         self.slot_buttons: dict[str, dict[str, UIButton]] = {}
+        self.last_folder: Path | None = None
+        self.dialog = None
 
     # -- state ------------------------------------------------------------------------------
     @property
@@ -211,8 +215,11 @@ class LibraryScene(Scene):
 
         ui = self.ui
         x, y, width = area.x, area.y, area.width
-        UILabel(Rect(x, y, width, 26), tr("library.scenarios"), ui, object_id="#heading")
-        y += 30
+        UILabel(Rect(x, y, width - 150, 26), tr("library.scenarios"), ui, object_id="#heading")
+        self.buttons.add(UIButton(Rect(x + width - 146, y - 2, 146, 30), tr("library.open_file"),
+                                  ui, tool_tip_text=tr("library.open_file_tip")),
+                         self.open_dialog)
+        y += 34
         ids = [e.id for e in self.entries]
         if self.first_time and TUTORIAL in ids:
             note = UIPanel(Rect(x, y, width, 34), manager=ui, object_id="#selected_card")
@@ -522,6 +529,9 @@ class LibraryScene(Scene):
     def handle(self, event: pygame.event.Event) -> None:
         if self.buttons.handle(event):
             return
+        if event.type == pygame_gui.UI_FILE_DIALOG_PATH_PICKED:
+            self.open_path(event.text)
+            return
         if event.type == pygame_gui.UI_TEXT_ENTRY_CHANGED and event.ui_element is self.seed_entry:
             self.seed_text = self.seed_entry.get_text()
             if self.start_button is not None:
@@ -543,6 +553,25 @@ class LibraryScene(Scene):
                 self.select(self.selected + 1)
             elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER) and not typing:
                 self.start()
+
+    # -- author mode: a scenario file from anywhere -------------------------------------------
+    def open_dialog(self) -> None:
+        w, h = self.app.screen.get_size()
+        start = str(self.last_folder or Path.cwd())
+        self.dialog = UIFileDialog(Rect(w // 2 - 320, h // 2 - 240, 640, 480), self.ui,
+                                   window_title=tr("library.open_title"),
+                                   initial_file_path=start, allow_existing_files_only=True)
+
+    def open_path(self, path: str | Path) -> None:
+        """Add a scenario file to the list (with its problems if it does not validate)."""
+
+        path = Path(path).expanduser().resolve()
+        self.last_folder = path.parent
+        scenario, problems = engine.check_scenario(path)
+        entry = Entry(path, scenario, list(problems), external=True)
+        self.entries = [e for e in self.entries if e.path != path] + [entry]
+        self.selected = len(self.entries) - 1
+        self.app.rebuild()
 
     # -- actions ----------------------------------------------------------------------------
     def select(self, index: int) -> None:
@@ -589,7 +618,8 @@ class LibraryScene(Scene):
             return
         self.refresh_slots()
         session = Session(game, slot=self.new_slot_name(sc.id, seed), label=pick(sc.title),
-                          store=getattr(self.app, "store", None))
+                          store=getattr(self.app, "store", None),
+                          scenario_path=str(entry.path) if entry.external else None)
         settings = getattr(self.app, "settings", None)
         if sc.id == TUTORIAL and settings is not None and not settings.tutorial_seen:
             settings.tutorial_seen = True

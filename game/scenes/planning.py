@@ -8,6 +8,8 @@ allocation controls; portfolio-wide actions and the plan's status along the bott
 
 from __future__ import annotations
 
+import html
+
 import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UILabel, UIPanel, UIScrollingContainer
@@ -24,6 +26,7 @@ from ..widgets import Stepper, Toggle, text, wrap
 INK, MUTED, ACCENT, LINE = (31, 41, 51), (91, 101, 115), (47, 111, 176), (201, 209, 219)
 WARN, GOOD, SOFT = (176, 58, 46), (46, 125, 80), (234, 241, 250)
 CARD_H = 66
+WATCH_SECONDS = 1.0
 TOP = 56
 BOTTOM = 52
 LEFT_W = 340
@@ -61,6 +64,8 @@ class PlanningScene(Scene):
         self.scroll = 0
         self.tutorial_step: int | None = None
         self.widgets: list = []
+        self.notice: str | None = None  # author mode: "scenario reloaded" and the like
+        self.watch_timer = 0.0
 
     # -- lifecycle ----------------------------------------------------------------------------
     def enter(self) -> None:
@@ -70,6 +75,22 @@ class PlanningScene(Scene):
 
     def leave(self) -> None:
         self.session.autosave()  # on quit too: a closed window never loses a quarter
+
+    def update(self, dt: float) -> None:
+        """Author mode: look at the scenario file once a second and reload it on change."""
+
+        if not self.session.scenario_path:
+            return
+        self.watch_timer += dt
+        if self.watch_timer < WATCH_SECONDS:
+            return
+        self.watch_timer = 0.0
+        notice = self.session.check_reload()
+        if notice:
+            self.notice = notice
+            n = len(self.session.scenario.accounts)
+            self.selected = min(self.selected, n - 1)
+            self.app.rebuild()
 
     @property
     def view(self):
@@ -112,6 +133,7 @@ class PlanningScene(Scene):
         self._build_allocation(lay["alloc"])
         self._build_bottom(lay["bottom"])
         self._build_tutorial()
+        self._build_author_problems()
         self.refresh()
 
     def _account(self):
@@ -238,6 +260,27 @@ class PlanningScene(Scene):
         self.tutorial_skip = UIButton(pygame.Rect(10, h - 40, 120, 32), tr("tutorial.skip"),
                                       self.ui, container=self.tutorial_box)
 
+    def _build_author_problems(self) -> None:
+        """Author mode: the edited scenario file does not validate; say where, as the CLI does."""
+
+        self.problems_box = None
+        problems = self.session.reload_problems
+        if not problems:
+            return
+        w, h = self.app.screen.get_size()
+        rect = pygame.Rect(w // 2 - 420, TOP + 40, 840, 300)
+        self.problems_box = UIPanel(rect, starting_height=6, manager=self.ui, object_id="#card")
+        UILabel(pygame.Rect(12, 8, rect.width - 24, 26), tr("author.problems_title"), self.ui,
+                container=self.problems_box, object_id="#heading")
+        lines = "<br>".join(html.escape(p) for p in problems[:12])
+        if len(problems) > 12:
+            lines += "<br>…"
+        pygame_gui.elements.UITextBox(lines, pygame.Rect(8, 40, rect.width - 16, rect.height - 92),
+                                      self.ui, container=self.problems_box)
+        self.problems_dismiss = UIButton(pygame.Rect(rect.width - 140, rect.height - 46, 128, 36),
+                                         tr("author.dismiss"), self.ui,
+                                         container=self.problems_box)
+
     def _tutorial_place(self, target: pygame.Rect, w: int, h: int) -> pygame.Rect:
         """Beside the target if it fits (right, below, left, above), else inside it."""
 
@@ -320,6 +363,11 @@ class PlanningScene(Scene):
         problem = self.session.problem()
         if self.session.game.over:
             problem = tr("plan.game_over")
+        if self.notice and not problem:
+            self.status.set_text("↻ " + self.notice)
+            self.end_button.enable()
+            self.app.redraw()
+            return
         if problem:
             self.status.set_text("⚠ " + problem)
             self.end_button.disable()
@@ -345,6 +393,10 @@ class PlanningScene(Scene):
             if event.ui_element is self.clear_button:
                 self.session.clear_draft()
                 self.refresh()
+                return
+            if self.problems_box is not None and event.ui_element is self.problems_dismiss:
+                self.session.reload_problems = []
+                self.app.rebuild()
                 return
             if self.tutorial_box is not None:
                 if event.ui_element is self.tutorial_next:
