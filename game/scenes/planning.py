@@ -364,7 +364,7 @@ class PlanningScene(Scene):
         if self.session.game.over:
             problem = tr("plan.game_over")
         if self.notice and not problem:
-            self.status.set_text("↻ " + self.notice)
+            self.status.set_text(self.notice)
             self.end_button.enable()
             self.app.redraw()
             return

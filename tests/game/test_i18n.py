@@ -89,6 +89,10 @@ def test_the_bundled_font_draws_every_character():
     texts = scenario_texts()
     for lang in i18n.LANGUAGES:
         texts += "".join(i18n.strings(lang).values())
+    # Symbols written straight into the code (markers, arrows) must be drawable too.
+    for path in GAME.rglob("*.py"):
+        for literal in re.findall(r"\"([^\"\n]*)\"", path.read_text(encoding="utf-8")):
+            texts += "".join(ch for ch in literal if ord(ch) > 127)
     f = font(16)
     tofu = pygame.image.tobytes(f.render("\ue000", True, (0, 0, 0)), "RGBA")
     missing = sorted({ch for ch in set(texts) if not ch.isspace() and
