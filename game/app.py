@@ -67,6 +67,25 @@ class Scene:
     name = "scene"
 
 
+TOOLTIP_WIDTH = 300
+
+
+class Manager(pygame_gui.UIManager):
+    """pygame_gui's manager with tooltips that wrap Chinese properly: its text boxes would
+    split a line of CJK (one long "word" to them) with stray hyphens, so CJK tooltip text is
+    broken into lines here, by character, to the tooltip's width."""
+
+    def create_tool_tip(self, text, position, hover_distance, parent_element, object_id, *,
+                        wrap_width=None, text_kwargs=None):
+        if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+            from .widgets import wrap
+
+            text = "<br>".join(wrap(text, 14, TOOLTIP_WIDTH - 48))  # a safe margin
+        return super().create_tool_tip(text, position, hover_distance, parent_element,
+                                       object_id, wrap_width=TOOLTIP_WIDTH,
+                                       text_kwargs=text_kwargs)
+
+
 def theme_path() -> str:
     return str(resources.files("assets").joinpath("theme.json"))
 
@@ -84,8 +103,7 @@ class App:
         self.scale = scale
         self.window = self._open_window(size)
         self.screen = self._canvas()
-        self.ui = pygame_gui.UIManager(self.screen.get_size(), theme_path(),
-                                       starting_language=i18n.language())
+        self.ui = Manager(self.screen.get_size(), theme_path(), starting_language=i18n.language())
         self._scale_mouse()
         self.stack: list[Scene] = []
         self.running = True

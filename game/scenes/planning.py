@@ -26,6 +26,7 @@ from ..widgets import Stepper, Toggle, text, wrap
 INK, MUTED, ACCENT, LINE = (31, 41, 51), (91, 101, 115), (47, 111, 176), (201, 209, 219)
 WARN, GOOD, SOFT = (176, 58, 46), (46, 125, 80), (234, 241, 250)
 CARD_H = 66
+RESOURCE_X, RESOURCE_STEP = 350, 122  # where the top bar's resource meters sit
 WATCH_SECONDS = 1.0
 TOP = 56
 BOTTOM = 52
@@ -130,11 +131,28 @@ class PlanningScene(Scene):
                                     self.ui, tool_tip_text=tr("plan.menu_tip"))
         self.help_button = UIButton(pygame.Rect(top.right - 340, 10, 44, 36), "?", self.ui,
                                     tool_tip_text=tr("plan.help_tip"))
+        self._build_hotspots(lay)
         self._build_allocation(lay["alloc"])
         self._build_bottom(lay["bottom"])
         self._build_tutorial()
         self._build_author_problems()
         self.refresh()
+
+    def _build_hotspots(self, lay) -> None:
+        """Invisible buttons over what draw() paints, so the metrics explain themselves."""
+
+        x = RESOURCE_X
+        for resource in RESOURCES:
+            UIButton(pygame.Rect(x, 4, 112, 48), "", self.ui, object_id="#hotspot",
+                     tool_tip_text=tr(f"resource.{resource}.tip"))
+            x += RESOURCE_STEP
+        UIButton(pygame.Rect(x, 4, 60, 48), "", self.ui, object_id="#hotspot",
+                 tool_tip_text=tr("plan.score_tip"))
+        header = lay["header"]
+        hx = header.x + header.width // 2 + 10
+        for rect, key in ((pygame.Rect(hx, header.y + 2, 180, 16), "plan.tier_tip"),
+                          (pygame.Rect(hx, header.y + 32, 300, 18), "plan.rfm_tip")):
+            UIButton(rect, "", self.ui, object_id="#hotspot", tool_tip_text=tr(key))
 
     def _account(self):
         return self.session.scenario.accounts[self.selected]
@@ -506,7 +524,7 @@ class PlanningScene(Scene):
         if view.peak:
             status += " · " + tr("plan.peak")
         text(surface, (12, 30), status, 13, WARN if view.peak else MUTED, max_width=330)
-        x = 350
+        x = RESOURCE_X
         usage = self.session.usage()
         for resource in RESOURCES:
             used, available = usage[resource]
@@ -520,7 +538,7 @@ class PlanningScene(Scene):
             frac = 0 if available <= 0 else min(max(used / available, 0), 1)
             pygame.draw.rect(surface, WARN if left < 0 else ACCENT,
                              (bar.x, bar.y, int(bar.width * frac), bar.height))
-            x += 122
+            x += RESOURCE_STEP
         score = float(view.score[0])
         text(surface, (x + 4, 6), tr("plan.score"), 12, MUTED)
         text(surface, (x + 4, 24), fmt.score(score) if view.turn else "—", 17, INK, bold=True)
