@@ -24,6 +24,7 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from engine.errors import Problem, ScenarioError, UnknownScenarioError
+from engine.lint import lint
 from engine.scenario import Scenario, cross_reference_problems, hint
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -341,18 +342,24 @@ def check_scenario(path: str | os.PathLike[str]) -> tuple[Scenario | None, list[
     """Read and validate one scenario file; return the scenario (if valid) and every problem."""
     name = os.fspath(path)
     found: list[tuple[Pos, Loc, str]] = []
+    warned: list[tuple[Pos, Loc, str]] = []  # engine.lint: legal but probably wrong
     scenario = None
     try:
-        scenario, found = _check(Path(name))
+        scenario, found = _check(Path(name), warned)
     except Exception as e:  # a bug of ours must still come out as a report, not a traceback
         found = [((1, 1), (), f"internal error while reading: {type(e).__name__}: {e}")]
-        scenario = None
+        scenario, warned = None, []
     problems = [Problem(name, line, col, dotted(p), msg) for (line, col), p, msg in found]
+    problems += [
+        Problem(name, line, col, dotted(p), msg, "warning") for (line, col), p, msg in warned
+    ]
     problems.sort(key=lambda p: (p.line, p.column))
-    return (None if problems else scenario), problems
+    return (None if found else scenario), problems
 
 
-def _check(path: Path) -> tuple[Scenario | None, list[tuple[Pos, Loc, str]]]:
+def _check(
+    path: Path, warned: list[tuple[Pos, Loc, str]]
+) -> tuple[Scenario | None, list[tuple[Pos, Loc, str]]]:
     try:
         with path.open("rb") as f:
             raw = f.read(MAX_BYTES + 1)  # never more: /dev/zero must not eat the memory
@@ -377,6 +384,8 @@ def _check(path: Path) -> tuple[Scenario | None, list[tuple[Pos, Loc, str]]]:
         return None, problems
     for ref_path, message in cross_reference_problems(scenario):
         problems.append((doc.at(ref_path), ref_path, message))
+    if not problems:
+        warned += [(doc.at(loc), loc, message) for loc, message in lint(scenario)]
     return scenario, problems
 
 
@@ -416,6 +425,6 @@ def load_scenario(path_or_id: str | os.PathLike[str]) -> Scenario:
     path = resolve(path_or_id)
     # Report the path as the user gave it; an id is reported as its shipped file.
     scenario, problems = check_scenario(path_or_id if _is_path(path_or_id) else path)
-    if problems or scenario is None:
+    if scenario is None:  # warnings alone never stop a file from loading
         raise ScenarioError(problems)
     return scenario

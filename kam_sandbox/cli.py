@@ -50,7 +50,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check scenario files; FILE:LINE:COL: errors")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+    p.add_argument("--deep", action="store_true",
+                   help="also simulate: warn if the benchmark is out of reach or too easy, "
+                        "or if every strategy scores alike")
+    p.add_argument("--runs", type=int, default=60, help="games per strategy for --deep")
+    p.add_argument("--seed", type=int, default=1, help="first seed for --deep")
     p.set_defaults(func="validate")
+
+    p = sub.add_parser("new", help="write a commented starter scenario (or a copy) to edit")
+    p.add_argument("name", help="the new scenario's id and file name")
+    p.add_argument("--from", dest="from_id", metavar="ID", help="copy this shipped scenario")
+    p.add_argument("--dir", default=".", help="folder to write into (default: here)")
+    p.set_defaults(func="new")
 
     p = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
     p.set_defaults(func="schema")

@@ -57,24 +57,44 @@ def cmd_scenarios(args) -> int:
 
 
 def cmd_validate(args) -> int:
+    """Errors exit 1; warnings (legal but probably wrong) are printed and exit 0, unless
+    --strict. --deep adds the warnings that need simulation (benchmark, spread)."""
+
     failed = False
     for file in args.files:
-        _, problems = check_scenario(file)
-        errors = [p for p in problems if p.severity == "error"]
+        scenario, problems = check_scenario(file)
+        if scenario is not None and args.deep:
+            from engine.lint import deep_problems
+
+            problems = problems + deep_problems(file, scenario, args.runs, args.seed)
         for p in problems:
             print(p)
-        if errors:
+        errors = [p for p in problems if p.severity == "error"]
+        warnings = [p for p in problems if p.severity != "error"]
+        if errors or (args.strict and warnings):
             failed = True
         elif not args.quiet:
-            print(f"{file}: ok")
+            note = f" ({len(warnings)} warning{'s' * (len(warnings) != 1)})" if warnings else ""
+            print(f"{file}: ok{note}")
     return 1 if failed else 0
 
 
+def cmd_new(args) -> int:
+    from pathlib import Path
+
+    from engine.template import write_template
+
+    path = write_template(args.name, args.from_id, Path(args.dir))
+    print(f"wrote {path} (and kam-scenario.schema.json beside it for your editor)")
+    print(f"next: edit it, then `kam-sandbox validate {path}` and "
+          f"`kam-sandbox balance {path} --runs 200`")
+    return 0
+
+
 def cmd_schema(args) -> int:
-    schema = Scenario.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "KAM Sandbox scenario"
-    print(json.dumps(schema, ensure_ascii=False, indent=2))
+    from engine.template import scenario_schema
+
+    print(json.dumps(scenario_schema(), ensure_ascii=False, indent=2))
     return 0
 
 

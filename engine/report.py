@@ -1,0 +1,849 @@
+"""A balance run as one self-contained HTML page, for scenario authors and facilitators.
+
+``html_report`` turns the output of ``simulate.balance``, ``simulate.lesson_stats`` and
+``simulate.sensitivity`` into a single UTF-8 HTML file: no scripts, style sheets, fonts or
+images from elsewhere (charts are inline SVG drawn here), so it opens offline, prints, and
+can be mailed as one attachment. Everything shown is escaped. Like the rest of the engine
+it reads no clock: the caller passes the date to print.
+"""
+
+from __future__ import annotations
+
+import math
+import shlex
+from collections.abc import Sequence
+from html import escape
+
+import numpy as np
+
+from .policies import POLICIES
+from .scenario import Scenario
+
+#: Okabe & Ito's colour-blind-safe palette.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+}
+#: Fixed colour and marker per built-in policy; authors' policies take the rest in turn.
+_STYLE = {
+    "needs": ("green", "circle"),
+    "focus": ("blue", "square"),
+    "uniform": ("sky", "triangle"),
+    "discount": ("orange", "diamond"),
+    "executive": ("purple", "down"),
+    "lax-credit": ("vermillion", "cross"),
+    "random": ("black", "star"),
+}
+_SPARE = [("yellow", "hexagon"), ("orange", "plus"), ("blue", "hexagon"), ("purple", "plus"),
+          ("green", "down"), ("vermillion", "square"), ("sky", "star"), ("black", "diamond")]
+
+#: Metrics of the policy table and the distribution charts.
+TABLE_METRICS = ("score", "profit", "revenue", "bad_debt", "satisfaction", "retention")
+CHART_METRICS = ("score", "profit", "revenue")
+_MONEY = {"profit", "revenue", "bad_debt"}
+
+# Interface text: (English, Chinese). The page shows the chosen language first and the
+# other as a gloss, so a mixed workshop can read it.
+_T = {
+    "report": ("Balance report", "平衡性报告"),
+    "scenario": ("Scenario", "案例"),
+    "version": ("Version", "版本"),
+    "accounts": ("Accounts × quarters", "客户数 × 季度数"),
+    "runs": ("Runs per policy", "每个策略的局数"),
+    "seeds": ("Seeds", "随机种子"),
+    "policies": ("Policies", "策略"),
+    "date": ("Date", "日期"),
+    "rerun": ("Re-run this report", "重新生成本报告"),
+    "verdict": ("Verdict", "结论"),
+    "lessons_hold": ("lessons hold", "条教学要点成立"),
+    "summary": ("Policies: mean ± standard deviation", "各策略：均值 ± 标准差"),
+    "policy": ("Policy", "策略"),
+    "what": ("What it does", "做法"),
+    "dist": ("Distributions over runs", "各局结果分布"),
+    "lessons": ("Lessons (DESIGN §2)", "教学要点检验"),
+    "lesson": ("Lesson", "要点"),
+    "claim": ("Claim", "断言"),
+    "compare": ("Comparison (left − right)", "比较（左 − 右）"),
+    "metric": ("Metric", "指标"),
+    "diff": ("Mean difference", "平均差值"),
+    "ci": ("95 % CI: normal, bootstrap", "95% 置信区间：正态、自助法"),
+    "boot_short": ("bootstrap", "自助法"),
+    "d": ("Cohen's d", "效应量 d"),
+    "share": ("Seeds where it holds", "成立的种子比例"),
+    "result": ("Result", "结果"),
+    "chart_key": ("Bars: histogram of all runs · box: middle half (25th–75th percentile) · "
+                  "thick line: median · whiskers: 5th–95th percentile · marker: mean",
+                  "条形：全部局的直方图 · 方框：中间一半（第 25–75 百分位）· 粗线：中位数 · "
+                  "须线：第 5–95 百分位 · 标记：均值"),
+    "forest_key": ("Line: 95 % CI in standard deviations of the differences · filled circle: "
+                   "pass · hollow diamond: fail or n/a",
+                   "线段：以差值标准差为单位的 95% 置信区间 · 实心圆：成立 · 空心菱形：不成立或不适用"),
+    "forest": ("Effect sizes, oriented so that right of 0 means the lesson holds",
+               "效应量（方向已统一：0 右侧表示要点成立）"),
+    "sens": ("Sensitivity to model constants", "模型参数敏感性"),
+    "param": ("Constant", "参数"),
+    "values": ("Low / base / high", "低 / 基准 / 高"),
+    "score_of": ("score", "得分"),
+    "profit_change": ("profit change", "利润变化"),
+    "gap": ("gap to", "领先"),
+    "keeps": ("Gap keeps its sign", "差距方向不变"),
+    "extremes": ("Best and worst runs", "最好与最差的局"),
+    "best": ("best", "最好"),
+    "worst": ("worst", "最差"),
+    "overall_best": ("overall best", "全场最好"),
+    "overall_worst": ("overall worst", "全场最差"),
+    "seed": ("Seed", "种子"),
+    "replay": ("Replay it", "复现命令"),
+    "howto": ("How to read this report", "如何阅读本报告"),
+    "none": ("Not computed for this report.", "本报告未计算此项。"),
+    "pass": ("PASS", "成立"),
+    "fail": ("FAIL", "不成立"),
+    "na": ("n/a", "不适用"),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
+    "clamped": ("clamped to its valid range", "已截断到有效范围"),
+}
+
+_METRIC = {
+    "score": ("Score", "得分"),
+    "profit": ("Profit", "利润"),
+    "revenue": ("Revenue", "收入"),
+    "bad_debt": ("Bad debt", "坏账"),
+    "satisfaction": ("Satisfaction (1–5)", "满意度（1–5）"),
+    "retention": ("Retention", "留存率"),
+}
+
+_LESSON = {
+    "discover": ("Discover before you invest (§2.2)", "先了解需求再投入（§2.2）",
+                 "needs-based play scores highest", "需求导向策略得分最高"),
+    "focus": ("Focus, 80/20 (§2.1)", "聚焦重点客户（§2.1）",
+              "focus beats uniform", "聚焦胜过平均用力"),
+    "price": ("Price is not loyalty (§2.4)", "价格不等于忠诚（§2.4）",
+              "discounting earns less profit than needs", "折扣策略利润低于需求导向"),
+    "buying-center": ("Work the whole buying center (§2.3)", "覆盖整个采购中心（§2.3）",
+                      "courting executives scores below needs", "只攻高层得分低于需求导向"),
+    "risk": ("Control risk (§2.5)", "控制风险（§2.5）",
+             "lax credit has more bad debt than needs", "宽松赊销坏账多于需求导向"),
+    "random": ("Sanity check", "基准检验", "random play is worst", "随机策略最差"),
+}
+
+_POLICY_TEXT = {
+    "uniform": "均匀分配，不看需求与价值",
+    "focus": "按 80/20 聚焦高价值客户",
+    "needs": "先调研需求，按需投入，覆盖采购中心，按信用给账期，旺季保重点客户供货",
+    "discount": "依赖折扣和返利",
+    "executive": "只攻经济决策者（高层）",
+    "lax-credit": "对所有客户放宽账期换销量",
+    "random": "随机但合法的分配",
+}
+
+_PARAM_ZH = {
+    "carryover": "投入的延续率",
+    "response_shape": "响应曲线形状",
+    "trust_up": "信任上升速度",
+    "trust_down": "信任下降速度",
+    "churn_at_5": "高满意度下的流失率",
+    "share_inertia": "份额惯性",
+    "rival_level": "竞争对手强度",
+    "expectation": "客户期望",
+    "discount_effort": "折扣的价格效应",
+}
+
+_HOWTO = {
+    "en": [
+        "Every policy played the <b>same seeds</b> (common random numbers): run <i>k</i> of "
+        "one policy met the same accounts, needs and events as run <i>k</i> of every other. "
+        "That is why the lessons are judged on <b>paired</b> differences, seed by seed.",
+        "<b>Policies table</b>: mean ± standard deviation over runs. The standard deviation "
+        "is the spread between games, not the uncertainty of the mean.",
+        "<b>Distribution charts</b>: one row per policy, best mean score on top. The bars "
+        "are a histogram of all runs; the box spans the middle half (25th–75th percentile), "
+        "the thick line is the median, the whiskers reach the 5th and 95th percentiles and "
+        "the marker is the mean. Each policy keeps its colour <i>and</i> marker shape "
+        "throughout, and every row is labelled.",
+        "<b>Lessons</b>: for each claim of DESIGN §2 the per-seed difference left − right, "
+        "its mean, a 95 % confidence interval (normal approximation, and a bootstrap "
+        "percentile interval as a cross-check), Cohen's d (mean difference ÷ standard "
+        "deviation of the differences: about 0.2 small, 0.5 medium, 0.8 large) and the share "
+        "of seeds where the claim holds. A lesson <b>passes</b> when the whole interval lies "
+        "on the side of 0 the claim predicts. “needs scores highest” is compared with the "
+        "best other policy and “random is worst” with the next-worst, so a pass means a "
+        "clear margin, not a tie. <i>n/a</i>: the scenario does not allow the action the "
+        "lesson is about.",
+        "<b>Sensitivity</b>: the scenario re-run with one model constant at ×(1 − f) and "
+        "×(1 + f). Large score changes mark the constants the case depends on; a gap that "
+        "changes sign means a lesson may not survive a small recalibration.",
+        "<b>Best and worst runs</b>: paste the command into a terminal to replay exactly that "
+        "game (a replay may differ in the last decimal place only).",
+    ],
+    "zh": [
+        "所有策略都使用<b>相同的随机种子</b>（共同随机数）：某策略的第 <i>k</i> 局与其他策略的第 "
+        "<i>k</i> 局面对相同的客户、需求和事件，所以教学要点按种子逐一做<b>配对</b>比较。",
+        "<b>策略表</b>：各局的均值 ± 标准差。标准差表示局与局之间的差异，而不是均值的不确定性。",
+        "<b>分布图</b>：每个策略一行，平均得分最高的在最上面。条形是所有局的直方图；方框为中间一半"
+        "（第 25–75 百分位），粗线为中位数，须线到第 5 和第 95 百分位，标记为均值。每个策略的颜色"
+        "<i>和</i>标记形状始终不变，每一行都有文字标注。",
+        "<b>教学要点</b>：对 DESIGN §2 的每条断言，计算逐种子差值（左 − 右）的均值、95% 置信区间"
+        "（正态近似，并以自助法百分位区间交叉核对）、Cohen's d（平均差 ÷ 差值标准差：约 0.2 为小，"
+        "0.5 为中，0.8 为大）以及断言成立的种子比例。整个置信区间都落在断言预期的一侧时判为"
+        "<b>成立</b>。“需求导向得分最高”与第二名比较，“随机最差”与倒数第二名比较。"
+        "<i>不适用</i>：本案例不允许该要点涉及的动作。",
+        "<b>敏感性</b>：把某个模型参数乘以 (1 − f) 和 (1 + f) 后重跑。得分变化大的参数是案例依赖的"
+        "参数；若差距改变符号，说明该要点经不起小幅重新标定。",
+        "<b>最好与最差的局</b>：把命令粘贴到终端即可复现该局（复现结果最多在最后一位小数上不同）。",
+    ],
+}
+
+_CSS = """
+:root { color-scheme: light; }
+body { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC",
+  "PingFang SC", "Microsoft YaHei", "Source Han Sans SC", sans-serif; color: #1a1a1a;
+  background: #fff; margin: 0; line-height: 1.45; }
+main { max-width: 1120px; margin: 0 auto; padding: 24px 28px 48px; }
+h1 { font-size: 1.7em; margin: 0 0 4px; }
+h2 { font-size: 1.25em; margin: 36px 0 10px; padding-bottom: 4px;
+  border-bottom: 2px solid #1a1a1a; }
+h3 { font-size: 1.02em; margin: 18px 0 4px; }
+.gloss { color: #5a5a5a; font-weight: normal; font-size: 0.85em; }
+.sub { color: #444; margin: 0 0 14px; }
+table { border-collapse: collapse; width: 100%; font-size: 0.9em; }
+th, td { padding: 5px 8px; border-bottom: 1px solid #ddd; text-align: left;
+  vertical-align: top; }
+th { background: #f2f2f2; font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
+tbody tr:nth-child(even) { background: #fafafa; }
+table.meta { width: auto; }
+table.meta th { background: none; padding-right: 18px; }
+code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "Noto Sans Mono",
+  monospace; font-size: 0.88em; background: #f4f4f4; padding: 1px 4px; border-radius: 3px;
+  white-space: nowrap; }
+.badge { display: inline-block; padding: 1px 7px; border-radius: 3px; font-weight: 700;
+  font-size: 0.85em; white-space: nowrap; }
+.pass { background: #d9f0e6; color: #00583f; border: 1px solid #009E73; }
+.fail { background: #fbe3d6; color: #8a3700; border: 1px solid #D55E00; }
+.na { background: #eee; color: #555; border: 1px solid #aaa; }
+.verdict { font-size: 1.05em; padding: 10px 14px; border-left: 6px solid #009E73;
+  background: #f3faf7; margin: 16px 0; }
+.verdict.bad { border-left-color: #D55E00; background: #fdf4ee; }
+.chart { margin: 6px 0 18px; }
+svg { max-width: 100%; height: auto; font-family: inherit; }
+.key { white-space: nowrap; }
+.wide { overflow-x: auto; }
+td.policy { min-width: 15em; }
+td.cmp { white-space: nowrap; }
+td.lesson { min-width: 13em; }
+.key svg { vertical-align: -1px; }
+.badge + .badge { margin-left: 4px; }
+.small { font-size: 0.85em; color: #444; }
+ul.howto li { margin-bottom: 6px; }
+nav { font-size: 0.9em; margin: 10px 0; }
+nav a { margin-right: 14px; color: #0072B2; }
+footer { margin-top: 40px; font-size: 0.8em; color: #666; }
+@media print { h2 { break-after: avoid; } .chart, table { break-inside: avoid; } }
+"""
+
+
+def html_report(
+    scenario: Scenario,
+    results: dict[str, dict[str, np.ndarray]],
+    lessons: Sequence[dict] | None,
+    sensitivity: Sequence[dict] | None,
+    seeds: Sequence[int],
+    lang: str = "en",
+    *,
+    date: str | None = None,
+    scenario_ref: str | None = None,
+) -> str:
+    """The whole report as an HTML document (a str; write it with ``encoding="utf-8"``).
+
+    ``results`` is ``balance``'s output on ``seeds``; ``lessons`` is ``lesson_stats``' (or
+    ``lesson_checks``', shown without statistics); ``sensitivity`` is ``sensitivity``'s or
+    None. ``lang`` ("en" or "zh") picks the main language; the other is shown as a gloss.
+    ``date`` is printed as given (the engine reads no clock). ``scenario_ref`` is how the
+    replay commands name the scenario (a path for an author's file; default: its id).
+    """
+
+    if lang not in ("en", "zh"):
+        raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")
+    if not results:
+        raise ValueError("no results to report")
+    seeds = list(seeds)
+    r = _Report(scenario, results, lang, seeds, scenario_ref or scenario.id)
+    body = [
+        r.header(date, lessons),
+        r.policy_table(),
+        r.charts(),
+        r.lesson_section(lessons),
+        r.sensitivity_section(sensitivity),
+        r.extremes(),
+        r.howto(),
+        '<footer>KAM Sandbox · kam-sandbox balance · '
+        f'{escape(scenario.id)} v{escape(scenario.version)}</footer>',
+    ]
+    title = f"{r.t('report')[0]} · {getattr(scenario.title, lang)}"
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
+        + "\n".join(body)
+        + "\n</main>\n</body>\n</html>\n"
+    )
+
+
+# --- formatting ---------------------------------------------------------------------------
+
+
+def _finite(values) -> np.ndarray:
+    a = np.asarray(values, dtype=float)
+    return a[np.isfinite(a)]
+
+
+def fmt_value(metric: str, v: float | None, signed: bool = False) -> str:
+    """A metric's value for a table: money compact (12.35 M), shares as %, else 2 dp."""
+
+    if v is None or not math.isfinite(v):
+        return "–"
+    sign = "+" if signed and v > 0 else ""
+    if metric in _MONEY:
+        return sign + compact(v)
+    if metric == "retention":
+        return f"{sign}{100 * v:.1f} %"
+    return f"{sign}{v:,.2f}"
+
+
+def compact(v: float, digits: int = 2) -> str:
+    """1234567 → '1.23 M', 45600 → '45.6 k', 12.5 → '12.5'."""
+
+    a = abs(v)
+    if a >= 1e9:
+        return f"{v / 1e9:.{digits}f} G"
+    if a >= 1e6:
+        return f"{v / 1e6:.{digits}f} M"
+    if a >= 1e4:
+        return f"{v / 1e3:.{max(digits - 1, 0)}f} k"
+    if a >= 100 or a == 0:
+        return f"{v:,.0f}"
+    return f"{v:.{digits}g}" if a < 1 else f"{v:.1f}"
+
+
+def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
+    """Round tick values covering [lo, hi], about ``n`` of them."""
+
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return [0.0]
+    if hi <= lo:
+        hi = lo + (abs(lo) or 1.0)
+    raw = (hi - lo) / max(n, 1)
+    mag = 10 ** math.floor(math.log10(raw))
+    step = min((m * mag for m in (1, 2, 2.5, 5, 10)), key=lambda c: abs(math.log(c / raw)))
+    first = math.ceil(lo / step - 1e-9) * step
+    ticks = []
+    t = first
+    while t <= hi + 1e-9 * step:
+        ticks.append(round(t, 12))
+        t += step
+    return ticks
+
+
+def _axis_label(v: float, step: float) -> str:
+    a = abs(v)
+    if a >= 1e6 or (step >= 1e5 and v):
+        return f"{v / 1e6:g}M"
+    if a >= 1e4 or (step >= 1e3 and v):
+        return f"{v / 1e3:g}k"
+    return f"{v:g}"
+
+
+def _n(x: float) -> str:
+    """A coordinate for SVG."""
+
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+def marker(shape: str, x: float, y: float, r: float, fill: str, stroke: str = "#000",
+           extra: str = "") -> str:
+    """A plot marker as an SVG element; distinct shapes so colour is never the only cue."""
+
+    common = f'fill="{fill}" stroke="{stroke}" stroke-width="1.2"{extra}'
+    if shape == "circle":
+        return f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" {common}/>'
+    if shape == "square":
+        s = r * 0.9
+        return (f'<rect x="{_n(x - s)}" y="{_n(y - s)}" width="{_n(2 * s)}" '
+                f'height="{_n(2 * s)}" {common}/>')
+    pts: list[tuple[float, float]]
+    if shape == "triangle":
+        pts = [(x, y - r * 1.15), (x + r * 1.1, y + r * 0.8), (x - r * 1.1, y + r * 0.8)]
+    elif shape == "down":
+        pts = [(x, y + r * 1.15), (x + r * 1.1, y - r * 0.8), (x - r * 1.1, y - r * 0.8)]
+    elif shape == "diamond":
+        pts = [(x, y - r * 1.25), (x + r * 1.1, y), (x, y + r * 1.25), (x - r * 1.1, y)]
+    elif shape == "hexagon":
+        pts = [(x + r * 1.1 * math.cos(a), y + r * 1.1 * math.sin(a))
+               for a in (math.pi / 3 * k + math.pi / 6 for k in range(6))]
+    elif shape == "star":
+        pts = [(x + (r * 1.3 if k % 2 == 0 else r * 0.55) * math.sin(math.pi / 5 * k),
+                y - (r * 1.3 if k % 2 == 0 else r * 0.55) * math.cos(math.pi / 5 * k))
+               for k in range(10)]
+    elif shape in ("cross", "plus"):
+        w, L = r * 0.42, r * 1.2
+        arms = [(-w, -L), (w, -L), (w, -w), (L, -w), (L, w), (w, w), (w, L), (-w, L),
+                (-w, w), (-L, w), (-L, -w), (-w, -w)]
+        if shape == "cross":
+            c, s = math.cos(math.pi / 4), math.sin(math.pi / 4)
+            arms = [(dx * c - dy * s, dx * s + dy * c) for dx, dy in arms]
+        pts = [(x + dx, y + dy) for dx, dy in arms]
+    else:
+        return f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" {common}/>'
+    path = " ".join(f"{_n(px)},{_n(py)}" for px, py in pts)
+    return f'<polygon points="{path}" {common}/>'
+
+
+# --- the report ---------------------------------------------------------------------------
+
+
+class _Report:
+    def __init__(self, scenario: Scenario, results, lang: str, seeds: list[int], ref: str):
+        self.sc, self.results, self.lang, self.seeds, self.ref = scenario, results, lang, seeds, ref
+        self.mean_score = {
+            p: (float(np.mean(_finite(r["score"]))) if len(_finite(r["score"])) else -math.inf)
+            for p, r in results.items()
+        }
+        self.order = sorted(results, key=lambda p: -self.mean_score[p])
+        spare = iter(_SPARE * (1 + len(results) // len(_SPARE)))
+        self.style: dict[str, tuple[str, str]] = {}
+        for p in results:  # by the caller's order, so a policy's style does not depend on rank
+            colour, shape = _STYLE.get(p) or next(spare)
+            self.style[p] = (OKABE_ITO[colour], shape)
+
+    # text helpers
+    def t(self, key: str, table=_T) -> tuple[str, str]:
+        en, zh = table[key][:2]
+        return (zh, en) if self.lang == "zh" else (en, zh)
+
+    def label(self, key: str, table=_T, br: bool = False) -> str:
+        main, gloss = self.t(key, table)
+        return f'{escape(main)}{"<br>" if br else " "}<span class="gloss">{escape(gloss)}</span>'
+
+    def th(self, key: str, table=_T, num: bool = False, extra: str = "") -> str:
+        cls = ' class="num"' if num else ""
+        return f"<th{cls}>{self.label(key, table, br=True)}{extra}</th>"
+
+    def h2(self, key: str, anchor: str) -> str:
+        return f'<h2 id="{anchor}">{self.label(key)}</h2>'
+
+    def key(self, policy: str, size: float = 7) -> str:
+        colour, shape = self.style[policy]
+        w = int(2 * size + 4)
+        return (f'<span class="key"><svg width="{w}" height="{w}" viewBox="0 0 {w} {w}" '
+                f'aria-hidden="true">{marker(shape, w / 2, w / 2, size * 0.8, colour)}</svg> '
+                f"{escape(policy)}</span>")
+
+    def seed_text(self) -> str:
+        s = self.seeds
+        if not s:
+            return "–"
+        if s == list(range(s[0], s[0] + len(s))):
+            return f"{s[0]}–{s[-1]}"
+        return f"{min(s)}–{max(s)} ({len(s)})"
+
+    def cmd(self, *args: str) -> str:
+        return " ".join(["kam-sandbox", *(shlex.quote(str(a)) for a in args)])
+
+    # sections
+    def header(self, date: str | None, lessons) -> str:
+        sc, lang = self.sc, self.lang
+        other = "en" if lang == "zh" else "zh"
+        title = getattr(sc.title, lang)
+        gloss = getattr(sc.title, other)
+        rows = [
+            ("scenario", f"<code>{escape(sc.id)}</code>"),
+            ("version", escape(sc.version)),
+            ("accounts", f"{len(sc.accounts)} × {sc.turns}"),
+            ("runs", str(len(self.seeds))),
+            ("seeds", escape(self.seed_text())),
+            ("policies", " ".join(self.key(p) for p in self.results)),
+        ]
+        if date:
+            rows.append(("date", escape(str(date))))
+        s = self.seeds
+        if s and s == list(range(s[0], s[0] + len(s))):
+            extra = []
+            for p in self.results:
+                if p not in POLICIES:
+                    extra += ["--policy", p]
+            command = self.cmd("balance", self.ref, "--runs", str(len(s)), "--seed", str(s[0]),
+                               *extra, "--html", "report.html")
+            rows.append(("rerun", f"<code>{escape(command)}</code>"))
+        meta = "".join(f"<tr><th>{self.label(k)}</th><td>{v}</td></tr>" for k, v in rows)
+        nav = "".join(
+            f'<a href="#{a}">{escape(self.t(k)[0])}</a>'
+            for a, k in (("policies", "summary"), ("charts", "dist"), ("lessons", "lessons"),
+                         ("sensitivity", "sens"), ("extremes", "extremes"), ("howto", "howto"))
+        )
+        summary = getattr(sc.summary, lang)
+        return (
+            f'<header><p class="sub">{self.label("report")}</p>'
+            f'<h1>{escape(title)}</h1><p class="sub">{escape(gloss)}</p>'
+            f'<p class="small">{escape(summary)}</p>'
+            f'<table class="meta">{meta}</table>{self.verdict(lessons)}<nav>{nav}</nav></header>'
+        )
+
+    def verdict(self, lessons) -> str:
+        if not lessons:
+            return ""
+        judged = [x for x in lessons if x.get("holds") is not None]
+        ok = sum(1 for x in judged if x["holds"])
+        failed = [x for x in judged if not x["holds"]]
+        main, gloss = self.t("lessons_hold")
+        text = f"<b>{ok} / {len(judged)}</b> {escape(main)} <span class=\"gloss\">{escape(gloss)}</span>"
+        if failed:
+            names = ", ".join(escape(self.lesson_name(x["lesson"])) for x in failed)
+            text += f' — <span class="badge fail">{escape(self.t("fail")[0])}</span> {names}'
+        cls = "verdict bad" if failed else "verdict"
+        return f'<div class="{cls}">{text}</div>'
+
+    def lesson_name(self, lesson: str) -> str:
+        if lesson in _LESSON:
+            en, zh = _LESSON[lesson][:2]
+            return zh if self.lang == "zh" else en
+        return lesson
+
+    def policy_table(self) -> str:
+        head = self.th("policy") + "".join(
+            self.th(m, _METRIC, num=True,
+                    extra=f' <span class="gloss">{escape(self.sc.currency)}</span>'
+                    if m in _MONEY else "")
+            for m in TABLE_METRICS)
+        rows = []
+        for p in self.order:
+            cells = []
+            for m in TABLE_METRICS:
+                v = _finite(self.results[p].get(m, []))
+                if len(v) == 0:
+                    cells.append('<td class="num">–</td>')
+                    continue
+                mean, sd = float(v.mean()), float(v.std(ddof=1)) if len(v) > 1 else 0.0
+                cells.append(f'<td class="num">{escape(fmt_value(m, mean))}<br>'
+                             f'<span class="gloss">± {escape(fmt_value(m, sd))}</span></td>')
+            rows.append(f'<tr><td class="policy">{self.key(p)}'
+                        f'<div class="small">{escape(self.describe(p))}</div></td>'
+                        f"{''.join(cells)}</tr>")
+        return (self.h2("summary", "policies")
+                + f'<div class="wide"><table><thead><tr>{head}</tr></thead>'
+                f"<tbody>{''.join(rows)}</tbody></table></div>")
+
+    def describe(self, policy: str) -> str:
+        if policy in POLICIES:
+            if self.lang == "zh" and policy in _POLICY_TEXT:
+                return _POLICY_TEXT[policy]
+            doc = (POLICIES[policy].__doc__ or "").strip()
+            return " ".join(doc.split("\n\n")[0].split())
+        return "author's policy" if self.lang == "en" else "作者自定义策略"
+
+    def charts(self) -> str:
+        parts = [self.h2("dist", "charts"), f'<p class="small">{self.label("chart_key")}</p>']
+        for m in CHART_METRICS:
+            parts.append(f"<h3>{self.label(m, _METRIC)}"
+                         + (f' <span class="gloss">({escape(self.sc.currency)})</span>'
+                            if m in _MONEY else "") + "</h3>")
+            parts.append(f'<div class="chart">{self.box_chart(m)}</div>')
+        return "\n".join(parts)
+
+    def box_chart(self, metric: str, width: int = 1000, row: int = 40) -> str:
+        """Per policy: a histogram strip, a box (quartiles), whiskers (5th–95th percentile),
+        the median and the mean as the policy's marker; policy names on the left."""
+
+        data = {p: _finite(self.results[p].get(metric, [])) for p in self.order}
+        every = np.concatenate([v for v in data.values() if len(v)] or [np.zeros(1)])
+        lo, hi = float(every.min()), float(every.max())
+        if hi <= lo:
+            lo, hi = lo - 1, hi + 1
+        ticks = nice_ticks(lo, hi, 6)
+        lo, hi = min(lo, ticks[0]), max(hi, ticks[-1])
+        left, right, top, bottom = 130, 24, 8, 34
+        plot_w = width - left - right
+        height = top + row * len(self.order) + bottom
+
+        def x(v: float) -> float:
+            return left + (v - lo) / (hi - lo) * plot_w
+
+        name = self.t(metric, _METRIC)[0]
+        out = [f'<svg class="dist" data-metric="{escape(metric)}" viewBox="0 0 {width} {height}" '
+               f'width="{width}" height="{height}" role="img" '
+               f'aria-label="{escape(name)}: distribution per policy">']
+        step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+        for tv in ticks:
+            out.append(f'<line x1="{_n(x(tv))}" y1="{top}" x2="{_n(x(tv))}" '
+                       f'y2="{height - bottom}" stroke="#ddd"/>')
+            out.append(f'<text x="{_n(x(tv))}" y="{height - bottom + 16}" font-size="12" '
+                       f'text-anchor="middle" fill="#333">{escape(_axis_label(tv, step))}</text>')
+        out.append(f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" '
+                   f'y2="{height - bottom}" stroke="#333"/>')
+        edges = np.linspace(lo, hi, 41)
+        for i, p in enumerate(self.order):
+            v = data[p]
+            colour, shape = self.style[p]
+            y0 = top + i * row
+            mid = y0 + row / 2
+            out.append(f'<text x="{left - 10}" y="{_n(mid + 4)}" font-size="13" '
+                       f'text-anchor="end" fill="#1a1a1a">{escape(p)}</text>')
+            if i % 2 == 0:
+                out.append(f'<rect x="{left}" y="{y0}" width="{plot_w}" height="{row}" '
+                           f'fill="#000" fill-opacity="0.025"/>')
+            if len(v) == 0:
+                continue
+            counts, _ = np.histogram(v, edges)
+            scale = (row - 6) / max(counts.max(), 1)
+            for c, e0, e1 in zip(counts, edges[:-1], edges[1:]):
+                if c:
+                    h = c * scale
+                    out.append(f'<rect x="{_n(x(e0))}" y="{_n(y0 + row - 3 - h)}" '
+                               f'width="{_n(max(x(e1) - x(e0) - 0.6, 0.6))}" height="{_n(h)}" '
+                               f'fill="{colour}" fill-opacity="0.22"/>')
+            p5, q1, med, q3, p95 = np.percentile(v, [5, 25, 50, 75, 95])
+            mean = float(v.mean())
+            tip = (f"{p} — {name}: mean {fmt_value(metric, mean)}, median "
+                   f"{fmt_value(metric, med)}, middle half {fmt_value(metric, q1)} to "
+                   f"{fmt_value(metric, q3)}, 5th–95th percentile {fmt_value(metric, p5)} to "
+                   f"{fmt_value(metric, p95)}, {len(v)} runs")
+            bh = row * 0.42
+            out.append(f"<g><title>{escape(tip)}</title>")
+            out.append(f'<line x1="{_n(x(p5))}" y1="{_n(mid)}" x2="{_n(x(q1))}" y2="{_n(mid)}" '
+                       f'stroke="#222" stroke-width="1.3"/>')
+            out.append(f'<line x1="{_n(x(q3))}" y1="{_n(mid)}" x2="{_n(x(p95))}" '
+                       f'y2="{_n(mid)}" stroke="#222" stroke-width="1.3"/>')
+            for w in (p5, p95):
+                out.append(f'<line x1="{_n(x(w))}" y1="{_n(mid - bh / 3)}" x2="{_n(x(w))}" '
+                           f'y2="{_n(mid + bh / 3)}" stroke="#222" stroke-width="1.3"/>')
+            out.append(f'<rect x="{_n(x(q1))}" y="{_n(mid - bh / 2)}" '
+                       f'width="{_n(max(x(q3) - x(q1), 1))}" height="{_n(bh)}" '
+                       f'fill="{colour}" fill-opacity="0.55" stroke="#222" stroke-width="1.2"/>')
+            out.append(f'<line x1="{_n(x(med))}" y1="{_n(mid - bh / 2)}" x2="{_n(x(med))}" '
+                       f'y2="{_n(mid + bh / 2)}" stroke="#000" stroke-width="3"/>')
+            out.append(marker(shape, x(mean), mid, 6, colour, "#000"))
+            out.append("</g>")
+        out.append("</svg>")
+        return "".join(out)
+
+    def lesson_section(self, lessons) -> str:
+        parts = [self.h2("lessons", "lessons")]
+        if not lessons:
+            return parts[0] + f'<p>{self.label("none")}</p>'
+        stats = all("ci95" in x for x in lessons)
+        head = self.th("lesson") + self.th("compare") + self.th("diff", num=True)
+        if stats:
+            head += "".join(self.th(c, num=True) for c in ("ci", "d", "share"))
+        head += self.th("result")
+        rows = []
+        for x in lessons:
+            lesson = x["lesson"]
+            metric = x.get("metric", "score")
+            if lesson in _LESSON:
+                en, zh, cen, czh = _LESSON[lesson]
+                main, gloss = (czh, cen) if self.lang == "zh" else (cen, czh)
+                claim = f'{escape(main)}<br><span class="gloss">{escape(gloss)}</span>'
+            else:
+                claim = escape(x.get("claim", ""))
+            direction = x.get("direction", 1)
+            metric_name = self.t(metric, _METRIC)[0] if metric in _METRIC else metric
+            compare = (f'<span class="small">{escape(metric_name)}:</span><br>'
+                       f'{self.key(x["left"])} − {self.key(x["right"])} '
+                       f'<b>{"&gt; 0" if direction > 0 else "&lt; 0"}</b>')
+            mean = x.get("mean", x.get("gap"))
+            cells = [
+                f'<td class="lesson"><b>{escape(self.lesson_name(lesson))}</b><br>{claim}</td>',
+                f'<td class="cmp">{compare}</td>',
+                f'<td class="num">{escape(fmt_value(metric, mean, signed=True))}</td>',
+            ]
+            if stats:
+                lo, hi = x["ci95"]
+                blo, bhi = x["ci95_boot"]
+                d = x.get("d")
+                cells += [
+                    f'<td class="num">[{escape(fmt_value(metric, lo))}, '
+                    f'{escape(fmt_value(metric, hi))}]<br><span class="gloss">'
+                    f'{escape(self.t("boot_short")[0])} [{escape(fmt_value(metric, blo))}, '
+                    f'{escape(fmt_value(metric, bhi))}]</span></td>',
+                    f'<td class="num">{"–" if d is None else f"{d:+.2f}"}</td>',
+                    f'<td class="num">{100 * x["share"]:.0f} %</td>',
+                ]
+            cells.append(f"<td>{self.badge(x.get('holds'))}</td>")
+            rows.append(f'<tr data-lesson="{escape(lesson)}">{"".join(cells)}</tr>')
+        parts.append(f'<div class="wide"><table id="lesson-table"><thead><tr>{head}</tr></thead>'
+                     f"<tbody>{''.join(rows)}</tbody></table></div>")
+        if stats:
+            parts.append(f'<h3>{self.label("forest")}</h3>')
+            parts.append(f'<p class="small">{self.label("forest_key")}</p>')
+            parts.append(f'<div class="chart">{self.forest(lessons)}</div>')
+        return "\n".join(parts)
+
+    def badge(self, holds) -> str:
+        if holds is None:
+            return f'<span class="badge na">– {escape(self.t("na")[0])}</span>'
+        if holds:
+            return f'<span class="badge pass">✓ {escape(self.t("pass")[0])}</span>'
+        return f'<span class="badge fail">✗ {escape(self.t("fail")[0])}</span>'
+
+    def forest(self, lessons, width: int = 1000, row: int = 30) -> str:
+        """Cohen's d per lesson with its 95 % interval in sd units, sign-flipped so that
+        right of 0 always means 'as the lesson says'. Hollow markers: not a pass."""
+
+        items = []
+        for x in lessons:
+            sd, direction = x.get("sd") or 0.0, x.get("direction", 1)
+            if sd <= 0 or x.get("d") is None:
+                continue
+            lo, hi = sorted(direction * v / sd for v in x["ci95"])
+            items.append((x, direction * x["d"], lo, hi))
+        if not items:
+            return ""
+        left, right, top, bottom = 260, 90, 8, 34
+        span_lo = min(0.0, *(i[2] for i in items))
+        span_hi = max(0.0, *(i[3] for i in items))
+        ticks = nice_ticks(span_lo, span_hi, 6)
+        span_lo, span_hi = min(span_lo, ticks[0]), max(span_hi, ticks[-1])
+        plot_w = width - left - right
+        height = top + row * len(items) + bottom
+
+        def xp(v: float) -> float:
+            return left + (v - span_lo) / (span_hi - span_lo) * plot_w
+
+        out = [f'<svg class="forest" viewBox="0 0 {width} {height}" width="{width}" '
+               f'height="{height}" role="img" aria-label="Lesson effect sizes">']
+        for tv in ticks:
+            out.append(f'<line x1="{_n(xp(tv))}" y1="{top}" x2="{_n(xp(tv))}" '
+                       f'y2="{height - bottom}" stroke="#ddd"/>')
+            out.append(f'<text x="{_n(xp(tv))}" y="{height - bottom + 16}" font-size="12" '
+                       f'text-anchor="middle" fill="#333">{tv:g}</text>')
+        out.append(f'<line x1="{_n(xp(0))}" y1="{top}" x2="{_n(xp(0))}" y2="{height - bottom}" '
+                   'stroke="#000" stroke-width="1.5"/>')
+        for i, (x, d, lo, hi) in enumerate(items):
+            mid = top + i * row + row / 2
+            ok = x.get("holds")
+            colour = OKABE_ITO["green"] if ok else (OKABE_ITO["vermillion"] if ok is False
+                                                     else "#888")
+            label = self.lesson_name(x["lesson"])
+            out.append(f'<text x="{left - 10}" y="{_n(mid + 4)}" font-size="13" '
+                       f'text-anchor="end">{escape(label)}</text>')
+            tip = f"{label}: d = {d:.2f}, 95 % CI {lo:.2f} to {hi:.2f} (sd units)"
+            out.append(f"<g><title>{escape(tip)}</title>")
+            out.append(f'<line x1="{_n(xp(lo))}" y1="{_n(mid)}" x2="{_n(xp(hi))}" '
+                       f'y2="{_n(mid)}" stroke="{colour}" stroke-width="3"/>')
+            fill = colour if ok else "#fff"
+            out.append(marker("circle" if ok else "diamond", xp(d), mid, 6, fill, colour))
+            out.append("</g>")
+            out.append(f'<text x="{width - right + 8}" y="{_n(mid + 4)}" font-size="12">'
+                       f"d = {d:.2f}</text>")
+        out.append("</svg>")
+        return "".join(out)
+
+    def sensitivity_section(self, rows) -> str:
+        parts = [self.h2("sens", "sensitivity")]
+        if not rows:
+            return parts[0] + f'<p>{self.label("none")}</p>'
+        first = rows[0]
+        policy, baseline = first["policy"], first["baseline"]
+        bits = [f"{self.label('policy')}: {self.key(policy)}",
+                f"{self.label('gap')}: {self.key(baseline)}"]
+        if "factor" in first:
+            bits.append(f"f = {first['factor']:g}")
+        if "runs" in first:
+            bits.append(f"{self.label('runs')}: {first['runs']}")
+        intro = f'<p class="small">{" · ".join(bits)}</p>'
+        score_of, score_gloss = self.t("score_of")
+        gap_to, gap_gloss = self.t("gap")
+        head = (self.th("param") + self.th("values", num=True)
+                + f'<th class="num">{escape(policy)} {escape(score_of)}<br>'
+                f'<span class="gloss">{escape(score_gloss)}</span></th>'
+                + self.th("profit_change", num=True)
+                + f'<th class="num">{escape(gap_to)} {escape(baseline)}<br>'
+                f'<span class="gloss">{escape(gap_gloss)}</span></th>'
+                + self.th("keeps"))
+        body = []
+        for r in rows:
+            p = r["param"]
+            desc = r.get("description", "")
+            zh = _PARAM_ZH.get(p, "")
+            gloss = zh if self.lang == "en" else desc
+            main_desc = desc if self.lang == "en" else zh
+            name = (f"<code>{escape(p)}</code><br><span class=\"small\">{escape(main_desc)}"
+                    f"</span> <span class=\"gloss\">{escape(gloss)}</span>")
+            values = " / ".join(f"{v:.4g}" for v in (r["low"], r["base"], r["high"]))
+            if r["clamped"]:
+                values += f' <span class="gloss">({escape(self.t("clamped")[0])})</span>'
+            s, pr, g = r["score"], r["profit"], r["gap"]
+            score = (f'{s["low"]:.2f} / {s["base"]:.2f} / {s["high"]:.2f}<br>'
+                     f'<span class="gloss">Δ {s["low"] - s["base"]:+.2f} / '
+                     f'{s["high"] - s["base"]:+.2f}</span>')
+            base_profit = pr["base"]
+
+            def pct(v, base_profit=base_profit):
+                if not base_profit:
+                    return "–"
+                return f"{100 * (v - base_profit) / abs(base_profit):+.1f} %"
+
+            profit = f'{pct(pr["low"])} / {pct(pr["high"])}'
+            gap = f'{g["low"]:+.2f} / {g["base"]:+.2f} / {g["high"]:+.2f}'
+            keeps = self.t("yes" if r["keeps_sign"] else "no")[0]
+            badge = (f'<span class="badge pass">✓ {escape(keeps)}</span>' if r["keeps_sign"]
+                     else f'<span class="badge fail">✗ {escape(keeps)}</span>')
+            body.append(f"<tr><td>{name}</td><td class=\"num\">{values}</td>"
+                        f"<td class=\"num\">{score}</td><td class=\"num\">{profit}</td>"
+                        f"<td class=\"num\">{gap}</td><td>{badge}</td></tr>")
+        parts.append(intro)
+        parts.append(f'<div class="wide"><table><thead><tr>{head}</tr></thead>'
+                     f"<tbody>{''.join(body)}</tbody></table></div>")
+        return "\n".join(parts)
+
+    def extremes(self) -> str:
+        head = (self.th("policy") + "<th></th>" + self.th("seed", num=True)
+                + self.th("score", _METRIC, num=True) + self.th("profit", _METRIC, num=True)
+                + self.th("replay"))
+        found = []
+        for p in self.order:
+            score = np.asarray(self.results[p]["score"], dtype=float)
+            if not np.isfinite(score).any():
+                continue
+            good = np.where(np.isfinite(score), score, -np.inf)
+            bad = np.where(np.isfinite(score), score, np.inf)
+            found.append((p, "best", int(np.argmax(good))))
+            found.append((p, "worst", int(np.argmin(bad))))
+        if not found:
+            return ""
+        scores = [float(self.results[p]["score"][i]) for p, _, i in found]
+        top, bottom = int(np.argmax(scores)), int(np.argmin(scores))
+        rows = []
+        for k, (p, which, i) in enumerate(found):
+            seed = self.seeds[i] if i < len(self.seeds) else i
+            tag = self.badge_text(which)
+            if k == top:
+                tag += f' <span class="badge pass">{escape(self.t("overall_best")[0])}</span>'
+            if k == bottom:
+                tag += f' <span class="badge fail">{escape(self.t("overall_worst")[0])}</span>'
+            profit = float(self.results[p]["profit"][i]) if "profit" in self.results[p] else None
+            command = self.cmd("simulate", self.ref, "--policy", p, "--runs", "1",
+                               "--seed", str(seed))
+            rows.append(f'<tr><td>{self.key(p)}</td><td class="cmp">{tag}</td>'
+                        f'<td class="num">{seed}</td>'
+                        f'<td class="num">{escape(fmt_value("score", scores[k]))}</td>'
+                        f'<td class="num">{escape(fmt_value("profit", profit))}</td>'
+                        f"<td><code>{escape(command)}</code></td></tr>")
+        return (self.h2("extremes", "extremes")
+                + f'<div class="wide"><table><thead><tr>{head}</tr></thead>'
+                f"<tbody>{''.join(rows)}</tbody></table></div>")
+
+    def badge_text(self, which: str) -> str:
+        return escape(self.t(which)[0])
+
+    def howto(self) -> str:
+        items = "".join(f"<li>{item}</li>" for item in _HOWTO[self.lang])
+        return self.h2("howto", "howto") + f'<ul class="howto">{items}</ul>'
