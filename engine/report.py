@@ -171,8 +171,8 @@ _HOWTO = {
         "its mean, a 95 % confidence interval (normal approximation, and a bootstrap "
         "percentile interval as a cross-check), Cohen's d (mean difference ÷ standard "
         "deviation of the differences: about 0.2 small, 0.5 medium, 0.8 large) and the share "
-        "of seeds where the claim holds. A lesson <b>passes</b> when the whole interval lies "
-        "on the side of 0 the claim predicts. “needs scores highest” is compared with the "
+        "of seeds where the claim holds. A lesson <b>passes</b> when the whole (normal) "
+        "interval lies on the side of 0 the claim predicts. “needs scores highest” is compared with the "
         "best other policy and “random is worst” with the next-worst, so a pass means a "
         "clear margin, not a tie. <i>n/a</i>: the scenario does not allow the action the "
         "lesson is about.",
@@ -680,10 +680,11 @@ class _Report:
             rows.append(f'<tr data-lesson="{escape(lesson)}">{"".join(cells)}</tr>')
         parts.append(f'<div class="wide"><table id="lesson-table"><thead><tr>{head}</tr></thead>'
                      f"<tbody>{''.join(rows)}</tbody></table></div>")
-        if stats:
+        forest = self.forest(lessons) if stats else ""
+        if forest:
             parts.append(f'<h3>{self.label("forest")}</h3>')
             parts.append(f'<p class="small">{self.label("forest_key")}</p>')
-            parts.append(f'<div class="chart">{self.forest(lessons)}</div>')
+            parts.append(f'<div class="chart">{forest}</div>')
         return "\n".join(parts)
 
     def badge(self, holds) -> str:

@@ -439,7 +439,9 @@ def sensitivity(
     """How the outcome hangs on model constants: each of ``params`` (default
     SENSITIVITY_PARAMS) at ×(1 − factor) and ×(1 + factor), clamped to its valid range,
     with ``policy`` and ``baseline`` (names or functions) played on the same ``seeds``
-    (100 seeds is plenty). ``jobs`` and ``progress`` work as in ``balance``.
+    (100 seeds is plenty). ``jobs`` and ``progress`` work as in ``balance``; the games
+    played number len(seeds) × 2 × (1 + 2 × len(params)) (× 1, not 2, when ``policy`` is
+    ``baseline``).
 
     One row per parameter: param, description, base, low, high, clamped (a value hit the
     bound of its range), factor, runs, policy, baseline, and ``{"low", "base", "high"}`` dicts of
@@ -461,11 +463,8 @@ def sensitivity(
         high, c_high = _nudged(p, base, 1 + factor)
         keys = {}
         for side, value in (("low", low), ("high", high)):
-            if value == base:
-                keys[side] = "base"
-            else:
-                keys[side] = (p, side)
-                variants[keys[side]] = with_model(scenario, **{p: value})
+            keys[side] = (p, side)
+            variants[keys[side]] = with_model(scenario, **{p: value})
         info.append((p, base, low, high, c_low or c_high, keys))
 
     def name_of(pol):

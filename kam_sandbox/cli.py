@@ -79,6 +79,13 @@ def build_parser() -> argparse.ArgumentParser:
         else:
             p.add_argument("--policy", action="append",
                            help="add an author's policy module:function (repeatable)")
+            p.add_argument("--html", metavar="FILE",
+                           help="also write a self-contained HTML report (charts, lesson "
+                                "statistics, sensitivity, best and worst seeds)")
+            p.add_argument("--jobs", type=int, default=1,
+                           help="worker processes (0: one per CPU); results are identical")
+            p.add_argument("--lang", choices=("zh", "en"), default="en",
+                           help="language of the HTML report")
         p.add_argument("--runs", type=int, default=100)
         p.add_argument("--seed", type=int, default=1)
         p.add_argument("--json", action="store_true", help="machine-readable output")

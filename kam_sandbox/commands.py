@@ -166,6 +166,22 @@ def cmd_simulate(args) -> int:
     return 0
 
 
+def write_html_report(args, sc: Scenario, seeds: list[int], res) -> None:
+    import datetime
+    from pathlib import Path
+
+    from engine.report import html_report
+    from engine.simulate import SENSITIVITY_PARAMS, lesson_stats, sensitivity
+
+    s_seeds = seeds[:100]
+    steps = len(s_seeds) * 2 * (1 + 2 * len(SENSITIVITY_PARAMS))
+    sens = sensitivity(sc, s_seeds, jobs=args.jobs, progress=Progress(steps, "sensitivity"))
+    html = html_report(sc, res, lesson_stats(res, sc), sens, seeds, lang=args.lang,
+                       date=datetime.date.today().isoformat(), scenario_ref=args.scenario)
+    Path(args.html).write_text(html, encoding="utf-8")
+    print(f"wrote {args.html}", file=sys.stderr)
+
+
 def cmd_balance(args) -> int:
     sc = _scenario(args.scenario)
     seeds = _seeds(args)
@@ -173,10 +189,13 @@ def cmd_balance(args) -> int:
 
     policies = dict(POLICIES)
     for ref in args.policy or []:
-        policies[ref] = get_policy(ref)
+        get_policy(ref)  # a clear error now rather than in a worker
+        policies[ref] = ref  # by name, so worker processes can import it too
     progress = Progress(len(seeds) * len(policies), "balance")
-    res = balance(sc, seeds, policies, progress)
+    res = balance(sc, seeds, policies, progress, jobs=args.jobs)
     lessons = lesson_checks(res, sc)
+    if args.html:
+        write_html_report(args, sc, seeds, res)
     if args.json:
         out = {
             "scenario": sc.id,

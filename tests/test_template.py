@@ -69,7 +69,7 @@ def test_new_scenario_from_a_shipped_one(tmp_path: Path) -> None:
     lines = text.splitlines()
     assert lines[0] == SCHEMA_LINE
     original = (Path(str(files("scenarios"))) / "distributors.yaml").read_text(encoding="utf-8")
-    assert lines[1] == original.splitlines()[0]  # the comments are kept
+    assert lines[1] == original.splitlines()[1]  # the comments are kept (line 0: schema hint)
     assert "\nid: north-distributors\n" in text and "\nid: distributors\n" not in text
     scenario, problems = check_scenario(path)
     assert scenario is not None and scenario.id == "north-distributors"
@@ -110,3 +110,21 @@ def test_shipped_ids_and_unknown_sources_are_refused(tmp_path: Path) -> None:
     with pytest.raises(UnknownScenarioError, match=r"did you mean 'distributors'\?"):
         write_template("mine", "distributor", tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_shipped_schema_file_is_in_step_with_the_model():
+    """Shipped scenarios point editors at scenarios/kam-scenario.schema.json: it must be the
+    model's current schema (regenerate with `kam-sandbox schema > scenarios/kam-scenario.schema.json`)."""
+
+    import json
+    from importlib import resources
+
+    from engine.template import scenario_schema
+
+    shipped = json.loads(resources.files("scenarios").joinpath("kam-scenario.schema.json")
+                         .read_text(encoding="utf-8"))
+    assert shipped == scenario_schema()
+    for path in resources.files("scenarios").iterdir():
+        if path.name.endswith(".yaml"):
+            first = path.read_text(encoding="utf-8").splitlines()[0]
+            assert first == "# yaml-language-server: $schema=./kam-scenario.schema.json", path.name

@@ -57,6 +57,7 @@ PERCENT_METRICS = {"margin", "retention", "share_of_wallet", "bad_debt_ratio", "
 SEED_DIGITS = 9
 MUTED = "#5B6573"
 MARGIN, GAP = 24, 16
+SLOTS_MIN_H = 200  # room kept under the scenario cards for the saved games
 
 
 def random_seed() -> int:
@@ -229,36 +230,51 @@ class LibraryScene(Scene):
         if not self.entries:
             UILabel(Rect(x, y, width, 24), tr("library.no_scenarios"), ui, object_id="#danger")
             return y + 30
-        inner = width - 28
+        # The cards scroll when there are more than fit above the saved games.
+        card_h = [46 + 24 * len(wrap(self._card_title(e), width - 44, "#heading", 2)) + 8
+                  for e in self.entries]
+        max_h = max(area.bottom - y - SLOTS_MIN_H, 120)
+        box_h = min(sum(card_h), max_h)
+        scroll = UIScrollingContainer(Rect(x, y, width, box_h), ui, allow_scroll_x=False)
+        inner_w = width - (18 if sum(card_h) > box_h else 0)
+        inner = inner_w - 28
+        cy = 0
         for i, entry in enumerate(self.entries):
             if entry.scenario is not None:
                 sc = entry.scenario
-                title = pick(sc.title)
                 meta = tr("library.card_meta",
                           difficulty=tr(f"library.difficulty.{sc.difficulty}"),
                           turns=sc.turns, accounts=len(sc.accounts))
                 meta_id = "#muted"
             else:
-                title = entry.path.name
                 meta = tr("library.card_broken", count=len(entry.problems))
                 meta_id = "#danger"
-            lines = wrap(title, inner, "#heading", 2)
-            rect = Rect(x, y, width, 46 + 24 * len(lines))
+            lines = wrap(self._card_title(entry), inner, "#heading", 2)
+            rect = Rect(0, cy, inner_w, 46 + 24 * len(lines))
             # The card is a button (hover, click); its text lies over it on PassLabels.
             chosen = i == self.selected
             oid = ObjectID(object_id="#selected_card" if chosen else "#card",
                            class_id="#toggle_on" if chosen else None)
-            card = self.buttons.add(UIButton(rect, "", ui, object_id=oid),
+            card = self.buttons.add(UIButton(rect, "", ui, container=scroll, object_id=oid),
                                     lambda i=i: self.select(i))
-            ly = y + 7
+            ly = cy + 7
             for line in lines:
-                PassLabel(Rect(x + 12, ly, inner, 26), line, ui, object_id="#heading")
+                PassLabel(Rect(12, ly, inner, 26), line, ui, container=scroll,
+                          object_id="#heading")
                 ly += 24
-            PassLabel(Rect(x + 12, ly + 4, inner, 22), fit(meta, inner, meta_id), ui,
-                      object_id=meta_id)
+            PassLabel(Rect(12, ly + 4, inner, 22), fit(meta, inner, meta_id), ui,
+                      container=scroll, object_id=meta_id)
             self.cards.append((card, i))
-            y += rect.height + 8
-        return y
+            cy += rect.height + 8
+        scroll.set_scrollable_area_dimensions((inner_w, cy))
+        if self.selected < len(card_h) and cy > box_h:  # keep the chosen card in view
+            top = sum(card_h[: self.selected])
+            if top + card_h[self.selected] > box_h and scroll.vert_scroll_bar is not None:
+                scroll.vert_scroll_bar.set_scroll_from_start_percentage(top / cy)
+        return y + box_h
+
+    def _card_title(self, entry: Entry) -> str:
+        return pick(entry.scenario.title) if entry.scenario is not None else entry.path.name
 
     def build_slots(self, area: Rect) -> None:
         """The saved games: load or delete; a broken one greyed with its error."""
