@@ -130,3 +130,29 @@ def test_installed_package_finds_its_scenarios_from_any_directory(tmp_path):
     assert proc.returncode == 0, proc.stderr
     rows = json.loads(proc.stdout)
     assert len(rows) >= 3 and all(Path(r["path"]).is_file() for r in rows)
+
+
+def test_new_writes_a_scenario_that_validates(tmp_path):
+    out = cli("new", "my-case", "--from", "tutorial", "--dir", str(tmp_path))
+    path = tmp_path / "my-case.yaml"
+    assert str(path) in out.stdout and (tmp_path / "kam-scenario.schema.json").is_file()
+    assert cli("validate", str(path)).stdout.strip() == f"{path}: ok"
+    again = cli("new", "my-case", "--dir", str(tmp_path), check=False)
+    assert again.returncode == 2 and "exists" in again.stderr
+
+
+def test_validate_prints_warnings_and_strict_fails_on_them():
+    path = str(DATA / "warn_season.yaml")
+    lax = cli("validate", path)
+    assert ": warning: season.demand:" in lax.stdout and "ok (1 warning)" in lax.stdout
+    strict = cli("validate", "--strict", path, check=False)
+    assert strict.returncode == 1
+
+
+def test_balance_html_report(tmp_path):
+    report = tmp_path / "report.html"
+    cli("balance", "tutorial", "--runs", "12", "--seed", "1", "--html", str(report))
+    html = report.read_text(encoding="utf-8")
+    assert html.count("<svg") >= 3 and "kam-sandbox simulate tutorial" in html
+    for name in ("uniform", "focus", "needs", "discount", "executive", "lax-credit", "random"):
+        assert name in html

@@ -11,7 +11,7 @@ from engine.simulate import balance, lesson_checks
 SEEDS = range(1000, 1150)
 
 
-@pytest.mark.parametrize("scenario_id", ["distributors", "enterprise"])
+@pytest.mark.parametrize("scenario_id", ["distributors", "enterprise", "retail", "lending", "committee"])
 def test_every_lesson_holds(scenario_id):
     sc = load_scenario(scenario_id)
     checks = lesson_checks(balance(sc, SEEDS), sc)
