@@ -128,3 +128,21 @@ def test_shipped_schema_file_is_in_step_with_the_model():
         if path.name.endswith(".yaml"):
             first = path.read_text(encoding="utf-8").splitlines()[0]
             assert first == "# yaml-language-server: $schema=./kam-scenario.schema.json", path.name
+
+
+def test_schema_is_valid_json_schema_and_accepts_every_shipped_scenario():
+    import jsonschema
+    import yaml
+
+    from engine import shipped_scenarios
+    from engine.template import scenario_schema
+
+    schema = scenario_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in shipped_scenarios():
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        errors = [e.message for e in validator.iter_errors(data)]
+        assert errors == [], (path.name, errors[:3])
+    broken = yaml.safe_load((Path(__file__).parent / "data" / "typo_key.yaml").read_text(encoding="utf-8"))
+    assert any("nmae" in e.message for e in validator.iter_errors(broken))
