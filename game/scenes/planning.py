@@ -64,7 +64,6 @@ class PlanningScene(Scene):
         self.selected = 0
         self.scroll = 0
         self.tutorial_step: int | None = None
-        self.widgets: list = []
         self.notice: str | None = None  # author mode: "scenario reloaded" and the like
         self.watch_timer = 0.0
 
@@ -119,8 +118,7 @@ class PlanningScene(Scene):
         }
 
     def build(self) -> None:
-        _s, _sc, lay = self.session, self.session.scenario, self.layout()
-        self.widgets = []
+        lay = self.layout()
         self.steppers: dict[tuple, Stepper] = {}
         self.toggles: dict[tuple, Toggle] = {}
         top = lay["top"]
@@ -257,15 +255,14 @@ class PlanningScene(Scene):
         self.tutorial_box = None
         if self.tutorial_step is None:
             return
-        steps = TUTORIAL
-        key, target = steps[self.tutorial_step]
+        key, target = TUTORIAL[self.tutorial_step]
         lay = self.layout()
         rect = self._tutorial_target(target, lay)
         self.tutorial_rect = self._tutorial_place(rect, 420, 200)
         w, h = self.tutorial_rect.size
         self.tutorial_box = UIPanel(self.tutorial_rect, starting_height=5, manager=self.ui,
                                     object_id="#selected_card")
-        n = len(steps)
+        n = len(TUTORIAL)
         UILabel(pygame.Rect(10, 6, w - 20, 22),
                 tr("tutorial.step", i=self.tutorial_step + 1, n=n), self.ui,
                 container=self.tutorial_box, object_id="#muted")
