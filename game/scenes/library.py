@@ -458,8 +458,15 @@ class LibraryScene(Scene):
         self.build_start_bar(panel, Rect(pad, bar_y, iw, bar_h), sc)
 
     def briefing_html(self, sc: Scenario) -> str:
-        parts = [html.escape(pick(sc.briefing)).replace("\n", " "), "<br><br>",
-                 f"<b>{html.escape(tr('library.objectives'))}</b>"]
+        parts = []
+        warnings = [p for p in (self.entry.problems if self.entry else []) if p.severity != "error"]
+        if warnings:  # an author's file: what validate would warn about, with positions
+            parts.append(f"<b>{html.escape(tr('library.warnings', n=len(warnings)))}</b>")
+            for p in warnings:
+                parts.append(f"<br>{html.escape(f'{p.line}:{p.column} {p.path}: {p.message}')}")
+            parts.append("<br><br>")
+        parts += [html.escape(pick(sc.briefing)).replace("\n", " "), "<br><br>",
+                  f"<b>{html.escape(tr('library.objectives'))}</b>"]
         for objective in sc.objectives:
             parts.append(f"<br>•  {html.escape(pick(objective))}")
         return "".join(parts)

@@ -106,3 +106,19 @@ def test_library_opens_a_scenario_file_with_its_problems(app, scenario_file):
     scene.open_path(scenario_file)
     assert app.scene.entry.scenario is None
     assert any(p.path == "turns" for p in app.scene.entry.problems)
+
+
+def test_library_shows_the_warnings_of_an_opened_file(app):
+    from pathlib import Path
+
+    from game.i18n import tr
+    from game.scenes.library import LibraryScene
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    scene = LibraryScene(app)
+    app.push(scene)
+    scene.open_path(data / "warn_season.yaml")
+    entry = app.scene.entry
+    assert entry.scenario is not None
+    html = app.scene.briefing_html(entry.scenario)
+    assert tr("library.warnings", n=1) in html and "season.demand" in html
