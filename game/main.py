@@ -24,7 +24,13 @@ def run(lang: str | None = None, scenario: str | None = None, seed: int | None =
 
     folder = data or default_folder()
     window, full = splash.window_settings(folder)
-    splash.show(size or window, full if fullscreen is None else fullscreen)
+    try:
+        splash.show(size or window, full if fullscreen is None else fullscreen)
+    except Exception as exc:  # pygame.error: no display, no video driver…
+        print(f"kam-sandbox: cannot open the game window: {exc}. Without a display, the "
+              f"headless commands still work (kam-sandbox --help), and the demo runs with "
+              f"SDL_VIDEODRIVER=dummy.", file=sys.stderr)
+        return 1
 
     from .app import App, headless
     from .saves import SaveStore
