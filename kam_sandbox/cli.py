@@ -103,6 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", metavar="WxH", help="window size, e.g. 1280x720")
     p.add_argument("--fullscreen", action="store_true")
     p.set_defaults(func="play")
+
+    from . import workshop_cli
+
+    workshop_cli.add_parser(sub)
     return parser
 
 
@@ -118,6 +122,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from . import commands
 
     try:
+        if command == "workshop":
+            from . import workshop_cli
+
+            return workshop_cli.run(args)
         return getattr(commands, f"cmd_{command}")(args)
     except ScenarioError as exc:
         print(exc, file=sys.stderr)

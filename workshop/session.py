@@ -1,0 +1,515 @@
+"""A facilitated workshop: several teams play the same scenario round by round.
+
+Everything lives in one TinyDB file ``DIR/session.json`` (written through the atomic
+``AtomicJSONStorage``, which refuses a corrupt file rather than overwriting it):
+
+* ``meta``         one document: id, scenario ref, seed, mode, rounds, current round, state;
+* ``teams``        id (``t1``..), name, colour, members;
+* ``submissions``  every plan ever submitted: team, round, seq, time, author, plan and
+                   ``filled_by`` (the built-in policy that played an absent team). History is
+                   append-only; the LAST submission of a round counts;
+* ``injections``   facilitator events: round, team (None = every team), event id, time;
+* ``results``      each team's KPIs and score per closed round (a cache: the decision log is
+                   the source of truth, and ``replay_team`` rebuilds any team's game from it).
+
+Teams' games are never stored: each is rebuilt with ``engine.Game.replay`` semantics from its
+plans and injections. One writer per folder: ``Session.open`` takes ``DIR/.lock`` (created with
+O_CREAT|O_EXCL, holding the pid); a lock whose pid is gone is taken over.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from tinydb import Query, TinyDB
+
+from engine import Game, KamError, load_scenario
+from engine.actions import actions_to_plan
+from engine.policies import decide, get_policy
+from engine.scenario import Scenario
+from game.storage import AtomicJSONStorage
+
+SESSION_FILE = "session.json"
+LOCK_FILE = ".lock"
+FORMAT = 1
+MODES = ("parallel", "shared")
+DEFAULT_FILL_POLICY = "uniform"
+# Okabe-Ito: distinguishable for colour-blind players, as in engine/report.py.
+COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
+           "#000000"]
+
+
+class WorkshopError(KamError):
+    """A workshop operation that the session's state or the input does not allow."""
+
+
+class LockedError(WorkshopError):
+    """Another live process is writing this session folder."""
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True  # a second writer in this very process is a second writer too
+    if pid <= 0:
+        return False
+    if os.name == "nt":  # no signal 0 on Windows; be safe and assume it is running
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except (OSError, OverflowError):
+        return False
+    return True
+
+
+class FolderLock:
+    """``DIR/.lock`` holding the writer's pid; a stale lock (dead pid) is taken over."""
+
+    def __init__(self, folder: Path):
+        self.path = Path(folder) / LOCK_FILE
+        self.held = False
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for _ in range(3):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                pid = self._owner()
+                if pid is not None and _pid_alive(pid):
+                    raise LockedError(
+                        f"{self.path.parent} is in use by another workshop process (pid {pid}); "
+                        f"wait for it to finish, or delete {self.path} if that process is gone"
+                    ) from None
+                with contextlib.suppress(FileNotFoundError):
+                    self.path.unlink()  # stale: its writer is dead
+                continue
+            except OSError as exc:
+                raise WorkshopError(f"cannot lock {self.path}: {exc.strerror or exc}") from exc
+            with os.fdopen(fd, "w") as f:
+                f.write(str(os.getpid()))
+            self.held = True
+            return
+        raise LockedError(f"cannot take the lock {self.path}: another process keeps creating it")
+
+    def _owner(self) -> int | None:
+        try:
+            text = self.path.read_text(encoding="ascii", errors="replace").strip()
+        except FileNotFoundError:
+            return None
+        except OSError:
+            return -1
+        return int(text) if text.isdigit() else None  # garbage / empty: treated as stale
+
+    def release(self) -> None:
+        if self.held:
+            if self._owner() == os.getpid():
+                with contextlib.suppress(OSError):
+                    self.path.unlink()
+            self.held = False
+
+
+@dataclass
+class TeamReplay:
+    """A team's game rebuilt from the log, with its KPIs and score after every closed round."""
+
+    game: Game
+    rounds: list[dict]  # [{"round", "kpis", "score", "plan", "author", "filled_by"}]
+
+
+class Session:
+    """An open workshop session. Use ``Session.create`` / ``Session.open`` (context managers)."""
+
+    def __init__(self, folder: Path, db: TinyDB, lock: FolderLock | None):
+        self.folder = folder
+        self.db = db
+        self.lock = lock
+        self._scenario: Scenario | None = None
+
+    # -- opening ------------------------------------------------------------------------------
+    @classmethod
+    def create(cls, folder: str | os.PathLike[str], scenario: str, teams: int | list[str] = 3,
+               seed: int = 1, mode: str = "parallel") -> Session:
+        """A new session in ``folder`` (which must not hold one) with round 1 open."""
+
+        if mode not in MODES:
+            raise WorkshopError(f"unknown mode {mode!r}; choose parallel or shared")
+        if mode == "shared":
+            raise WorkshopError("shared-market mode is not available yet; use --mode parallel")
+        names = ([f"Team {i}" for i in range(1, teams + 1)] if isinstance(teams, int)
+                 else [str(n).strip() for n in teams])
+        if not names:
+            raise WorkshopError("a workshop needs at least one team")
+        if len(set(names)) != len(names) or not all(names):
+            raise WorkshopError("team names must be non-empty and different")
+        ref = str(scenario)
+        if os.sep in ref or ref.endswith((".yaml", ".yml", ".json")) or Path(ref).is_file():
+            ref = str(Path(ref).resolve())
+        sc = load_scenario(ref)
+        folder = Path(folder)
+        session = cls._open(folder, write=True, must_exist=False)
+        try:
+            if session.db.table("meta").all():
+                raise WorkshopError(f"{folder} already holds a workshop session; "
+                                    "use another --data folder")
+            session._scenario = sc
+            session.db.table("meta").insert({
+                "format": FORMAT, "id": uuid.uuid4().hex[:12], "created": _now(),
+                "scenario": ref, "scenario_id": sc.id, "scenario_version": sc.version,
+                "seed": int(seed), "mode": mode, "rounds": int(sc.turns),
+                "round": 1, "state": "open", "finished": False,
+            })
+            for name in names:
+                session.add_team(name)
+            session.db.table("rounds").insert({"round": 1, "state": "open", "opened": _now()})
+        except BaseException:
+            session.close()
+            raise
+        return session
+
+    @classmethod
+    def open(cls, folder: str | os.PathLike[str], write: bool = True) -> Session:
+        """Open an existing session; ``write`` takes the folder's lock (one writer)."""
+
+        return cls._open(Path(folder), write=write, must_exist=True)
+
+    @classmethod
+    def _open(cls, folder: Path, write: bool, must_exist: bool) -> Session:
+        path = folder / SESSION_FILE
+        if must_exist and not path.exists():
+            raise WorkshopError(f"no workshop session in {folder} (no {SESSION_FILE}); "
+                                "start one with `kam-sandbox workshop new`")
+        lock = FolderLock(folder) if write else None
+        if lock:
+            lock.acquire()
+        try:
+            db = TinyDB(path, storage=AtomicJSONStorage, indent=1)
+            session = cls(folder, db, lock)
+            session.db.tables()  # read now: a corrupt file raises here, before any write
+            if must_exist:
+                meta = session.db.table("meta").all()
+                if len(meta) != 1 or meta[0].get("format") != FORMAT:
+                    raise WorkshopError(f"{path} is not a workshop session file")
+        except BaseException:
+            if lock:
+                lock.release()
+            raise
+        return session
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.db.close()
+        if self.lock:
+            self.lock.release()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- reading ------------------------------------------------------------------------------
+    @property
+    def meta(self) -> dict:
+        return dict(self.db.table("meta").all()[0])
+
+    def _set_meta(self, **fields: Any) -> None:
+        self._need_writer()
+        table = self.db.table("meta")
+        table.update(fields, doc_ids=[table.all()[0].doc_id])
+
+    @property
+    def scenario(self) -> Scenario:
+        if self._scenario is None:
+            self._scenario = load_scenario(self.meta["scenario"])
+        return self._scenario
+
+    @property
+    def round(self) -> int:
+        return int(self.meta["round"])
+
+    @property
+    def state(self) -> str:
+        m = self.meta
+        return "finished" if m["finished"] else m["state"]
+
+    def teams(self) -> list[dict]:
+        return sorted((dict(t) for t in self.db.table("teams").all()),
+                      key=lambda t: int(t["id"][1:]))
+
+    def team(self, ref: str | int) -> dict:
+        """A team by id (``t2``), number (``2``) or name (case-insensitive)."""
+
+        teams = self.teams()
+        key = str(ref).strip()
+        for t in teams:
+            if key == t["id"] or key.casefold() == t["name"].casefold():
+                return t
+        if key.isdigit() and 1 <= int(key) <= len(teams):
+            return teams[int(key) - 1]
+        names = ", ".join(t["name"] for t in teams)
+        raise WorkshopError(f"unknown team {key!r}; teams: {names}")
+
+    def history(self, team: str | int | None = None, round: int | None = None) -> list[dict]:
+        """Every submission (drafts and fill-ins too), oldest first."""
+
+        tid = self.team(team)["id"] if team is not None else None
+        subs = [dict(s) for s in self.db.table("submissions").all()
+                if (tid is None or s["team"] == tid) and (round is None or s["round"] == round)]
+        return sorted(subs, key=lambda s: s["seq"])
+
+    def counting_plan(self, team_id: str, round: int) -> dict | None:
+        """The submission that counts for a round: the last one."""
+
+        subs = self.history(team_id, round)
+        return subs[-1] if subs else None
+
+    def injections(self) -> list[dict]:
+        return sorted((dict(i) for i in self.db.table("injections").all()),
+                      key=lambda i: i["seq"])
+
+    def injected_for(self, team_id: str) -> dict[int, list[tuple[str, str | None]]]:
+        """``Game.replay``'s ``injected``: 0-based turn → [(event_id, account)]."""
+
+        out: dict[int, list[tuple[str, str | None]]] = {}
+        for inj in self.injections():
+            if inj["team"] in (None, team_id):
+                out.setdefault(inj["round"] - 1, []).append((inj["event"], inj.get("account")))
+        return out
+
+    def closed_rounds(self) -> int:
+        m = self.meta
+        if m["finished"]:
+            return m["rounds"]
+        return m["round"] if m["state"] == "closed" else m["round"] - 1
+
+    def replay_team(self, team: str | int, upto: int | None = None) -> TeamReplay:
+        """Rebuild a team's game from the log: the counting plan of each closed round (up to
+        ``upto``) with the injections, exactly as ``Game.replay`` does."""
+
+        t = self.team(team)
+        upto = self.closed_rounds() if upto is None else upto
+        injected = self.injected_for(t["id"])
+        game = Game(self.scenario, self.meta["seed"])
+        rounds = []
+        for r in range(1, upto + 1):
+            sub = self.counting_plan(t["id"], r)
+            if sub is None:
+                raise WorkshopError(f"round {r} of {t['name']} has no plan")
+            for event_id, account in injected.get(r - 1, []):
+                game.inject(event_id, account)
+            game.play(sub["plan"])
+            rounds.append({"round": r, "kpis": game.kpi_history()[-1],
+                           "score": game.scorecard()["score"], "plan": sub["plan"],
+                           "author": sub["author"], "filled_by": sub.get("filled_by")})
+        if not game.over:
+            for event_id, account in injected.get(upto, []):
+                game.inject(event_id, account)
+        return TeamReplay(game, rounds)
+
+    def status(self) -> dict:
+        m = self.meta
+        results = self.db.table("results").all()
+        names = {t["id"]: t["name"] for t in self.teams()}
+        teams = []
+        for t in self.teams():
+            mine = sorted((r for r in results if r["team"] == t["id"]), key=lambda r: r["round"])
+            current = self.counting_plan(t["id"], m["round"])
+            teams.append({
+                "id": t["id"], "name": t["name"], "colour": t["colour"],
+                "members": t["members"],
+                "submitted": current is not None,
+                "filled_by": current.get("filled_by") if current else None,
+                "submissions": len(self.history(t["id"])),
+                "score": float(mine[-1]["score"]) if mine else 0.0,
+                "scores": [float(r["score"]) for r in mine],
+            })
+        return {"session": m["id"], "scenario": m["scenario_id"], "seed": m["seed"],
+                "mode": m["mode"], "round": m["round"], "rounds": m["rounds"],
+                "state": self.state, "finished": m["finished"], "teams": teams,
+                "injections": [{**i, "team_name": names.get(i["team"])}
+                               for i in self.injections()]}
+
+    # -- writing ------------------------------------------------------------------------------
+    def _need_writer(self) -> None:
+        if self.lock is None or not self.lock.held:
+            raise WorkshopError("this session was opened read-only")
+
+    def _need_open_round(self, what: str, allow_paused: bool = False) -> dict:
+        m = self.meta
+        if m["finished"]:
+            raise WorkshopError(f"the session is finished; cannot {what}")
+        if m["state"] == "paused" and not allow_paused:
+            raise WorkshopError(f"round {m['round']} is paused; cannot {what} (resume it first)")
+        if m["state"] == "closed":
+            raise WorkshopError(f"round {m['round']} is closed; cannot {what} "
+                                "(open the next round first)")
+        return m
+
+    def _next_seq(self, table: str) -> int:
+        return max((d["seq"] for d in self.db.table(table).all()), default=0) + 1
+
+    def add_team(self, name: str, colour: str | None = None,
+                 members: list[str] | None = None) -> dict:
+        self._need_writer()
+        name = str(name).strip()
+        teams = self.teams()
+        if not name:
+            raise WorkshopError("a team needs a name")
+        if any(t["name"].casefold() == name.casefold() for t in teams):
+            raise WorkshopError(f"there is already a team called {name!r}")
+        if self.db.table("meta").all() and self.closed_rounds() > 0:
+            raise WorkshopError("teams can only be added before the first round closes")
+        n = max((int(t["id"][1:]) for t in teams), default=0) + 1
+        team = {"id": f"t{n}", "name": name, "colour": colour or COLOURS[(n - 1) % len(COLOURS)],
+                "members": list(members or [])}
+        self.db.table("teams").insert(team)
+        return team
+
+    def rename_team(self, team: str | int, name: str) -> dict:
+        self._need_writer()
+        t = self.team(team)
+        name = str(name).strip()
+        if not name:
+            raise WorkshopError("a team needs a name")
+        if any(o["name"].casefold() == name.casefold() and o["id"] != t["id"]
+               for o in self.teams()):
+            raise WorkshopError(f"there is already a team called {name!r}")
+        self.db.table("teams").update({"name": name}, Query().id == t["id"])
+        return self.team(t["id"])
+
+    def set_members(self, team: str | int, members: list[str]) -> None:
+        self._need_writer()
+        t = self.team(team)
+        self.db.table("teams").update({"members": list(members)}, Query().id == t["id"])
+
+    def submit(self, team: str | int, plan: dict, author: str = "") -> dict:
+        """Record a team's plan for the open round (validated against its game; earlier
+        submissions stay in the history and the last one counts)."""
+
+        self._need_writer()
+        m = self._need_open_round("submit a plan")
+        t = self.team(team)
+        if not isinstance(plan, dict):
+            raise WorkshopError("a plan must be a JSON object")
+        game = self.replay_team(t["id"], upto=m["round"] - 1).game
+        game.check(plan)  # PlanError: nothing is recorded
+        return self._record(t["id"], m["round"], plan, author or t["name"], None)
+
+    def _record(self, team_id: str, round: int, plan: dict, author: str,
+                filled_by: str | None) -> dict:
+        sub = {"seq": self._next_seq("submissions"), "team": team_id, "round": round,
+               "time": _now(), "author": str(author), "plan": plan, "filled_by": filled_by}
+        self.db.table("submissions").insert(sub)
+        return sub
+
+    def inject(self, event_id: str, team: str | int | None = None) -> dict:
+        """Queue a library event for the coming quarter of one team (or every team)."""
+
+        self._need_writer()
+        m = self._need_open_round("inject an event", allow_paused=True)
+        events = {e.id: e for e in self.scenario.events}
+        if event_id not in events:
+            library = [e.id for e in self.scenario.events if e.turn is None]
+            raise WorkshopError(f"unknown event {event_id!r}; library events: "
+                                f"{', '.join(library) or 'none'}")
+        tid = self.team(team)["id"] if team is not None else None
+        inj = {"seq": self._next_seq("injections"), "round": m["round"], "team": tid,
+               "event": event_id, "account": None, "time": _now()}
+        self.db.table("injections").insert(inj)
+        return inj
+
+    def pause(self) -> None:
+        self._need_writer()
+        self._need_open_round("pause the round")
+        self._set_round_state("paused")
+
+    def resume(self) -> None:
+        self._need_writer()
+        m = self._need_open_round("resume the round", allow_paused=True)
+        if m["state"] != "paused":
+            raise WorkshopError(f"round {m['round']} is not paused")
+        self._set_round_state("open")
+
+    def _set_round_state(self, state: str, **extra: Any) -> None:
+        r = self.round
+        self._set_meta(state=state)
+        self.db.table("rounds").update({"state": state, **extra}, Query().round == r)
+
+    def close_round(self, fill_policy: str = DEFAULT_FILL_POLICY) -> list[dict]:
+        """Close the current round: absent teams are played by ``fill_policy`` (marked
+        ``filled_by``), every team's round is played and its KPIs and score recorded."""
+
+        self._need_writer()
+        m = self._need_open_round("close the round", allow_paused=True)
+        policy = get_policy(fill_policy)  # ValueError for an unknown name, before any change
+        r = m["round"]
+        results = []
+        for t in self.teams():
+            replay = self.replay_team(t["id"], upto=r - 1)
+            if self.counting_plan(t["id"], r) is None:
+                game = replay.game
+                actions = decide(policy, game.view(), game.scenario, game.batch.static)
+                plan = actions_to_plan(actions, game.batch.static)
+                self._record(t["id"], r, plan, f"policy:{fill_policy}", fill_policy)
+            sub = self.counting_plan(t["id"], r)
+            game = replay.game
+            game.play(sub["plan"])
+            results.append({"team": t["id"], "round": r, "kpis": game.kpi_history()[-1],
+                            "score": game.scorecard()["score"],
+                            "filled_by": sub.get("filled_by"), "seq": sub["seq"]})
+        self.db.table("results").remove(Query().round == r)
+        self.db.table("results").insert_multiple(results)
+        self._set_round_state("closed", closed=_now())
+        return results
+
+    def open_next_round(self) -> int | None:
+        """Open the round after a closed one; after the last round the session is finished."""
+
+        self._need_writer()
+        m = self.meta
+        if m["finished"]:
+            raise WorkshopError("the session is finished")
+        if m["state"] != "closed":
+            raise WorkshopError(f"round {m['round']} is still {m['state']}; close it first")
+        if m["round"] >= m["rounds"]:
+            self._set_meta(finished=True)
+            return None
+        r = m["round"] + 1
+        self._set_meta(round=r, state="open")
+        self.db.table("rounds").insert({"round": r, "state": "open", "opened": _now()})
+        return r
+
+    def advance(self, fill_policy: str = DEFAULT_FILL_POLICY) -> int | None:
+        """Close the current round (absent teams filled in) and open the next; returns the
+        new round, or None when the session is finished."""
+
+        if self.meta["finished"]:
+            raise WorkshopError("the session is finished; nothing to advance")
+        if self.meta["state"] != "closed":
+            self.close_round(fill_policy)
+        return self.open_next_round()
+
+    # -- exports ------------------------------------------------------------------------------
+    def export_csv(self, path: str | os.PathLike[str]) -> Path:
+        from .export import write_csv
+
+        return write_csv(self, Path(path))
+
+    def export_html(self, path: str | os.PathLike[str]) -> Path:
+        from .export import write_html
+
+        return write_html(self, Path(path))
