@@ -71,21 +71,8 @@ def _lang(lang: str | None) -> str:
     return lang or i18n.language()
 
 
-def t(key: str, lang: str | None = None, **values: object) -> str:
-    """``i18n.tr`` in an explicit language (falls back to English, then the key)."""
-
-    lang = _lang(lang)
-    text = i18n.strings(lang).get(key) or i18n.strings("en").get(key) or key
-    return text.format(**values) if values else text
-
-
-def pick(text: object, lang: str | None = None) -> str:
-    """A bilingual {zh, en} text (dict or pydantic ``Text``) in ``lang``."""
-
-    lang = _lang(lang)
-    if isinstance(text, dict):
-        return text.get(lang) or text.get("en") or ""
-    return getattr(text, lang, None) or getattr(text, "en", "")
+t = i18n.tr  # explain works in an explicit language: tr(key, lang, **values)
+pick = i18n.pick
 
 
 def account_name(scenario, account_id: str | None, lang: str | None = None) -> str:

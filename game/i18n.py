@@ -56,16 +56,17 @@ def language() -> str:
     return _current
 
 
-def tr(key: str, /, **values: object) -> str:
-    """The current language's text for ``key`` with ``values`` filled in."""
+def tr(key: str, /, lang: str | None = None, **values: object) -> str:
+    """``key``'s text in ``lang`` (default: the current language) with ``values`` filled in."""
 
-    text = strings(_current).get(key) or strings("en").get(key) or key
+    text = strings(lang or _current).get(key) or strings("en").get(key) or key
     return text.format(**values) if values else text
 
 
-def pick(text: dict | object) -> str:
-    """The current language's side of a bilingual {zh, en} text (a dict or a pydantic Text)."""
+def pick(text: dict | object, lang: str | None = None) -> str:
+    """A bilingual {zh, en} text (a dict or a pydantic Text) in ``lang`` (default: current)."""
 
+    lang = lang or _current
     if isinstance(text, dict):
-        return text.get(_current) or text.get("en") or ""
-    return getattr(text, _current)
+        return text.get(lang) or text.get("en") or ""
+    return getattr(text, lang, None) or getattr(text, "en", "")

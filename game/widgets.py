@@ -84,35 +84,80 @@ class Toggle:
         return False
 
 
+Measure = Callable[[str], int]  # text -> width in pixels
+
+
+def font_measure(size: int, bold: bool = False) -> Measure:
+    """Widths as the game's own drawing font renders them."""
+
+    f = font(size, bold)
+    return lambda value: f.size(value)[0]
+
+
+def fit_to(value: str, width: int, measure: Measure) -> str:
+    """``value`` shortened with an ellipsis so that it fits ``width`` pixels."""
+
+    if measure(value) <= width:
+        return value
+    while value and measure(value + "…") > width:
+        value = value[:-1]
+    return value.rstrip() + "…"
+
+
+def tokens(value: str) -> list[str]:
+    """Words with their trailing space; every CJK character is a token of its own, so
+    Chinese breaks anywhere and English only between words."""
+
+    out: list[str] = []
+    word = ""
+    for ch in value:
+        if ord(ch) > 0x2E80:  # CJK and full-width punctuation
+            if word:
+                out.append(word)
+                word = ""
+            out.append(ch)
+        else:
+            word += ch
+            if ch == " ":
+                out.append(word)
+                word = ""
+    if word:
+        out.append(word)
+    return out
+
+
+def wrap_to(value: str, width: int, measure: Measure,
+            max_lines: int | None = None) -> list[str]:
+    """Lines of ``value`` that fit ``width``; past ``max_lines`` the last line gets an
+    ellipsis. The one wrapping rule of the game, whatever measures the text."""
+
+    lines: list[str] = []
+    for para in value.split("\n"):
+        line = ""
+        for token in tokens(para):
+            trial = line + token
+            if not line or measure(trial.rstrip()) <= width:
+                line = trial
+            else:
+                lines.append(line.rstrip())
+                line = token.lstrip()
+        lines.append(line.rstrip())
+    if max_lines is not None and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = fit_to(lines[-1] + " …", width, measure)
+    return [fit_to(line, width, measure) for line in lines]
+
+
 def text(surface: pygame.Surface, pos: tuple[int, int], value: str, size: int = 14,
          colour=(31, 41, 51), bold: bool = False, max_width: int | None = None) -> pygame.Rect:
     """Draw one line of text, shortened with an ellipsis to fit ``max_width``."""
 
-    f = font(size, bold)
-    if max_width is not None and f.size(value)[0] > max_width:
-        while value and f.size(value + "…")[0] > max_width:
-            value = value[:-1]
-        value += "…"
-    img = f.render(value, True, colour)
-    return surface.blit(img, pos)
+    if max_width is not None:
+        value = fit_to(value, max_width, font_measure(size, bold))
+    return surface.blit(font(size, bold).render(value, True, colour), pos)
 
 
 def wrap(value: str, size: int, width: int, bold: bool = False) -> list[str]:
-    """Split text into lines that fit ``width``: by words for English, by characters for CJK."""
+    """Lines that fit ``width`` in the game's drawing font (see wrap_to)."""
 
-    f = font(size, bold)
-    lines: list[str] = []
-    for para in value.split("\n"):
-        line = ""
-        tokens = para.split(" ") if " " in para else list(para)
-        sep = " " if " " in para else ""
-        for tok in tokens:
-            trial = f"{line}{sep}{tok}" if line else tok
-            if f.size(trial)[0] <= width:
-                line = trial
-            else:
-                if line:
-                    lines.append(line)
-                line = tok
-        lines.append(line)
-    return lines
+    return wrap_to(value, width, font_measure(size, bold))

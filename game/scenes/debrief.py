@@ -32,8 +32,8 @@ from ..app import Scene
 from ..fonts import font
 from ..i18n import language, pick, tr
 from ..session import Session
-from ..widgets import text
-from .results import BULLET, box_text, draw_kpi_charts, fit, wrap_mixed
+from ..widgets import text, wrap
+from .results import BULLET, box_text, draw_kpi_charts, fit
 
 INK, MUTED, LINE, WHITE = (31, 41, 51), (91, 101, 115), (201, 209, 219), (255, 255, 255)
 TOP = 64
@@ -69,7 +69,7 @@ def paragraph(surface: pygame.Surface, x: int, y: int, width: int, value: str, s
     """Wrapped text from (x, y); returns the y below it."""
 
     line_h = font(size, bold).get_linesize()
-    lines = wrap_mixed(value, size, width, bold)
+    lines = wrap(value, size, width, bold)
     if max_lines is not None and len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = fit(lines[-1] + "…", width, size, bold)
@@ -523,7 +523,7 @@ class DebriefScene(Scene):
         news = explain.news_items(result, sc, lang) or [tr("results.no_news")]
         limit = content.bottom - 70
         for line in news:
-            for k, part in enumerate(wrap_mixed(line, 13, content.width - 56)):
+            for k, part in enumerate(wrap(line, 13, content.width - 56)):
                 if y + 20 > limit:
                     return
                 text(surface, (content.x + 24, y), (BULLET if k == 0 else "   ") + part, 13,

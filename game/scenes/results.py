@@ -10,7 +10,6 @@ Continue (Enter or Space) to the next quarter's planning, or to the debrief afte
 from __future__ import annotations
 
 import html
-import re
 
 import pygame
 import pygame_gui
@@ -21,7 +20,7 @@ from ..app import Scene
 from ..fonts import font
 from ..i18n import language, pick, tr
 from ..session import Session
-from ..widgets import text
+from ..widgets import fit_to, font_measure, text, wrap
 
 INK, MUTED, LINE, WHITE = (31, 41, 51), (91, 101, 115), (201, 209, 219), (255, 255, 255)
 TOP = 64
@@ -47,36 +46,11 @@ def box_text(value: str) -> str:
 CONTINUE_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE)
 
 
-_TOKEN = re.compile(r"[0-9A-Za-z%.,:;!?'’()\-+/¥$€&]+|\s+|.")
-
 
 def fit(value: str, width: int, size: int = 14, bold: bool = False) -> str:
     """``value`` shortened with an ellipsis to fit ``width`` pixels."""
 
-    f = font(size, bold)
-    if f.size(value)[0] <= width:
-        return value
-    while value and f.size(value + "…")[0] > width:
-        value = value[:-1]
-    return value + "…"
-
-
-def wrap_mixed(value: str, size: int, width: int, bold: bool = False) -> list[str]:
-    """Lines of ``value`` that fit ``width``: Latin words stay whole, CJK breaks anywhere."""
-
-    f = font(size, bold)
-    lines: list[str] = []
-    for para in value.split("\n"):
-        line = ""
-        for tok in _TOKEN.findall(para):
-            trial = line + tok
-            if f.size(trial.rstrip())[0] <= width or not line.strip():
-                line = trial
-            else:
-                lines.append(line.rstrip())
-                line = "" if tok.isspace() else tok
-        lines.append(line.rstrip())
-    return lines
+    return fit_to(value, width, font_measure(size, bold))
 
 
 def quarter_short(turn: int, start_quarter: int) -> str:
@@ -147,7 +121,7 @@ class ResultsScene(Scene):
         """How many lines the quarter's news takes at ``width`` (to size its box)."""
 
         news = explain.news_items(self.result, self.session.scenario, language()) or [""]
-        return sum(len(wrap_mixed(BULLET + line, 14, width)) for line in news)
+        return sum(len(wrap(BULLET + line, 14, width)) for line in news)
 
     def layout(self) -> dict[str, pygame.Rect]:
         w, h = self.app.screen.get_size()

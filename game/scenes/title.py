@@ -22,6 +22,7 @@ from ..app import App, Scene
 from ..fonts import font_path
 from ..i18n import tr
 from ..session import Session
+from ..widgets import fit_to, wrap_to
 
 ACCENT = (47, 111, 176)
 RULE = (221, 226, 232)
@@ -68,54 +69,14 @@ def text_width(text: str, object_id: str | None = None) -> int:
 def fit(text: str, width: int, object_id: str | None = None) -> str:
     """``text`` shortened with an ellipsis so that it fits ``width`` pixels."""
 
-    if text_width(text, object_id) <= width:
-        return text
-    while text and text_width(text + "…", object_id) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    return fit_to(text, width, lambda value: text_width(value, object_id))
 
 
 def wrap(text: str, width: int, object_id: str | None = None,
          max_lines: int | None = None) -> list[str]:
-    """Lines of ``text`` that fit ``width``: by words where there are spaces, else by
-    characters (Chinese); the last allowed line is shortened with an ellipsis."""
+    """Lines of ``text`` that fit ``width`` in the widget font of ``object_id``."""
 
-    lines: list[str] = []
-    for para in text.splitlines() or [""]:
-        line = ""
-        for token in _tokens(para):
-            trial = line + token
-            if not line or text_width(trial.rstrip(), object_id) <= width:
-                line = trial
-            else:
-                lines.append(line.rstrip())
-                line = token.lstrip()
-        lines.append(line.rstrip())
-    if max_lines is not None and len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = fit(lines[-1] + " …", width, object_id)
-    return [fit(line, width, object_id) for line in lines]
-
-
-def _tokens(text: str) -> list[str]:
-    """Words with their trailing space; every CJK character is a token of its own."""
-
-    tokens: list[str] = []
-    word = ""
-    for ch in text:
-        if ord(ch) > 0x2E80:  # CJK and full-width punctuation break anywhere
-            if word:
-                tokens.append(word)
-                word = ""
-            tokens.append(ch)
-        else:
-            word += ch
-            if ch == " ":
-                tokens.append(word)
-                word = ""
-    if word:
-        tokens.append(word)
-    return tokens
+    return wrap_to(text, width, lambda value: text_width(value, object_id), max_lines)
 
 
 def short_error(app: App, error: str) -> str:
