@@ -173,3 +173,15 @@ def clv(contribution: np.ndarray, retention: np.ndarray, rate: float) -> np.ndar
     """Customer lifetime value with constant margin m and retention r: m·r / (1 + i − r)."""
 
     return contribution * retention / (1.0 + rate - retention)
+
+
+def grade_band(score: float) -> str:
+    """The absolute grade band of a 0–100 scorecard grade: excellent, good, fair or weak."""
+
+    if score >= 85:
+        return "excellent"
+    if score >= 70:
+        return "good"
+    if score >= 50:
+        return "fair"
+    return "weak"

@@ -340,12 +340,29 @@ def _error_problem(err: dict[str, Any], doc: Document) -> tuple[Pos, Loc, str]:
 
 def check_scenario(path: str | os.PathLike[str]) -> tuple[Scenario | None, list[Problem]]:
     """Read and validate one scenario file; return the scenario (if valid) and every problem."""
-    name = os.fspath(path)
+    return _report(os.fspath(path), lambda warned: _check(Path(os.fspath(path)), warned))
+
+
+def check_scenario_text(text: str, name: str) -> tuple[Scenario | None, list[Problem]]:
+    """Validate scenario YAML held in memory (a workshop keeps the text it started with);
+    ``name`` stands for the file in problem reports."""
+    return _report(name, lambda warned: _check_bytes(text.encode("utf-8"), warned))
+
+
+def load_scenario_text(text: str, name: str) -> Scenario:
+    """``load_scenario`` for YAML text in memory; ``ScenarioError`` lists every problem."""
+    scenario, problems = check_scenario_text(text, name)
+    if scenario is None:
+        raise ScenarioError(problems)
+    return scenario
+
+
+def _report(name: str, check) -> tuple[Scenario | None, list[Problem]]:
     found: list[tuple[Pos, Loc, str]] = []
     warned: list[tuple[Pos, Loc, str]] = []  # engine.lint: legal but probably wrong
     scenario = None
     try:
-        scenario, found = _check(Path(name), warned)
+        scenario, found = check(warned)
     except Exception as e:  # a bug of ours must still come out as a report, not a traceback
         found = [((1, 1), (), f"internal error while reading: {type(e).__name__}: {e}")]
         scenario, warned = None, []
@@ -365,6 +382,12 @@ def _check(
             raw = f.read(MAX_BYTES + 1)  # never more: /dev/zero must not eat the memory
     except OSError as e:
         return None, [((1, 1), (), f"cannot read file: {e.strerror or e}")]
+    return _check_bytes(raw, warned)
+
+
+def _check_bytes(
+    raw: bytes, warned: list[tuple[Pos, Loc, str]]
+) -> tuple[Scenario | None, list[tuple[Pos, Loc, str]]]:
     if len(raw) > MAX_BYTES:
         return None, [((1, 1), (), f"file is too large (the limit is {MAX_BYTES:,} bytes)")]
     if not raw.strip():

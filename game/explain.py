@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from engine.kpis import abc_tiers
+from engine.kpis import abc_tiers, grade_band  # noqa: F401  (re-exported for scenes)
 from engine.scenario import NEEDS, STAGES
 
 from . import fmt, i18n
@@ -579,18 +579,6 @@ def lesson_report(game, lang: str | None = None) -> list[dict]:
 
 
 # -- debrief helpers ----------------------------------------------------------------------------
-def grade_band(score: float) -> str:
-    """The absolute grade band of a 0–100 score: excellent, good, fair or weak."""
-
-    if score >= 85:
-        return "excellent"
-    if score >= 70:
-        return "good"
-    if score >= 50:
-        return "fair"
-    return "weak"
-
-
 def hidden_truth(game, account_id: str, debrief: dict | None = None) -> dict:
     """One account's real needs and people beside what the player last measured.
 

@@ -13,6 +13,11 @@ when the database is next opened. A corrupt file raises ``SaveError`` (with the 
 where the JSON breaks: ``CorruptFileError``, a ``SaveError``) instead of reading as empty,
 so nothing ever overwrites it.
 Only one process may write a database at a time.
+
+``with storage.batch():`` groups several TinyDB operations into one write: inside it writes
+are kept in memory (and reads see them); on a normal exit the result replaces the file once,
+and on an exception nothing reaches the disk. A multi-step action (close a round: fill in
+three teams, record their results, mark the round) is then all-or-nothing under a kill.
 """
 
 from __future__ import annotations
@@ -40,11 +45,35 @@ class AtomicJSONStorage(Storage):
         super().__init__()
         self.path = Path(path)
         self.indent = indent
+        self._pending: dict | None = None  # inside batch(): the database not yet written
+        self._depth = 0
         if create_dirs:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temp_files(self.path)
 
+    @contextlib.contextmanager
+    def batch(self):
+        """Every write inside lands as ONE atomic file replace; an exception writes nothing.
+        Re-entrant: only the outermost batch writes."""
+
+        if self._depth == 0:
+            self._pending = None
+        self._depth += 1
+        try:
+            yield self
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self._pending = None
+            raise
+        self._depth -= 1
+        if self._depth == 0 and self._pending is not None:
+            data, self._pending = self._pending, None
+            self._write_file(data)
+
     def read(self) -> dict[str, dict[str, Any]] | None:
+        if self._pending is not None:
+            return self._pending
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
@@ -73,11 +102,21 @@ class AtomicJSONStorage(Storage):
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        # Serialise first: data that cannot be written leaves no trace on disk.
+        if self._depth:
+            # A JSON round trip: the pending copy shares no objects with the caller's data,
+            # just as a database read back from the file would not.
+            self._pending = json.loads(self._serialise(data))
+            return
+        self._write_file(data)
+
+    def _serialise(self, data: dict[str, dict[str, Any]]) -> bytes:
         try:
-            payload = json.dumps(data, ensure_ascii=False, indent=self.indent).encode("utf-8")
+            return json.dumps(data, ensure_ascii=False, indent=self.indent).encode("utf-8")
         except (TypeError, ValueError) as exc:
             raise SaveError(f"cannot write {self.path}: data is not plain JSON ({exc})") from exc
+
+    def _write_file(self, data: dict[str, dict[str, Any]]) -> None:
+        payload = self._serialise(data)  # first: data that cannot be written leaves no trace
         tmp = temp_path(self.path)
         try:
             with open(tmp, "wb") as f:

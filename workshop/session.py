@@ -3,14 +3,23 @@
 Everything lives in one TinyDB file ``DIR/session.json`` (written through the atomic
 ``AtomicJSONStorage``, which refuses a corrupt file rather than overwriting it):
 
-* ``meta``         one document: id, scenario ref, seed, mode, rounds, current round, state;
-* ``teams``        id (``t1``..), name, colour, members;
+* ``meta``         one document: id, scenario ref and the scenario's YAML text (a workshop
+                   keeps the case it started with, whatever happens to the file), seed,
+                   mode, rounds, current round, state, the round timer, the join code and
+                   the facilitator's token;
+* ``teams``        id (``t1``..), name, colour, members, the team's token;
+* ``drafts``       each team's latest unsubmitted plan of a round (a client that crashes
+                   or loses the network finds it again);
 * ``submissions``  every plan ever submitted: team, round, seq, time, author, plan and
                    ``filled_by`` (the built-in policy that played an absent team). History is
                    append-only; the LAST submission of a round counts;
-* ``injections``   facilitator events: round, team (None = every team), event id, time;
+* ``injections``   facilitator events: round, team (None = every team), event id, headline
+                   shown to the teams, time;
 * ``results``      each team's KPIs and score per closed round (a cache: the decision log is
                    the source of truth, and ``replay_team`` rebuilds any team's game from it).
+
+Every public write is one atomic file replace (``AtomicJSONStorage.batch``): a kill at
+any moment leaves the session as it was before the action or after it, never half-way.
 
 Teams' games are never stored: each is rebuilt with ``engine.Game.replay`` semantics from its
 plans and injections. One writer per folder: ``Session.open`` takes ``DIR/.lock`` (created with
@@ -20,7 +29,12 @@ O_CREAT|O_EXCL, holding the pid); a lock whose pid is gone is taken over.
 from __future__ import annotations
 
 import contextlib
+import functools
+import hmac
+import json
 import os
+import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -31,6 +45,8 @@ from tinydb import Query, TinyDB
 
 from engine import Game, KamError, load_scenario
 from engine.actions import actions_to_plan
+from engine.kpis import grade_band
+from engine.loader import load_scenario_text, resolve
 from engine.policies import decide, get_policy
 from engine.scenario import Scenario
 from game.storage import AtomicJSONStorage
@@ -40,6 +56,8 @@ LOCK_FILE = ".lock"
 FORMAT = 1
 MODES = ("parallel", "shared")
 DEFAULT_FILL_POLICY = "uniform"
+MAX_PLAN_BYTES = 64 * 1024  # a real plan is a few kB; anything larger is a mistake or abuse
+MAX_TIMER_SECONDS = 6 * 3600
 # Okabe-Ito: distinguishable for colour-blind players, as in engine/report.py.
 COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
            "#000000"]
@@ -51,6 +69,27 @@ class WorkshopError(KamError):
 
 class LockedError(WorkshopError):
     """Another live process is writing this session folder."""
+
+
+class AccessError(WorkshopError):
+    """A wrong join code or token: the caller may not do this."""
+
+
+def _writes(method):
+    """A public write: needs the folder's lock, and lands on disk as one atomic replace (or,
+    on any error, not at all)."""
+
+    @functools.wraps(method)
+    def wrapper(self: Session, *args: Any, **kwargs: Any) -> Any:
+        self._need_writer()
+        try:
+            with self.db.storage.batch():
+                return method(self, *args, **kwargs)
+        except BaseException:
+            self._forget_cached_reads()
+            raise
+
+    return wrapper
 
 
 def _now() -> str:
@@ -138,6 +177,7 @@ class Session:
         self.db = db
         self.lock = lock
         self._scenario: Scenario | None = None
+        self.clock = time.time  # the round timer's clock; tests replace it
 
     # -- opening ------------------------------------------------------------------------------
     @classmethod
@@ -159,6 +199,10 @@ class Session:
         if os.sep in ref or ref.endswith((".yaml", ".yml", ".json")) or Path(ref).is_file():
             ref = str(Path(ref).resolve())
         sc = load_scenario(ref)
+        try:
+            text = resolve(ref).read_text(encoding="utf-8-sig")
+        except OSError as exc:
+            raise WorkshopError(f"cannot read {ref}: {exc.strerror or exc}") from exc
         folder = Path(folder)
         session = cls._open(folder, write=True, must_exist=False)
         try:
@@ -166,15 +210,20 @@ class Session:
                 raise WorkshopError(f"{folder} already holds a workshop session; "
                                     "use another --data folder")
             session._scenario = sc
-            session.db.table("meta").insert({
-                "format": FORMAT, "id": uuid.uuid4().hex[:12], "created": _now(),
-                "scenario": ref, "scenario_id": sc.id, "scenario_version": sc.version,
-                "seed": int(seed), "mode": mode, "rounds": int(sc.turns),
-                "round": 1, "state": "open", "finished": False,
-            })
-            for name in names:
-                session.add_team(name)
-            session.db.table("rounds").insert({"round": 1, "state": "open", "opened": _now()})
+            with session.db.storage.batch():  # a session is created whole or not at all
+                session.db.table("meta").insert({
+                    "format": FORMAT, "id": uuid.uuid4().hex[:12], "created": _now(),
+                    "scenario": ref, "scenario_yaml": text, "scenario_id": sc.id,
+                    "scenario_version": sc.version, "seed": int(seed), "mode": mode,
+                    "rounds": int(sc.turns), "round": 1, "state": "open", "finished": False,
+                    "deadline": None, "remaining": None,
+                    "join_code": f"{secrets.randbelow(10**6):06d}",
+                    "facilitator_token": secrets.token_urlsafe(18),
+                })
+                for name in names:
+                    session.add_team(name)
+                session.db.table("rounds").insert({"round": 1, "state": "open",
+                                                   "opened": _now()})
         except BaseException:
             session.close()
             raise
@@ -234,8 +283,18 @@ class Session:
     @property
     def scenario(self) -> Scenario:
         if self._scenario is None:
-            self._scenario = load_scenario(self.meta["scenario"])
+            m = self.meta
+            text = m.get("scenario_yaml")
+            self._scenario = (load_scenario_text(text, m["scenario"]) if text is not None
+                              else load_scenario(m["scenario"]))
         return self._scenario
+
+    def _forget_cached_reads(self) -> None:
+        """After a write was rolled back: drop TinyDB's query caches of what never landed."""
+
+        with contextlib.suppress(Exception):
+            for name in self.db.tables():
+                self.db.table(name).clear_cache()
 
     @property
     def round(self) -> int:
@@ -320,28 +379,130 @@ class Session:
                 game.inject(event_id, account)
         return TeamReplay(game, rounds)
 
-    def status(self) -> dict:
+    def progress(self, team_id: str) -> str:
+        """``submitted``, ``drafting`` (a draft is saved for the round) or ``absent``."""
+
+        r = self.round
+        if self.counting_plan(team_id, r) is not None:
+            return "submitted"
+        return "drafting" if self.draft(team_id) is not None else "absent"
+
+    def timer(self) -> dict:
+        """The round's countdown: ``remaining`` seconds (None: no timer), whether it runs
+        (not while paused) and whether the time is up."""
+
+        m = self.meta
+        if m.get("deadline") is not None:
+            remaining = float(m["deadline"]) - self.clock()
+            running = True
+        elif m.get("remaining") is not None:
+            remaining, running = float(m["remaining"]), False
+        else:
+            return {"remaining": None, "running": False, "expired": False, "deadline": None}
+        deadline = m.get("deadline")
+        return {"remaining": max(0.0, remaining), "running": running,
+                "expired": remaining <= 0,
+                "deadline": (datetime.fromtimestamp(deadline, timezone.utc).isoformat()
+                             if deadline is not None else None)}
+
+    def board(self) -> dict:
+        """What the whole room may see (the projector view): the round, the timer, each
+        team's progress and grade on the scenario's absolute scale — never plans, members'
+        drafts, targeted injections or tokens."""
+
         m = self.meta
         results = self.db.table("results").all()
-        names = {t["id"]: t["name"] for t in self.teams()}
         teams = []
         for t in self.teams():
             mine = sorted((r for r in results if r["team"] == t["id"]), key=lambda r: r["round"])
+            score = float(mine[-1]["score"]) if mine else 0.0
             current = self.counting_plan(t["id"], m["round"])
             teams.append({
                 "id": t["id"], "name": t["name"], "colour": t["colour"],
-                "members": t["members"],
+                "progress": self.progress(t["id"]),
                 "submitted": current is not None,
                 "filled_by": current.get("filled_by") if current else None,
-                "submissions": len(self.history(t["id"])),
-                "score": float(mine[-1]["score"]) if mine else 0.0,
+                "score": score, "band": grade_band(score),
                 "scores": [float(r["score"]) for r in mine],
+                "filled_rounds": [r["round"] for r in mine if r.get("filled_by")],
             })
+        sc = self.scenario
+        return {"session": m["id"], "scenario": m["scenario_id"],
+                "title": sc.title.model_dump(), "mode": m["mode"], "round": m["round"],
+                "rounds": m["rounds"], "state": self.state, "finished": m["finished"],
+                "closed_rounds": self.closed_rounds(), "timer": self.timer(),
+                "join_code": m["join_code"], "teams": teams,
+                "headlines": [self._headline(i) for i in self.injections()
+                              if i["team"] is None]}
+
+    def status(self) -> dict:
+        """The facilitator's view: the board plus members, submissions and every injection."""
+
+        m = self.meta
+        names = {t["id"]: t["name"] for t in self.teams()}
+        board = self.board()
+        for row, t in zip(board["teams"], self.teams()):
+            row["members"] = t["members"]
+            row["submissions"] = len(self.history(t["id"]))
+        board.update(seed=m["seed"], injections=[{**i, "team_name": names.get(i["team"])}
+                                                 for i in self.injections()])
+        return board
+
+    def team_state(self, team: str | int) -> dict:
+        """Everything a team's own client needs, and nothing of the other teams: its plans
+        and injected events (enough to rebuild its game with ``Game.replay``), its draft, its
+        submissions and scores, the round and the timer."""
+
+        t = self.team(team)
+        m = self.meta
+        closed = self.closed_rounds()
+        plans = [self.counting_plan(t["id"], r)["plan"] for r in range(1, closed + 1)]
+        injected = {str(k): [list(e) for e in v] for k, v in self.injected_for(t["id"]).items()}
+        draft = self.draft(t["id"])
+        results = sorted((r for r in self.db.table("results").all() if r["team"] == t["id"]),
+                         key=lambda r: r["round"])
         return {"session": m["id"], "scenario": m["scenario_id"], "seed": m["seed"],
-                "mode": m["mode"], "round": m["round"], "rounds": m["rounds"],
-                "state": self.state, "finished": m["finished"], "teams": teams,
-                "injections": [{**i, "team_name": names.get(i["team"])}
-                               for i in self.injections()]}
+                "mode": m["mode"], "team": _public(t), "round": m["round"],
+                "rounds": m["rounds"], "state": self.state, "finished": m["finished"],
+                "closed_rounds": closed, "timer": self.timer(),
+                "submitted": self.counting_plan(t["id"], m["round"]) is not None,
+                "draft": draft["plan"] if draft else None, "plans": plans, "injected": injected,
+                "scores": [float(r["score"]) for r in results],
+                "submissions": [{k: sub[k] for k in ("seq", "round", "time", "author",
+                                                     "filled_by")}
+                                for sub in self.history(t["id"])],
+                "headlines": [self._headline(i) for i in self.injections()
+                              if i["team"] in (None, t["id"])]}
+
+    def _headline(self, inj: dict) -> dict:
+        return {"round": inj["round"], "event": inj["event"], "headline": inj.get("headline"),
+                "time": inj["time"]}
+
+    def draft(self, team_id: str, round: int | None = None) -> dict | None:
+        r = self.round if round is None else round
+        docs = [d for d in self.db.table("drafts").all()
+                if d["team"] == team_id and d["round"] == r]
+        return dict(docs[0]) if docs else None
+
+    # -- access -------------------------------------------------------------------------------
+    def join(self, team: str | int, code: str) -> dict:
+        """A team's token, for the right join code (the code is shown to the room)."""
+
+        if not hmac.compare_digest(str(code).strip().encode(), self.meta["join_code"].encode()):
+            raise AccessError("wrong join code")
+        t = self.team(team)
+        return {"team": _public(t), "token": t["token"]}
+
+    def team_for_token(self, token: str | None) -> dict:
+        for t in self.teams():
+            if token and hmac.compare_digest(str(token).encode(), t["token"].encode()):
+                return t
+        raise AccessError("unknown team token: join again with the join code")
+
+    def check_facilitator(self, token: str | None) -> None:
+        if not token or not hmac.compare_digest(str(token).encode(),
+                                                self.meta["facilitator_token"].encode()):
+            raise AccessError("this needs the facilitator's token")
 
     # -- writing ------------------------------------------------------------------------------
     def _need_writer(self) -> None:
@@ -362,9 +523,9 @@ class Session:
     def _next_seq(self, table: str) -> int:
         return max((d["seq"] for d in self.db.table(table).all()), default=0) + 1
 
+    @_writes
     def add_team(self, name: str, colour: str | None = None,
                  members: list[str] | None = None) -> dict:
-        self._need_writer()
         name = str(name).strip()
         teams = self.teams()
         if not name:
@@ -375,12 +536,12 @@ class Session:
             raise WorkshopError("teams can only be added before the first round closes")
         n = max((int(t["id"][1:]) for t in teams), default=0) + 1
         team = {"id": f"t{n}", "name": name, "colour": colour or COLOURS[(n - 1) % len(COLOURS)],
-                "members": list(members or [])}
+                "members": [str(x) for x in members or []], "token": secrets.token_urlsafe(18)}
         self.db.table("teams").insert(team)
-        return team
+        return _public(team)
 
+    @_writes
     def rename_team(self, team: str | int, name: str) -> dict:
-        self._need_writer()
         t = self.team(team)
         name = str(name).strip()
         if not name:
@@ -389,25 +550,40 @@ class Session:
                for o in self.teams()):
             raise WorkshopError(f"there is already a team called {name!r}")
         self.db.table("teams").update({"name": name}, Query().id == t["id"])
-        return self.team(t["id"])
+        return _public(self.team(t["id"]))
 
+    @_writes
     def set_members(self, team: str | int, members: list[str]) -> None:
-        self._need_writer()
         t = self.team(team)
-        self.db.table("teams").update({"members": list(members)}, Query().id == t["id"])
+        self.db.table("teams").update({"members": [str(x) for x in members]},
+                                      Query().id == t["id"])
 
+    @_writes
     def submit(self, team: str | int, plan: dict, author: str = "") -> dict:
         """Record a team's plan for the open round (validated against its game; earlier
         submissions stay in the history and the last one counts)."""
 
-        self._need_writer()
         m = self._need_open_round("submit a plan")
         t = self.team(team)
-        if not isinstance(plan, dict):
-            raise WorkshopError("a plan must be a JSON object")
+        _check_plan_size(plan)
         game = self.replay_team(t["id"], upto=m["round"] - 1).game
         game.check(plan)  # PlanError: nothing is recorded
         return self._record(t["id"], m["round"], plan, author or t["name"], None)
+
+    @_writes
+    def save_draft(self, team: str | int, plan: dict, author: str = "") -> dict:
+        """Keep a team's plan in progress for the open round (not checked: a draft may be
+        over budget while it is being edited). Replaces the team's previous draft."""
+
+        m = self._need_open_round("save a draft", allow_paused=True)
+        t = self.team(team)
+        _check_plan_size(plan)
+        doc = {"team": t["id"], "round": m["round"], "plan": plan, "author": str(author),
+               "time": _now()}
+        table = self.db.table("drafts")
+        table.remove((Query().team == t["id"]) & (Query().round == m["round"]))
+        table.insert(doc)
+        return doc
 
     def _record(self, team_id: str, round: int, plan: dict, author: str,
                 filled_by: str | None) -> dict:
@@ -416,10 +592,10 @@ class Session:
         self.db.table("submissions").insert(sub)
         return sub
 
+    @_writes
     def inject(self, event_id: str, team: str | int | None = None) -> dict:
         """Queue a library event for the coming quarter of one team (or every team)."""
 
-        self._need_writer()
         m = self._need_open_round("inject an event", allow_paused=True)
         events = {e.id: e for e in self.scenario.events}
         if event_id not in events:
@@ -428,32 +604,62 @@ class Session:
                                 f"{', '.join(library) or 'none'}")
         tid = self.team(team)["id"] if team is not None else None
         inj = {"seq": self._next_seq("injections"), "round": m["round"], "team": tid,
-               "event": event_id, "account": None, "time": _now()}
+               "event": event_id, "account": None,
+               "headline": events[event_id].headline.model_dump(), "time": _now()}
         self.db.table("injections").insert(inj)
         return inj
 
+    @_writes
     def pause(self) -> None:
-        self._need_writer()
         self._need_open_round("pause the round")
+        m = self.meta
+        if m.get("deadline") is not None:  # the clock stops while the room is paused
+            self._set_meta(deadline=None, remaining=max(0.0, m["deadline"] - self.clock()))
         self._set_round_state("paused")
 
+    @_writes
     def resume(self) -> None:
-        self._need_writer()
         m = self._need_open_round("resume the round", allow_paused=True)
         if m["state"] != "paused":
             raise WorkshopError(f"round {m['round']} is not paused")
+        if m.get("remaining") is not None:
+            self._set_meta(deadline=self.clock() + m["remaining"], remaining=None)
         self._set_round_state("open")
+
+    @_writes
+    def set_timer(self, seconds: float | None) -> dict:
+        """Start (or replace) the round's countdown; None removes it. The timer informs the
+        room; the facilitator still closes the round."""
+
+        m = self._need_open_round("set the timer", allow_paused=True)
+        if seconds is None:
+            self._set_meta(deadline=None, remaining=None)
+            return self.timer()
+        seconds = _timer_seconds(seconds)
+        if m["state"] == "paused":
+            self._set_meta(deadline=None, remaining=seconds)
+        else:
+            self._set_meta(deadline=self.clock() + seconds, remaining=None)
+        return self.timer()
+
+    @_writes
+    def extend_timer(self, seconds: float) -> dict:
+        """Give the room more time (a timer that ran out restarts from now)."""
+
+        self._need_open_round("extend the timer", allow_paused=True)
+        left = self.timer()["remaining"] or 0.0
+        return self.set_timer(_timer_seconds(left + float(seconds)))
 
     def _set_round_state(self, state: str, **extra: Any) -> None:
         r = self.round
         self._set_meta(state=state)
         self.db.table("rounds").update({"state": state, **extra}, Query().round == r)
 
+    @_writes
     def close_round(self, fill_policy: str = DEFAULT_FILL_POLICY) -> list[dict]:
         """Close the current round: absent teams are played by ``fill_policy`` (marked
         ``filled_by``), every team's round is played and its KPIs and score recorded."""
 
-        self._need_writer()
         m = self._need_open_round("close the round", allow_paused=True)
         policy = get_policy(fill_policy)  # ValueError for an unknown name, before any change
         r = m["round"]
@@ -473,13 +679,14 @@ class Session:
                             "filled_by": sub.get("filled_by"), "seq": sub["seq"]})
         self.db.table("results").remove(Query().round == r)
         self.db.table("results").insert_multiple(results)
+        self._set_meta(deadline=None, remaining=None)
         self._set_round_state("closed", closed=_now())
         return results
 
+    @_writes
     def open_next_round(self) -> int | None:
         """Open the round after a closed one; after the last round the session is finished."""
 
-        self._need_writer()
         m = self.meta
         if m["finished"]:
             raise WorkshopError("the session is finished")
@@ -493,6 +700,7 @@ class Session:
         self.db.table("rounds").insert({"round": r, "state": "open", "opened": _now()})
         return r
 
+    @_writes
     def advance(self, fill_policy: str = DEFAULT_FILL_POLICY) -> int | None:
         """Close the current round (absent teams filled in) and open the next; returns the
         new round, or None when the session is finished."""
@@ -513,3 +721,32 @@ class Session:
         from .export import write_html
 
         return write_html(self, Path(path))
+
+
+def _public(team: dict) -> dict:
+    """A team as anyone may see it: without its token."""
+
+    return {k: v for k, v in team.items() if k != "token"}
+
+
+def _check_plan_size(plan: Any) -> None:
+    if not isinstance(plan, dict):
+        raise WorkshopError("a plan must be a JSON object")
+    try:
+        size = len(json.dumps(plan, ensure_ascii=False).encode("utf-8"))
+    except (TypeError, ValueError) as exc:
+        raise WorkshopError(f"a plan must be plain JSON data ({exc})") from None
+    if size > MAX_PLAN_BYTES:
+        raise WorkshopError(f"the plan is too large ({size:,} bytes; the limit is "
+                            f"{MAX_PLAN_BYTES:,})")
+
+
+def _timer_seconds(seconds: Any) -> float:
+    try:
+        value = float(seconds)
+    except (TypeError, ValueError):
+        raise WorkshopError(f"a timer needs a number of seconds, not {seconds!r}") from None
+    if not 0 < value <= MAX_TIMER_SECONDS:
+        raise WorkshopError(f"a timer must run between 1 second and {MAX_TIMER_SECONDS // 3600} "
+                            f"hours, not {value:g} seconds")
+    return value

@@ -1,0 +1,168 @@
+"""The running workshop: one writer's ``Session`` shared by everyone who acts on it.
+
+The HTTP server, the facilitator console, hot-seat play on the trainer's machine and the
+command line all call the same ``Host`` methods, so every way into a workshop obeys the
+same rules: who may do what (the join code, each team's token, the facilitator's token),
+one operation at a time (a lock: the server answers requests on several threads), and
+each operation landing on disk whole before it returns (``Session`` writes atomically).
+
+A team's side of it is a ``TeamLink``: ``state()``, ``save_draft()``, ``submit()`` and
+``scenario_text()``. ``LocalTeamLink`` talks to a ``Host`` in this process; the LAN client
+(``workshop.client``) has the same methods over HTTP, so the game's team screens work with
+either.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any, Protocol
+
+from .session import AccessError, Session, WorkshopError
+
+ONLINE_SECONDS = 15.0  # a team client polls every few seconds; silent longer = offline
+
+
+class Host:
+    """Thread-safe operations on an open (writable) session, each checked for access."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self._lock = threading.RLock()
+        self._seen: dict[str, float] = {}  # team id → last request (monotonic), not stored
+        self.changes = 0  # bumped after every write; screens redraw when it moves
+
+    # -- anyone in the room -------------------------------------------------------------------
+    def info(self) -> dict:
+        """What a joining client shows before it has a token: the case and the teams."""
+
+        with self._lock:
+            s = self.session
+            m = s.meta
+            return {"session": m["id"], "scenario": m["scenario_id"],
+                    "title": s.scenario.title.model_dump(), "mode": m["mode"],
+                    "round": m["round"], "rounds": m["rounds"], "state": s.state,
+                    "teams": [{"id": t["id"], "name": t["name"], "colour": t["colour"]}
+                              for t in s.teams()]}
+
+    def board(self) -> dict:
+        """The projector view (no secrets), with who is online."""
+
+        with self._lock:
+            board = self.session.board()
+            now = time.monotonic()
+            for row in board["teams"]:
+                seen = self._seen.get(row["id"])
+                row["online"] = seen is not None and now - seen < ONLINE_SECONDS
+            return board
+
+    def join(self, team: str, code: str) -> dict:
+        with self._lock:
+            joined = self.session.join(team, code)
+            self._seen[joined["team"]["id"]] = time.monotonic()
+            return joined
+
+    # -- a team, with its token ---------------------------------------------------------------
+    def _team(self, token: str | None) -> dict:
+        t = self.session.team_for_token(token)
+        self._seen[t["id"]] = time.monotonic()
+        return t
+
+    def team_state(self, token: str | None) -> dict:
+        with self._lock:
+            return self.session.team_state(self._team(token)["id"])
+
+    def save_draft(self, token: str | None, plan: dict, author: str = "") -> dict:
+        with self._lock:
+            doc = self.session.save_draft(self._team(token)["id"], plan, author)
+            self.changes += 1
+            return {"round": doc["round"], "time": doc["time"]}
+
+    def submit(self, token: str | None, plan: dict, author: str = "") -> dict:
+        with self._lock:
+            sub = self.session.submit(self._team(token)["id"], plan, author)
+            self.changes += 1
+            return {k: sub[k] for k in ("seq", "team", "round", "time", "author")}
+
+    def scenario_text(self, token: str | None) -> str:
+        """The case's YAML as the session keeps it, for a team or the facilitator."""
+
+        with self._lock:
+            try:
+                self.session.check_facilitator(token)
+            except AccessError:
+                self._team(token)
+            return self.session.meta["scenario_yaml"]
+
+    # -- the facilitator, with the facilitator's token ----------------------------------------
+    def _facilitator(self, token: str | None) -> Session:
+        self.session.check_facilitator(token)
+        return self.session
+
+    def status(self, token: str | None) -> dict:
+        with self._lock:
+            status = self._facilitator(token).status()
+            board = {t["id"]: t["online"] for t in self.board()["teams"]}
+            for row in status["teams"]:
+                row["online"] = board[row["id"]]
+            return status
+
+    def act(self, token: str | None, action: str, **args: Any) -> Any:
+        """One facilitator action by name (``FACILITATOR_ACTIONS``), e.g.
+        ``act(token, "inject", event_id="x", team="t2")``."""
+
+        if action not in FACILITATOR_ACTIONS:
+            raise WorkshopError(f"unknown action {action!r}; actions: "
+                                f"{', '.join(sorted(FACILITATOR_ACTIONS))}")
+        with self._lock:
+            result = getattr(self._facilitator(token), action)(**args)
+            self.changes += 1
+            return result
+
+    def local_team(self, team: str) -> LocalTeamLink:
+        """A team link in this process (hot-seat play at the trainer's machine)."""
+
+        with self._lock:
+            return LocalTeamLink(self, self.session.team(team)["token"])
+
+
+#: The Session methods a facilitator may call through ``Host.act`` (and the HTTP API).
+FACILITATOR_ACTIONS = frozenset({
+    "advance", "close_round", "open_next_round", "pause", "resume", "set_timer",
+    "extend_timer", "inject", "add_team", "rename_team", "set_members",
+})
+
+
+class TeamLink(Protocol):
+    """A team's connection to its workshop, local or over the network."""
+
+    def state(self) -> dict: ...
+
+    def save_draft(self, plan: dict, author: str = "") -> dict: ...
+
+    def submit(self, plan: dict, author: str = "") -> dict: ...
+
+    def scenario_text(self) -> str: ...
+
+
+class LocalTeamLink:
+    """A ``TeamLink`` to a ``Host`` in this process."""
+
+    def __init__(self, host: Host, token: str):
+        self.host = host
+        self.token = token
+
+    def state(self) -> dict:
+        return self.host.team_state(self.token)
+
+    def save_draft(self, plan: dict, author: str = "") -> dict:
+        return self.host.save_draft(self.token, plan, author)
+
+    def submit(self, plan: dict, author: str = "") -> dict:
+        return self.host.submit(self.token, plan, author)
+
+    def scenario_text(self) -> str:
+        return self.host.scenario_text(self.token)
+
+
+__all__ = ["FACILITATOR_ACTIONS", "Host", "LocalTeamLink", "TeamLink"]
