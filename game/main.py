@@ -18,7 +18,10 @@ from . import i18n
 def run(lang: str | None = None, scenario: str | None = None, seed: int | None = None,
         demo: bool = False, policy: str = "needs", screenshots: Path | None = None,
         size: tuple[int, int] | None = None, fullscreen: bool | None = None,
-        pace: float | None = None, data: Path | None = None) -> int:
+        pace: float | None = None, data: Path | None = None, console: Path | None = None,
+        join: str | None = None) -> int:
+    """Open the game; ``console`` opens the facilitator console on a workshop folder and
+    ``join`` (``HOST:PORT`` or "" to ask) the screen where a team joins a LAN workshop."""
     from . import splash
     from .paths import default_folder
 
@@ -69,6 +72,14 @@ def run(lang: str | None = None, scenario: str | None = None, seed: int | None =
                             pace if pace is not None else (0.0 if headless() else 1.2),
                             store=None)
         app.on_frame.append(driver)
+    elif console is not None:
+        from .scenes.console import ConsoleScene
+
+        app.push(ConsoleScene(app, console))
+    elif join is not None:
+        from .scenes.join import JoinScene
+
+        app.push(JoinScene(app, join or None))
     elif scenario:
         from engine import new_game
 

@@ -32,6 +32,8 @@ def cmd_play(args) -> int:
         size=size,
         fullscreen=True if getattr(args, "fullscreen", False) else None,
         pace=getattr(args, "pace", None),
+        console=Path(args.console) if getattr(args, "console", None) else None,
+        join=(args.address or "") if args.func == "join" else None,
     )
 
 
@@ -102,7 +104,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pace", type=float, help="with --demo: seconds between moves")
     p.add_argument("--size", metavar="WxH", help="window size, e.g. 1280x720")
     p.add_argument("--fullscreen", action="store_true")
+    p.add_argument("--console", metavar="DIR",
+                   help="open the facilitator console on the workshop session in DIR")
     p.set_defaults(func="play")
+
+    p = sub.add_parser("join", help="join a workshop on the local network as a team")
+    p.add_argument("address", nargs="?", metavar="HOST:PORT",
+                   help="the address the facilitator shows (ask in the menu if omitted)")
+    p.add_argument("--lang", choices=("zh", "en"), help="interface language")
+    p.add_argument("--size", metavar="WxH", help="window size, e.g. 1280x720")
+    p.add_argument("--fullscreen", action="store_true")
+    p.set_defaults(func="join")
 
     from . import workshop_cli
 
@@ -113,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.func if args.command else "play"
-    if command == "play":
+    if command in ("play", "join"):
         return cmd_play(args)
     if "." not in sys.path:
         sys.path.insert(0, ".")  # so --policy module:function finds the author's module
