@@ -25,6 +25,7 @@ from .errors import (
 )
 from .game import Batch, Game
 from .loader import check_scenario, load_scenario, shipped_scenarios
+from .market import Market, Seat
 from .policies import POLICIES, get_policy
 from .scenario import Scenario
 from .view import View
@@ -36,11 +37,13 @@ __all__ = [
     "Game",
     "GameStateError",
     "KamError",
+    "Market",
     "PlanError",
     "Problem",
     "SaveError",
     "Scenario",
     "ScenarioError",
+    "Seat",
     "UnknownScenarioError",
     "View",
     "check_scenario",

@@ -152,8 +152,10 @@ class Batch:
         return kpis.score(self.static, self.totals(), len(self.kpis))
 
 
-def _plain(x) -> float:
-    return float(np.asarray(x).reshape(-1)[0])
+def _plain(x, player: int = 0) -> float:
+    """Player ``player``'s figure in the only game of a batch of one, from a (1, P) array."""
+
+    return float(np.asarray(x)[0, player])
 
 
 class Game:
@@ -184,27 +186,10 @@ class Game:
     def scorecard(self) -> dict:
         """The balanced scorecard so far: grade 0-100 and each item's value and grade."""
 
-        if not self.batch.kpis:
-            return {"score": 0.0, "items": []}
-        totals = self.batch.totals()
-        grade, items = self.batch.score()
-        return {
-            "score": _plain(grade),
-            "items": [
-                {
-                    "metric": it.metric,
-                    "weight": it.weight,
-                    "value": _plain(totals[it.metric]),
-                    "floor": it.floor,
-                    "target": it.target,
-                    "score": _plain(items[it.metric]),
-                }
-                for it in self.scenario.scorecard
-            ],
-        }
+        return _scorecard(self.batch)
 
     def kpi_history(self) -> list[dict[str, float]]:
-        return [{k: _plain(v) for k, v in q.items()} for q in self.batch.kpis]
+        return _kpi_history(self.batch)
 
     # -- playing ------------------------------------------------------------------------------
     def check(self, plan: dict) -> Actions:
@@ -255,54 +240,93 @@ class Game:
     def debrief(self) -> dict:
         """The hidden truth, revealed once the game is over."""
 
-        if not self.over:
-            raise GameStateError("the debrief opens after the last quarter")
-        st, s, w = self.batch.static, self.batch.state, self.batch.world
-        pn = personal_needs(st, s)
-        accounts = []
-        for i, acc in enumerate(self.scenario.accounts):
-            accounts.append(
-                {
-                    "id": acc.id,
-                    "needs": {d: float(v) for d, v in zip(NEEDS, s.needs[0, i])},
-                    "wallet": float(s.wallet[0, i]),
-                    "share": float(s.share[0, i, 0]),
-                    "competitor": float(w.competitor[0, i]),
-                    "default_risk": float(w.pd[0, i]),
-                    "defaulted": bool(s.defaulted[0, i]),
-                    "churned": bool(s.churned[0, 0, i]),
-                    "stakeholders": [
-                        {
-                            "id": sh.id,
-                            "role": sh.role,
-                            "influence": float(st.influence[i, j]),
-                            "needs": {d: float(v) for d, v in zip(NEEDS, pn[0, i, j])},
-                            "stance": float(s.stance[0, 0, i, j]),
-                            "trust": float(s.trust[0, 0, i, j]),
-                        }
-                        for j, sh in enumerate(acc.stakeholders)
-                    ],
-                }
-            )
-        return {"scenario": self.scenario.id, "seed": self.seed, "accounts": accounts,
-                "scorecard": self.scorecard()}
+        return _debrief(self.batch, self.seed)
 
 
-def _unmet(batch: Batch, o: Outcome, i: int) -> np.ndarray:
-    """Influence-weighted unmet need per stakeholder and dimension of account ``i`` (K, D)."""
+def _scorecard(batch: Batch, player: int = 0) -> dict:
+    """Player ``player``'s balanced scorecard so far, on the absolute benchmark scale (a team
+    in a shared market is graded on its own KPIs exactly like a solo player)."""
+
+    if not batch.kpis:
+        return {"score": 0.0, "items": []}
+    totals = batch.totals()
+    grade, items = batch.score()
+    return {
+        "score": _plain(grade, player),
+        "items": [
+            {
+                "metric": it.metric,
+                "weight": it.weight,
+                "value": _plain(totals[it.metric], player),
+                "floor": it.floor,
+                "target": it.target,
+                "score": _plain(items[it.metric], player),
+            }
+            for it in batch.scenario.scorecard
+        ],
+    }
+
+
+def _kpi_history(batch: Batch, player: int = 0) -> list[dict[str, float]]:
+    return [{k: _plain(v, player) for k, v in q.items()} for q in batch.kpis]
+
+
+def _debrief(batch: Batch, seed: int, player: int = 0) -> dict:
+    """The hidden truth for player ``player``, revealed once the game is over: the world is
+    the same for every player, trust, stance, share and churn are the player's own."""
+
+    if not batch.over:
+        raise GameStateError("the debrief opens after the last quarter")
+    st, s, w = batch.static, batch.state, batch.world
+    pn = personal_needs(st, s)
+    accounts = []
+    for i, acc in enumerate(batch.scenario.accounts):
+        accounts.append(
+            {
+                "id": acc.id,
+                "needs": {d: float(v) for d, v in zip(NEEDS, s.needs[0, i])},
+                "wallet": float(s.wallet[0, i]),
+                "share": float(s.share[0, i, player]),
+                "competitor": float(w.competitor[0, i]),
+                "default_risk": float(w.pd[0, i]),
+                "defaulted": bool(s.defaulted[0, i]),
+                "churned": bool(s.churned[0, player, i]),
+                "stakeholders": [
+                    {
+                        "id": sh.id,
+                        "role": sh.role,
+                        "influence": float(st.influence[i, j]),
+                        "needs": {d: float(v) for d, v in zip(NEEDS, pn[0, i, j])},
+                        "stance": float(s.stance[0, player, i, j]),
+                        "trust": float(s.trust[0, player, i, j]),
+                    }
+                    for j, sh in enumerate(acc.stakeholders)
+                ],
+            }
+        )
+    return {"scenario": batch.scenario.id, "seed": int(seed), "accounts": accounts,
+            "scorecard": _scorecard(batch, player)}
+
+
+def _unmet(batch: Batch, o: Outcome, i: int, player: int = 0) -> np.ndarray:
+    """Influence-weighted unmet need per stakeholder and dimension of account ``i`` (K, D)
+    left by player ``player``."""
 
     st = batch.static
     pn = personal_needs(st, batch.state)[0, i]  # (K, D)
-    served = np.broadcast_to(o.served[0, 0, i], pn.shape).copy()
-    served[:, RELATIONSHIP] = o.served_relationship[0, 0, i]
+    served = np.broadcast_to(o.served[0, player, i], pn.shape).copy()
+    served[:, RELATIONSHIP] = o.served_relationship[0, player, i]
     return st.influence[i][:, None] * pn * (1.0 - served) * st.mask[i][:, None]
 
 
 DRIVER_THRESHOLD = 0.03  # share of the influence-weighted need left unmet worth explaining
 
 
-def _turn_result(batch: Batch, before: State, kp: dict[str, np.ndarray]) -> dict:
-    """The quarter just played, for one game and player, in plain data with reasons."""
+def _turn_result(batch: Batch, before: State, kp: dict[str, np.ndarray],
+                 player: int = 0) -> dict:
+    """The quarter just played by player ``player`` of a batch of one game, in plain data
+    with reasons. News and headlines are the shared world's; churn, fill, vetoes, gates,
+    unmet needs, revenue, share and stage are the player's own."""
 
     sc, o, s = batch.scenario, batch.outcomes[-1], batch.state
     turn = s.turn  # 1-based number of the quarter just played
@@ -314,7 +338,7 @@ def _turn_result(batch: Batch, before: State, kp: dict[str, np.ndarray]) -> dict
         news.append({"type": "late_payment", "account": sc.accounts[i].id})
     for i in np.flatnonzero(o.default[0]):
         news.append({"type": "default", "account": sc.accounts[i].id})
-    for i in np.flatnonzero(o.churn[0, 0]):
+    for i in np.flatnonzero(o.churn[0, player]):
         news.append({"type": "churn", "account": sc.accounts[i].id})
     scripted = [
         {"type": e.type, "account": e.account, "headline": e.headline.model_dump()}
@@ -325,25 +349,25 @@ def _turn_result(batch: Batch, before: State, kp: dict[str, np.ndarray]) -> dict
         for e in batch.injected.get(turn - 1, [])
     ]
     accounts = []
-    prev_share = before.share[0, :, 0]
+    prev_share = before.share[0, :, player]
     for i, acc in enumerate(sc.accounts):
         drivers = []
         if o.default[0, i]:
             drivers.append({"kind": "default"})
-        if o.churn[0, 0, i]:
+        if o.churn[0, player, i]:
             drivers.append({"kind": "churn"})
-        if o.fill[0, 0, i] < 0.99:
-            drivers.append({"kind": "supply_shortfall", "fill": float(o.fill[0, 0, i])})
+        if o.fill[0, player, i] < 0.99:
+            drivers.append({"kind": "supply_shortfall", "fill": float(o.fill[0, player, i])})
         for name in ("competitor_attack", "stakeholder_change", "service_failure", "complaint"):
             if o.events[name][0, i]:
                 drivers.append({"kind": name})
         if o.late[0, i]:
             drivers.append({"kind": "late_payment"})
-        if o.veto[0, 0, i]:
+        if o.veto[0, player, i]:
             drivers.append({"kind": "veto"})
-        if o.gate[0, 0, i]:
+        if o.gate[0, player, i]:
             drivers.append({"kind": "technical_gate"})
-        gap = _unmet(batch, o, i)  # (K, D)
+        gap = _unmet(batch, o, i, player)  # (K, D)
         j, d = np.unravel_index(np.argmax(gap), gap.shape)
         if gap[j, d] > DRIVER_THRESHOLD and not s.defaulted[0, i]:
             sh = acc.stakeholders[j]
@@ -352,19 +376,19 @@ def _turn_result(batch: Batch, before: State, kp: dict[str, np.ndarray]) -> dict
         accounts.append(
             {
                 "id": acc.id,
-                "revenue": float(o.revenue[0, 0, i]),
-                "revenue_before": float(before.revenue_last[0, 0, i]),
-                "share_change": float(s.share[0, i, 0] - prev_share[i]),
-                "stage": STAGES[int(s.stage[0, 0, i])],
-                "stage_before": STAGES[int(before.stage[0, 0, i])],
+                "revenue": float(o.revenue[0, player, i]),
+                "revenue_before": float(before.revenue_last[0, player, i]),
+                "share_change": float(s.share[0, i, player] - prev_share[i]),
+                "stage": STAGES[int(s.stage[0, player, i])],
+                "stage_before": STAGES[int(before.stage[0, player, i])],
                 "drivers": drivers,
             }
         )
     return {
         "turn": turn,
-        "kpis": {k: _plain(v) for k, v in kp.items()},
+        "kpis": {k: _plain(v, player) for k, v in kp.items()},
         "news": news,
         "headlines": scripted,
         "accounts": accounts,
-        "score": _plain(batch.score()[0]),
+        "score": _plain(batch.score()[0], player),
     }

@@ -1,0 +1,194 @@
+"""Shared-market mode: several teams are rival suppliers to the same accounts in one world.
+
+In a workshop's usual mode every team plays its own copy of the world; here the teams sell
+to the same buying centers and take share of wallet from each other (and from the AI
+rivals). The engine already runs P players along an array axis (``Batch(players=P)``), so a
+``Market`` is a batch of one game with P players, and a ``Seat`` is one team's window on it
+with the read interface of ``engine.Game``: screens written for a solo game show a team's
+seat unchanged.
+
+Every team moves at once, so a quarter is played by ``Market.play_round`` with one plan per
+team, never by one seat alone. A market is fully described by (scenario, seed, number of
+players, rounds of plans, injected events): ``Market.replay`` rebuilds it exactly.
+"""
+
+from __future__ import annotations
+
+from .actions import Actions, actions_to_plan, compile_plan
+from .errors import GameStateError, PlanError
+from .game import Batch, _debrief, _kpi_history, _scorecard, _turn_result
+from .scenario import Scenario
+from .view import View
+
+#: A shared market seats 2-12 teams in a workshop; one player is allowed too (a solo game,
+#: which is how the mode is checked against ``Game``). Beyond 12 the equal starting split of
+#: the scenario's share leaves each team too little to play for.
+MAX_PLAYERS = 12
+
+Injected = dict[int, list[tuple[str, str | None]]]
+
+
+class Market:
+    """One world (one seed) in which ``players`` teams compete for the same wallets."""
+
+    def __init__(self, scenario: Scenario, seed: int, players: int):
+        if not 1 <= players <= MAX_PLAYERS:
+            raise ValueError(f"a shared market seats 1 to {MAX_PLAYERS} players, not {players}")
+        self.batch = Batch(scenario, [seed], players)
+        self.seed = int(seed)
+        #: The plans played, per round and player, normalised like ``Game.plans``.
+        self.rounds: list[list[dict]] = []
+        #: The quarter results, per round and player (``Game.play``'s dicts).
+        self.results: list[list[dict]] = []
+        self._seats = tuple(Seat(self, p) for p in range(players))
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.batch.scenario
+
+    @property
+    def players(self) -> int:
+        return self.batch.players
+
+    @property
+    def turn(self) -> int:
+        return self.batch.turn
+
+    @property
+    def over(self) -> bool:
+        return self.batch.over
+
+    @property
+    def injected(self) -> Injected:
+        """Every injected event as (event id, account) per quarter, for ``replay``."""
+
+        return {t: [(e.id, e.account) for e in events] for t, events in self.batch.injected.items()}
+
+    def seat(self, player: int) -> Seat:
+        """Team ``player``'s window on the market (0-based, like ``Batch.view``)."""
+
+        if not 0 <= player < self.players:
+            raise IndexError(f"player {player} is not seated: the market has {self.players}")
+        return self._seats[player]
+
+    @property
+    def seats(self) -> tuple[Seat, ...]:
+        return self._seats
+
+    def check(self, plans: list[dict]) -> list[Actions]:
+        """Validate one plan per player without playing; the first invalid plan raises a
+        PlanError that names its player ("player 2: ...", the index in ``plans``)."""
+
+        if len(plans) != self.players:
+            raise PlanError(f"expected {self.players} plans, one per player, got {len(plans)}")
+        actions = []
+        for p, plan in enumerate(plans):
+            try:
+                actions.append(compile_plan(plan, self.batch.static))
+            except PlanError as e:
+                raise PlanError(f"player {p}: {e}") from None
+        return actions
+
+    def play_round(self, plans: list[dict]) -> list[dict]:
+        """Play one quarter with every team's plan at once; returns one result per player.
+
+        All plans are validated before anything moves, so one team's invalid plan leaves the
+        market unchanged for everybody."""
+
+        if self.over:
+            raise GameStateError("the game is over: every quarter has been played")
+        actions = self.check(plans)
+        before = self.batch.state
+        kp = self.batch.step(Actions.stack_players(actions))
+        st = self.batch.static
+        self.rounds.append([actions_to_plan(a, st) for a in actions])
+        results = [_turn_result(self.batch, before, kp, p) for p in range(self.players)]
+        self.results.append(results)
+        return results
+
+    def inject(self, event_id: str, account: str | None = None) -> None:
+        """Queue a library event for the next quarter: it hits the one shared world, so
+        every team (there is no per-team injection in a shared market)."""
+
+        self.batch.inject(event_id, account)
+
+    @classmethod
+    def replay(cls, scenario: Scenario, seed: int, players: int, rounds: list[list[dict]],
+               injected: Injected | None = None) -> Market:
+        """Rebuild a market from its decision log (like ``Game.replay``)."""
+
+        market = cls(scenario, seed, players)
+        injected = injected or {}
+        for turn, plans in enumerate(rounds):
+            for event_id, account in injected.get(turn, []):
+                market.inject(event_id, account)
+            market.play_round(plans)
+        if not market.over:  # events already queued for the quarter not yet played
+            for event_id, account in injected.get(len(rounds), []):
+                market.inject(event_id, account)
+        return market
+
+
+class Seat:
+    """Player ``player``'s window on a market, read like an ``engine.Game``.
+
+    A seat sees only its own team's view, KPIs, scorecard and results. It cannot play:
+    every team moves at once, so ``play`` raises GameStateError and points to
+    ``Market.play_round`` (a UI that plays a solo game fails loudly, not silently).
+    """
+
+    def __init__(self, market: Market, player: int):
+        self.market = market
+        self.player = player
+
+    @property
+    def batch(self) -> Batch:
+        return self.market.batch
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.market.scenario
+
+    @property
+    def seed(self) -> int:
+        return self.market.seed
+
+    @property
+    def turn(self) -> int:
+        return self.market.turn
+
+    @property
+    def over(self) -> bool:
+        return self.market.over
+
+    @property
+    def plans(self) -> list[dict]:
+        return [r[self.player] for r in self.market.rounds]
+
+    @property
+    def results(self) -> list[dict]:
+        return [r[self.player] for r in self.market.results]
+
+    def view(self) -> View:
+        return self.batch.view(self.player)
+
+    def scorecard(self) -> dict:
+        """The team's scorecard, graded on its own KPIs on the absolute scale of a solo game."""
+
+        return _scorecard(self.batch, self.player)
+
+    def kpi_history(self) -> list[dict[str, float]]:
+        return _kpi_history(self.batch, self.player)
+
+    def debrief(self) -> dict:
+        return _debrief(self.batch, self.seed, self.player)
+
+    def check(self, plan: dict) -> Actions:
+        """Validate this team's plan without playing it; raises PlanError."""
+
+        return compile_plan(plan, self.batch.static)
+
+    def play(self, plan: dict) -> dict:
+        raise GameStateError(
+            "in a shared market every team plays at once: use Market.play_round"
+        )
