@@ -1,0 +1,290 @@
+"""Workshop core: all-or-nothing writes (also under kill -9), the round timer, access by join
+code and tokens, drafts, what each audience may see, and a team's game over a TeamLink."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from engine import Game, PlanError, load_scenario
+from engine.loader import resolve
+from game.team_session import TeamSession
+from workshop import Session, WorkshopError
+from workshop.host import FACILITATOR_ACTIONS, Host
+from workshop.session import MAX_PLAN_BYTES, AccessError
+
+PLAN = {"accounts": {"jinggong": {"support_days": 3, "survey": True}}}
+OVER_BUDGET = {"accounts": {"jinggong": {"promotion": 10**9}}}
+
+
+@pytest.fixture
+def session(tmp_path):
+    with Session.create(tmp_path / "ws", "tutorial", ["红队", "蓝队", "Green"], seed=3) as s:
+        yield s
+
+
+def test_a_failing_action_writes_nothing(session, monkeypatch):
+    session.submit("红队", PLAN)
+    path = session.folder / "session.json"
+    before = path.read_bytes()
+    played = []
+
+    def flaky_play(self, plan):  # the third team's quarter fails mid-way through closing
+        played.append(1)
+        if len(played) == 3:
+            raise RuntimeError("power cut")
+        return real_play(self, plan)
+
+    real_play = Game.play
+    monkeypatch.setattr(Game, "play", flaky_play)
+    with pytest.raises(RuntimeError):
+        session.advance()
+    assert path.read_bytes() == before  # not the fill-ins, not team 1's result: nothing
+    assert session.round == 1 and session.state == "open"
+    assert len(session.history()) == 1 and session.db.table("results").all() == []
+    monkeypatch.setattr(Game, "play", real_play)
+    assert session.advance() == 2
+    assert len(session.history()) == 3 and len(session.db.table("results").all()) == 3
+
+
+KILL_CHILD = r"""
+import sys
+from workshop import Session
+folder = sys.argv[1]
+with Session.open(folder) as s:
+    print("ready", flush=True)
+    while not s.meta["finished"]:
+        s.save_draft("t1", {"accounts": {}, "portfolio": {}, "n": s.round})
+        s.submit("t2", {"accounts": {"jinling": {"support_days": 1}}}, author="loop")
+        s.inject("capacitor_recall", team="t3")
+        s.advance()
+"""
+
+
+def consistent(folder) -> int:
+    """Check a session file after a kill; returns its closed rounds."""
+
+    with Session.open(folder, write=False) as s:  # parses, or raises
+        closed = s.closed_rounds()
+        teams = [t["id"] for t in s.teams()]
+        results = s.db.table("results").all()
+        assert sorted((r["round"], r["team"]) for r in results) == sorted(
+            (r, t) for r in range(1, closed + 1) for t in teams)
+        for r in range(1, closed + 1):  # every closed round has a plan for every team
+            assert all(s.counting_plan(t, r) for t in teams)
+        fills = [x for x in s.history() if x["filled_by"]]
+        assert all(x["round"] <= closed for x in fills)  # a fill-in only with its close
+        rounds = [x["round"] for x in s.db.table("rounds").all()]
+        assert rounds == list(range(1, s.round + 1))
+        for r in range(1, closed + 1):
+            s.replay_team("t2", upto=r)  # the record still replays
+        return closed
+
+
+def test_kill_nine_mid_write_never_leaves_half_an_action(tmp_path):
+    """Ten SIGKILLs of a writer looping over drafts, submissions, injections and round
+    closes (distributors: 8 rounds, 3 teams); the file is checked after every kill, and the
+    next writer takes the stale lock over and carries on."""
+
+    folder = tmp_path / "ws"
+    Session.create(folder, "distributors", 3, seed=2).close()
+    rng = random.Random(1)
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    kills = progress = 0
+    closes = 0
+    while kills < 10:
+        child = subprocess.Popen([sys.executable, "-c", KILL_CHILD, str(folder)], env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert child.stdout.readline().strip() == "ready", child.stderr.read()
+        time.sleep(rng.uniform(0.05, 1.0))  # a random moment, not a synchronisation
+        if child.poll() is None:
+            child.send_signal(signal.SIGKILL)
+            kills += 1
+        child.wait()
+        if child.returncode != -signal.SIGKILL:
+            assert child.returncode == 0, child.stderr.read()  # finished the session
+        closed = consistent(folder)
+        assert closed >= progress  # nothing that landed is ever lost
+        closes += closed - progress
+        progress = closed
+        if closed == 8:  # finished: start over in a fresh session
+            shutil.rmtree(folder)
+            Session.create(folder, "distributors", 3, seed=2).close()
+            progress = 0
+    assert closes >= 5  # the writers really got through rounds between the kills
+    with Session.open(folder) as s:  # the last stale lock is taken over, dead temp files go
+        assert not list(folder.glob(".session.json.*.tmp"))
+        assert s.lock.held
+
+
+def test_timer_counts_down_pauses_and_extends(session):
+    now = [1000.0]
+    session.clock = lambda: now[0]
+    assert session.timer()["remaining"] is None
+    session.set_timer(600)
+    now[0] += 100
+    t = session.timer()
+    assert t["remaining"] == pytest.approx(500) and t["running"] and not t["expired"]
+    session.pause()
+    now[0] += 1000  # paused: the clock stands still
+    assert session.timer()["remaining"] == pytest.approx(500)
+    assert not session.timer()["running"]
+    session.resume()
+    now[0] += 50
+    assert session.timer()["remaining"] == pytest.approx(450)
+    session.extend_timer(120)
+    assert session.timer()["remaining"] == pytest.approx(570)
+    now[0] += 600
+    assert session.timer()["expired"] and session.timer()["remaining"] == 0
+    assert session.state == "open"  # time up informs; the facilitator closes
+    session.extend_timer(60)  # an expired timer restarts from now
+    assert session.timer()["remaining"] == pytest.approx(60)
+    for bad in (0, -5, "soon", 10**9):
+        with pytest.raises(WorkshopError, match="timer"):
+            session.set_timer(bad)
+    session.advance()
+    assert session.timer()["remaining"] is None  # a new round starts without a timer
+
+
+def test_join_code_and_tokens(session):
+    code = session.meta["join_code"]
+    assert len(code) == 6 and code.isdigit()
+    with pytest.raises(AccessError, match="wrong join code"):
+        session.join("红队", "000000" if code != "000000" else "111111")
+    red = session.join("红队", code)
+    assert red["team"]["name"] == "红队" and "token" not in red["team"]
+    assert session.team_for_token(red["token"])["id"] == "t1"
+    assert session.join("红队", f" {code} ")["token"] == red["token"]  # rejoin: same token
+    for bad in (None, "", "x" * 24, session.meta["facilitator_token"]):
+        with pytest.raises(AccessError):
+            session.team_for_token(bad)
+    with pytest.raises(AccessError):
+        session.check_facilitator(red["token"])
+    session.check_facilitator(session.meta["facilitator_token"])
+    tokens = {t["token"] for t in session.teams()} | {session.meta["facilitator_token"]}
+    assert len(tokens) == 4
+
+
+def test_board_and_status_keep_secrets(session):
+    session.set_members("红队", ["李雷", "韩梅梅"])
+    session.save_draft("蓝队", PLAN)
+    session.submit("红队", PLAN, author="李雷")
+    session.inject("jinhua_complaint", team="蓝队")
+    session.inject("hengyun_price_cut")
+    secrets = [t["token"] for t in session.teams()] + [session.meta["facilitator_token"]]
+    board = json.dumps(session.board(), ensure_ascii=False)
+    for secret in [*secrets, "李雷", "韩梅梅", "support_days", "jinhua_complaint"]:
+        assert secret not in board
+    assert "hengyun_price_cut" in board  # an event for every team is news for the room
+    assert [t["progress"] for t in session.board()["teams"]] == [
+        "submitted", "drafting", "absent"]
+    status = json.dumps(session.status(), ensure_ascii=False)
+    assert not any(s in status for s in secrets)
+    assert "李雷" in status and "jinhua_complaint" in status  # the facilitator sees all
+
+
+def test_team_state_shows_only_the_team(session):
+    session.submit("蓝队", PLAN, author="Wang")
+    session.inject("jinhua_complaint", team="蓝队")
+    session.inject("dingxin_late_delivery", team="红队")
+    session.save_draft("红队", OVER_BUDGET)  # a draft may be over budget while edited
+    red = session.team_state("红队")
+    text = json.dumps(red, ensure_ascii=False)
+    assert "Wang" not in text and "jinhua_complaint" not in text and "t2" not in text
+    assert red["draft"] == OVER_BUDGET and not red["submitted"]
+    assert red["injected"] == {"0": [["dingxin_late_delivery", None]]}
+    assert [h["event"] for h in red["headlines"]] == ["dingxin_late_delivery"]
+    assert red["headlines"][0]["headline"]["zh"] and red["headlines"][0]["headline"]["en"]
+    session.advance()
+    red = session.team_state("红队")
+    assert red["closed_rounds"] == 1 and len(red["plans"]) == 1 and red["draft"] is None
+    assert red["submissions"][0]["filled_by"] == "uniform"
+    assert "token" not in json.dumps(red)
+
+
+def test_drafts_are_kept_per_round_and_never_count(session):
+    session.save_draft("红队", PLAN, author="Li")
+    session.save_draft("红队", {"accounts": {}}, author="Li")
+    assert session.draft("t1")["plan"] == {"accounts": {}}
+    assert len(session.db.table("drafts").all()) == 1  # replaced, not piled up
+    assert session.history() == []  # a draft is no submission
+    session.advance()
+    assert session.counting_plan("t1", 1)["filled_by"] == "uniform"
+    assert session.draft("t1") is None and session.draft("t1", round=1) is not None
+    with pytest.raises(WorkshopError, match="too large"):
+        session.save_draft("红队", {"accounts": {}, "junk": "x" * MAX_PLAN_BYTES})
+    with pytest.raises(WorkshopError, match="JSON object"):
+        session.submit("红队", ["not", "a", "plan"])
+    with pytest.raises(PlanError):
+        session.submit("红队", OVER_BUDGET)
+
+
+def test_session_keeps_the_case_it_started_with(tmp_path):
+    case = tmp_path / "case.yaml"
+    shutil.copy(resolve("tutorial"), case)
+    with Session.create(tmp_path / "ws", str(case), 2, seed=4) as s:
+        s.advance()
+        score = s.status()["teams"][0]["score"]
+    case.write_text("broken: [", encoding="utf-8")  # the author keeps editing the file
+    with Session.open(tmp_path / "ws") as s:
+        assert s.replay_team("t1").rounds[0]["score"] == score
+        s.advance()
+
+
+def test_host_checks_every_caller(session):
+    host = Host(session)
+    ft = session.meta["facilitator_token"]
+    red = host.join("红队", session.meta["join_code"])["token"]
+    with pytest.raises(AccessError):
+        host.status(red)
+    with pytest.raises(AccessError):
+        host.act(red, "advance")
+    with pytest.raises(WorkshopError, match="unknown action"):
+        host.act(ft, "close")  # only the listed Session methods, never e.g. "close"
+    assert "close" not in FACILITATOR_ACTIONS and "submit" not in FACILITATOR_ACTIONS
+    with pytest.raises(AccessError):
+        host.team_state("forged")
+    assert host.scenario_text(red) == host.scenario_text(ft) == session.meta["scenario_yaml"]
+    changes = host.changes
+    host.submit(red, PLAN)
+    host.act(ft, "set_timer", seconds=300)
+    assert host.changes == changes + 2
+    board = host.board()
+    assert [t["online"] for t in board["teams"]] == [True, False, False]
+    assert host.status(ft)["teams"][0]["submitted"]
+
+
+def test_team_plays_through_a_link_and_rejoins(session):
+    host = Host(session)
+    ft = session.meta["facilitator_token"]
+    team = TeamSession.connect(host.local_team("蓝队"), author="Wang")
+    assert team.game.turn == 0 and team.team["name"] == "蓝队"
+    team.set("jinggong", "support_days", 2)
+    team.set("jinggong", "survey", True)
+    team.autosave()
+    again = TeamSession.connect(host.local_team("蓝队"))  # a crashed client comes back
+    assert again.draft == team.draft
+    assert team.end_quarter() is None and team.submitted
+    assert not team.refresh()  # nothing played yet
+    host.act(ft, "inject", event_id="jinhua_complaint", team="t2")
+    host.act(ft, "advance", fill_policy="needs")
+    assert team.refresh()
+    assert team.game.turn == 1 and team.last_result["turn"] == 1
+    assert team.game.scorecard()["score"] == session.replay_team("蓝队").rounds[0]["score"]
+    assert "survey" not in team.draft["accounts"]["jinggong"]  # one-off actions reset
+    assert team.get("jinggong", "support_days") == 2  # recurring allocations carried
+    red = TeamSession.connect(host.local_team("红队"))  # filled in by the policy
+    assert red.game.plans == [session.counting_plan("t1", 1)["plan"]]
+    # the event injected during round 1 hit blue's first quarter, and only blue's
+    assert [e.id for e in team.game.batch.injected[0]] == ["jinhua_complaint"]
+    assert red.game.batch.injected == {}
+    assert Game.replay(load_scenario("tutorial"), 3, team.game.plans,
+                       session.injected_for("t2")).scorecard() == team.game.scorecard()
