@@ -14,11 +14,16 @@ players, rounds of plans, injected events): ``Market.replay`` rebuilds it exactl
 
 from __future__ import annotations
 
+from dataclasses import fields
+
+import numpy as np
+
 from .actions import Actions, actions_to_plan, compile_plan
 from .errors import GameStateError, PlanError
 from .game import Batch, _debrief, _kpi_history, _scorecard, _turn_result
 from .scenario import Scenario
 from .view import View
+from .world import compile_scenario
 
 #: A shared market seats 2-12 teams in a workshop; one player is allowed too (a solo game,
 #: which is how the mode is checked against ``Game``). Beyond 12 the equal starting split of
@@ -192,3 +197,92 @@ class Seat:
         raise GameStateError(
             "in a shared market every team plays at once: use Market.play_round"
         )
+
+
+# -- a seat sent over the network ---------------------------------------------------------------
+# A team's client in a shared market cannot rebuild its seat: that needs every team's plans,
+# which are the other teams' secrets. The host sends the seat's own data instead, and the
+# client reads it through ``SeatSnapshot``, which has the same read interface again.
+
+
+def snapshot(seat: Seat) -> dict:
+    """Everything team ``seat.player`` may know, as plain JSON data (arrays exact)."""
+
+    view = seat.view()
+    arrays = {}
+    for f in fields(View):
+        if f.name == "scenario":
+            continue
+        value = getattr(view, f.name)
+        if isinstance(value, np.ndarray):
+            arrays[f.name] = {"dtype": value.dtype.str, "shape": list(value.shape),
+                              "data": value.reshape(-1).tolist()}
+        else:
+            arrays[f.name] = value
+    return {"player": seat.player, "seed": seat.seed, "turn": seat.turn, "view": arrays,
+            "plans": seat.plans, "results": seat.results, "kpis": seat.kpi_history(),
+            "scorecard": seat.scorecard(), "debrief": seat.debrief() if seat.over else None}
+
+
+class _Rules:
+    """The parts of a Batch that a client reads: the compiled scenario, no injections of its
+    own (they are already in the snapshot's results)."""
+
+    def __init__(self, scenario: Scenario):
+        self.static = compile_scenario(scenario)
+        self.injected: dict = {}
+
+
+class SeatSnapshot:
+    """A seat rebuilt from ``snapshot``: reads like ``engine.Game``, never plays."""
+
+    def __init__(self, scenario: Scenario, data: dict):
+        self._scenario = scenario
+        self.data = data
+        self.batch = _Rules(scenario)
+        self.seed = int(data["seed"])
+        self.player = int(data["player"])
+        self.plans: list[dict] = data["plans"]
+        self.results: list[dict] = data["results"]
+        values = {}
+        for name, value in data["view"].items():
+            if isinstance(value, dict) and "dtype" in value:
+                value = np.array(value["data"], dtype=np.dtype(value["dtype"]))
+                value = value.reshape(data["view"][name]["shape"])
+            values[name] = value
+        self._view = View(scenario=scenario, **values)
+
+    @property
+    def scenario(self) -> Scenario:
+        return self._scenario
+
+    @property
+    def turn(self) -> int:
+        return int(self.data["turn"])
+
+    @property
+    def over(self) -> bool:
+        return self.turn >= self._scenario.turns
+
+    def view(self) -> View:
+        return self._view
+
+    def scorecard(self) -> dict:
+        return self.data["scorecard"]
+
+    def kpi_history(self) -> list[dict[str, float]]:
+        return self.data["kpis"]
+
+    def debrief(self) -> dict:
+        if self.data.get("debrief") is None:
+            raise GameStateError("the debrief opens after the last quarter")
+        return self.data["debrief"]
+
+    def check(self, plan: dict) -> Actions:
+        return compile_plan(plan, self.batch.static)
+
+    def play(self, plan: dict) -> dict:
+        raise GameStateError("in a shared market every team plays at once: submit the plan")
+
+    def what_if(self, turn: int):
+        raise GameStateError("a what-if needs every team's plans: not in a shared market")

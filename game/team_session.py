@@ -15,6 +15,12 @@ places only:
 
 The link is local (hot-seat at the trainer's machine) or over HTTP (``kam-sandbox join``);
 see ``workshop.host.TeamLink``.
+
+The team screens (``game.scenes.team_wait``) also read from here what the host last said
+and how long ago (``tick``/``state_age``: the round timer counts down locally between
+polls), the facilitator's headlines and which of them the team has seen, and where the
+team's screens lead when it leaves (``return_to``: a scene such as the facilitator's
+console for hot-seat play; None: back to the join screen).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from dataclasses import dataclass, field
 
 from engine import Game, KamError, Scenario
 from engine.loader import load_scenario_text
+from engine.market import SeatSnapshot
 
 from .session import ONE_OFF, Session
 
@@ -32,9 +39,29 @@ def empty_plan() -> dict:
     return {"accounts": {}, "portfolio": {}}
 
 
-def rebuild_game(scenario: Scenario, state: dict) -> Game:
-    """The team's game exactly as the workshop host plays it."""
+def carried_forward(plan: dict) -> dict:
+    """A plan's recurring allocations (days, money, terms): what the next quarter's draft
+    starts from, without one-off actions such as a survey or the conference."""
 
+    plan = copy.deepcopy(plan) if plan else empty_plan()
+    plan.setdefault("accounts", {})
+    plan.setdefault("portfolio", {})
+    for acts in plan["accounts"].values():
+        for action in ONE_OFF:
+            acts.pop(action, None)
+    plan["portfolio"].pop("conference", None)
+    plan["portfolio"].pop("data_analysis", None)
+    plan["accounts"] = {k: v for k, v in plan["accounts"].items() if v}
+    return plan
+
+
+def rebuild_game(scenario: Scenario, state: dict) -> Game | SeatSnapshot:
+    """The team's game exactly as the workshop host plays it: replayed from its own plans,
+    or, in a shared market (where that would need the rivals' plans), the host's snapshot
+    of its seat."""
+
+    if state.get("seat") is not None:
+        return SeatSnapshot(scenario, state["seat"])
     injected = {int(turn): [tuple(e) for e in events]
                 for turn, events in state["injected"].items()}
     return Game.replay(scenario, state["seed"], state["plans"], injected)
@@ -48,6 +75,10 @@ class TeamSession(Session):
     state: dict = field(default_factory=dict)  # the last TeamLink.state()
     author: str = ""
     sync_error: str | None = None  # the last failure to reach the host, for the screen
+    return_to: object | None = None  # a Scene to go back to when the team leaves
+    state_age: float = 0.0  # seconds since ``state`` was fetched (the scenes tick it)
+    seen_headlines: int = 0  # how many of ``state["headlines"]`` the team has seen
+    _saved: tuple | None = None  # (round, draft) last kept with the host
 
     @classmethod
     def connect(cls, link, author: str = "") -> TeamSession:
@@ -59,7 +90,18 @@ class TeamSession(Session):
         game = rebuild_game(scenario, state)
         session = cls(game=game, slot=f"workshop-{state['session']}-{state['team']['id']}",
                       label=state["team"]["name"], link=link, state=state, author=author)
-        session.draft = copy.deepcopy(state["draft"]) if state.get("draft") else empty_plan()
+        if state.get("draft") and session._draft_is_current():
+            session.draft = copy.deepcopy(state["draft"])
+            session._saved = (state["round"], copy.deepcopy(state["draft"]))
+        elif state.get("plans"):  # no draft saved for this round: start from the last plan
+            session.draft = carried_forward(state["plans"][-1])
+            if not game.over:
+                session._drop_lost_accounts()
+        else:
+            session.draft = empty_plan()
+        # Headlines of earlier rounds are old news; this round's are shown as new.
+        session.seen_headlines = sum(1 for h in state.get("headlines", [])
+                                     if h["round"] < state["round"])
         return session
 
     @property
@@ -71,6 +113,80 @@ class TeamSession(Session):
         """Whether the team's plan for the open round is in (it may still resubmit)."""
 
         return bool(self.state.get("submitted"))
+
+    @property
+    def round_state(self) -> str:
+        """``open``, ``paused``, ``closed`` (the next round is not open yet) or ``finished``."""
+
+        return str(self.state.get("state", "open"))
+
+    @property
+    def can_submit(self) -> bool:
+        return self.round_state == "open" and not self.game.over
+
+    @property
+    def headlines(self) -> list[dict]:
+        """The facilitator's events for this team (or every team), newest first."""
+
+        return list(reversed(self.state.get("headlines", [])))
+
+    @property
+    def new_headlines(self) -> list[dict]:
+        """Headlines the team has not seen yet, newest first."""
+
+        fresh = self.state.get("headlines", [])[self.seen_headlines:]
+        return list(reversed(fresh))
+
+    def mark_headlines_seen(self) -> None:
+        self.seen_headlines = len(self.state.get("headlines", []))
+
+    def tick(self, dt: float) -> None:
+        """Local time passing since the last ``state`` (for the round timer)."""
+
+        self.state_age += dt
+
+    def timer_left(self) -> float | None:
+        """Seconds left on the round's timer now (the host's figure when fetched minus the
+        time since), or None when the round has no timer."""
+
+        timer = self.state.get("timer") or {}
+        remaining = timer.get("remaining")
+        if remaining is None:
+            return None
+        if timer.get("running"):
+            return max(0.0, float(remaining) - self.state_age)
+        return float(remaining)
+
+    @property
+    def timer_running(self) -> bool:
+        return bool((self.state.get("timer") or {}).get("running"))
+
+    def filled_by(self, turn: int) -> str | None:
+        """The built-in policy that played round ``turn`` for the team (it had not
+        submitted when the round closed), or None when the team's own plan counted."""
+
+        subs = [s for s in self.state.get("submissions", []) if s.get("round") == turn]
+        return subs[-1].get("filled_by") if subs else None
+
+    def submission(self) -> dict | None:
+        """The team's counting submission of the open round (seq, time, author), if any."""
+
+        subs = [s for s in self.state.get("submissions", [])
+                if s.get("round") == self.state.get("round")]
+        return subs[-1] if subs and self.submitted else None
+
+    @property
+    def draft_pending(self) -> bool:
+        """Whether the draft has changed since the host last kept it."""
+
+        return self._saved != (self.state.get("round"), self.draft)
+
+    def _draft_is_current(self) -> bool:
+        """Whether ``state["draft"]`` is for a round the team can still play (after a round
+        closes the host still reports that round's draft until the next round opens)."""
+
+        return (self.state.get("round", 0) > self.state.get("closed_rounds", 0)
+                and not self.state.get("finished"))
 
     def refresh(self) -> bool:
         """Ask the host how things stand; returns True when rounds were played since (the
@@ -84,6 +200,7 @@ class TeamSession(Session):
         self.sync_error = None
         played = state["closed_rounds"] > self.state.get("closed_rounds", 0)
         self.state = state
+        self.state_age = 0.0
         if played:
             self.game = rebuild_game(self.scenario, state)
             self.last_result = self.game.results[-1] if self.game.results else None
@@ -94,33 +211,37 @@ class TeamSession(Session):
         """The next round's draft: the host's if the team saved one already, else this
         round's recurring allocations (as in solo play)."""
 
-        if self.state.get("draft"):
+        if self.state.get("draft") and self._draft_is_current():
             self.draft = copy.deepcopy(self.state["draft"])
+            self._saved = (self.state["round"], copy.deepcopy(self.draft))
             return
-        for acts in self.draft["accounts"].values():
-            for action in ONE_OFF:
-                acts.pop(action, None)
-        self.draft["portfolio"].pop("conference", None)
-        self.draft["portfolio"].pop("data_analysis", None)
-        self.draft["accounts"] = {k: v for k, v in self.draft["accounts"].items() if v}
-        self._drop_lost_accounts()
+        self.draft = carried_forward(self.draft)
+        if not self.game.over:
+            self._drop_lost_accounts()
 
     def end_quarter(self) -> None:
         """Submit the draft for this round. Raises the link's error (the plan is refused, the
         round is paused or closed, the host is unreachable); the draft is kept either way."""
 
-        self.link.submit(copy.deepcopy(self.draft), self.author)
+        receipt = self.link.submit(copy.deepcopy(self.draft), self.author)
         self.state["submitted"] = True
+        if isinstance(receipt, dict) and "seq" in receipt:  # until the next refresh says so
+            self.state.setdefault("submissions", []).append(
+                {k: receipt.get(k) for k in ("seq", "round", "time", "author")}
+                | {"filled_by": None})
         return None
 
     def autosave(self) -> None:
         """Keep the draft with the host; a failure is shown, never fatal, and retried at the
         next save."""
 
-        if self.link is None or self.state.get("finished"):
-            return
+        if (self.link is None or self.state.get("finished") or self.game.over
+                or self.round_state not in ("open", "paused") or not self.draft_pending):
+            return  # nothing to keep, or the host keeps it already
         try:
-            self.link.save_draft(copy.deepcopy(self.draft), self.author)
+            draft = copy.deepcopy(self.draft)
+            self.link.save_draft(draft, self.author)
+            self._saved = (self.state.get("round"), draft)
             self.save_error = None
         except KamError as exc:  # e.g. the round closed meanwhile: nothing to keep
             self.save_error = str(exc)

@@ -155,8 +155,8 @@ def test_state_errors(tmp_path):
             s.submit("第一组", PLAN)
         with pytest.raises(WorkshopError, match="finished"):
             s.advance()
-    with pytest.raises(WorkshopError, match="shared-market mode is not available yet"):
-        Session.create(tmp_path / "ws2", "tutorial", 2, mode="shared")
+    with pytest.raises(WorkshopError, match="unknown mode"):
+        Session.create(tmp_path / "ws2", "tutorial", 2, mode="market")
     with pytest.raises(WorkshopError, match="already holds"):
         Session.create(tmp_path / "ws", "tutorial", 2)
 
@@ -277,7 +277,7 @@ def test_cli_errors_on_finished_and_locked(tmp_path, capsys):
     assert main(["workshop", "inject", "--data", str(data), "--event",
                  "jinhua_complaint"]) == 2
     assert "finished" in capsys.readouterr().err
-    assert main(["workshop", "new", "--scenario", "tutorial", "--teams", "2",
+    assert main(["workshop", "new", "--scenario", "tutorial", "--teams", "13",
                  "--data", str(tmp_path / "x"), "--mode", "shared"]) == 2
-    assert "shared-market mode is not available yet" in capsys.readouterr().err
+    assert "at most 12 teams" in capsys.readouterr().err
     assert main(["workshop", "status", "--data", str(tmp_path / "none")]) == 2

@@ -288,3 +288,42 @@ def test_team_plays_through_a_link_and_rejoins(session):
     assert red.game.batch.injected == {}
     assert Game.replay(load_scenario("tutorial"), 3, team.game.plans,
                        session.injected_for("t2")).scorecard() == team.game.scorecard()
+
+
+def test_shared_market_session(tmp_path):
+    """Teams as rival suppliers in one world: fill-ins, world-wide injections, replay equal
+    to the engine's Market, and a team's client seeing its own seat only."""
+
+    from engine.market import Market
+
+    with Session.create(tmp_path / "ws", "tutorial", ["A", "B", "C"], seed=6,
+                        mode="shared") as s:
+        with pytest.raises(WorkshopError, match="every team"):
+            s.inject("jinhua_complaint", team="B")
+        s.inject("jinhua_complaint")
+        s.submit("A", {"accounts": {"jinggong": {"am_days": {"zhou_zhenhua": 3}, "survey": True}}})
+        s.submit("B", {"accounts": {"jinggong": {"discount": 0.1}}})
+        s.advance(fill_policy="needs")  # C is absent: filled in, marked
+        assert s.counting_plan("t3", 1)["filled_by"] == "needs"
+        rounds = [[s.counting_plan(t, 1)["plan"] for t in ("t1", "t2", "t3")]]
+        market = Market.replay(load_scenario("tutorial"), 6, 3, rounds, s.injected_for(None))
+        replays = s.replay()
+        for p, tid in enumerate(("t1", "t2", "t3")):
+            assert replays[tid].game.scorecard() == market.seat(p).scorecard()
+            stored = [r for r in s.db.table("results").all() if r["team"] == tid][0]
+            assert stored["score"] == market.seat(p).scorecard()["score"]
+        shares = [market.seat(p).view().share_estimate for p in range(3)]
+        assert not all((shares[0] == x).all() for x in shares[1:])  # they compete
+
+        host = Host(s)
+        team = TeamSession.connect(host.local_team("B"))
+        assert team.game.scorecard() == market.seat(1).scorecard()
+        assert team.game.results == market.seat(1).results
+        assert (team.game.view().receivables == market.seat(1).view().receivables).all()
+        state = json.dumps(s.team_state("B"))
+        assert "zhou_zhenhua" not in state  # A's plan stays A's
+        team.set("jinggong", "support_days", 1)
+        team.end_quarter()
+        s.advance()
+        assert team.refresh() and team.game.turn == 2
+        assert team.game.scorecard()["score"] == s.replay_team("B").rounds[-1]["score"]

@@ -18,6 +18,11 @@ Everything lives in one TinyDB file ``DIR/session.json`` (written through the at
 * ``results``      each team's KPIs and score per closed round (a cache: the decision log is
                    the source of truth, and ``replay_team`` rebuilds any team's game from it).
 
+Modes: ``parallel`` (every team plays its own copy of the same world: same seed, same
+events, so teams differ only by their decisions) and ``shared`` (the teams are rival
+suppliers to the same accounts in one world, ``engine.Market``, and compete for share of
+wallet beside the scenario's AI rivals; an injected event then hits every team).
+
 Every public write is one atomic file replace (``AtomicJSONStorage.batch``): a kill at
 any moment leaves the session as it was before the action or after it, never half-way.
 
@@ -44,11 +49,13 @@ from typing import Any
 from tinydb import Query, TinyDB
 
 from engine import Game, KamError, load_scenario
-from engine.actions import actions_to_plan
+from engine.actions import actions_to_plan, compile_plan
 from engine.kpis import grade_band
 from engine.loader import load_scenario_text, resolve
+from engine.market import MAX_PLAYERS, Market, Seat, snapshot
 from engine.policies import decide, get_policy
 from engine.scenario import Scenario
+from engine.world import Static, compile_scenario
 from game.storage import AtomicJSONStorage
 
 SESSION_FILE = "session.json"
@@ -165,7 +172,7 @@ class FolderLock:
 class TeamReplay:
     """A team's game rebuilt from the log, with its KPIs and score after every closed round."""
 
-    game: Game
+    game: Game | Seat
     rounds: list[dict]  # [{"round", "kpis", "score", "plan", "author", "filled_by"}]
 
 
@@ -177,6 +184,8 @@ class Session:
         self.db = db
         self.lock = lock
         self._scenario: Scenario | None = None
+        self._static: Static | None = None
+        self._seats_cache: tuple[tuple, dict] | None = None
         self.clock = time.time  # the round timer's clock; tests replace it
 
     # -- opening ------------------------------------------------------------------------------
@@ -187,14 +196,14 @@ class Session:
 
         if mode not in MODES:
             raise WorkshopError(f"unknown mode {mode!r}; choose parallel or shared")
-        if mode == "shared":
-            raise WorkshopError("shared-market mode is not available yet; use --mode parallel")
         names = ([f"Team {i}" for i in range(1, teams + 1)] if isinstance(teams, int)
                  else [str(n).strip() for n in teams])
         if not names:
             raise WorkshopError("a workshop needs at least one team")
         if len(set(names)) != len(names) or not all(names):
             raise WorkshopError("team names must be non-empty and different")
+        if mode == "shared" and len(names) > MAX_PLAYERS:
+            raise WorkshopError(f"a shared market seats at most {MAX_PLAYERS} teams")
         ref = str(scenario)
         if os.sep in ref or ref.endswith((".yaml", ".yml", ".json")) or Path(ref).is_file():
             ref = str(Path(ref).resolve())
@@ -297,6 +306,14 @@ class Session:
                 self.db.table(name).clear_cache()
 
     @property
+    def static(self) -> Static:
+        """The scenario compiled for the engine (what plans are checked against)."""
+
+        if self._static is None:
+            self._static = compile_scenario(self.scenario)
+        return self._static
+
+    @property
     def round(self) -> int:
         return int(self.meta["round"])
 
@@ -340,8 +357,9 @@ class Session:
         return sorted((dict(i) for i in self.db.table("injections").all()),
                       key=lambda i: i["seq"])
 
-    def injected_for(self, team_id: str) -> dict[int, list[tuple[str, str | None]]]:
-        """``Game.replay``'s ``injected``: 0-based turn → [(event_id, account)]."""
+    def injected_for(self, team_id: str | None) -> dict[int, list[tuple[str, str | None]]]:
+        """``Game.replay``'s ``injected``: 0-based turn → [(event_id, account)] (None: the
+        events injected into every team)."""
 
         out: dict[int, list[tuple[str, str | None]]] = {}
         for inj in self.injections():
@@ -357,27 +375,60 @@ class Session:
 
     def replay_team(self, team: str | int, upto: int | None = None) -> TeamReplay:
         """Rebuild a team's game from the log: the counting plan of each closed round (up to
-        ``upto``) with the injections, exactly as ``Game.replay`` does."""
+        ``upto``) with the injections, exactly as ``Game.replay`` does (in a shared market,
+        the team's ``Seat`` in the market rebuilt from every team's plans)."""
 
-        t = self.team(team)
+        return self.replay(upto)[self.team(team)["id"]]
+
+    def replay(self, upto: int | None = None) -> dict[str, TeamReplay]:
+        """Every team's game rebuilt from the log, by team id (see ``replay_team``)."""
+
         upto = self.closed_rounds() if upto is None else upto
-        injected = self.injected_for(t["id"])
-        game = Game(self.scenario, self.meta["seed"])
-        rounds = []
-        for r in range(1, upto + 1):
-            sub = self.counting_plan(t["id"], r)
-            if sub is None:
-                raise WorkshopError(f"round {r} of {t['name']} has no plan")
-            for event_id, account in injected.get(r - 1, []):
-                game.inject(event_id, account)
-            game.play(sub["plan"])
-            rounds.append({"round": r, "kpis": game.kpi_history()[-1],
-                           "score": game.scorecard()["score"], "plan": sub["plan"],
-                           "author": sub["author"], "filled_by": sub.get("filled_by")})
-        if not game.over:
-            for event_id, account in injected.get(upto, []):
-                game.inject(event_id, account)
-        return TeamReplay(game, rounds)
+        teams = self.teams()
+        subs = {}
+        for t in teams:
+            for r in range(1, upto + 1):
+                sub = self.counting_plan(t["id"], r)
+                if sub is None:
+                    raise WorkshopError(f"round {r} of {t['name']} has no plan")
+                subs[t["id"], r] = sub
+        if self.meta["mode"] == "shared":
+            market = Market(self.scenario, self.meta["seed"], len(teams))
+            games = dict(zip((t["id"] for t in teams), market.seats))
+            injected = self.injected_for(None)
+        else:
+            games = {t["id"]: Game(self.scenario, self.meta["seed"]) for t in teams}
+        out = {tid: TeamReplay(game, []) for tid, game in games.items()}
+        for r in range(1, upto + 2):
+            if self.meta["mode"] == "shared":
+                if not market.over:
+                    for event_id, account in injected.get(r - 1, []):
+                        market.inject(event_id, account)
+            else:
+                for tid, game in games.items():
+                    if not game.over:
+                        for event_id, account in self.injected_for(tid).get(r - 1, []):
+                            game.inject(event_id, account)
+            if r > upto:
+                break
+            self._play_round([subs[t["id"], r]["plan"] for t in teams], games)
+            for tid, game in games.items():
+                sub = subs[tid, r]
+                out[tid].rounds.append({
+                    "round": r, "kpis": game.kpi_history()[-1],
+                    "score": game.scorecard()["score"], "plan": sub["plan"],
+                    "author": sub["author"], "filled_by": sub.get("filled_by")})
+        return out
+
+    def _play_round(self, plans: list[dict], games: dict[str, Game | Seat]) -> None:
+        """One quarter for every team: each in its own world, or all at once in a market."""
+
+        seats = list(games.values())
+        if seats and isinstance(seats[0], Seat):
+            seats[0].market.play_round(plans)
+        else:
+            for game, plan in zip(seats, plans):
+                game.play(plan)
 
     def progress(self, team_id: str) -> str:
         """``submitted``, ``drafting`` (a draft is saved for the round) or ``absent``."""
@@ -471,8 +522,19 @@ class Session:
                 "submissions": [{k: sub[k] for k in ("seq", "round", "time", "author",
                                                      "filled_by")}
                                 for sub in self.history(t["id"])],
+                "seat": self._seat_snapshot(t["id"]) if m["mode"] == "shared" else None,
                 "headlines": [self._headline(i) for i in self.injections()
                               if i["team"] in (None, t["id"])]}
+
+    def _seat_snapshot(self, team_id: str) -> dict:
+        """A shared market's team cannot rebuild its game (that takes the other teams'
+        plans), so it gets its seat's data. Cached until a round closes: teams poll often."""
+
+        key = (self.closed_rounds(), len(self.teams()), len(self.injections()))
+        if self._seats_cache is None or self._seats_cache[0] != key:
+            self._seats_cache = (key, {tid: snapshot(rep.game)
+                                       for tid, rep in self.replay().items()})
+        return self._seats_cache[1][team_id]
 
     def _headline(self, inj: dict) -> dict:
         return {"round": inj["round"], "event": inj["event"], "headline": inj.get("headline"),
@@ -566,8 +628,7 @@ class Session:
         m = self._need_open_round("submit a plan")
         t = self.team(team)
         _check_plan_size(plan)
-        game = self.replay_team(t["id"], upto=m["round"] - 1).game
-        game.check(plan)  # PlanError: nothing is recorded
+        compile_plan(plan, self.static)  # PlanError: nothing is recorded
         return self._record(t["id"], m["round"], plan, author or t["name"], None)
 
     @_writes
@@ -603,6 +664,9 @@ class Session:
             raise WorkshopError(f"unknown event {event_id!r}; library events: "
                                 f"{', '.join(library) or 'none'}")
         tid = self.team(team)["id"] if team is not None else None
+        if tid is not None and m["mode"] == "shared":
+            raise WorkshopError("in a shared market every team lives in the same world: an "
+                                "event hits every team (leave out the team)")
         inj = {"seq": self._next_seq("injections"), "round": m["round"], "team": tid,
                "event": event_id, "account": None,
                "headline": events[event_id].headline.model_dump(), "time": _now()}
@@ -663,20 +727,18 @@ class Session:
         m = self._need_open_round("close the round", allow_paused=True)
         policy = get_policy(fill_policy)  # ValueError for an unknown name, before any change
         r = m["round"]
-        results = []
-        for t in self.teams():
-            replay = self.replay_team(t["id"], upto=r - 1)
-            if self.counting_plan(t["id"], r) is None:
-                game = replay.game
+        games = {tid: rep.game for tid, rep in self.replay(upto=r - 1).items()}
+        subs = []
+        for tid, game in games.items():
+            if self.counting_plan(tid, r) is None:
                 actions = decide(policy, game.view(), game.scenario, game.batch.static)
                 plan = actions_to_plan(actions, game.batch.static)
-                self._record(t["id"], r, plan, f"policy:{fill_policy}", fill_policy)
-            sub = self.counting_plan(t["id"], r)
-            game = replay.game
-            game.play(sub["plan"])
-            results.append({"team": t["id"], "round": r, "kpis": game.kpi_history()[-1],
-                            "score": game.scorecard()["score"],
-                            "filled_by": sub.get("filled_by"), "seq": sub["seq"]})
+                self._record(tid, r, plan, f"policy:{fill_policy}", fill_policy)
+            subs.append(self.counting_plan(tid, r))
+        self._play_round([sub["plan"] for sub in subs], games)
+        results = [{"team": tid, "round": r, "kpis": game.kpi_history()[-1],
+                    "score": game.scorecard()["score"], "filled_by": sub.get("filled_by"),
+                    "seq": sub["seq"]} for (tid, game), sub in zip(games.items(), subs)]
         self.db.table("results").remove(Query().round == r)
         self.db.table("results").insert_multiple(results)
         self._set_meta(deadline=None, remaining=None)
