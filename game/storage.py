@@ -16,7 +16,11 @@ Only one process may write a database at a time.
 
 ``with storage.batch():`` groups several TinyDB operations into one write: inside it writes
 are kept in memory (and reads see them); on a normal exit the result replaces the file once,
-and on an exception nothing reaches the disk. A multi-step action (close a round: fill in
+and on an exception nothing reaches the disk.
+
+The parsed database is kept in memory between reads while the file on disk is unchanged
+(same inode, size and modification time): a workshop host reads its session many times per
+request, and parsing a large file each time made a 12-team session slow. A multi-step action (close a round: fill in
 three teams, record their results, mark the round) is then all-or-nothing under a kill.
 """
 
@@ -47,6 +51,7 @@ class AtomicJSONStorage(Storage):
         self.indent = indent
         self._pending: dict | None = None  # inside batch(): the database not yet written
         self._depth = 0
+        self._cache: tuple[tuple[int, int, int], dict] | None = None  # (file stamp, data)
         if create_dirs:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temp_files(self.path)
@@ -65,16 +70,24 @@ class AtomicJSONStorage(Storage):
             self._depth -= 1
             if self._depth == 0:
                 self._pending = None
+                self._cache = None  # TinyDB may have changed it in place before the error
             raise
         self._depth -= 1
         if self._depth == 0 and self._pending is not None:
             data, self._pending = self._pending, None
-            self._write_file(data)
+            try:
+                self._write_file(data)
+            except BaseException:
+                self._cache = None  # changed in place by TinyDB, never written
+                raise
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         if self._pending is not None:
             return self._pending
         try:
+            stamp = self._stamp()
+            if self._cache is not None and self._cache[0] == stamp:
+                return self._cache[1]
             raw = self.path.read_bytes()
         except FileNotFoundError:
             return None
@@ -99,13 +112,16 @@ class AtomicJSONStorage(Storage):
             raise CorruptFileError(
                 f"{self.path} is not a KAM Sandbox database: expected a JSON object of tables"
             )
+        self._cache = (stamp, data)
         return data
+
+    def _stamp(self) -> tuple[int, int, int]:
+        st = os.stat(self.path)
+        return (st.st_ino, st.st_size, st.st_mtime_ns)
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         if self._depth:
-            # A JSON round trip: the pending copy shares no objects with the caller's data,
-            # just as a database read back from the file would not.
-            self._pending = json.loads(self._serialise(data))
+            self._pending = data  # TinyDB's own copy: serialised once, when the batch ends
             return
         self._write_file(data)
 
@@ -116,7 +132,11 @@ class AtomicJSONStorage(Storage):
             raise SaveError(f"cannot write {self.path}: data is not plain JSON ({exc})") from exc
 
     def _write_file(self, data: dict[str, dict[str, Any]]) -> None:
-        payload = self._serialise(data)  # first: data that cannot be written leaves no trace
+        try:
+            payload = self._serialise(data)  # first: data that cannot be written leaves no trace
+        except SaveError:
+            self._cache = None
+            raise
         tmp = temp_path(self.path)
         try:
             with open(tmp, "wb") as f:
@@ -125,6 +145,7 @@ class AtomicJSONStorage(Storage):
                 os.fsync(f.fileno())
             os.replace(tmp, self.path)
         except BaseException as exc:  # an interrupt too: never leave the temp file behind
+            self._cache = None
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
             if isinstance(exc, OSError):
@@ -132,6 +153,10 @@ class AtomicJSONStorage(Storage):
                                 "the previous file is unchanged") from exc
             raise
         fsync_folder(self.path.parent)
+        try:
+            self._cache = (self._stamp(), data)
+        except OSError:
+            self._cache = None
 
     def close(self) -> None:
         pass

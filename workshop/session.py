@@ -254,7 +254,7 @@ class Session:
         if lock:
             lock.acquire()
         try:
-            db = TinyDB(path, storage=AtomicJSONStorage, indent=1)
+            db = TinyDB(path, storage=AtomicJSONStorage)
             session = cls(folder, db, lock)
             session.db.tables()  # read now: a corrupt file raises here, before any write
             if must_exist:

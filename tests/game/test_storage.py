@@ -134,3 +134,35 @@ def test_temp_file_of_a_live_writer_is_kept(tmp_path):
         proc.kill()
         proc.wait()
     assert remove_stale_temp_files(path) == [live]
+
+
+def test_batch_lands_once_and_rolls_back_whole(tmp_path):
+    path = tmp_path / "db.json"
+    db = TinyDB(path, storage=AtomicJSONStorage)
+    db.insert({"n": 0})
+    before = path.read_bytes()
+    storage = db.storage
+    with pytest.raises(RuntimeError), storage.batch():
+        db.insert({"n": 1})
+        db.update({"n": 99}, doc_ids=[1])  # changes TinyDB's cached data in place
+        assert len(db.all()) == 2  # reads inside a batch see its writes
+        raise RuntimeError("interrupted")
+    assert path.read_bytes() == before
+    assert [d["n"] for d in db.all()] == [0]  # the in-place change did not survive
+    stamps = []
+    with storage.batch():
+        for n in range(2, 5):
+            db.insert({"n": n})
+            stamps.append(path.stat().st_mtime_ns)
+    assert len(set(stamps)) == 1  # nothing written until the batch ended
+    assert [d["n"] for d in TinyDB(path, storage=AtomicJSONStorage).all()] == [0, 2, 3, 4]
+
+
+def test_cached_reads_follow_another_writer(tmp_path):
+    path = tmp_path / "db.json"
+    reader = TinyDB(path, storage=AtomicJSONStorage)
+    writer = TinyDB(path, storage=AtomicJSONStorage)
+    writer.insert({"v": 1})
+    assert [d["v"] for d in reader.all()] == [1]
+    writer.update({"v": 2})  # the file is replaced: the reader's cached copy is stale
+    assert [d["v"] for d in reader.all()] == [2]
