@@ -129,7 +129,15 @@ def test_exports(played, tmp_path):
     html = html_path.read_text(encoding="utf-8")
     for name in NAMES:
         assert name in html
-    assert "<svg" in html and "jinggong" in html
+    sc = load_scenario("tutorial")
+    jinggong = next(a for a in sc.accounts if a.id == "jinggong")
+    assert "<svg" in html and jinggong.name.zh in html  # accounts by name, not by id
+    late = next(e for e in sc.events if e.id == "dingxin_late_delivery")
+    assert late.headline.zh in html and late.headline.en in html  # what was injected
+    assert "filled by uniform 代打" in html and "good 良好" not in html.split("<h2>")[0]
+    table = html.split('<table class="sbs">')[1].split("</table>")[0]
+    assert table.count("<tr>") == 5  # teams side by side: a header and a row per round
+    assert all(name in table.split("</tr>")[0] for name in NAMES)
     assert "http://" not in html and "https://" not in html  # self-contained
 
 

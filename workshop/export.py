@@ -9,11 +9,15 @@ import csv
 from html import escape
 from pathlib import Path
 
+from engine.kpis import grade_band
 from engine.report import compact
 
 from .session import Session
 
 SCORE_MAX = 100.0  # the scorecard grade is on an absolute 0-100 scale
+BANDS = ((50, "fair"), (70, "good"), (85, "excellent"))  # as engine.kpis.grade_band
+BAND_LABELS = {"excellent": "excellent 优秀", "good": "good 良好", "fair": "fair 合格",
+               "weak": "weak 待提高"}
 DAY_KEYS = ("am_days", "exec_days", "support_days", "training_days")
 MONEY_KEYS = ("promotion", "event_support")
 
@@ -47,37 +51,45 @@ def write_csv(session: Session, path: Path) -> Path:
     return path
 
 
-def key_decisions(plan: dict, top: int = 3) -> list[str]:
-    """The biggest allocations of a plan: the accounts that got the largest share of people-days
-    and money, with their discount, plus the portfolio actions switched on."""
+def decisions(plan: dict, top: int = 3) -> dict:
+    """The biggest allocations of a plan, as data: the ``top`` accounts that got the largest
+    share of people-days and money (each with its days, money, discount and one-off actions)
+    and the portfolio actions switched on."""
 
-    accounts = plan.get("accounts") or {}
     rows = []
-    for acc, a in accounts.items():
+    for acc, a in (plan.get("accounts") or {}).items():
         days = 0.0
         for k in DAY_KEYS:
             v = a.get(k, 0)
             days += sum(float(x) for x in v.values()) if isinstance(v, dict) else float(v or 0)
-        money = sum(float(a.get(k, 0) or 0) for k in MONEY_KEYS)
-        rows.append((acc, days, money, float(a.get("discount", 0) or 0),
-                     [f for f in ("survey", "trial", "feedback") if a.get(f)]))
-    total_d = sum(r[1] for r in rows) or 1.0
-    total_m = sum(r[2] for r in rows) or 1.0
-    rows.sort(key=lambda r: -(r[1] / total_d + r[2] / total_m))
+        rows.append({"account": acc, "days": days,
+                     "money": sum(float(a.get(k, 0) or 0) for k in MONEY_KEYS),
+                     "discount": float(a.get("discount", 0) or 0),
+                     "flags": [f for f in ("survey", "trial", "feedback") if a.get(f)]})
+    total_d = sum(r["days"] for r in rows) or 1.0
+    total_m = sum(r["money"] for r in rows) or 1.0
+    rows.sort(key=lambda r: -(r["days"] / total_d + r["money"] / total_m))
+    rows = [r for r in rows[:top] if r["days"] or r["money"] or r["discount"] or r["flags"]]
+    return {"accounts": rows,
+            "portfolio": [k for k, v in (plan.get("portfolio") or {}).items() if v]}
+
+
+def key_decisions(plan: dict, top: int = 3, names: dict[str, str] | None = None) -> list[str]:
+    """``decisions`` as short lines ("jinling: 43.75 days, ¥63.5 k, survey"); ``names``
+    maps account ids to the names to print."""
+
+    d = decisions(plan, top)
     out = []
-    for acc, days, money, disc, flags in rows[:top]:
-        if not days and not money and not disc and not flags:
-            continue
-        bits = [f"{days:g} days"]
-        if money:
-            bits.append(f"¥{compact(money)}")
-        if disc:
-            bits.append(f"discount {100 * disc:.0f}%")
-        bits += flags
-        out.append(f"{acc}: " + ", ".join(bits))
-    on = [k for k, v in (plan.get("portfolio") or {}).items() if v]
-    if on:
-        out.append("portfolio: " + ", ".join(on))
+    for r in d["accounts"]:
+        bits = [f"{r['days']:g} days"]
+        if r["money"]:
+            bits.append(f"¥{compact(r['money'])}")
+        if r["discount"]:
+            bits.append(f"discount {100 * r['discount']:.0f}%")
+        bits += r["flags"]
+        out.append(f"{(names or {}).get(r['account'], r['account'])}: " + ", ".join(bits))
+    if d["portfolio"]:
+        out.append("portfolio: " + ", ".join(d["portfolio"]))
     return out or ["(nothing allocated)"]
 
 
@@ -93,6 +105,12 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .filled { color: #8a3700; font-size: 0.85em; }
 .small { font-size: 0.85em; color: #444; }
 svg { max-width: 100%; height: auto; font-family: inherit; }
+.wide { overflow-x: auto; }
+table.sbs td, table.sbs th { min-width: 190px; font-size: 0.88em; }
+table.sbs th:first-child { min-width: 120px; }
+.event { font-weight: normal; font-size: 0.85em; color: #6a3d9a; margin-top: 4px; }
+.result { margin-top: 4px; padding-top: 3px; border-top: 1px dashed #ccc; }
+.up { color: #1b7f3b; } .down { color: #b3261e; } .flat { color: #666; }
 @media print { h2 { break-after: avoid; } table, svg { break-inside: avoid; } }
 """
 
@@ -111,6 +129,10 @@ def _leaderboard_svg(standings: list[tuple[dict, float]], width: int = 900, row:
         out.append(f'<line x1="{x(tick):.1f}" y1="10" x2="{x(tick):.1f}" y2="{height - 24}" '
                    f'stroke="#ddd"/><text x="{x(tick):.1f}" y="{height - 8}" font-size="12" '
                    f'text-anchor="middle">{tick}</text>')
+    for limit, band in BANDS:  # the absolute grade bands: a team is good or not, whatever rank
+        out.append(f'<line x1="{x(limit):.1f}" y1="4" x2="{x(limit):.1f}" y2="{height - 24}" '
+                   f'stroke="#999" stroke-dasharray="4 3"/><text x="{x(limit) + 3:.1f}" y="10" '
+                   f'font-size="10" fill="#555">{escape(BAND_LABELS[band])}</text>')
     for i, (team, score) in enumerate(standings):
         y = 14 + i * row
         out.append(f'<text x="{left - 8}" y="{y + 15}" font-size="14" text-anchor="end">'
@@ -175,6 +197,7 @@ def render_html(session: Session) -> str:
         '<p class="small">Balanced-scorecard grade on its absolute 0–100 scale.</p>',
         _leaderboard_svg(standings),
         "<table><tr><th>#</th><th>Team 队伍</th><th>Members 成员</th><th>Score 得分</th>"
+        "<th>Grade 等级</th>"
         "<th>Profit 利润</th><th>Retention 留存</th><th>Filled rounds 代打轮次</th></tr>",
     ]
     for rank, (team, score) in enumerate(standings, 1):
@@ -186,34 +209,77 @@ def render_html(session: Session) -> str:
             f'<tr><td class="num">{rank}</td><td><span class="swatch" style="background:'
             f'{escape(team["colour"])}"></span>{escape(team["name"])}</td>'
             f'<td>{escape(", ".join(team["members"]))}</td><td class="num">{score:.1f}</td>'
+            f'<td>{BAND_LABELS[grade_band(score)]}</td>'
             f'<td class="num">{compact(profit)}</td><td class="num">'
             f'{"–" if retention is None else f"{100 * retention:.0f} %"}</td>'
             f'<td class="filled">{escape(filled)}</td></tr>')
     parts.append("</table><h2>Score by round 各轮得分</h2>")
     parts.append(_score_lines_svg([(t, [r["score"] for r in rounds]) for t, rounds in replays],
                                   meta["rounds"]))
-    parts.append("<h2>Key decisions 关键决策</h2>")
-    injections = session.injections()
-    for team, rounds in replays:
-        parts.append(f'<h3><span class="swatch" style="background:{escape(team["colour"])}">'
-                     f'</span>{escape(team["name"])}</h3>')
-        parts.append("<table><tr><th>Round 轮次</th><th>Author 提交人</th>"
-                     "<th>Biggest allocations 主要投入</th><th>Events 事件</th>"
-                     "<th>Score 得分</th></tr>")
-        for r in rounds:
-            events = [i["event"] for i in injections
-                      if i["round"] == r["round"] and i["team"] in (None, team["id"])]
-            author = escape(r["author"])
-            if r["filled_by"]:
-                author = f'<span class="filled">filled by {escape(r["filled_by"])} 代打</span>'
-            decisions = "<br>".join(escape(d) for d in key_decisions(r["plan"]))
-            parts.append(f'<tr><td>R{r["round"]}</td><td>{author}</td><td>{decisions}</td>'
-                         f'<td>{escape(", ".join(events))}</td>'
-                         f'<td class="num">{r["score"]:.1f}</td></tr>')
-        parts.append("</table>")
+    parts += _decisions_side_by_side(session, replays)
     parts.append('<footer class="small">Generated by kam-sandbox workshop export.</footer>')
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _decisions_side_by_side(session: Session, replays: list[tuple[dict, list[dict]]]) -> list[str]:
+    """Round by round, every team's biggest allocations and what followed (score, revenue,
+    profit, satisfaction, with the change on the round before), teams side by side."""
+
+    sc = session.scenario
+    names = {a.id: a.name.zh for a in sc.accounts}
+    headlines = {}
+    for inj in session.injections():
+        headlines.setdefault(inj["round"], []).append(inj)
+    parts = ["<h2>Key decisions and their consequences 关键决策与结果</h2>",
+             '<p class="small">Each team\'s three biggest allocations of people-days and money '
+             "per round, then the quarter's result (change on the round before). "
+             "每轮投入最多的三个客户，以及当季结果（与上一轮相比）。</p>",
+             '<div class="wide"><table class="sbs"><tr><th>Round 轮次</th>']
+    for team, _ in replays:
+        parts.append(f'<th><span class="swatch" style="background:{escape(team["colour"])}">'
+                     f'</span>{escape(team["name"])}</th>')
+    parts.append("</tr>")
+    played = max((len(rounds) for _, rounds in replays), default=0)
+    for i in range(played):
+        r = i + 1
+        events = headlines.get(r, [])
+        row = [f"<tr><th>R{r}"]
+        for inj in events:
+            who = "all 全体" if inj["team"] is None else escape(session.team(inj["team"])["name"])
+            head = inj.get("headline") or {}
+            row.append(f'<div class="event">⚑ {escape(head.get("zh", inj["event"]))}<br>'
+                       f'{escape(head.get("en", ""))} → {who}</div>')
+        row.append("</th>")
+        for _team, rounds in replays:
+            if i >= len(rounds):
+                row.append("<td></td>")
+                continue
+            cur, prev = rounds[i], rounds[i - 1] if i else None
+            lines = [escape(x) for x in key_decisions(cur["plan"], names=names)]
+            who = (f'<span class="filled">filled by {escape(cur["filled_by"])} 代打</span>'
+                   if cur["filled_by"] else f'<span class="small">{escape(cur["author"])}</span>')
+            k = cur["kpis"]
+            result = [f"score {cur['score']:.1f}{_delta(cur['score'], prev and prev['score'])}",
+                      f"revenue ¥{compact(k.get('revenue', 0.0))}",
+                      f"profit ¥{compact(k.get('profit', 0.0))}"]
+            if "satisfaction" in k:
+                before = prev["kpis"].get("satisfaction") if prev else None
+                result.append(f"satisfaction {k['satisfaction']:.2f}"
+                              f"{_delta(k['satisfaction'], before, 2)}")
+            row.append(f"<td>{who}<br>{'<br>'.join(lines)}"
+                       f'<div class="result">{" · ".join(result)}</div></td>')
+        parts.append("".join(row) + "</tr>")
+    parts.append("</table></div>")
+    return parts
+
+
+def _delta(value: float, before: float | None, digits: int = 1) -> str:
+    if before is None:
+        return ""
+    d = value - before
+    cls = "up" if d > 0 else "down" if d < 0 else "flat"
+    return f' <span class="{cls}">({d:+.{digits}f})</span>'
 
 
 def write_html(session: Session, path: Path) -> Path:
