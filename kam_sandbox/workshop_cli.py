@@ -1,14 +1,28 @@
 """``kam-sandbox workshop ...``: run a facilitated workshop from the command line.
 
+``host`` serves the session to the room over HTTP (``workshop.server``). The commands that
+change the session go through the same ``workshop.host.Host`` operations as the server and
+the console: directly on the folder when nothing else holds it, or, while a host is running
+on it (its ``DIR/host.json`` names a live process), as requests to that host, since the
+host holds the folder's lock. The tokens they need (the facilitator's; a team's, to submit
+for it) are read from the session file, which only the trainer's machine has.
+
 Every error a trainer can cause (unknown team or event, bad plan, finished session, locked
-folder, corrupt session file) is a ``KamError`` or ``ValueError``; ``cli.main`` prints it on
-one line and exits 2.
+folder, corrupt session file, a host that does not answer) is a ``KamError`` or
+``ValueError``; ``cli.main`` prints it on one line and exits 2.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+WRITE_COMMANDS = ("submit", "advance", "inject", "pause", "resume", "timer", "extend",
+                  "add-team", "rename-team")
 
 
 def add_parser(sub) -> None:
@@ -25,6 +39,16 @@ def add_parser(sub) -> None:
     p.add_argument("--names", help="comma-separated team names instead of Team 1, Team 2..")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--mode", choices=["parallel", "shared"], default="parallel")
+    data(p)
+
+    p = ws.add_parser("host", help="serve the session to the teams' machines (Ctrl+C stops)")
+    data(p)
+    p.add_argument("--port", type=int, default=8765, help="TCP port (default 8765)")
+    p.add_argument("--bind", default="127.0.0.1", metavar="ADDR",
+                   help="address to listen on: 127.0.0.1 (default, this machine only) or "
+                        "0.0.0.0 for the room's network")
+
+    p = ws.add_parser("join-code", help="print the code teams join with")
     data(p)
 
     p = ws.add_parser("status", help="round, state, teams, submissions and scores")
@@ -51,6 +75,27 @@ def add_parser(sub) -> None:
         p = ws.add_parser(name, help=helptext)
         data(p)
 
+    p = ws.add_parser("timer", help="start the round's countdown (or --off)")
+    data(p)
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--minutes", type=float, metavar="M")
+    group.add_argument("--off", action="store_true", help="remove the timer")
+
+    p = ws.add_parser("extend", help="give the room more time on the countdown")
+    data(p)
+    p.add_argument("--minutes", type=float, required=True, metavar="M")
+
+    p = ws.add_parser("add-team", help="add a team (before the first round closes)")
+    data(p)
+    p.add_argument("--name", required=True)
+    p.add_argument("--colour", metavar="#RRGGBB")
+    p.add_argument("--members", help="comma-separated names")
+
+    p = ws.add_parser("rename-team", help="rename a team")
+    data(p)
+    p.add_argument("--team", required=True, help="team name, number or id")
+    p.add_argument("--name", required=True, help="the new name")
+
     p = ws.add_parser("export", help="CSV of every team x round x KPI and an HTML debrief")
     data(p)
     p.add_argument("--csv", metavar="FILE")
@@ -62,8 +107,9 @@ def run(args) -> int:
 
     cmd = args.workshop_command
     if cmd is None:
-        raise WorkshopError("choose an action: new, status, submit, advance, inject, pause, "
-                            "resume or export (see kam-sandbox workshop --help)")
+        raise WorkshopError("choose an action: new, host, join-code, status, submit, advance, "
+                            "inject, pause, resume, timer, extend, add-team, rename-team or "
+                            "export (see kam-sandbox workshop --help)")
     if cmd == "new":
         if args.names:
             teams = [n.strip() for n in args.names.split(",")]
@@ -74,6 +120,16 @@ def run(args) -> int:
         with Session.create(args.data, args.scenario, teams, seed=args.seed,
                             mode=args.mode) as s:
             print(s.meta["id"])
+        return 0
+    if cmd == "host":
+        from workshop.server import serve
+
+        if not 0 <= args.port <= 65535:
+            raise WorkshopError(f"--port must be between 0 and 65535, not {args.port}")
+        return serve(args.data, port=args.port, bind=args.bind)
+    if cmd == "join-code":
+        with Session.open(args.data, write=False) as s:
+            print(s.meta["join_code"])
         return 0
     if cmd == "status":
         with Session.open(args.data, write=False) as s:
@@ -92,36 +148,146 @@ def run(args) -> int:
             if args.html:
                 print(f"wrote {s.export_html(args.html)}")
         return 0
-    with Session.open(args.data) as s:
+    if cmd == "submit":
+        plan = _read_plan(args.plan)  # before anything is opened: a bad file changes nothing
+    with _operator(args.data) as op:
         if cmd == "submit":
-            plan = _read_plan(args.plan)
-            sub = s.submit(args.team, plan, author=args.author)
-            print(f"{s.team(sub['team'])['name']}: plan #{sub['seq']} recorded for round "
+            sub = op.submit(args.team, plan, args.author)
+            print(f"{op.team_names()[sub['team']]}: plan #{sub['seq']} recorded for round "
                   f"{sub['round']}")
         elif cmd == "advance":
-            closed = s.round
-            nxt = s.advance(args.fill_policy)
-            filled = [s.team(r["team"])["name"] for r in s.db.table("results").all()
-                      if r["round"] == closed and r.get("filled_by")]
+            closed = op.status()["round"]
+            nxt = op.act("advance", fill_policy=args.fill_policy)
+            filled = [t["name"] for t in op.status()["teams"] if closed in t["filled_rounds"]]
             msg = f"round {closed} closed"
             if filled:
                 msg += f" (filled by {args.fill_policy}: {', '.join(filled)})"
             print(msg + (f"; round {nxt} open" if nxt else "; the session is finished"))
         elif cmd == "inject":
-            inj = s.inject(args.event, args.team)
-            who = s.team(inj["team"])["name"] if inj["team"] else "every team"
+            inj = op.act("inject", event_id=args.event, team=args.team)
+            who = op.team_names()[inj["team"]] if inj["team"] else "every team"
             print(f"{inj['event']} queued for round {inj['round']} of {who}")
-        elif cmd == "pause":
-            s.pause()
-            print(f"round {s.round} paused")
-        elif cmd == "resume":
-            s.resume()
-            print(f"round {s.round} open")
+        elif cmd in ("pause", "resume"):
+            op.act(cmd)
+            print(f"round {op.status()['round']} {'paused' if cmd == 'pause' else 'open'}")
+        elif cmd == "timer":
+            seconds = None if args.off else _seconds(args.minutes)
+            print(_timer_text(op.act("set_timer", seconds=seconds)))
+        elif cmd == "extend":
+            print(_timer_text(op.act("extend_timer", seconds=_seconds(args.minutes, extra=True))))
+        elif cmd == "add-team":
+            members = [m.strip() for m in args.members.split(",") if m.strip()] \
+                if args.members else None
+            team = op.act("add_team", name=args.name, colour=args.colour, members=members)
+            print(f"added {team['name']} ({team['id']})")
+        elif cmd == "rename-team":
+            team = op.act("rename_team", team=args.team, name=args.name)
+            print(f"{team['id']} is now {team['name']}")
+        else:  # pragma: no cover - argparse only offers the commands above
+            raise WorkshopError(f"unknown action {cmd!r}")
     return 0
+
+
+class _Direct:
+    """The workshop through a ``Host`` on the folder, opened for writing by this command."""
+
+    via = None
+
+    def __init__(self, session) -> None:
+        from workshop.host import Host
+
+        self.host = Host(session)
+        self.token = session.meta["facilitator_token"]
+
+    def status(self) -> dict:
+        return self.host.status(self.token)
+
+    def act(self, action: str, **args: Any) -> Any:
+        return self.host.act(self.token, action, **args)
+
+    def submit(self, team: str, plan: dict, author: str) -> dict:
+        return self.host.local_team(team).submit(plan, author)
+
+    def team_names(self) -> dict[str, str]:
+        return {t["id"]: t["name"] for t in self.host.info()["teams"]}
+
+
+class _Forwarded:
+    """The workshop through the running host at ``url``; ``session`` is the folder opened
+    read-only, for the tokens."""
+
+    def __init__(self, url: str, session) -> None:
+        from workshop.client import FacilitatorClient
+
+        self.via = url
+        self.session = session
+        self.facilitator = FacilitatorClient(url, session.meta["facilitator_token"])
+
+    def status(self) -> dict:
+        return self.facilitator.status()
+
+    def act(self, action: str, **args: Any) -> Any:
+        return self.facilitator.act(action, **args)
+
+    def submit(self, team: str, plan: dict, author: str) -> dict:
+        from workshop.client import RemoteTeamLink
+
+        with RemoteTeamLink(self.via, self.session.team(team)["token"]) as link:
+            return link.submit(plan, author)
+
+    def team_names(self) -> dict[str, str]:
+        return {t["id"]: t["name"] for t in self.status()["teams"]}
+
+    def close(self) -> None:
+        self.facilitator.close()
+
+
+@contextlib.contextmanager
+def _operator(folder: str) -> Iterator[_Direct | _Forwarded]:
+    """The running host of ``folder`` if one answers, else the folder itself (locked)."""
+
+    from workshop import Session
+    from workshop.client import ConnectionLost, WorkshopClient, running_host
+
+    host = running_host(folder)
+    if host is not None:
+        with Session.open(folder, write=False) as s:
+            if host.get("session") == s.meta["id"]:
+                try:
+                    with WorkshopClient(host["url"]) as probe:
+                        probe.info()
+                except ConnectionLost:
+                    pass  # not answering: fall through to the folder (whose lock decides)
+                else:
+                    op = _Forwarded(host["url"], s)
+                    try:
+                        yield op
+                    finally:
+                        op.close()
+                    return
+    with Session.open(folder) as s:
+        yield _Direct(s)
+
+
+def _seconds(minutes: float, extra: bool = False) -> float:
+    from workshop import WorkshopError
+
+    if not math.isfinite(minutes) or (minutes <= 0 and not extra):
+        raise WorkshopError(f"--minutes must be a positive number, not {minutes:g}")
+    return minutes * 60
+
+
+def _timer_text(timer: dict) -> str:
+    if timer["remaining"] is None:
+        return "timer removed"
+    left = int(round(timer["remaining"]))
+    return (f"timer: {left // 60}:{left % 60:02d} left"
+            + ("" if timer["running"] else " (paused)"))
 
 
 def _read_plan(path: str) -> dict:
     from workshop import WorkshopError
+    from workshop.client import plain_json_problem
 
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
@@ -134,6 +300,8 @@ def _read_plan(path: str) -> dict:
                             f"column {exc.colno}") from None
     if not isinstance(plan, dict):
         raise WorkshopError(f"plan {path} must be a JSON object")
+    if problem := plain_json_problem(plan):  # e.g. a number too large for the engine
+        raise WorkshopError(f"plan {path} cannot be used: {problem}")
     return plan
 
 

@@ -62,6 +62,22 @@ class Host:
             self._seen[joined["team"]["id"]] = time.monotonic()
             return joined
 
+    def role(self, token: str | None) -> str | None:
+        """Who holds ``token``: ``"facilitator"``, ``"team"`` or None (nobody), so that the
+        HTTP server can tell "not allowed with this token" (403) from "not signed in" (401)."""
+
+        with self._lock:
+            try:
+                self.session.check_facilitator(token)
+                return "facilitator"
+            except AccessError:
+                pass
+            try:
+                self.session.team_for_token(token)
+                return "team"
+            except AccessError:
+                return None
+
     # -- a team, with its token ---------------------------------------------------------------
     def _team(self, token: str | None) -> dict:
         t = self.session.team_for_token(token)
@@ -124,6 +140,21 @@ class Host:
 
         with self._lock:
             return LocalTeamLink(self, self.session.team(team)["token"])
+
+    def online(self) -> dict[str, bool]:
+        """Which teams' clients were heard from lately (as ``board()`` says), without reading
+        the session: a screen can ask every few seconds."""
+
+        with self._lock:
+            now = time.monotonic()
+            return {tid: now - seen < ONLINE_SECONDS for tid, seen in self._seen.items()}
+
+    def rounds(self, token: str | None) -> dict[str, list[dict]]:
+        """Every team's closed rounds replayed from the log (KPIs, score, plan, author,
+        filled_by), by team id: the facilitator's comparison charts and debrief."""
+
+        with self._lock:
+            return {tid: rep.rounds for tid, rep in self._facilitator(token).replay().items()}
 
 
 #: The Session methods a facilitator may call through ``Host.act`` (and the HTTP API).

@@ -1,0 +1,263 @@
+"""Reaching a workshop host over the network (``workshop.server``'s HTTP API).
+
+* ``WorkshopClient(address)``: what anyone may ask (``info``, ``board``) and ``join``, which
+  returns a ``RemoteTeamLink``;
+* ``RemoteTeamLink(address, token)``: a team's ``workshop.host.TeamLink`` over HTTP, so the
+  game's team screens work the same on the trainer's machine and across the room;
+* ``FacilitatorClient(address, token)``: ``status`` and ``act`` mirroring ``Host``, which the
+  command line uses when a running host holds the session folder.
+
+The host's refusals come back as the same exceptions the ``Host`` raises in-process
+(``AccessError``, ``PlanError``, ``WorkshopError``) with the host's own message, so a screen
+can show the real reason. A host that cannot be reached is a ``ConnectionLost`` with a plain
+message. Reads (GET, and saving a draft, which replaces the previous one) are retried a few
+times; a submission or a facilitator action is sent once, since sending it twice would
+record it twice.
+
+Addresses: ``HOST:PORT``, ``http://HOST:PORT``, ``[::1]:PORT`` or a bare host (port 8765).
+Also here, because the command line needs it without the server's imports: reading
+``DIR/host.json`` (``running_host``) and the plain-JSON check of plans (``plain_json_problem``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from engine.errors import PlanError
+
+from .host import FACILITATOR_ACTIONS
+from .session import AccessError, WorkshopError, _pid_alive
+
+DEFAULT_PORT = 8765
+HOST_FILE = "host.json"
+CONNECT_TIMEOUT = 3.0
+TEAM_TIMEOUT = 10.0
+FACILITATOR_TIMEOUT = 60.0  # closing a round plays every team's quarter: give it time
+RETRIES = (0.2, 0.6)  # pauses before the 2nd and 3rd attempt of an idempotent request
+MAX_JSON_DEPTH = 16
+MAX_JSON_NUMBER = 1e15
+
+
+class ConnectionLost(WorkshopError):
+    """The workshop host did not answer (network down, host stopped, wrong address)."""
+
+
+def base_url(address: str) -> str:
+    """``http://HOST:PORT`` for what a trainer reads out: ``HOST:PORT``, a URL, ``[v6]:PORT``
+    or a bare host name or address (the default port)."""
+
+    text = str(address).strip().rstrip("/")
+    if not text:
+        raise WorkshopError("no host address given; it looks like 192.168.1.20:8765")
+    if "://" not in text:
+        if text.count(":") > 1 and not text.startswith("["):
+            text = f"[{text}]"  # a bare IPv6 address
+        text = f"http://{text}"
+    try:
+        parts = urlsplit(text)
+        port = parts.port or DEFAULT_PORT
+    except ValueError:
+        raise WorkshopError(f"{address!r} is not a host address; it looks like "
+                            "192.168.1.20:8765") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
+        raise WorkshopError(f"{address!r} is not a host address; it looks like "
+                            "192.168.1.20:8765")
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return f"{parts.scheme}://{host}:{port}"
+
+
+def plain_json_problem(value: Any, _depth: int = 0) -> str | None:
+    """Why ``value`` is not plain, storable JSON (a NaN, a number too large for the engine,
+    text that is not Unicode, nesting deeper than any plan), or None when it is fine."""
+
+    if _depth > MAX_JSON_DEPTH:
+        return f"it is nested more than {MAX_JSON_DEPTH} levels deep"
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "it contains text that is not valid Unicode"
+        return None
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"it contains {value}, which is not a number"
+        if abs(value) > MAX_JSON_NUMBER:
+            return f"it contains a number larger than {MAX_JSON_NUMBER:g}"
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            problem = (plain_json_problem(key, _depth + 1) if isinstance(key, str)
+                       else "its keys must be text")
+            problem = problem or plain_json_problem(item, _depth + 1)
+            if problem:
+                return problem
+        return None
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            if problem := plain_json_problem(item, _depth + 1):
+                return problem
+        return None
+    return f"it contains a {type(value).__name__}, which is not JSON"
+
+
+def check_plan(plan: Any) -> dict:
+    """``plan`` if it is a JSON object of plain data, else ``PlanError`` saying why."""
+
+    if not isinstance(plan, dict):
+        raise PlanError("a plan must be a JSON object")
+    if problem := plain_json_problem(plan):
+        raise PlanError(f"the plan cannot be used: {problem}")
+    return plan
+
+
+def running_host(folder: str | Path) -> dict | None:
+    """The host serving ``folder`` (its ``host.json``: url, port, bind, pid, session) if its
+    process is alive; None when there is none, or the file is stale or unreadable."""
+
+    try:
+        info = json.loads((Path(folder) / HOST_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(info, dict) or not isinstance(info.get("url"), str):
+        return None
+    pid = info.get("pid")
+    if not isinstance(pid, int) or not _pid_alive(pid):
+        return None
+    return info
+
+
+class _Api:
+    """One host's HTTP API: JSON in and out, the host's errors as exceptions."""
+
+    def __init__(self, address: str, token: str | None = None, timeout: float = TEAM_TIMEOUT):
+        self.url = base_url(address)
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._http = httpx.Client(base_url=self.url, headers=headers, trust_env=False,
+                                  timeout=httpx.Timeout(timeout, connect=CONNECT_TIMEOUT))
+
+    def call(self, method: str, path: str, body: Any = None, retry: bool = False) -> Any:
+        pauses = RETRIES if retry else ()
+        for attempt in range(len(pauses) + 1):
+            try:
+                response = self._http.request(method, path, json=body)
+                break
+            except httpx.RequestError as exc:
+                if attempt == len(pauses):
+                    raise ConnectionLost(f"cannot reach the workshop host at {self.url} "
+                                         f"({_reason(exc)})") from None
+                time.sleep(pauses[attempt])  # a back-off before trying again, not a wait
+        if response.status_code >= 400:
+            raise _error(response)
+        try:
+            return response.json()
+        except ValueError:
+            raise WorkshopError(f"the workshop host at {self.url} sent an answer that is "
+                                "not JSON; is that address really a KAM Sandbox host?") from None
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _reason(exc: httpx.RequestError) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return "no answer in time"
+    if isinstance(exc, httpx.ConnectError):
+        return "nothing answers there; is the host running and the address right?"
+    return str(exc) or type(exc).__name__
+
+
+def _error(response: httpx.Response) -> WorkshopError | PlanError:
+    """The exception a ``Host`` would have raised, from the server's ``{detail, error}``."""
+
+    try:
+        body = response.json()
+        detail, kind = str(body["detail"]), str(body.get("error", ""))
+    except (ValueError, KeyError, TypeError):
+        detail, kind = response.text.strip()[:200] or response.reason_phrase, ""
+    status = response.status_code
+    if kind == "plan":
+        return PlanError(detail)
+    if kind in ("unauthorized", "forbidden") or status in (401, 403):
+        return AccessError(detail)
+    if status >= 500:
+        return WorkshopError(f"the workshop host failed: {detail}")
+    return WorkshopError(detail)
+
+
+class RemoteTeamLink(_Api):
+    """A team's ``TeamLink`` to a host across the network (see ``workshop.host``)."""
+
+    def __init__(self, address: str, token: str):
+        super().__init__(address, token)
+        self.token = token
+
+    def state(self) -> dict:
+        return self.call("GET", "/api/team", retry=True)
+
+    def save_draft(self, plan: dict, author: str = "") -> dict:
+        body = {"plan": check_plan(plan), "author": author}
+        return self.call("PUT", "/api/team/draft", body, retry=True)
+
+    def submit(self, plan: dict, author: str = "") -> dict:
+        body = {"plan": check_plan(plan), "author": author}
+        return self.call("POST", "/api/team/submissions", body)
+
+    def scenario_text(self) -> str:
+        return self.call("GET", "/api/scenario", retry=True)["yaml"]
+
+
+class WorkshopClient(_Api):
+    """What anyone in the room may ask a host, and joining it as a team."""
+
+    def info(self) -> dict:
+        return self.call("GET", "/api/info", retry=True)
+
+    def board(self) -> dict:
+        return self.call("GET", "/api/board", retry=True)
+
+    def join(self, team: str, code: str) -> RemoteTeamLink:
+        """A link for ``team`` (name, number or id) with the room's join code."""
+
+        joined = self.call("POST", "/api/join", {"team": str(team), "code": str(code)},
+                           retry=True)  # joining twice returns the same token
+        return RemoteTeamLink(self.url, joined["token"])
+
+
+class FacilitatorClient(_Api):
+    """The facilitator's operations on a host across the network, as ``Host`` has them."""
+
+    def __init__(self, address: str, token: str):
+        super().__init__(address, token, timeout=FACILITATOR_TIMEOUT)
+
+    def status(self) -> dict:
+        return self.call("GET", "/api/status", retry=True)
+
+    def act(self, action: str, **args: Any) -> Any:
+        """``Host.act`` over HTTP, e.g. ``act("inject", event_id="x", team="t2")``."""
+
+        if action not in FACILITATOR_ACTIONS:
+            raise WorkshopError(f"unknown action {action!r}; actions: "
+                                f"{', '.join(sorted(FACILITATOR_ACTIONS))}")
+        return self.call("POST", f"/api/facilitator/{action}", args)["result"]
+
+    def scenario_text(self) -> str:
+        return self.call("GET", "/api/scenario", retry=True)["yaml"]
+
+
+__all__ = ["DEFAULT_PORT", "ConnectionLost", "FacilitatorClient", "RemoteTeamLink",
+           "WorkshopClient", "base_url", "check_plan", "plain_json_problem", "running_host"]
