@@ -141,6 +141,8 @@ def validate_actions(a: Actions, st: Static, active: np.ndarray | None = None) -
 def _number(value: object, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise PlanError(f"{where}: expected a number, got {value!r}")
+    if isinstance(value, int) and abs(value) > 10**15:  # beyond any budget; float() may fail
+        raise PlanError(f"{where}: a number of {len(str(abs(value)))} digits is far beyond any budget")
     if not math.isfinite(value):
         raise PlanError(f"{where}: expected a finite number, got {value!r}")
     if value < 0:

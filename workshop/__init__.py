@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from .session import (
     DEFAULT_FILL_POLICY,
+    AccessError,
     LockedError,
     Session,
     TeamReplay,
     WorkshopError,
 )
 
-__all__ = ["DEFAULT_FILL_POLICY", "LockedError", "Session", "TeamReplay", "WorkshopError"]
+__all__ = ["DEFAULT_FILL_POLICY", "AccessError", "LockedError", "Session", "TeamReplay", "WorkshopError"]

@@ -795,7 +795,7 @@ def _check_plan_size(plan: Any) -> None:
     if not isinstance(plan, dict):
         raise WorkshopError("a plan must be a JSON object")
     try:
-        size = len(json.dumps(plan, ensure_ascii=False).encode("utf-8"))
+        size = len(json.dumps(plan, ensure_ascii=False, allow_nan=False).encode("utf-8"))
     except (TypeError, ValueError) as exc:
         raise WorkshopError(f"a plan must be plain JSON data ({exc})") from None
     if size > MAX_PLAN_BYTES:
