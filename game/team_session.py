@@ -79,6 +79,9 @@ class TeamSession(Session):
     state_age: float = 0.0  # seconds since ``state`` was fetched (the scenes tick it)
     seen_headlines: int = 0  # how many of ``state["headlines"]`` the team has seen
     _saved: tuple | None = None  # (round, draft) last kept with the host
+    poll_link: object | None = None  # a second link, for looks at the host off the UI thread
+    fetching: object | None = None  # such a look in flight (game.scenes.team_wait)
+    local_changes: int = 0  # bumped by each submission: a look begun before it is stale
 
     @classmethod
     def connect(cls, link, author: str = "") -> TeamSession:
@@ -197,6 +200,12 @@ class TeamSession(Session):
         except Exception as exc:  # the network is gone: keep playing, say so, retry later
             self.sync_error = str(exc)
             return False
+        return self.apply_state(state)
+
+    def apply_state(self, state: dict) -> bool:
+        """``refresh`` with a state fetched elsewhere (a screen may fetch it on a worker
+        thread so that a slow network never freezes the window)."""
+
         self.sync_error = None
         played = state["closed_rounds"] > self.state.get("closed_rounds", 0)
         self.state = state
@@ -224,6 +233,7 @@ class TeamSession(Session):
         round is paused or closed, the host is unreachable); the draft is kept either way."""
 
         receipt = self.link.submit(copy.deepcopy(self.draft), self.author)
+        self.local_changes += 1
         self.state["submitted"] = True
         if isinstance(receipt, dict) and "seq" in receipt:  # until the next refresh says so
             self.state.setdefault("submissions", []).append(
@@ -238,6 +248,8 @@ class TeamSession(Session):
         if (self.link is None or self.state.get("finished") or self.game.over
                 or self.round_state not in ("open", "paused") or not self.draft_pending):
             return  # nothing to keep, or the host keeps it already
+        if self.sync_error:  # offline: the next successful refresh's save sends it
+            return
         try:
             draft = copy.deepcopy(self.draft)
             self.link.save_draft(draft, self.author)

@@ -32,6 +32,7 @@ from ..app import Scene
 from ..fonts import font
 from ..i18n import language, pick, tr
 from ..session import Session
+from ..team_session import TeamSession
 from ..widgets import text, wrap
 from .results import BULLET, box_text, draw_kpi_charts, fit
 
@@ -140,7 +141,8 @@ class DebriefScene(Scene):
         self.again_button = UIButton(pygame.Rect(side.x, side.bottom - 92, side.width, 40),
                                      tr("debrief.play_again"), self.ui, object_id="#primary")
         self.menu_button = UIButton(pygame.Rect(side.x, side.bottom - 44, side.width, 40),
-                                    tr("debrief.menu"), self.ui)
+                                    tr("team.leave" if isinstance(self.session, TeamSession)
+                                       else "debrief.menu"), self.ui)
         self.account_buttons = []
         self.quarter_buttons = {}
         self.replay_button = None
@@ -259,6 +261,9 @@ class DebriefScene(Scene):
         return branch
 
     def play_again(self) -> None:
+        if getattr(self.session, "return_to", None) is not None:  # hot-seat: the console
+            self.to_menu()
+            return
         from .library import LibraryScene
         from .title import TitleScene
 
@@ -266,6 +271,11 @@ class DebriefScene(Scene):
         self.app.push(LibraryScene(self.app, new_game=True))
 
     def to_menu(self) -> None:
+        if isinstance(self.session, TeamSession):  # a workshop team: where it came from
+            from .team_wait import leave_team
+
+            leave_team(self.app, self.session)
+            return
         from .title import TitleScene
 
         self.app.reset_to(TitleScene(self.app))

@@ -21,6 +21,7 @@ from ..app import Scene
 from ..fonts import font
 from ..i18n import language, pick, tr
 from ..session import RESOURCES, Session
+from ..team_session import TeamSession
 from ..widgets import Stepper, Toggle, text, wrap
 
 INK, MUTED, ACCENT, LINE = (31, 41, 51), (91, 101, 115), (47, 111, 176), (201, 209, 219)
@@ -66,19 +67,28 @@ class PlanningScene(Scene):
         self.tutorial_step: int | None = None
         self.notice: str | None = None  # author mode: "scenario reloaded" and the like
         self.watch_timer = 0.0
+        self.team_bar = None  # a workshop team's strip and link (scenes/team_wait.py)
 
     # -- lifecycle ----------------------------------------------------------------------------
     def enter(self) -> None:
         sc = self.session.scenario
-        if sc.id == "tutorial" and self.session.game.turn == 0:
+        if (sc.id == "tutorial" and self.session.game.turn == 0
+                and not getattr(self.session, "submitted", False)):  # a team back to change
             self.tutorial_step = 0
+        if isinstance(self.session, TeamSession):
+            from .team_wait import POLL_PLANNING, TeamBar
+
+            self.team_bar = TeamBar(self, POLL_PLANNING)
 
     def leave(self) -> None:
         self.session.autosave()  # on quit too: a closed window never loses a quarter
 
     def update(self, dt: float) -> None:
-        """Author mode: look at the scenario file once a second and reload it on change."""
+        """Author mode: look at the scenario file once a second and reload it on change.
+        A workshop team: keep in step with the host (and the draft with it)."""
 
+        if self.team_bar is not None:
+            self.team_bar.update(dt)
         if not self.session.scenario_path:
             return
         self.watch_timer += dt
@@ -96,9 +106,20 @@ class PlanningScene(Scene):
     def view(self):
         return self.session.game.view()
 
+    @property
+    def top_height(self) -> int:
+        """The top bar, and a workshop team's strip under it."""
+
+        if self.team_bar is None:
+            return TOP
+        from .team_wait import STRIP_H
+
+        return TOP + STRIP_H
+
     def layout(self) -> dict[str, pygame.Rect]:
         w, h = self.app.screen.get_size()
-        body = pygame.Rect(0, TOP, w, h - TOP - BOTTOM)
+        top_h = self.top_height
+        body = pygame.Rect(0, top_h, w, h - top_h - BOTTOM)
         left = pygame.Rect(8, body.y + 8, LEFT_W, body.height - 16)
         right = pygame.Rect(left.right + 8, body.y + 8, w - left.right - 16, body.height - 16)
         header = pygame.Rect(right.x, right.y, right.width, 92)
@@ -108,6 +129,7 @@ class PlanningScene(Scene):
                             right.right - center.right - 8, center.height)
         return {
             "top": pygame.Rect(0, 0, w, TOP),
+            "strip": pygame.Rect(0, TOP, w, top_h - TOP),
             "left": left,
             "header": header,
             "map": pygame.Rect(center.x, center.y, center.width, int(center.height * 0.58)),
@@ -122,11 +144,16 @@ class PlanningScene(Scene):
         self.steppers: dict[tuple, Stepper] = {}
         self.toggles: dict[tuple, Toggle] = {}
         top = lay["top"]
+        team = self.team_bar is not None
         self.end_button = UIButton(pygame.Rect(top.right - 188, 10, 176, 36),
-                                   tr("plan.end_quarter"), self.ui, object_id="#primary",
-                                   tool_tip_text=tr("plan.end_quarter_tip"))
-        self.menu_button = UIButton(pygame.Rect(top.right - 290, 10, 94, 36), tr("plan.menu"),
-                                    self.ui, tool_tip_text=tr("plan.menu_tip"))
+                                   tr("team.submit" if team else "plan.end_quarter"), self.ui,
+                                   object_id="#primary",
+                                   tool_tip_text=tr("team.submit_tip" if team
+                                                    else "plan.end_quarter_tip"))
+        self.menu_button = UIButton(pygame.Rect(top.right - 290, 10, 94, 36),
+                                    tr("team.leave" if team else "plan.menu"), self.ui,
+                                    tool_tip_text=tr("team.leave_tip" if team
+                                                     else "plan.menu_tip"))
         self.help_button = UIButton(pygame.Rect(top.right - 340, 10, 44, 36), "?", self.ui,
                                     tool_tip_text=tr("plan.help_tip"))
         self._build_hotspots(lay)
@@ -134,6 +161,8 @@ class PlanningScene(Scene):
         self._build_bottom(lay["bottom"])
         self._build_tutorial()
         self._build_author_problems()
+        if self.team_bar is not None:
+            self.team_bar.build(lay["strip"])
         self.refresh()
 
     def _build_hotspots(self, lay) -> None:
@@ -299,7 +328,9 @@ class PlanningScene(Scene):
     def _tutorial_place(self, target: pygame.Rect, w: int, h: int) -> pygame.Rect:
         """Beside the target if it fits (right, below, left, above), else inside it."""
 
-        screen = pygame.Rect((0, TOP), (self.app.screen.get_width(), self.app.screen.get_height() - TOP))
+        top_h = self.top_height
+        screen = pygame.Rect((0, top_h), (self.app.screen.get_width(),
+                                          self.app.screen.get_height() - top_h))
         for rect in (pygame.Rect(target.right + 12, target.y, w, h),
                      pygame.Rect(target.x, target.bottom + 12, w, h),
                      pygame.Rect(target.right - w, target.bottom + 12, w, h),
@@ -378,6 +409,14 @@ class PlanningScene(Scene):
         problem = self.session.problem()
         if self.session.game.over:
             problem = tr("plan.game_over")
+        if self.team_bar is not None:
+            self.team_bar.draft_changed()  # the host keeps it a moment after the last change
+            note, blocked = self.team_bar.status()
+            if note and not problem:
+                self.status.set_text(note)
+                self.end_button.disable() if blocked else self.end_button.enable()
+                self.app.redraw()
+                return
         if self.notice and not problem:
             self.status.set_text(self.notice)
             self.end_button.enable()
@@ -394,6 +433,8 @@ class PlanningScene(Scene):
 
     # -- input --------------------------------------------------------------------------------
     def handle(self, event: pygame.event.Event) -> None:
+        if self.team_bar is not None and self.team_bar.handle(event):
+            return
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             if event.ui_element is self.end_button:
                 self.end_quarter()
@@ -486,6 +527,11 @@ class PlanningScene(Scene):
     def end_quarter(self) -> None:
         if self.session.problem() or self.session.game.over:
             return
+        if self.team_bar is not None:  # a team submits; the facilitator plays the round
+            from .team_wait import submit
+
+            submit(self)
+            return
         result = self.session.end_quarter()
         from .results import ResultsScene
 
@@ -493,6 +539,11 @@ class PlanningScene(Scene):
 
     def to_menu(self) -> None:
         self.session.autosave()
+        if self.team_bar is not None:
+            from .team_wait import leave_team
+
+            leave_team(self.app, self.session)
+            return
         from .title import TitleScene
 
         self.app.reset_to(TitleScene(self.app))
@@ -507,6 +558,8 @@ class PlanningScene(Scene):
         self._draw_map(surface, lay["map"], view)
         self._draw_needs(surface, lay["needs"], view)
         pygame.draw.line(surface, LINE, (0, lay["bottom"].y), (lay["bottom"].right, lay["bottom"].y))
+        if self.team_bar is not None:
+            self.team_bar.draw(surface)
         if self.tutorial_box is not None:
             target = self._tutorial_target(TUTORIAL[self.tutorial_step][1], lay)
             pygame.draw.rect(surface, (230, 159, 0), target.inflate(6, 6), 3, border_radius=6)

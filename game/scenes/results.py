@@ -15,11 +15,12 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UILabel, UITextBox
 
-from .. import charts, explain, fmt
+from .. import charts, explain, fmt, i18n
 from ..app import Scene
 from ..fonts import font
 from ..i18n import language, pick, tr
 from ..session import Session
+from ..team_session import TeamSession
 from ..widgets import fit_to, font_measure, text, wrap
 
 INK, MUTED, LINE, WHITE = (31, 41, 51), (91, 101, 115), (201, 209, 219), (255, 255, 255)
@@ -112,6 +113,7 @@ class ResultsScene(Scene):
         self.session = session
         self.result = result
         self.history: list[dict] = []
+        self.note: str | None = None  # a workshop team's quarter played by a stand-in policy
 
     # -- lifecycle ----------------------------------------------------------------------------
     def enter(self) -> None:
@@ -169,8 +171,22 @@ class ResultsScene(Scene):
         UILabel(pygame.Rect(bottom.right - 400, bottom.y + 10, 160, 40),
                 tr("results.continue_tip"), self.ui, object_id="#muted")
         self.warning = None
-        if self.session.save_error:
-            width = bottom.width - 430
+        self.note = None
+        width = bottom.width - 430
+        filler = (self.session.filled_by(self.result["turn"])
+                  if isinstance(self.session, TeamSession) else None)
+        if filler:
+            known = f"debrief.policy.{filler}" in i18n.strings("en")
+            self.note = tr("team.filled_in",
+                           policy=tr(f"debrief.policy.{filler}") if known else filler)
+            from .title import wrap as wrap_label  # measured as the label draws it
+
+            lines = wrap_label(self.note, width - 16, None, 2)
+            y = bottom.y + (19 if len(lines) == 1 else 8)
+            for k, line in enumerate(lines):
+                UILabel(pygame.Rect(bottom.x + 12, y + 22 * k, width, 22), line, self.ui,
+                        object_id="#warn")
+        elif self.session.save_error:
             self.warning = UILabel(
                 pygame.Rect(bottom.x + 12, bottom.y + 10, width, 40),
                 fit(tr("results.save_error", error=self.session.save_error), width - 16),
@@ -219,6 +235,8 @@ class ResultsScene(Scene):
         text(surface, (GAP + 4, 8), tr("results.title", quarter=quarter), 22, INK, bold=True,
              max_width=top.width - score_w - 40)
         sub = tr("results.progress", turn=self.result["turn"], turns=sc.turns) + " · " + pick(sc.title)
+        if isinstance(self.session, TeamSession):  # whose results: the team's name first
+            sub = f"{self.session.team.get('name', '')} · {sub}"
         text(surface, (GAP + 4, 40), sub, 13, MUTED, max_width=top.width - score_w - 40)
         text(surface, (top.right - score_w, 8), tr("results.score"), 13, MUTED, max_width=score_w)
         text(surface, (top.right - score_w, 26),
