@@ -161,6 +161,8 @@ def _plain(x, player: int = 0) -> float:
 class Game:
     """One game for one player: plain data in and out."""
 
+    rewindable = True  # what_if works (a shared market's seat says False)
+
     def __init__(self, scenario: Scenario, seed: int):
         self.batch = Batch(scenario, [seed])
         self.seed = int(seed)

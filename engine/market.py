@@ -142,6 +142,8 @@ class Seat:
     ``Market.play_round`` (a UI that plays a solo game fails loudly, not silently).
     """
 
+    rewindable = False  # what_if needs the whole market: a screen hides it
+
     def __init__(self, market: Market, player: int):
         self.market = market
         self.player = player
@@ -235,6 +237,8 @@ class _Rules:
 
 class SeatSnapshot:
     """A seat rebuilt from ``snapshot``: reads like ``engine.Game``, never plays."""
+
+    rewindable = False
 
     def __init__(self, scenario: Scenario, data: dict):
         self._scenario = scenario

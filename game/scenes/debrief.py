@@ -189,6 +189,8 @@ class DebriefScene(Scene):
                   allow_split_dashes=False)
 
     def _build_whatif(self, content: pygame.Rect) -> None:
+        if not getattr(self.session.game, "rewindable", True):
+            return  # a shared market's seat: a what-if would need every team's plans
         sc, lang = self.session.scenario, language()
         turns = len(self.session.game.plans)
         x0, y0 = content.x + 16, content.y + 150
@@ -510,12 +512,18 @@ class DebriefScene(Scene):
         y = paragraph(surface, content.x, content.y + 36 + 2 * (card_h + GAP) + 4, content.width,
                       tr("debrief.compare.beat", n=beaten, total=len(REFERENCES)), 15, INK,
                       bold=True)
-        paragraph(surface, content.x, y + 4, content.width, tr("debrief.compare.note"), 13, MUTED,
-                  max_lines=3)
+        note = tr("debrief.compare.note")
+        if not getattr(self.session.game, "rewindable", True):
+            note = tr("debrief.compare.shared") + " " + note
+        paragraph(surface, content.x, y + 4, content.width, note, 13, MUTED, max_lines=4)
 
     def _draw_whatif(self, surface, content: pygame.Rect) -> None:
         sc, lang, game = self.session.scenario, language(), self.session.game
         self._heading(surface, content, "debrief.whatif.title")
+        if not getattr(game, "rewindable", True):
+            paragraph(surface, content.x, content.y + 36, content.width - 16,
+                      tr("debrief.whatif.shared"), 14, INK, max_lines=4)
+            return
         y = paragraph(surface, content.x, content.y + 36, content.width - 16,
                       tr("debrief.whatif.text"), 14, INK, max_lines=3)
         text(surface, (content.x + 16, content.y + 120), tr("debrief.whatif.pick"), 14, INK,
