@@ -172,6 +172,17 @@ def slots_of(app: App) -> tuple[list, str | None]:
         return [], short_error(app, str(exc))
 
 
+def join_available() -> bool:
+    """Whether this install has the screen where a team joins a LAN workshop."""
+
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("game.scenes.join") is not None
+    except (ImportError, ValueError):
+        return False
+
+
 class Buttons:
     """A scene's buttons and what each does, so ``handle`` is one lookup."""
 
@@ -261,7 +272,7 @@ class TitleScene(Scene):
         cw, pad, bh, gap = 460, 28, 46, 10
         bw = cw - 2 * pad
         notes = self.notes(bw)
-        ch = pad * 2 + 5 * bh + 4 * gap + 22 * len(notes) + (4 if notes else 0)
+        ch = pad * 2 + 6 * bh + 5 * gap + 22 * len(notes) + (4 if notes else 0)
         cy = min(top + 134, h - ch - 48)
         card = UIPanel(Rect((w - cw) // 2, cy, cw, ch), manager=ui, object_id="#card")
 
@@ -286,6 +297,18 @@ class TitleScene(Scene):
                 y += 22
             y += gap + 2
         button("menu.library", self.library, tip=tr("menu.library_tip"))
+        half = (bw - gap) // 2  # the workshop's two ways in, side by side
+        self.buttons.add(UIButton(Rect(pad, y, half, bh), tr("console.menu_workshop"), ui,
+                                  container=card, tool_tip_text=tr("console.menu_workshop_tip")),
+                         self.workshop)
+        join = self.buttons.add(
+            UIButton(Rect(pad + half + gap, y, bw - half - gap, bh), tr("console.menu_join"), ui,
+                     container=card, tool_tip_text=tr("console.menu_join_tip")),
+            self.join_workshop)
+        if not join_available():
+            join.disable()
+            join.set_tooltip(tr("console.menu_join_unavailable"))
+        y += bh + gap
         button("menu.settings", self.settings)
         button("menu.quit", self.app.quit)
 
@@ -364,6 +387,20 @@ class TitleScene(Scene):
 
         self.error = None  # an old failure is not news once the player moves on
         self.app.push(SettingsScene(self.app))
+
+    def workshop(self) -> None:
+        from .console_setup import WorkshopSetupScene
+
+        self.error = None
+        self.app.push(WorkshopSetupScene(self.app))
+
+    def join_workshop(self) -> None:
+        if not join_available():
+            return
+        from .join import JoinScene
+
+        self.error = None
+        self.app.push(JoinScene(self.app, None))
 
     def continue_game(self) -> None:
         if self.latest is None:
