@@ -65,9 +65,10 @@ MODES = ("parallel", "shared")
 DEFAULT_FILL_POLICY = "uniform"
 MAX_PLAN_BYTES = 64 * 1024  # a real plan is a few kB; anything larger is a mistake or abuse
 MAX_TIMER_SECONDS = 6 * 3600
-# Okabe-Ito: distinguishable for colour-blind players, as in engine/report.py.
+# Okabe-Ito (distinguishable for colour-blind players, as in engine/report.py), then four of
+# Paul Tol's muted colours, so that twelve teams never share one.
 COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
-           "#000000"]
+           "#000000", "#882255", "#44AA99", "#999933", "#332288"]
 
 
 class WorkshopError(KamError):
