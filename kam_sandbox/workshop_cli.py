@@ -132,8 +132,7 @@ def run(args) -> int:
             print(s.meta["join_code"])
         return 0
     if cmd == "status":
-        with Session.open(args.data, write=False) as s:
-            st = s.status()
+        st = _status(args.data)
         if args.json:
             print(json.dumps(st, ensure_ascii=False, indent=1))
         else:
@@ -269,6 +268,24 @@ def _operator(folder: str) -> Iterator[_Direct | _Forwarded]:
         yield _Direct(s)
 
 
+def _status(folder: str) -> dict:
+    """The facilitator's status: from the running host if one answers (it also knows which
+    teams are online), else read from the folder without taking its lock."""
+
+    from workshop import Session
+    from workshop.client import ConnectionLost, FacilitatorClient, running_host
+
+    with Session.open(folder, write=False) as s:
+        host = running_host(folder)
+        if host is not None and host.get("session") == s.meta["id"]:
+            try:
+                with FacilitatorClient(host["url"], s.meta["facilitator_token"]) as client:
+                    return client.status()
+            except ConnectionLost:
+                pass
+        return s.status()
+
+
 def _seconds(minutes: float, extra: bool = False) -> float:
     from workshop import WorkshopError
 
@@ -307,14 +324,25 @@ def _read_plan(path: str) -> dict:
 
 def _status_text(st: dict) -> str:
     state = st["state"]
+    timer = st.get("timer") or {}
+    clock = ""
+    if timer.get("remaining") is not None:
+        left = int(round(timer["remaining"]))
+        clock = (" · time is up" if timer["expired"] else
+                 f" · {left // 60}:{left % 60:02d} left" + ("" if timer["running"] else
+                                                            " (paused)"))
     lines = [f"session {st['session']} · {st['scenario']} · seed {st['seed']} · {st['mode']}",
-             f"round {st['round']}/{st['rounds']} · {state}", ""]
-    rows = [("team", "submitted", "plans", "score", "by round")]
+             f"round {st['round']}/{st['rounds']} · {state}{clock} · join code "
+             f"{st['join_code']}", ""]
+    online = any("online" in t for t in st["teams"])  # only a running host knows
+    rows = [("team", "this round", *(("online",) if online else ()), "plans", "score",
+             "grade", "by round")]
     for t in st["teams"]:
-        sub = "yes" if t["submitted"] else "no"
+        sub = t.get("progress") or ("submitted" if t["submitted"] else "absent")
         if t["filled_by"]:
             sub = f"filled ({t['filled_by']})"
-        rows.append((t["name"], sub, str(t["submissions"]), f"{t['score']:.1f}",
+        rows.append((t["name"], sub, *(("yes" if t.get("online") else "no",) if online else ()),
+                     str(t["submissions"]), f"{t['score']:.1f}", t.get("band", ""),
                      " ".join(f"{s:.1f}" for s in t["scores"]) or "-"))
 
     def width(s: str) -> int:  # CJK characters take two columns in a terminal
