@@ -296,7 +296,8 @@ class PlanningScene(Scene):
                 tr("tutorial.step", i=self.tutorial_step + 1, n=n), self.ui,
                 container=self.tutorial_box, object_id="#muted")
         pygame_gui.elements.UITextBox(tr(f"tutorial.{key}"), pygame.Rect(6, 28, w - 12, h - 76),
-                                      self.ui, container=self.tutorial_box, object_id="#flat")
+                                      self.ui, container=self.tutorial_box, object_id="#flat",
+                                      allow_split_dashes=False)  # no "时-间" in Chinese
         last = self.tutorial_step == n - 1
         self.tutorial_next = UIButton(pygame.Rect(w - 130, h - 40, 120, 32),
                                       tr("tutorial.done" if last else "tutorial.next"), self.ui,
