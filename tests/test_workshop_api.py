@@ -8,13 +8,13 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 import schemathesis
+from hosting import wait_for_host
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -354,20 +354,6 @@ def test_stale_host_file_is_ignored(tmp_path, capsys):
     assert running_host(data) is None
     assert main(["workshop", "pause", "--data", str(data)]) == 0
     assert capsys.readouterr().out.strip() == "round 1 paused"
-
-
-def wait_for_host(folder: Path, proc: subprocess.Popen, timeout: float = 30) -> dict:
-    """Poll (with a deadline) until the host subprocess announces itself in host.json."""
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        info = running_host(folder)
-        if info and info["pid"] == proc.pid:
-            return info
-        if proc.poll() is not None:
-            raise AssertionError(f"the host exited: {proc.communicate()}")
-        time.sleep(0.05)
-    raise AssertionError("the host did not start in time")
 
 
 def test_cli_through_a_host_subprocess(tmp_path, capsys):

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from hosting import wait_for_host
 
 from engine.loader import load_scenario_text
 from game.team_session import TeamSession, rebuild_game
@@ -51,20 +52,6 @@ def start_host(folder: Path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "kam_sandbox", "workshop", "host",
                              "--data", str(folder), "--port", "0"], cwd=REPO,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-
-def wait_for_host(folder: Path, proc: subprocess.Popen, timeout: float = 30) -> dict:
-    """Poll (with a deadline) until the host subprocess announces itself in host.json."""
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        info = running_host(folder)
-        if info and info["pid"] == proc.pid:
-            return info
-        if proc.poll() is not None:
-            raise AssertionError(f"the host exited: {proc.stderr.read().decode()}")
-        time.sleep(0.05)
-    raise AssertionError("the host did not start in time")
 
 
 @dataclass
