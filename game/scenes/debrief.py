@@ -274,7 +274,7 @@ class DebriefScene(Scene):
 
     def to_menu(self) -> None:
         if isinstance(self.session, TeamSession):  # a workshop team: where it came from
-            from .team_wait import leave_team
+            from .team_bar import leave_team
 
             leave_team(self.app, self.session)
             return

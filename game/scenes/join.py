@@ -477,7 +477,7 @@ class JoinScene(Scene):
     def _fail(self, exc: BaseException, wrong_code: bool = False) -> None:
         from workshop.session import AccessError
 
-        from .team_wait import explain, is_offline
+        from .team_bar import explain, is_offline
 
         if isinstance(exc, ImportError):
             self.message = ("join.error.unavailable", {"error": str(exc)})

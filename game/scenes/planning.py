@@ -67,7 +67,7 @@ class PlanningScene(Scene):
         self.tutorial_step: int | None = None
         self.notice: str | None = None  # author mode: "scenario reloaded" and the like
         self.watch_timer = 0.0
-        self.team_bar = None  # a workshop team's strip and link (scenes/team_wait.py)
+        self.team_bar = None  # a workshop team's strip and link (scenes/team_bar.py)
 
     # -- lifecycle ----------------------------------------------------------------------------
     def enter(self) -> None:
@@ -76,7 +76,7 @@ class PlanningScene(Scene):
                 and not getattr(self.session, "submitted", False)):  # a team back to change
             self.tutorial_step = 0
         if isinstance(self.session, TeamSession):
-            from .team_wait import POLL_PLANNING, TeamBar
+            from .team_bar import POLL_PLANNING, TeamBar
 
             self.team_bar = TeamBar(self, POLL_PLANNING)
 
@@ -112,7 +112,7 @@ class PlanningScene(Scene):
 
         if self.team_bar is None:
             return TOP
-        from .team_wait import STRIP_H
+        from .team_bar import STRIP_H
 
         return TOP + STRIP_H
 
@@ -529,7 +529,7 @@ class PlanningScene(Scene):
         if self.session.problem() or self.session.game.over:
             return
         if self.team_bar is not None:  # a team submits; the facilitator plays the round
-            from .team_wait import submit
+            from .team_bar import submit
 
             submit(self)
             return
@@ -541,7 +541,7 @@ class PlanningScene(Scene):
     def to_menu(self) -> None:
         self.session.autosave()
         if self.team_bar is not None:
-            from .team_wait import leave_team
+            from .team_bar import leave_team
 
             leave_team(self.app, self.session)
             return

@@ -18,7 +18,8 @@ from conftest import click, press, pump
 from game import i18n
 from game.scenes.join import LINKS_FILE, JoinScene, LinkStore
 from game.scenes.planning import PlanningScene
-from game.scenes.team_wait import AUTOSAVE_DELAY, POLL_PLANNING, POLL_WAIT, TeamWaitScene
+from game.scenes.team_bar import AUTOSAVE_DELAY, POLL_PLANNING, POLL_WAIT
+from game.scenes.team_wait import TeamWaitScene
 from game.team_session import TeamSession
 from workshop import Session as Workshop
 from workshop import WorkshopError
