@@ -6,7 +6,8 @@ Plays a whole session through ``workshop.Host`` (every team submits a ``needs`` 
 round, one team is absent and filled in) and reports, per round: closing it (the
 facilitator's Advance: every team's game rebuilt from the log and played), a team's poll
 (``team_state``), a draft save, a submission, the facilitator's status, and the size of the
-session file. Wall-clock figures: quote the best of a few runs; never assert on them.
+session file; then the same poll and draft save over HTTP on loopback (a team's client).
+Wall-clock figures: quote the best of a few runs; never assert on them.
 """
 
 from __future__ import annotations
@@ -70,7 +71,26 @@ def main() -> None:
         print(f"{r:5d} {ms(t_advance)} {ms(t_poll)} {ms(t_draft)} {ms(t_submit)} "
               f"{ms(t_status)} {size:9.0f}")
     print(f"median poll {ms(statistics.median(polls)).strip()} ms")
+    http(host, tokens[0])
     session.close()
+
+
+def http(host: Host, token: str, n: int = 50) -> None:
+    """A team client's calls over loopback HTTP (FastAPI + uvicorn in a thread)."""
+
+    from workshop.client import RemoteTeamLink
+    from workshop.server import ServerThread
+
+    server = ServerThread(host, port=0, announce=False)
+    server.start()
+    try:
+        with RemoteTeamLink(server.url, token) as link:
+            link.state()  # warm up the connection
+            polls = [timed(link.state)[0] for _ in range(n)]
+    finally:
+        server.stop()
+    print(f"over HTTP: team poll median {ms(statistics.median(polls)).strip()} ms, "
+          f"p95 {ms(sorted(polls)[int(0.95 * n)]).strip()} ms")
 
 
 if __name__ == "__main__":
