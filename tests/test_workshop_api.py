@@ -49,8 +49,8 @@ NAMES = ["红队", "蓝队", "Team Green"]
 class Served:
     """A session with a Host served by a ServerThread on a free loopback port."""
 
-    def __init__(self, folder: Path, scenario: str = "tutorial"):
-        self.session = Session.create(folder, scenario, NAMES, seed=11)
+    def __init__(self, folder: Path, scenario: str = "tutorial", mode: str = "parallel"):
+        self.session = Session.create(folder, scenario, NAMES, seed=11, mode=mode)
         self.host = Host(self.session)
         self.server = ServerThread(self.host)
         self.url = self.server.start()
@@ -280,6 +280,30 @@ def test_team_session_plays_over_the_network(served):
     assert team.submitted and not team.refresh()
     FacilitatorClient(served.url, served.facilitator).act("advance")
     assert team.refresh() and team.game.scorecard()["score"] == red.state()["scores"][0]
+
+
+def test_a_shared_market_over_the_network(tmp_path):
+    """A shared market's team gets a snapshot of its own seat over HTTP (the rivals' plans
+    never leave the host) and plays on it exactly as the host does."""
+
+    served = Served(tmp_path / "ws", mode="shared")
+    try:
+        red, blue, green = served.join_all()
+        secret = {"accounts": {"jinggong": {"am_days": {"zhou_zhenhua": 2.5}}}}
+        red.submit(secret, "Red's secret author")
+        team = TeamSession.connect(blue, "Wang")
+        team.set("jinggong", "discount", 0.05)
+        team.end_quarter()
+        with FacilitatorClient(served.url, served.facilitator) as desk:
+            desk.act("advance", fill_policy="needs")  # green is filled in
+        assert team.refresh()
+        seat = served.session.replay_team("蓝队").game
+        assert team.game.scorecard() == seat.scorecard()
+        assert team.game.results == seat.results
+        state = json.dumps(blue.state())
+        assert "secret author" not in state and '"t1"' not in state  # red's stays red's
+    finally:
+        served.close()
 
 
 def test_network_failure_is_a_plain_connection_lost(served):
