@@ -304,7 +304,7 @@ def _timer_text(timer: dict) -> str:
 
 def _read_plan(path: str) -> dict:
     from workshop import WorkshopError
-    from workshop.client import plain_json_problem
+    from workshop.session import plain_json_problem
 
     try:
         text = Path(path).read_text(encoding="utf-8-sig")

@@ -16,13 +16,12 @@ record it twice.
 
 Addresses: ``HOST:PORT``, ``http://HOST:PORT``, ``[::1]:PORT`` or a bare host (port 8765).
 Also here, because the command line needs it without the server's imports: reading
-``DIR/host.json`` (``running_host``) and the plain-JSON check of plans (``plain_json_problem``).
+``DIR/host.json`` (``running_host``).
 """
 
 from __future__ import annotations
 
 import json
-import math
 import time
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,7 @@ import httpx
 from engine.errors import PlanError
 
 from .host import FACILITATOR_ACTIONS
-from .session import AccessError, WorkshopError, _pid_alive
+from .session import AccessError, WorkshopError, _pid_alive, plain_json_problem
 
 DEFAULT_PORT = 8765
 HOST_FILE = "host.json"
@@ -41,8 +40,6 @@ CONNECT_TIMEOUT = 3.0
 TEAM_TIMEOUT = 10.0
 FACILITATOR_TIMEOUT = 60.0  # closing a round plays every team's quarter: give it time
 RETRIES = (0.2, 0.6)  # pauses before the 2nd and 3rd attempt of an idempotent request
-MAX_JSON_DEPTH = 16
-MAX_JSON_NUMBER = 1e15
 
 
 class ConnectionLost(WorkshopError):
@@ -71,42 +68,6 @@ def base_url(address: str) -> str:
                             "192.168.1.20:8765")
     host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
     return f"{parts.scheme}://{host}:{port}"
-
-
-def plain_json_problem(value: Any, _depth: int = 0) -> str | None:
-    """Why ``value`` is not plain, storable JSON (a NaN, a number too large for the engine,
-    text that is not Unicode, nesting deeper than any plan), or None when it is fine."""
-
-    if _depth > MAX_JSON_DEPTH:
-        return f"it is nested more than {MAX_JSON_DEPTH} levels deep"
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return "it contains text that is not valid Unicode"
-        return None
-    if isinstance(value, (int, float)):
-        if isinstance(value, float) and not math.isfinite(value):
-            return f"it contains {value}, which is not a number"
-        if abs(value) > MAX_JSON_NUMBER:
-            return f"it contains a number larger than {MAX_JSON_NUMBER:g}"
-        return None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            problem = (plain_json_problem(key, _depth + 1) if isinstance(key, str)
-                       else "its keys must be text")
-            problem = problem or plain_json_problem(item, _depth + 1)
-            if problem:
-                return problem
-        return None
-    if isinstance(value, (list, tuple)):
-        for item in value:
-            if problem := plain_json_problem(item, _depth + 1):
-                return problem
-        return None
-    return f"it contains a {type(value).__name__}, which is not JSON"
 
 
 def check_plan(plan: Any) -> dict:
@@ -260,4 +221,4 @@ class FacilitatorClient(_Api):
 
 
 __all__ = ["DEFAULT_PORT", "ConnectionLost", "FacilitatorClient", "RemoteTeamLink",
-           "WorkshopClient", "base_url", "check_plan", "plain_json_problem", "running_host"]
+           "WorkshopClient", "base_url", "check_plan", "running_host"]

@@ -54,7 +54,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from engine.errors import KamError, PlanError, SaveError
 from engine.policies import POLICIES
 
-from .client import DEFAULT_PORT, HOST_FILE, plain_json_problem
+from .client import DEFAULT_PORT, HOST_FILE
 from .host import FACILITATOR_ACTIONS, Host
 from .session import (
     DEFAULT_FILL_POLICY,
@@ -62,6 +62,7 @@ from .session import (
     AccessError,
     Session,
     WorkshopError,
+    plain_json_problem,
 )
 
 MAX_BODY_BYTES = 256 * 1024

@@ -37,6 +37,7 @@ import contextlib
 import functools
 import hmac
 import json
+import math
 import os
 import secrets
 import time
@@ -65,6 +66,8 @@ MODES = ("parallel", "shared")
 DEFAULT_FILL_POLICY = "uniform"
 MAX_PLAN_BYTES = 64 * 1024  # a real plan is a few kB; anything larger is a mistake or abuse
 MAX_TIMER_SECONDS = 6 * 3600
+MAX_JSON_DEPTH = 16  # a plan is four levels deep
+MAX_JSON_NUMBER = 1e15  # beyond any budget, and beyond what the engine reads exactly
 # Okabe-Ito (distinguishable for colour-blind players, as in engine/report.py), then four of
 # Paul Tol's muted colours, so that twelve teams never share one.
 COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
@@ -792,13 +795,51 @@ def _public(team: dict) -> dict:
     return {k: v for k, v in team.items() if k != "token"}
 
 
+def plain_json_problem(value: Any, _depth: int = 0) -> str | None:
+    """Why ``value`` is not plain, storable JSON (a NaN, a number too large for the engine,
+    text that is not Unicode, nesting deeper than any plan), or None when it is fine."""
+
+    if _depth > MAX_JSON_DEPTH:
+        return f"it is nested more than {MAX_JSON_DEPTH} levels deep"
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "it contains text that is not valid Unicode"
+        return None
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"it contains {value}, which is not a number"
+        if abs(value) > MAX_JSON_NUMBER:
+            return f"it contains a number larger than {MAX_JSON_NUMBER:g}"
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            problem = (plain_json_problem(key, _depth + 1) if isinstance(key, str)
+                       else "its keys must be text")
+            problem = problem or plain_json_problem(item, _depth + 1)
+            if problem:
+                return problem
+        return None
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            if problem := plain_json_problem(item, _depth + 1):
+                return problem
+        return None
+    return f"it contains a {type(value).__name__}, which is not JSON"
+
+
 def _check_plan_size(plan: Any) -> None:
+    """Every way in (console, command line, HTTP) stores only plain JSON objects of a sane
+    size: a NaN or a huge number kept in a draft would break every later answer."""
+
     if not isinstance(plan, dict):
         raise WorkshopError("a plan must be a JSON object")
-    try:
-        size = len(json.dumps(plan, ensure_ascii=False, allow_nan=False).encode("utf-8"))
-    except (TypeError, ValueError) as exc:
-        raise WorkshopError(f"a plan must be plain JSON data ({exc})") from None
+    if problem := plain_json_problem(plan):
+        raise WorkshopError(f"the plan cannot be used: {problem}")
+    size = len(json.dumps(plan, ensure_ascii=False).encode("utf-8"))
     if size > MAX_PLAN_BYTES:
         raise WorkshopError(f"the plan is too large ({size:,} bytes; the limit is "
                             f"{MAX_PLAN_BYTES:,})")
