@@ -292,8 +292,8 @@ def line_chart(
             _blit_text(surface, font, _fit(font, title, rect.w), TEXT, (rect.left, top))
             top += line_h + _PAD
         if len(series) > 1:
-            _legend(surface, pygame.Rect(rect.left, top, rect.w, line_h), series, font)
-            top += line_h + _PAD
+            rows = _legend(surface, pygame.Rect(rect.left, top, rect.w, line_h), series, font)
+            top += rows * line_h + _PAD
 
         data = [_clean(s.values) for s in series]
         values = [v for d in data for v in d if _is_num(v)]
@@ -365,15 +365,16 @@ def line_chart(
 
 def _legend(
     surface: pygame.Surface, row: pygame.Rect, series: Sequence[Series], font: pygame.font.Font
-) -> None:
-    """Marker + label per series, left to right, until the row is full."""
-    x = row.left
-    cy = row.centery
+) -> int:
+    """Marker + label per series, left to right, wrapping onto more rows (a workshop may
+    chart twelve teams); returns the number of rows used."""
+    swatch = 18
+    x, cy, rows = row.left, row.centery, 1
     for k, s in enumerate(series):
         colour = _resolve(s.colour, k)
-        swatch = 18
-        if x + swatch + _PAD >= row.right:
-            break
+        width = swatch + _PAD + font.size(s.label)[0]
+        if x > row.left and x + width > row.right:  # the next row
+            x, cy, rows = row.left, cy + row.height, rows + 1
         if s.dashed:
             _dashed(surface, colour, [(x, cy), (x + swatch, cy)], 2)
         else:
@@ -384,6 +385,7 @@ def _legend(
         if label:
             x = _blit_text(surface, font, label, TEXT, (x, cy), "midleft").right
         x += _PAD * 3
+    return rows
 
 
 def _x_labels(

@@ -229,6 +229,21 @@ def test_legend_title_and_axis_labels_appear(font):
     assert not mask_of(surface, charts.BACKGROUND, y_label_column).all()
 
 
+def test_a_long_legend_wraps_and_names_every_series(font):
+    """Twelve workshop teams: every swatch is drawn, on as many legend rows as it takes,
+    and the plot starts below them."""
+
+    colours = [(200, 10 * k, 40) for k in range(12)]
+    series = [Series(f"Team {k + 1}", [0, 0], colour=c) for k, c in enumerate(colours)]
+    line_h = font.get_linesize()
+    surface = canvas()
+    charts.line_chart(surface, RECT, series, font=font, y_range=(0, 100))  # lines at the foot
+    legend = band(0, 4 * line_h)
+    assert all(mask_of(surface, c, legend).any() for c in colours)
+    rows = [k for k in range(4) if mask_of(surface, colours[-1], band(k * line_h, line_h)).any()]
+    assert rows and rows[0] >= 1  # the last team is on a later row, not cut off
+
+
 def test_single_series_has_no_legend(font):
     line_h = font.get_linesize()
     surface = canvas()
