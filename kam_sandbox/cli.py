@@ -33,7 +33,8 @@ def cmd_play(args) -> int:
         fullscreen=True if getattr(args, "fullscreen", False) else None,
         pace=getattr(args, "pace", None),
         console=Path(args.console) if getattr(args, "console", None) else None,
-        join=(args.address or "") if args.func == "join" else None,
+        # bare `kam-sandbox` has no subcommand, so no `func`: it plays, like `play`
+        join=(args.address or "") if getattr(args, "func", "play") == "join" else None,
     )
 
 

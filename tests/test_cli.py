@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from engine import shipped_scenarios
+from kam_sandbox.cli import main
 
 DATA = Path(__file__).parent / "data"
 SCENARIOS = [p.stem for p in shipped_scenarios()]
@@ -156,3 +157,22 @@ def test_balance_html_report(tmp_path):
     assert html.count("<svg") >= 3 and "kam-sandbox simulate tutorial" in html
     for name in ("uniform", "focus", "needs", "discount", "executive", "lax-credit", "random"):
         assert name in html
+
+
+@pytest.mark.parametrize("argv, expected", [
+    ([], {"console": None, "join": None}),
+    (["play", "--lang", "zh"], {"lang": "zh", "console": None, "join": None}),
+    (["play", "--console", "ws"], {"console": Path("ws"), "join": None}),
+    (["join"], {"join": ""}),
+    (["join", "127.0.0.1:8765", "--lang", "en"], {"join": "127.0.0.1:8765", "lang": "en"}),
+])
+def test_the_game_commands_open_the_right_screen(monkeypatch, argv, expected):
+    """Bare `kam-sandbox` plays (it once crashed on a missing subcommand), `play --console`
+    opens the facilitator console, `join` the team's join screen."""
+
+    import game.main
+
+    seen = {}
+    monkeypatch.setattr(game.main, "run", lambda **kw: seen.update(kw) or 0)
+    assert main(argv) == 0
+    assert {k: seen[k] for k in expected} == expected
