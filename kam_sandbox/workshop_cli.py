@@ -322,6 +322,9 @@ def _read_plan(path: str) -> dict:
     return plan
 
 
+BANDS = {"excellent": "excellent", "good": "good", "fair": "fair", "weak": "needs work"}
+
+
 def _status_text(st: dict) -> str:
     state = st["state"]
     timer = st.get("timer") or {}
@@ -337,12 +340,15 @@ def _status_text(st: dict) -> str:
     online = any("online" in t for t in st["teams"])  # only a running host knows
     rows = [("team", "this round", *(("online",) if online else ()), "plans", "score",
              "grade", "by round")]
+    progress = {"submitted": "submitted", "drafting": "drafting", "absent": "not started"}
     for t in st["teams"]:
-        sub = t.get("progress") or ("submitted" if t["submitted"] else "absent")
+        sub = progress.get(t.get("progress"), "submitted" if t["submitted"] else "not started")
         if t["filled_by"]:
             sub = f"filled ({t['filled_by']})"
+        played = bool(t["scores"])  # no grade before the first round is played
         rows.append((t["name"], sub, *(("yes" if t.get("online") else "no",) if online else ()),
-                     str(t["submissions"]), f"{t['score']:.1f}", t.get("band", ""),
+                     str(t["submissions"]), f"{t['score']:.1f}" if played else "-",
+                     BANDS.get(t.get("band"), "") if played else "-",
                      " ".join(f"{s:.1f}" for s in t["scores"]) or "-"))
 
     def width(s: str) -> int:  # CJK characters take two columns in a terminal

@@ -135,7 +135,7 @@ def test_exports(played, tmp_path):
     assert "<svg" in html and jinggong.name.zh in html  # accounts by name, not by id
     late = next(e for e in sc.events if e.id == "dingxin_late_delivery")
     assert escape(late.headline.zh) in html and escape(late.headline.en) in html  # injected
-    assert "filled by uniform 代打" in html and "good 良好" not in html.split("<h2>")[0]
+    assert "filled by Even spread 平均分配 代打" in html and "good 良好" not in html.split("<h2>")[0]
     table = html.split('<table class="sbs">')[1].split("</table>")[0]
     assert table.count("<tr>") == 5  # teams side by side: a header and a row per round
     assert all(name in table.split("</tr>")[0] for name in NAMES)

@@ -238,7 +238,7 @@ def test_three_team_game_over_loopback(served):
             blue.submit(policy_plan(blue, "focus"), author="Wang")
         board = WorkshopClient(served.url).board()
         assert [t["submitted"] for t in board["teams"]] == [True, r < 4, False]
-        assert board["timer"]["remaining"] is None or r == 1
+        assert board["timer"]["remaining"] > 0  # each round starts with the set countdown
         assert fac.act("advance") == (r + 1 if r < 4 else None)
         for link in links:  # every client rebuilds exactly the host's game
             state = link.state()

@@ -151,7 +151,10 @@ def test_timer_counts_down_pauses_and_extends(session):
         with pytest.raises(WorkshopError, match="timer"):
             session.set_timer(bad)
     session.advance()
-    assert session.timer()["remaining"] is None  # a new round starts without a timer
+    assert session.timer()["remaining"] == pytest.approx(600)  # the last set countdown, not
+    session.set_timer(None)                                    # the extended one
+    session.advance()
+    assert session.timer()["remaining"] is None  # removed: no timer from now on
 
 
 def test_join_code_and_tokens(session):
@@ -281,6 +284,7 @@ def test_team_plays_through_a_link_and_rejoins(session):
     assert again.draft == team.draft
     assert team.end_quarter() is None and team.submitted
     assert not team.refresh()  # nothing played yet
+    assert not any(t["online"] for t in host.board()["teams"])  # hot-seat: no LAN client
     host.act(ft, "inject", event_id="jinhua_complaint", team="t2")
     host.act(ft, "advance", fill_policy="needs")
     assert team.refresh()
@@ -334,3 +338,38 @@ def test_shared_market_session(tmp_path):
         s.advance()
         assert team.refresh() and team.game.turn == 2
         assert team.game.scorecard()["score"] == s.replay_team("B").rounds[-1]["score"]
+
+
+def test_a_drafting_team_plays_its_draft_at_the_close(session):
+    session.save_draft("红队", PLAN, author="李雷")  # valid: counts as the team's plan
+    session.save_draft("蓝队", OVER_BUDGET)  # not a plan it could submit: the policy plays
+    session.save_draft("Green", {"accounts": {}, "portfolio": {}})  # untouched: the policy
+    session.advance(fill_policy="focus")
+    red, blue, green = (session.counting_plan(t, 1) for t in ("t1", "t2", "t3"))
+    assert red["plan"] == PLAN and red["from_draft"] and red["filled_by"] is None
+    assert red["author"] == "李雷"
+    assert blue["filled_by"] == green["filled_by"] == "focus"
+    assert not blue["from_draft"] and not green["from_draft"]
+
+
+def test_names_typed_by_a_team_become_its_members(session):
+    session.save_draft("红队", PLAN, author="李雷")
+    session.submit("红队", PLAN, author="韩梅梅")
+    session.submit("红队", PLAN, author="李雷")
+    session.submit("红队", PLAN, author="红队")  # the console's hot-seat author: no member
+    session.submit("蓝队", PLAN)
+    members = {t["name"]: t["members"] for t in session.status()["teams"]}
+    assert members == {"红队": ["李雷", "韩梅梅"], "蓝队": [], "Green": []}
+
+
+def test_an_event_is_queued_once_per_round_and_target(session):
+    session.inject("jinhua_complaint", team="蓝队")
+    for again in ("蓝队", "2", "t2", None):  # the same team by any name, or everyone
+        with pytest.raises(WorkshopError, match="already queued"):
+            session.inject("jinhua_complaint", team=again)
+    session.inject("jinhua_complaint", team="红队")  # another team: fine
+    session.inject("hengyun_price_cut")
+    with pytest.raises(WorkshopError, match="already queued for round 1 of every team"):
+        session.inject("hengyun_price_cut", team="Green")
+    session.advance()
+    session.inject("jinhua_complaint", team="蓝队")  # a new round: fine again

@@ -11,13 +11,14 @@ from pathlib import Path
 
 from engine.kpis import grade_band
 from engine.report import compact
+from game.i18n import tr
 
 from .session import Session
 
 SCORE_MAX = 100.0  # the scorecard grade is on an absolute 0-100 scale
 BANDS = ((50, "fair"), (70, "good"), (85, "excellent"))  # as engine.kpis.grade_band
 BAND_LABELS = {"excellent": "excellent 优秀", "good": "good 良好", "fair": "fair 合格",
-               "weak": "weak 待提高"}
+               "weak": "needs work 待提高"}
 DAY_KEYS = ("am_days", "exec_days", "support_days", "training_days")
 MONEY_KEYS = ("promotion", "event_support")
 
@@ -36,6 +37,7 @@ def write_csv(session: Session, path: Path) -> Path:
         for r in rounds:
             kpi_names += [k for k in r["kpis"] if k not in kpi_names]
     header = ["session", "scenario", "seed", "team_id", "team", "round", "author", "filled_by",
+              "from_draft",
               "score", *kpi_names]
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
@@ -45,10 +47,20 @@ def write_csv(session: Session, path: Path) -> Path:
             for r in rounds:
                 w.writerow([meta["id"], meta["scenario_id"], meta["seed"], team["id"],
                             team["name"], r["round"], r["author"], r["filled_by"] or "",
+                            "yes" if r.get("from_draft") else "",
                             f"{r['score']:.4f}",
-                            *(repr(float(r["kpis"][k])) if k in r["kpis"] else ""
+                            # 4 decimals: exact enough, and 1.0 not 1.0000000000000002
+                            *(repr(round(float(r["kpis"][k]), 4)) if k in r["kpis"] else ""
                               for k in kpi_names)])
     return path
+
+
+def policy_name(policy: str) -> str:
+    """A built-in strategy as the console names it, in both languages ("Even spread 平均分配")."""
+
+    key = f"console.policy.{policy.replace('-', '_')}"
+    names = [tr(key, lang=lang) for lang in ("en", "zh")]
+    return policy if names[0] == key else " ".join(names)
 
 
 def decisions(plan: dict, top: int = 3) -> dict:
@@ -204,7 +216,8 @@ def render_html(session: Session) -> str:
         rounds = by_id[team["id"]]
         profit = sum(r["kpis"].get("profit", 0.0) for r in rounds)
         retention = rounds[-1]["kpis"].get("retention") if rounds else None
-        filled = ", ".join(f"R{r['round']} ({r['filled_by']})" for r in rounds if r["filled_by"])
+        filled = ", ".join(f"R{r['round']} ({policy_name(r['filled_by'])})" for r in rounds
+                           if r["filled_by"])
         parts.append(
             f'<tr><td class="num">{rank}</td><td><span class="swatch" style="background:'
             f'{escape(team["colour"])}"></span>{escape(team["name"])}</td>'
@@ -257,8 +270,13 @@ def _decisions_side_by_side(session: Session, replays: list[tuple[dict, list[dic
                 continue
             cur, prev = rounds[i], rounds[i - 1] if i else None
             lines = [escape(x) for x in key_decisions(cur["plan"], names=names)]
-            who = (f'<span class="filled">filled by {escape(cur["filled_by"])} 代打</span>'
-                   if cur["filled_by"] else f'<span class="small">{escape(cur["author"])}</span>')
+            if cur["filled_by"]:
+                who = (f'<span class="filled">filled by {escape(policy_name(cur["filled_by"]))}'
+                       " 代打</span>")
+            else:
+                draft = " · draft at the close 收盘时的草稿" if cur.get("from_draft") else ""
+                who = f'<span class="small">{escape(cur["author"])}{draft}</span>'
+
             k = cur["kpis"]
             result = [f"score {cur['score']:.1f}{_delta(cur['score'], prev and prev['score'])}",
                       f"revenue ¥{compact(k.get('revenue', 0.0))}",

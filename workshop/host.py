@@ -79,35 +79,40 @@ class Host:
                 return None
 
     # -- a team, with its token ---------------------------------------------------------------
-    def _team(self, token: str | None) -> dict:
+    # ``seen``: the call came from a team's own client, which is then "online". A team
+    # playing at the trainer's machine (LocalTeamLink) is not a client on the network.
+    def _team(self, token: str | None, seen: bool = True) -> dict:
         t = self.session.team_for_token(token)
-        self._seen[t["id"]] = time.monotonic()
+        if seen:
+            self._seen[t["id"]] = time.monotonic()
         return t
 
-    def team_state(self, token: str | None) -> dict:
+    def team_state(self, token: str | None, *, seen: bool = True) -> dict:
         with self._lock:
-            return self.session.team_state(self._team(token)["id"])
+            return self.session.team_state(self._team(token, seen)["id"])
 
-    def save_draft(self, token: str | None, plan: dict, author: str = "") -> dict:
+    def save_draft(self, token: str | None, plan: dict, author: str = "", *,
+                   seen: bool = True) -> dict:
         with self._lock:
-            doc = self.session.save_draft(self._team(token)["id"], plan, author)
+            doc = self.session.save_draft(self._team(token, seen)["id"], plan, author)
             self.changes += 1
             return {"round": doc["round"], "time": doc["time"]}
 
-    def submit(self, token: str | None, plan: dict, author: str = "") -> dict:
+    def submit(self, token: str | None, plan: dict, author: str = "", *,
+               seen: bool = True) -> dict:
         with self._lock:
-            sub = self.session.submit(self._team(token)["id"], plan, author)
+            sub = self.session.submit(self._team(token, seen)["id"], plan, author)
             self.changes += 1
             return {k: sub[k] for k in ("seq", "team", "round", "time", "author")}
 
-    def scenario_text(self, token: str | None) -> str:
+    def scenario_text(self, token: str | None, *, seen: bool = True) -> str:
         """The case's YAML as the session keeps it, for a team or the facilitator."""
 
         with self._lock:
             try:
                 self.session.check_facilitator(token)
             except AccessError:
-                self._team(token)
+                self._team(token, seen)
             return self.session.meta["scenario_yaml"]
 
     # -- the facilitator, with the facilitator's token ----------------------------------------
@@ -177,23 +182,23 @@ class TeamLink(Protocol):
 
 
 class LocalTeamLink:
-    """A ``TeamLink`` to a ``Host`` in this process."""
+    """A ``TeamLink`` to a ``Host`` in this process (hot-seat play: not "online")."""
 
     def __init__(self, host: Host, token: str):
         self.host = host
         self.token = token
 
     def state(self) -> dict:
-        return self.host.team_state(self.token)
+        return self.host.team_state(self.token, seen=False)
 
     def save_draft(self, plan: dict, author: str = "") -> dict:
-        return self.host.save_draft(self.token, plan, author)
+        return self.host.save_draft(self.token, plan, author, seen=False)
 
     def submit(self, plan: dict, author: str = "") -> dict:
-        return self.host.submit(self.token, plan, author)
+        return self.host.submit(self.token, plan, author, seen=False)
 
     def scenario_text(self) -> str:
-        return self.host.scenario_text(self.token)
+        return self.host.scenario_text(self.token, seen=False)
 
 
 __all__ = ["FACILITATOR_ACTIONS", "Host", "LocalTeamLink", "TeamLink"]

@@ -421,7 +421,8 @@ class Session:
                 out[tid].rounds.append({
                     "round": r, "kpis": game.kpi_history()[-1],
                     "score": game.scorecard()["score"], "plan": sub["plan"],
-                    "author": sub["author"], "filled_by": sub.get("filled_by")})
+                    "author": sub["author"], "filled_by": sub.get("filled_by"),
+                    "from_draft": bool(sub.get("from_draft"))})
         return out
 
     def _play_round(self, plans: list[dict], games: dict[str, Game | Seat]) -> None:
@@ -633,6 +634,7 @@ class Session:
         t = self.team(team)
         _check_plan_size(plan)
         compile_plan(plan, self.static)  # PlanError: nothing is recorded
+        self._add_member(t, author)
         return self._record(t["id"], m["round"], plan, author or t["name"], None)
 
     @_writes
@@ -648,14 +650,41 @@ class Session:
         table = self.db.table("drafts")
         table.remove((Query().team == t["id"]) & (Query().round == m["round"]))
         table.insert(doc)
+        self._add_member(t, author)
         return doc
 
     def _record(self, team_id: str, round: int, plan: dict, author: str,
-                filled_by: str | None) -> dict:
+                filled_by: str | None, from_draft: bool = False) -> dict:
         sub = {"seq": self._next_seq("submissions"), "team": team_id, "round": round,
-               "time": _now(), "author": str(author), "plan": plan, "filled_by": filled_by}
+               "time": _now(), "author": str(author), "plan": plan, "filled_by": filled_by,
+               "from_draft": from_draft}
         self.db.table("submissions").insert(sub)
         return sub
+
+    def _submit_draft(self, team_id: str, round: int) -> bool:
+        """At the close: record the team's draft as its plan, if it is a valid plan with
+        something in it (an untouched screen saves an empty draft; the policy plays
+        better than nothing). Returns whether it did."""
+
+        draft = self.draft(team_id, round)
+        plan = draft["plan"] if draft else None
+        if not plan or not (plan.get("accounts") or any((plan.get("portfolio") or {}).values())):
+            return False
+        try:
+            compile_plan(plan, self.static)
+        except KamError:  # over budget mid-edit, say: not a plan the team chose
+            return False
+        self._record(team_id, round, plan, draft["author"] or self.team(team_id)["name"],
+                     None, from_draft=True)
+        return True
+
+    def _add_member(self, team: dict, author: str) -> None:
+        """The names teams type when they join become the team's members."""
+
+        name = str(author).strip()
+        if name and name != team["name"] and name not in team["members"]:
+            self.db.table("teams").update({"members": [*team["members"], name]},
+                                          Query().id == team["id"])
 
     @_writes
     def inject(self, event_id: str, team: str | int | None = None) -> dict:
@@ -671,6 +700,12 @@ class Session:
         if tid is not None and m["mode"] == "shared":
             raise WorkshopError("in a shared market every team lives in the same world: an "
                                 "event hits every team (leave out the team)")
+        for old in self.injections():
+            if old["round"] == m["round"] and old["event"] == event_id and (
+                    tid is None or old["team"] in (None, tid)):
+                who = self.team(old["team"])["name"] if old["team"] else "every team"
+                raise WorkshopError(f"{event_id} is already queued for round {m['round']} of "
+                                    f"{who}")
         inj = {"seq": self._next_seq("injections"), "round": m["round"], "team": tid,
                "event": event_id, "account": None,
                "headline": events[event_id].headline.model_dump(), "time": _now()}
@@ -696,27 +731,32 @@ class Session:
 
     @_writes
     def set_timer(self, seconds: float | None) -> dict:
-        """Start (or replace) the round's countdown; None removes it. The timer informs the
-        room; the facilitator still closes the round."""
+        """Start (or replace) the round's countdown; None removes it. The next rounds start
+        with the same countdown until it is changed or removed. The timer informs the room;
+        the facilitator still closes the round."""
 
-        m = self._need_open_round("set the timer", allow_paused=True)
+        self._need_open_round("set the timer", allow_paused=True)
         if seconds is None:
-            self._set_meta(deadline=None, remaining=None)
+            self._set_meta(deadline=None, remaining=None, timer_seconds=None)
             return self.timer()
         seconds = _timer_seconds(seconds)
-        if m["state"] == "paused":
+        self._set_meta(timer_seconds=seconds)
+        return self._run_timer(seconds)
+
+    @_writes
+    def extend_timer(self, seconds: float) -> dict:
+        """Give the room more time this round (a timer that ran out restarts from now)."""
+
+        self._need_open_round("extend the timer", allow_paused=True)
+        left = self.timer()["remaining"] or 0.0
+        return self._run_timer(_timer_seconds(left + float(seconds)))
+
+    def _run_timer(self, seconds: float) -> dict:
+        if self.meta["state"] == "paused":  # it starts when the round resumes
             self._set_meta(deadline=None, remaining=seconds)
         else:
             self._set_meta(deadline=self.clock() + seconds, remaining=None)
         return self.timer()
-
-    @_writes
-    def extend_timer(self, seconds: float) -> dict:
-        """Give the room more time (a timer that ran out restarts from now)."""
-
-        self._need_open_round("extend the timer", allow_paused=True)
-        left = self.timer()["remaining"] or 0.0
-        return self.set_timer(_timer_seconds(left + float(seconds)))
 
     def _set_round_state(self, state: str, **extra: Any) -> None:
         r = self.round
@@ -725,8 +765,11 @@ class Session:
 
     @_writes
     def close_round(self, fill_policy: str = DEFAULT_FILL_POLICY) -> list[dict]:
-        """Close the current round: absent teams are played by ``fill_policy`` (marked
-        ``filled_by``), every team's round is played and its KPIs and score recorded."""
+        """Close the current round and play it for every team, recording KPIs and scores. A
+        team that did not submit plays its saved draft if that is a valid plan with
+        something in it (marked ``from_draft``: its own work counts, as in any business
+        simulation); a team with neither is played by ``fill_policy`` (marked
+        ``filled_by``)."""
 
         m = self._need_open_round("close the round", allow_paused=True)
         policy = get_policy(fill_policy)  # ValueError for an unknown name, before any change
@@ -734,7 +777,7 @@ class Session:
         games = {tid: rep.game for tid, rep in self.replay(upto=r - 1).items()}
         subs = []
         for tid, game in games.items():
-            if self.counting_plan(tid, r) is None:
+            if self.counting_plan(tid, r) is None and not self._submit_draft(tid, r):
                 actions = decide(policy, game.view(), game.scenario, game.batch.static)
                 plan = actions_to_plan(actions, game.batch.static)
                 self._record(tid, r, plan, f"policy:{fill_policy}", fill_policy)
@@ -762,7 +805,9 @@ class Session:
             self._set_meta(finished=True)
             return None
         r = m["round"] + 1
-        self._set_meta(round=r, state="open")
+        seconds = m.get("timer_seconds")  # the countdown the facilitator last set
+        self._set_meta(round=r, state="open",
+                       deadline=self.clock() + seconds if seconds else None, remaining=None)
         self.db.table("rounds").insert({"round": r, "state": "open", "opened": _now()})
         return r
 
