@@ -21,6 +21,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+# The built-in strategies, for --help without importing the engine at parse time (the game
+# window must not wait for numpy); tests/test_workshop_docs.py keeps it equal to POLICIES.
+POLICY_NAMES = ("uniform", "focus", "needs", "discount", "executive", "lax-credit", "random")
+
 WRITE_COMMANDS = ("submit", "advance", "inject", "pause", "resume", "timer", "extend",
                   "add-team", "rename-team")
 
@@ -51,6 +55,9 @@ def add_parser(sub) -> None:
     p = ws.add_parser("join-code", help="print the code teams join with")
     data(p)
 
+    p = ws.add_parser("events", help="the case's event library: what inject --event takes")
+    data(p)
+
     p = ws.add_parser("status", help="round, state, teams, submissions and scores")
     data(p)
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -64,12 +71,15 @@ def add_parser(sub) -> None:
     p = ws.add_parser("advance", help="close the round (absent teams filled in), open the next")
     data(p)
     p.add_argument("--fill-policy", default="uniform", metavar="NAME",
-                   help="built-in policy that plays absent teams (default: uniform)")
+                   help="built-in strategy that plays teams with no plan: "
+                        f"{', '.join(POLICY_NAMES)} (default: uniform)")
 
     p = ws.add_parser("inject", help="inject a library event into the coming quarter")
     data(p)
-    p.add_argument("--event", required=True, metavar="EVENT_ID")
-    p.add_argument("--team", help="only this team (default: every team)")
+    p.add_argument("--event", required=True, metavar="EVENT_ID",
+                   help="an event of the case's library (see: workshop events)")
+    p.add_argument("--team", help="only this team: its name, number or id (default: every "
+                                  "team)")
 
     for name, helptext in (("pause", "pause the open round"), ("resume", "resume the round")):
         p = ws.add_parser(name, help=helptext)
@@ -130,6 +140,15 @@ def run(args) -> int:
     if cmd == "join-code":
         with Session.open(args.data, write=False) as s:
             print(s.meta["join_code"])
+        return 0
+    if cmd == "events":
+        with Session.open(args.data, write=False) as s:
+            library = [e for e in s.scenario.events if e.turn is None]
+        for e in library:
+            print(f"{e.id}  ({e.type}{', ' + e.account if e.account else ''})\n"
+                  f"    {e.headline.zh}\n    {e.headline.en}")
+        if not library:
+            print("this case has no library events")
         return 0
     if cmd == "status":
         st = _status(args.data)
