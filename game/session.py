@@ -138,7 +138,7 @@ class Session:
             resource = text.split(":", 1)[0]
             if resource in RESOURCES:
                 used, available = self.usage()[resource]
-                return i18n.tr("plan.over", resource=i18n.tr(f"resource.{resource}"),
+                return i18n.tr("plan.over", resource=i18n.tr(f"resource_name.{resource}"),
                                used=_short(used), available=_short(available))
             return i18n.tr("plan.invalid", reason=text)
         return None

@@ -106,6 +106,7 @@ class ConsoleScene(Dialogs, RoomDebrief, Scene):
         self.server = None  # workshop.server.ServerThread while serving the LAN
         self.address: str | None = None
         self.hotseat: str | None = None  # the team whose screen is open on top
+        self.hotseat_session = None  # its TeamSession, to tell whether its draft was kept
         self.decision_first = 0  # first team column shown in the debrief
         self.decision_scroll = 0
         self.shown_second: int | None = None
@@ -561,6 +562,7 @@ class ConsoleScene(Dialogs, RoomDebrief, Scene):
             return
         session.return_to = self
         self.hotseat = team_id
+        self.hotseat_session = session
         self.message = None
         results = session.game.results
         if results and team["progress"] == "absent":
@@ -568,15 +570,28 @@ class ConsoleScene(Dialogs, RoomDebrief, Scene):
         else:
             self.app.push(PlanningScene(self.app, session))
 
+    def resume(self) -> None:
+        """Back on top after a hot-seat team's screens (see ``leave_team``): read the
+        workshop again and say how the team left, whether or not anything was written."""
+
+        if self.hotseat is not None and self.host is not None:
+            self.refresh()
+            self._after_hotseat()
+
     def _after_hotseat(self) -> None:
         """Back from a team's screens: say whether it submitted (never what)."""
 
         team = next((t for t in self.teams if t["id"] == self.hotseat), None)
-        self.hotseat = None
-        if team is not None:
-            key = "console.msg.hotseat_submitted" if team["submitted"] else \
-                "console.msg.hotseat_left"
-            self.say(tr(key, team=team["name"]))
+        session, self.hotseat, self.hotseat_session = self.hotseat_session, None, None
+        if team is None:
+            return
+        if team["submitted"]:
+            self.say(tr("console.msg.hotseat_submitted", team=team["name"]))
+        elif session is not None and session.save_error:  # never claim a draft that is lost
+            self.say(tr("console.msg.hotseat_unsaved", team=team["name"],
+                        error=session.save_error), error=True)
+        else:
+            self.say(tr("console.msg.hotseat_left", team=team["name"]))
 
     def exit(self) -> None:
         if len(self.app.stack) > 1:

@@ -324,6 +324,20 @@ def test_hot_seat_play_submits_and_comes_back_to_the_console(app, console):
     assert not row(console, "t2")["submitted"]
     assert console.message == (tr("console.msg.hotseat_left", team="Blue"), False)
 
+    console.play("t3")  # a draft that could not be kept is said, not claimed
+    console.hotseat_session.set("jinggong", "survey", True)
+
+    def refuse(*args, **kwargs):
+        raise OSError("disk full")
+
+    console.hotseat_session.link.save_draft = refuse
+    press(app, pygame.K_ESCAPE)
+    if app.scene is not console:
+        press(app, pygame.K_ESCAPE)
+    pump(app, 3)
+    assert app.scene is console and console.message[1] is True
+    assert "disk full" in console.message[0]
+
 
 def test_hot_seat_after_a_round_shows_the_team_its_results_first(app, console):
     from game.scenes.planning import PlanningScene
