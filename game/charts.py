@@ -129,6 +129,19 @@ def _clipped(surface: pygame.Surface, rect: pygame.Rect) -> Iterator[pygame.Rect
 # --------------------------------------------------------------------- ticks
 
 
+def labelled_ticks(lo: float, hi: float, y_format: Callable[[float], str]
+                   ) -> tuple[list[float], list[str]]:
+    """``nice_ticks`` and their labels, with fewer ticks when the format would print two
+    alike (satisfaction 3.45 / 3.5 at one decimal: "3.5", "3.5")."""
+
+    for n in (4, 3, 2):
+        ticks = nice_ticks(lo, hi, n)
+        text = [y_format(t) for t in ticks]
+        if len(set(text)) == len(text):
+            break
+    return ticks, text
+
+
 def nice_ticks(lo: float, hi: float, n: int = 4) -> list[float]:
     """Evenly spaced "round" tick values covering ``[lo, hi]``.
 
@@ -298,12 +311,11 @@ def line_chart(
         data = [_clean(s.values) for s in series]
         values = [v for d in data for v in d if _is_num(v)]
         if y_range is not None:
-            ticks = nice_ticks(*y_range)
+            ticks, tick_text = labelled_ticks(*y_range, y_format)
         elif values:
-            ticks = nice_ticks(min(values), max(values))
+            ticks, tick_text = labelled_ticks(min(values), max(values), y_format)
         else:
-            ticks = nice_ticks(0.0, 1.0)
-        tick_text = [y_format(t) for t in ticks]
+            ticks, tick_text = labelled_ticks(0.0, 1.0, y_format)
         y_label_w = min(max(font.size(t)[0] for t in tick_text), rect.w // 3)
 
         bottom = rect.bottom - ((line_h + _PAD) if x_labels else 0) - line_h // 2

@@ -344,3 +344,10 @@ def test_chinese_glyphs_render(font):
     assert shou.any() and ru.any()
     assert shou.shape != ru.shape or not np.array_equal(shou, ru)
     assert shou.shape != box.shape or not np.array_equal(shou, box)
+
+
+@pytest.mark.parametrize("lo, hi, digits", [(3.5, 3.6, 1), (-1.0, 1.0, 0), (3.45, 3.62, 1)])
+def test_axis_labels_are_never_printed_twice(lo, hi, digits):
+    ticks, labels = charts.labelled_ticks(lo, hi, lambda v: f"{v:.{digits}f}")
+    assert len(set(labels)) == len(labels) >= 2
+    assert ticks[0] <= lo and ticks[-1] >= hi  # still spans the data
