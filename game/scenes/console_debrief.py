@@ -18,6 +18,7 @@ from ..i18n import tr
 from . import console_view as view
 from .console_dialogs import policy_name
 from .console_view import INK, LINE, MUTED, text
+from .results import axis_format
 
 LINE_H = 17  # a line of the decision columns
 
@@ -71,10 +72,10 @@ class RoomDebrief:
                 lines.append(("· " + view.decision_text(line, sc), 12, INK, False))
             k = r["kpis"]
             outcome = tr("console.decision.outcome",
-                         profit=view.metric_format("profit", currency)(k.get("profit", 0.0)),
-                         sat=view.metric_format("satisfaction", currency)(
+                         profit=axis_format("profit", currency)(k.get("profit", 0.0)),
+                         sat=axis_format("satisfaction", currency)(
                              k.get("satisfaction", 0.0)),
-                         kept=view.metric_format("retention", currency)(k.get("retention", 0.0)))
+                         kept=axis_format("retention", currency)(k.get("retention", 0.0)))
             lines.append(("→ " + outcome, 12, MUTED, False))
             lines.append(("", 6, INK, False))
         return lines

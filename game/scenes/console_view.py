@@ -9,13 +9,14 @@ through ``text`` below, so a test can see exactly what a view puts on the screen
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import pygame
 
 from .. import charts, fmt, widgets
 from ..fonts import font
 from ..i18n import language, pick, tr
+from .results import axis_format
 
 INK, MUTED, LINE, WHITE = (31, 41, 51), (91, 101, 115), (201, 209, 219), (255, 255, 255)
 ACCENT, WARN, SOFT = (47, 111, 176), (176, 58, 46), (234, 241, 250)
@@ -232,17 +233,6 @@ def metric_label(metric: str) -> str:
     return tr(f"console.metric.{metric}")
 
 
-def metric_format(metric: str, currency: str) -> Callable[[float], str]:
-    lang = language()
-    if metric in ("revenue", "profit"):
-        return lambda v: fmt.money(v, lang, currency)
-    if metric == "retention":
-        return lambda v: fmt.percent(v)
-    if metric == "satisfaction":
-        return lambda v: fmt.number(v, lang, 1)
-    return lambda v: fmt.number(v, lang, 0)
-
-
 def metric_series(teams: Sequence[dict], replays: dict[str, list[dict]], metric: str
                   ) -> list[charts.Series]:
     """One line per team, in the team's own colour: its score by round (from the status)
@@ -264,7 +254,7 @@ def draw_metric_chart(surface, rect: pygame.Rect, teams: Sequence[dict],
     series = metric_series(teams, replays, metric)
     labels = [tr("console.round_short", n=r) for r in range(1, rounds + 1)]
     charts.line_chart(surface, rect, series, font=font(size), x_labels=labels,
-                      y_format=metric_format(metric, currency),
+                      y_format=axis_format(metric, currency),
                       y_range=(0.0, 100.0) if metric == "score" else None,
                       highlight_last=False)
 

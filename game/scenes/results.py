@@ -67,7 +67,7 @@ def axis_format(metric: str, currency: str):
     lang = language()
     if metric in ("revenue", "profit", "receivables"):
         return lambda v: fmt.money(v, lang, currency)
-    if metric == "share_of_wallet":
+    if metric in ("share_of_wallet", "retention"):
         return lambda v: fmt.percent(v)
     if metric == "satisfaction":
         return lambda v: fmt.number(v, lang, 1)
