@@ -64,7 +64,8 @@ with Session.open(folder) as s:
     while not s.meta["finished"]:
         s.save_draft("t1", {"accounts": {}, "portfolio": {}, "n": s.round})
         s.submit("t2", {"accounts": {"jinling": {"support_days": 1}}}, author="loop")
-        s.inject("capacitor_recall", team="t3")
+        if not any(i["round"] == s.round for i in s.injections()):  # once per round
+            s.inject("capacitor_recall", team="t3")
         s.advance()
 """
 
