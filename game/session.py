@@ -30,7 +30,7 @@ class Session:
     label: str = ""
     scenario_path: str | None = None
     store: object | None = None  # game.saves.SaveStore; None in tests that need no disk
-    draft: dict = field(default_factory=lambda: {"accounts": {}, "portfolio": {}})
+    draft: dict = field(default_factory=lambda: empty_plan())
     last_result: dict | None = None
     save_error: str | None = None
 
@@ -114,7 +114,7 @@ class Session:
             self.draft["portfolio"].pop(action, None)
 
     def clear_draft(self) -> None:
-        self.draft = {"accounts": {}, "portfolio": {}}
+        self.draft = empty_plan()
 
     def usage(self) -> dict[str, tuple[float, float]]:
         """(used, available) of each quarterly resource under the current draft."""
@@ -150,12 +150,7 @@ class Session:
 
         result = self.game.play(copy.deepcopy(self.draft))
         self.last_result = result
-        for acts in self.draft["accounts"].values():
-            for action in ONE_OFF:
-                acts.pop(action, None)
-        self.draft["portfolio"].pop("conference", None)
-        self.draft["portfolio"].pop("data_analysis", None)
-        self.draft["accounts"] = {k: v for k, v in self.draft["accounts"].items() if v}
+        self.draft = carried_forward(self.draft)
         self._drop_lost_accounts()
         self.autosave()
         return result
@@ -180,6 +175,27 @@ class Session:
             self.save_error = None
         except Exception as exc:  # a full disk must not end the game; the player is told
             self.save_error = str(exc)
+
+
+def empty_plan() -> dict:
+    return {"accounts": {}, "portfolio": {}}
+
+
+def carried_forward(plan: dict) -> dict:
+    """A plan's recurring allocations (days, money, terms): what the next quarter's draft
+    starts from, without one-off actions such as a survey or the conference."""
+
+    plan = copy.deepcopy(plan) if plan else empty_plan()
+    plan.setdefault("accounts", {})
+    plan.setdefault("portfolio", {})
+    for acts in plan["accounts"].values():
+        for action in ONE_OFF:
+            acts.pop(action, None)
+    plan["portfolio"].pop("conference", None)
+    plan["portfolio"].pop("data_analysis", None)
+    plan["accounts"] = {k: v for k, v in plan["accounts"].items() if v}
+    return plan
+
 
 
 def _short(x: float) -> str:

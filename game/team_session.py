@@ -28,31 +28,11 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from engine import Game, KamError, Scenario
+from engine import Game, Scenario
 from engine.loader import load_scenario_text
 from engine.market import SeatSnapshot
 
-from .session import ONE_OFF, Session
-
-
-def empty_plan() -> dict:
-    return {"accounts": {}, "portfolio": {}}
-
-
-def carried_forward(plan: dict) -> dict:
-    """A plan's recurring allocations (days, money, terms): what the next quarter's draft
-    starts from, without one-off actions such as a survey or the conference."""
-
-    plan = copy.deepcopy(plan) if plan else empty_plan()
-    plan.setdefault("accounts", {})
-    plan.setdefault("portfolio", {})
-    for acts in plan["accounts"].values():
-        for action in ONE_OFF:
-            acts.pop(action, None)
-    plan["portfolio"].pop("conference", None)
-    plan["portfolio"].pop("data_analysis", None)
-    plan["accounts"] = {k: v for k, v in plan["accounts"].items() if v}
-    return plan
+from .session import Session, carried_forward, empty_plan
 
 
 def rebuild_game(scenario: Scenario, state: dict) -> Game | SeatSnapshot:
@@ -255,7 +235,5 @@ class TeamSession(Session):
             self.link.save_draft(draft, self.author)
             self._saved = (self.state.get("round"), draft)
             self.save_error = None
-        except KamError as exc:  # e.g. the round closed meanwhile: nothing to keep
-            self.save_error = str(exc)
-        except Exception as exc:  # network trouble
+        except Exception as exc:  # the round closed meanwhile, or network trouble
             self.save_error = str(exc)
