@@ -49,12 +49,7 @@ class Host:
         """The projector view (no secrets), with who is online."""
 
         with self._lock:
-            board = self.session.board()
-            now = time.monotonic()
-            for row in board["teams"]:
-                seen = self._seen.get(row["id"])
-                row["online"] = seen is not None and now - seen < ONLINE_SECONDS
-            return board
+            return self._with_online(self.session.board())
 
     def join(self, team: str, code: str) -> dict:
         with self._lock:
@@ -122,11 +117,13 @@ class Host:
 
     def status(self, token: str | None) -> dict:
         with self._lock:
-            status = self._facilitator(token).status()
-            board = {t["id"]: t["online"] for t in self.board()["teams"]}
-            for row in status["teams"]:
-                row["online"] = board[row["id"]]
-            return status
+            return self._with_online(self._facilitator(token).status())
+
+    def _with_online(self, view: dict) -> dict:
+        online = self.online()
+        for row in view["teams"]:
+            row["online"] = online.get(row["id"], False)
+        return view
 
     def act(self, token: str | None, action: str, **args: Any) -> Any:
         """One facilitator action by name (``FACILITATOR_ACTIONS``), e.g.
