@@ -396,23 +396,20 @@ class Session:
                 if sub is None:
                     raise WorkshopError(f"round {r} of {t['name']} has no plan")
                 subs[t["id"], r] = sub
+        # Who events are injected into: the one shared world, or each team's own.
         if self.meta["mode"] == "shared":
             market = Market(self.scenario, self.meta["seed"], len(teams))
             games = dict(zip((t["id"] for t in teams), market.seats))
-            injected = self.injected_for(None)
+            targets = [(market, self.injected_for(None))]
         else:
             games = {t["id"]: Game(self.scenario, self.meta["seed"]) for t in teams}
+            targets = [(game, self.injected_for(tid)) for tid, game in games.items()]
         out = {tid: TeamReplay(game, []) for tid, game in games.items()}
         for r in range(1, upto + 2):
-            if self.meta["mode"] == "shared":
-                if not market.over:
+            for target, injected in targets:  # the round's events, before its plans
+                if not target.over:
                     for event_id, account in injected.get(r - 1, []):
-                        market.inject(event_id, account)
-            else:
-                for tid, game in games.items():
-                    if not game.over:
-                        for event_id, account in self.injected_for(tid).get(r - 1, []):
-                            game.inject(event_id, account)
+                        target.inject(event_id, account)
             if r > upto:
                 break
             self._play_round([subs[t["id"], r]["plan"] for t in teams], games)
