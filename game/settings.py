@@ -9,17 +9,13 @@ folder, fsynced, then ``os.replace``), so a crash mid-write leaves the old file 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from engine.errors import SaveError
-
 from . import i18n
-from .storage import fsync_folder, remove_stale_temp_files, temp_path
+from .storage import remove_stale_temp_files, write_atomically
 
 FILE_NAME = "settings.json"
 #: Window sizes the settings screen offers.
@@ -98,20 +94,8 @@ def save_settings(folder: Path | str | None, settings: Settings) -> None:
 
     path = settings_path(folder)
     payload = json.dumps(asdict(settings), ensure_ascii=False, indent=2).encode("utf-8")
-    tmp = temp_path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale_temp_files(path)
-        with open(tmp, "wb") as f:
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
-        raise SaveError(f"could not write {path}: {exc.strerror or exc}") from exc
-    fsync_folder(path.parent)
+    remove_stale_temp_files(path)
+    write_atomically(path, payload)
 
 
 def _is_int(value: object) -> bool:

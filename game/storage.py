@@ -137,22 +137,11 @@ class AtomicJSONStorage(Storage):
         except SaveError:
             self._cache = None
             raise
-        tmp = temp_path(self.path)
         try:
-            with open(tmp, "wb") as f:
-                f.write(payload)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
-        except BaseException as exc:  # an interrupt too: never leave the temp file behind
+            write_atomically(self.path, payload)
+        except BaseException:
             self._cache = None
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
-            if isinstance(exc, OSError):
-                raise SaveError(f"could not write {self.path}: {exc.strerror or exc}; "
-                                "the previous file is unchanged") from exc
             raise
-        fsync_folder(self.path.parent)
         try:
             self._cache = (self._stamp(), data)
         except OSError:
@@ -160,6 +149,29 @@ class AtomicJSONStorage(Storage):
 
     def close(self) -> None:
         pass
+
+
+def write_atomically(path: Path, payload: bytes) -> None:
+    """Replace ``path`` with ``payload`` so that a reader or a crash sees the old file or the
+    new one, never half of one: a temp file in the same folder, fsync, ``os.replace``,
+    fsync of the folder. SaveError (the old file untouched) if the disk refuses."""
+
+    tmp = temp_path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as f:
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:  # an interrupt too: never leave the temp file behind
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise SaveError(f"could not write {path}: {exc.strerror or exc}; "
+                            "the previous file is unchanged") from exc
+        raise
+    fsync_folder(path.parent)
 
 
 def temp_path(path: Path) -> Path:

@@ -53,6 +53,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from engine.errors import KamError, PlanError, SaveError
 from engine.policies import POLICIES
+from game.storage import write_atomically
 
 from .client import DEFAULT_PORT, HOST_FILE
 from .host import FACILITATOR_ACTIONS, Host
@@ -608,9 +609,7 @@ class ServerThread:
     def _announce(self) -> None:
         info = {"url": self.url, "urls": self.urls, "port": self.port, "bind": self.bind,
                 "pid": os.getpid(), "session": self.host.info()["session"]}
-        tmp = self.host_file.with_name(f".{HOST_FILE}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(info, indent=1), encoding="utf-8")
-        os.replace(tmp, self.host_file)  # a reader never sees half a file
+        write_atomically(self.host_file, json.dumps(info, indent=1).encode("utf-8"))
 
     def _withdraw(self) -> None:
         with contextlib.suppress(OSError, ValueError):

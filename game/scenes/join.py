@@ -18,9 +18,7 @@ Network calls run one frame after the click, so the screen first says what it is
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,9 +28,11 @@ import pygame_gui
 from pygame import Rect
 from pygame_gui.elements import UIButton, UILabel, UITextEntryLine
 
+from engine.errors import SaveError
+
 from ..app import Scene
 from ..i18n import language, pick, tr
-from ..storage import fsync_folder, remove_stale_temp_files, temp_path
+from ..storage import remove_stale_temp_files, write_atomically
 from ..team_session import TeamSession
 from .title import fit, switch_language, text_width, wrap
 
@@ -126,20 +126,11 @@ class LinkStore:
             return None
         payload = json.dumps({"format": LINKS_FORMAT, "last": self.last, "links": self.links},
                              ensure_ascii=False, indent=1).encode("utf-8")
-        tmp = temp_path(self.path)
+        remove_stale_temp_files(self.path)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            remove_stale_temp_files(self.path)
-            with open(tmp, "wb") as f:
-                f.write(payload)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
-            return exc.strerror or str(exc)
-        fsync_folder(self.path.parent)
+            write_atomically(self.path, payload)
+        except SaveError as exc:
+            return str(exc)
         self.error = None
         return None
 

@@ -333,12 +333,12 @@ def test_settings_apply_and_persist_across_a_reload(menu_app, data):
 
 
 def test_settings_that_cannot_be_saved_are_reported_not_fatal(menu_app, data, monkeypatch):
-    import game.settings as settings_module
+    import game.storage as storage  # settings are written by storage.write_atomically
 
     def refuse(*_args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(settings_module.os, "replace", refuse)
+    monkeypatch.setattr(storage.os, "replace", refuse)
     menu_app.push(SettingsScene(menu_app))
     click_button(menu_app, tr("settings.scale", percent=150))
     assert menu_app.settings.ui_scale == 1.5
