@@ -20,8 +20,8 @@ _here = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _here]
 sys.path.insert(0, str(_here.parent))
 
-from engine import get_policy, load_scenario, shipped_scenarios  # noqa: E402
-from engine.simulate import run  # noqa: E402
+from kam_sandbox.engine import get_policy, load_scenario, shipped_scenarios  # noqa: E402
+from kam_sandbox.engine.simulate import run  # noqa: E402
 
 
 def measure(scenario, policy, games: int, repeat: int) -> float:

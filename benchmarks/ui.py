@@ -48,42 +48,42 @@ def timed_flip():
     print(time.perf_counter() - t0, flush=True)
     os._exit(0)
 pygame.display.flip = timed_flip
-from game.main import run
+from kam_sandbox.game.main import run
 run(lang="en")
 """
 
 TITLE = """
 t0 = time.perf_counter()
-from game.app import App
+from kam_sandbox.game.app import App
 original = App.render
 def title_frame(self):
     original(self)
     print(time.perf_counter() - t0, flush=True)
     self.quit()
 App.render = title_frame
-from game.main import run
+from kam_sandbox.game.main import run
 run(lang="en")
 """
 
 IDLE = """
 import resource
-from game import i18n
+from kam_sandbox.base import i18n
 i18n.set_language("en")
-from game.app import App
-from game.saves import SaveStore
-from game.settings import Settings
+from kam_sandbox.game.app import App
+from kam_sandbox.game.saves import SaveStore
+from kam_sandbox.game.settings import Settings
 app = App()
 app.settings = Settings(lang="en", tutorial_seen=True)
 app.store = SaveStore()
 app.data_folder = None
 scene = {scene!r}
 if scene == "menu":
-    from game.scenes.title import TitleScene
+    from kam_sandbox.game.scenes.title import TitleScene
     app.push(TitleScene(app))
 else:
-    from engine import new_game
-    from game.scenes.planning import PlanningScene
-    from game.session import Session
+    from kam_sandbox.engine import new_game
+    from kam_sandbox.game.scenes.planning import PlanningScene
+    from kam_sandbox.game.session import Session
     s = Session(new_game("distributors", 1), store=None)
     p = PlanningScene(app, s)
     p.tutorial_step = None
@@ -116,12 +116,12 @@ def frame_times(frames: int = 120) -> tuple[float, float]:
     sys.path.insert(0, str(ROOT))
     import tempfile
 
-    from engine import new_game
-    from game import i18n
-    from game.app import App
-    from game.saves import SaveStore
-    from game.scenes.planning import PlanningScene
-    from game.session import Session
+    from kam_sandbox.base import i18n
+    from kam_sandbox.engine import new_game
+    from kam_sandbox.game.app import App
+    from kam_sandbox.game.saves import SaveStore
+    from kam_sandbox.game.scenes.planning import PlanningScene
+    from kam_sandbox.game.session import Session
 
     i18n.set_language("en")
     app = App()
@@ -142,7 +142,7 @@ def frame_times(frames: int = 120) -> tuple[float, float]:
     end_quarter = []
     for _ in range(4):
         start = time.perf_counter()
-        from game.scenes.results import ResultsScene
+        from kam_sandbox.game.scenes.results import ResultsScene
 
         result = session.end_quarter()
         app.replace(ResultsScene(app, session, result))

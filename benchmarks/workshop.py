@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.actions import actions_to_plan  # noqa: E402
-from engine.policies import POLICIES, decide  # noqa: E402
-from workshop import Session  # noqa: E402
-from workshop.host import Host  # noqa: E402
+from kam_sandbox.engine.actions import actions_to_plan  # noqa: E402
+from kam_sandbox.engine.policies import POLICIES, decide  # noqa: E402
+from kam_sandbox.workshop import Session  # noqa: E402
+from kam_sandbox.workshop.host import Host  # noqa: E402
 
 
 def ms(seconds: float) -> str:
@@ -78,8 +78,8 @@ def main() -> None:
 def http(host: Host, token: str, n: int = 50) -> None:
     """A team client's calls over loopback HTTP (FastAPI + uvicorn in a thread)."""
 
-    from workshop.client import RemoteTeamLink
-    from workshop.server import ServerThread
+    from kam_sandbox.workshop.client import RemoteTeamLink
+    from kam_sandbox.workshop.server import ServerThread
 
     server = ServerThread(host, port=0, announce=False)
     server.start()

@@ -2,7 +2,7 @@
 
 The small public API shared by the game, the CLI, workshops, the balance runner and tests::
 
-    from engine import load_scenario, new_game
+    from kam_sandbox.engine import load_scenario, new_game
     game = new_game("tutorial", seed=7)
     view = game.view()                 # observable facts only
     result = game.play(plan)           # plan: plain JSON-serialisable data

@@ -53,7 +53,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from engine.scenario import NEEDS, Scenario, Text
+from .scenario import NEEDS, Scenario, Text
 
 Loc = tuple[Any, ...]
 Finding = tuple[Loc, str]
@@ -657,8 +657,8 @@ MIN_SPREAD = 8.0
 
 def lint_balance(scenario: Scenario, runs: int = 60, seed: int = 1) -> list[Finding]:
     """Warnings that need play: every built-in policy on ``runs`` common seeds from ``seed``."""
-    from engine.errors import KamError
-    from engine.simulate import balance
+    from .errors import KamError
+    from .simulate import balance
 
     if runs < 1:
         raise KamError("runs must be at least 1")
@@ -701,8 +701,8 @@ def deep_problems(
 
     Pass the scenario if it is already loaded; a file that does not validate gives [].
     """
-    from engine.errors import Problem
-    from engine.loader import check_scenario, dotted, parse_yaml
+    from .errors import Problem
+    from .loader import check_scenario, dotted, parse_yaml
 
     name = os.fspath(path)
     if scenario is None:

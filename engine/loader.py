@@ -23,9 +23,9 @@ from pydantic import BaseModel, ValidationError
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from engine.errors import Problem, ScenarioError, UnknownScenarioError
-from engine.lint import lint
-from engine.scenario import Scenario, cross_reference_problems, hint
+from .errors import Problem, ScenarioError, UnknownScenarioError
+from .lint import lint
+from .scenario import Scenario, cross_reference_problems, hint
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
@@ -414,7 +414,7 @@ def _check_bytes(
 
 def shipped_scenarios() -> list[Path]:
     """The scenario files shipped in the ``scenarios`` package, sorted by name."""
-    root = files("scenarios")
+    root = files("kam_sandbox.scenarios")
     return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith(".yaml"))
 
 

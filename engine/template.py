@@ -13,8 +13,8 @@ import re
 from importlib.resources import files
 from pathlib import Path
 
-from engine.errors import KamError, UnknownScenarioError
-from engine.scenario import Scenario, hint
+from .errors import KamError, UnknownScenarioError
+from .scenario import Scenario, hint
 
 SCHEMA_FILE = "kam-scenario.schema.json"
 SCHEMA_LINE = f"# yaml-language-server: $schema=./{SCHEMA_FILE}"
@@ -36,11 +36,11 @@ def scenario_schema() -> dict:
 
 def starter_text() -> str:
     """The commented starter scenario shipped with the engine."""
-    return files("engine").joinpath("templates").joinpath(STARTER).read_text(encoding="utf-8")
+    return files("kam_sandbox.engine").joinpath("templates").joinpath(STARTER).read_text(encoding="utf-8")
 
 
 def _shipped_text(from_id: str) -> str:
-    from engine.loader import shipped_scenarios
+    from .loader import shipped_scenarios
 
     shipped = {p.stem: p for p in shipped_scenarios()}
     if from_id not in shipped:
@@ -70,7 +70,7 @@ def write_template(name: str, from_id: str | None, folder: Path) -> Path:
             f"invalid scenario name {name!r}: use a letter, then letters, digits, _ or - "
             f"(at most 40 characters), e.g. my-case"
         )
-    from engine.loader import shipped_scenarios
+    from .loader import shipped_scenarios
 
     if any(p.stem == name for p in shipped_scenarios()):
         raise KamError(

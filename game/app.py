@@ -26,8 +26,7 @@ from pathlib import Path
 
 import pygame
 import pygame_gui
-
-from . import i18n
+from kam_sandbox.base import i18n
 
 WINDOW = (1280, 720)
 BACKGROUND = (246, 247, 250)
@@ -87,7 +86,7 @@ class Manager(pygame_gui.UIManager):
 
 
 def theme_path() -> str:
-    return str(resources.files("assets").joinpath("theme.json"))
+    return str(resources.files("kam_sandbox.assets").joinpath("theme.json"))
 
 
 class App:

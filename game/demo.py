@@ -11,10 +11,9 @@ import time
 from pathlib import Path
 
 import pygame
-
-from engine import new_game
-from engine.actions import actions_to_plan
-from engine.policies import decide, get_policy
+from kam_sandbox.engine import new_game
+from kam_sandbox.engine.actions import actions_to_plan
+from kam_sandbox.engine.policies import decide, get_policy
 
 from .app import App
 from .session import Session
@@ -102,7 +101,7 @@ class DemoDriver:
     def shot(self, name: str) -> None:
         if self.screenshots is None:
             return
-        from .i18n import language
+        from kam_sandbox.base.i18n import language
 
         path = self.screenshots / f"{language()}-{name}.png"
         if path in self.shots:

@@ -16,11 +16,9 @@ import math
 from collections.abc import Iterable
 
 import numpy as np
-
-from engine.kpis import abc_tiers, grade_band  # noqa: F401  (re-exported for scenes)
-from engine.scenario import NEEDS, STAGES
-
-from . import fmt, i18n
+from kam_sandbox.base import fmt, i18n
+from kam_sandbox.engine.kpis import abc_tiers, grade_band  # noqa: F401  (re-exported for scenes)
+from kam_sandbox.engine.scenario import NEEDS, STAGES
 
 #: The eight lessons of DESIGN §2, in order.
 LESSONS: tuple[str, ...] = (

@@ -12,7 +12,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from . import i18n
+from kam_sandbox.base import i18n
 
 
 def run(lang: str | None = None, scenario: str | None = None, seed: int | None = None,
@@ -40,7 +40,7 @@ def run(lang: str | None = None, scenario: str | None = None, seed: int | None =
     from .settings import load_settings, save_settings
 
     if scenario:
-        from engine import KamError, load_scenario
+        from kam_sandbox.engine import KamError, load_scenario
 
         try:
             load_scenario(scenario)
@@ -81,7 +81,7 @@ def run(lang: str | None = None, scenario: str | None = None, seed: int | None =
 
         app.push(JoinScene(app, join or None))
     elif scenario:
-        from engine import new_game
+        from kam_sandbox.engine import new_game
 
         from .scenes.planning import PlanningScene
         from .session import Session

@@ -27,15 +27,21 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from kam_sandbox.base.storage import AtomicJSONStorage, CorruptFileError, remove_stale_temp_files
+from kam_sandbox.engine import (
+    Game,
+    SaveError,
+    Scenario,
+    ScenarioError,
+    UnknownScenarioError,
+    load_scenario,
+)
+from kam_sandbox.engine.errors import KamError
+from kam_sandbox.engine.loader import resolve
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from engine import Game, SaveError, Scenario, ScenarioError, UnknownScenarioError, load_scenario
-from engine.errors import KamError
-from engine.loader import resolve
-
 from .paths import APP_NAME, ENV_VAR, default_folder  # noqa: F401 (re-exported)
-from .storage import AtomicJSONStorage, CorruptFileError, remove_stale_temp_files
 
 FORMAT = 1
 AUTOSAVE = "autosave"

@@ -11,10 +11,9 @@ import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine import Game, KamError, PlanError, Scenario, check_scenario
-from engine.actions import parse_plan, resource_use, validate_actions
-
-from . import i18n
+from kam_sandbox.base import i18n
+from kam_sandbox.engine import Game, KamError, PlanError, Scenario, check_scenario
+from kam_sandbox.engine.actions import parse_plan, resource_use, validate_actions
 
 RESOURCES = ("budget", "am_days", "exec_days", "support_days")
 STAKEHOLDER_ACTIONS = ("am_days", "exec_days")

@@ -14,8 +14,8 @@ import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import i18n
-from .storage import remove_stale_temp_files, write_atomically
+from kam_sandbox.base import i18n
+from kam_sandbox.base.storage import remove_stale_temp_files, write_atomically
 
 FILE_NAME = "settings.json"
 #: Window sizes the settings screen offers.

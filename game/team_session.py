@@ -28,9 +28,9 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from engine import Game, Scenario
-from engine.loader import load_scenario_text
-from engine.market import SeatSnapshot
+from kam_sandbox.engine import Game, Scenario
+from kam_sandbox.engine.loader import load_scenario_text
+from kam_sandbox.engine.market import SeatSnapshot
 
 from .session import Session, carried_forward, empty_plan
 

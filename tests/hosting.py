@@ -6,7 +6,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from workshop.client import running_host
+from kam_sandbox.workshop.client import running_host
 
 
 def wait_for_host(folder: Path, proc: subprocess.Popen, timeout: float = 30) -> dict:

@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from engine import shipped_scenarios
 from kam_sandbox.cli import main
+from kam_sandbox.engine import shipped_scenarios
 
 DATA = Path(__file__).parent / "data"
 SCENARIOS = [p.stem for p in shipped_scenarios()]
@@ -169,10 +168,9 @@ def test_balance_html_report(tmp_path):
 def test_the_game_commands_open_the_right_screen(monkeypatch, argv, expected):
     """Bare `kam-sandbox` plays (it once crashed on a missing subcommand), `play --console`
     opens the facilitator console, `join` the team's join screen."""
-
-    import game.main
+    import kam_sandbox.game.main
 
     seen = {}
-    monkeypatch.setattr(game.main, "run", lambda **kw: seen.update(kw) or 0)
+    monkeypatch.setattr(kam_sandbox.game.main, "run", lambda **kw: seen.update(kw) or 0)
     assert main(argv) == 0
     assert {k: seen[k] for k in expected} == expected

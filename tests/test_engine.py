@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
-
-from engine import (
+from kam_sandbox.engine import (
     Batch,
     Game,
     GameStateError,
@@ -20,9 +19,9 @@ from engine import (
     new_game,
     shipped_scenarios,
 )
-from engine.actions import actions_to_plan
-from engine.policies import POLICIES, decide
-from engine.scenario import NEEDS
+from kam_sandbox.engine.actions import actions_to_plan
+from kam_sandbox.engine.policies import POLICIES, decide
+from kam_sandbox.engine.scenario import NEEDS
 
 SCENARIOS = [p.stem for p in shipped_scenarios()]
 HIDDEN = ("wallet", "influence", "trust", "competitor", "pd", "default_risk", "bias")
@@ -235,8 +234,8 @@ def test_engine_never_imports_pygame():
     import subprocess
 
     code = (
-        "import sys; import engine, engine.simulate, kam_sandbox.cli;"
-        "from engine import new_game; g = new_game('tutorial', 1); g.play({});"
+        "import sys; import kam_sandbox.engine.simulate, kam_sandbox.cli;"
+        "from kam_sandbox.engine import new_game; g = new_game('tutorial', 1); g.play({});"
         "assert 'pygame' not in sys.modules, 'pygame imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -264,7 +263,7 @@ def test_shared_market_players_compete_for_the_same_wallets():
     """Several player teams as suppliers of the same accounts: shares stay a partition and the
     better strategy takes wallet from the worse one."""
 
-    from engine.actions import Actions
+    from kam_sandbox.engine.actions import Actions
 
     sc = load_scenario("distributors")
     batch = Batch(sc, list(range(40)), players=2)

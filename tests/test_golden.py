@@ -11,10 +11,9 @@ import os
 from pathlib import Path
 
 import pytest
-
-from engine import new_game
-from engine.actions import actions_to_plan
-from engine.policies import POLICIES, decide
+from kam_sandbox.engine import new_game
+from kam_sandbox.engine.actions import actions_to_plan
+from kam_sandbox.engine.policies import POLICIES, decide
 
 GOLDEN = Path(__file__).parent / "data" / "golden.json"
 KPIS = ("revenue", "profit", "satisfaction", "share_of_wallet", "retention", "receivables",

@@ -20,11 +20,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from engine.loader import check_scenario
-from engine.policies import POLICIES
-from engine.scenario import Scenario
 from kam_sandbox.cli import build_parser
+from kam_sandbox.engine.loader import check_scenario
+from kam_sandbox.engine.policies import POLICIES
+from kam_sandbox.engine.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"

@@ -4,9 +4,8 @@
 from __future__ import annotations
 
 import pytest
-
-from engine import POLICIES, load_scenario
-from engine.simulate import balance, lesson_checks
+from kam_sandbox.engine import POLICIES, load_scenario
+from kam_sandbox.engine.simulate import balance, lesson_checks
 
 SEEDS = range(1000, 1150)
 

@@ -1,4 +1,4 @@
-"""engine.lint: warnings for scenarios that are legal but probably wrong.
+"""kam_sandbox.engine.lint: warnings for scenarios that are legal but probably wrong.
 
 Each tests/data/warn_*.yaml fixture is an edit of minimal.yaml that triggers exactly one
 warning; the shipped scenarios trigger none beyond the known ones listed in SHIPPED_KNOWN.
@@ -11,11 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from engine import check_scenario, load_scenario, shipped_scenarios
-from engine import lint as lint_module
-from engine.errors import KamError
-from engine.lint import (
+from kam_sandbox.engine import check_scenario, load_scenario, shipped_scenarios
+from kam_sandbox.engine import lint as lint_module
+from kam_sandbox.engine.errors import KamError
+from kam_sandbox.engine.lint import (
     RULES,
     deep_problems,
     font_coverage,
@@ -24,7 +23,7 @@ from engine.lint import (
     lint_balance,
     read_cmap,
 )
-from engine.scenario import ScoreItem
+from kam_sandbox.engine.scenario import ScoreItem
 
 DATA = Path(__file__).parent / "data"
 
@@ -209,8 +208,8 @@ def test_cmap_reader_rejects_broken_fonts() -> None:
 def test_linting_never_loads_pygame() -> None:
     code = (
         "import sys\n"
-        "from engine import check_scenario, shipped_scenarios\n"
-        "from engine.lint import font_coverage\n"
+        "from kam_sandbox.engine import check_scenario, shipped_scenarios\n"
+        "from kam_sandbox.engine.lint import font_coverage\n"
         "font_coverage()\n"
         "check_scenario(shipped_scenarios()[0])\n"
         "loaded = [m for m in sys.modules if m.startswith(('pygame', 'pygame_gui'))]\n"

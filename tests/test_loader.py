@@ -1,4 +1,4 @@
-"""engine.loader: every bad input becomes located problems, never a traceback."""
+"""kam_sandbox.engine.loader: every bad input becomes located problems, never a traceback."""
 
 from __future__ import annotations
 
@@ -9,11 +9,10 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from engine import loader
-from engine.errors import Problem, ScenarioError, UnknownScenarioError
-from engine.loader import check_scenario, load_scenario, resolve, shipped_scenarios
-from engine.scenario import Scenario
+from kam_sandbox.engine import loader
+from kam_sandbox.engine.errors import Problem, ScenarioError, UnknownScenarioError
+from kam_sandbox.engine.loader import check_scenario, load_scenario, resolve, shipped_scenarios
+from kam_sandbox.engine.scenario import Scenario
 
 DATA = Path(__file__).parent / "data"
 MINIMAL = DATA / "minimal.yaml"

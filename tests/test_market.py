@@ -6,10 +6,9 @@ import json
 
 import numpy as np
 import pytest
-
-from engine import Game, GameStateError, Market, PlanError, Seat, load_scenario
-from engine.actions import actions_to_plan
-from engine.policies import POLICIES, decide
+from kam_sandbox.engine import Game, GameStateError, Market, PlanError, Seat, load_scenario
+from kam_sandbox.engine.actions import actions_to_plan
+from kam_sandbox.engine.policies import POLICIES, decide
 
 
 def policy_plan(seat: Seat | Game, policy: str | None) -> dict:

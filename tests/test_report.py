@@ -8,11 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from engine import load_scenario
-from engine.report import CHART_METRICS, compact, html_report, marker, nice_ticks
-from engine.scenario import Text
-from engine.simulate import balance, lesson_checks, lesson_stats, sensitivity
+from kam_sandbox.authoring.report import CHART_METRICS, compact, html_report, marker, nice_ticks
+from kam_sandbox.engine import load_scenario
+from kam_sandbox.engine.scenario import Text
+from kam_sandbox.engine.simulate import balance, lesson_checks, lesson_stats, sensitivity
 
 SEEDS = list(range(3, 33))
 VOID = {"meta", "br", "hr", "img", "input", "link", "col", "wbr", "source", "area", "base"}

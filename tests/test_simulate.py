@@ -9,12 +9,10 @@ import textwrap
 
 import numpy as np
 import pytest
-from pydantic import ValidationError
-
-from engine import POLICIES, get_policy, load_scenario
-from engine import simulate as sim
-from engine.policies import uniform
-from engine.simulate import (
+from kam_sandbox.engine import POLICIES, get_policy, load_scenario
+from kam_sandbox.engine import simulate as sim
+from kam_sandbox.engine.policies import uniform
+from kam_sandbox.engine.simulate import (
     SENSITIVITY_PARAMS,
     Z95,
     balance,
@@ -24,6 +22,7 @@ from engine.simulate import (
     sensitivity,
     with_model,
 )
+from pydantic import ValidationError
 
 SEEDS = list(range(5, 45))
 
@@ -57,7 +56,7 @@ def test_parallel_balance_is_identical_bit_for_bit(tutorial, tmp_path, monkeypat
     cannot be pickled, so it runs in the parent)."""
 
     (tmp_path / "kam_sim_test_policy.py").write_text(textwrap.dedent("""
-        from engine.policies import focus
+        from kam_sandbox.engine.policies import focus
 
         def lazy(view):
             return focus(view)

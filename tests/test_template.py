@@ -1,4 +1,4 @@
-"""engine.template: `kam-sandbox new` writes a starter or a copy of a shipped scenario."""
+"""kam_sandbox.engine.template: `kam-sandbox new` writes a starter or a copy of a shipped scenario."""
 
 from __future__ import annotations
 
@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from engine import check_scenario, load_scenario
-from engine.errors import KamError, UnknownScenarioError
-from engine.lint import lint_balance
-from engine.scenario import Scenario
-from engine.template import (
+from kam_sandbox.engine import check_scenario, load_scenario
+from kam_sandbox.engine.errors import KamError, UnknownScenarioError
+from kam_sandbox.engine.lint import lint_balance
+from kam_sandbox.engine.scenario import Scenario
+from kam_sandbox.engine.template import (
     SCHEMA_FILE,
     SCHEMA_LINE,
     scenario_schema,
@@ -24,11 +23,11 @@ from engine.template import (
 
 
 def test_starter_is_packaged_and_validates_without_any_problem() -> None:
-    path = Path(str(files("engine").joinpath("templates").joinpath("starter.yaml")))
+    path = Path(str(files("kam_sandbox.engine").joinpath("templates").joinpath("starter.yaml")))
     scenario, problems = check_scenario(path)
     assert [str(p) for p in problems] == []
     assert scenario is not None and scenario.id == "starter"
-    assert 'engine = ["templates/*.yaml"]' in (
+    assert '"kam_sandbox.engine" = ["templates/*.yaml"]' in (
         Path(__file__).parent.parent / "pyproject.toml"
     ).read_text(encoding="utf-8")
 
@@ -46,7 +45,7 @@ def test_starter_shows_every_section_with_four_accounts() -> None:
 
 
 def test_starter_passes_the_deep_checks() -> None:
-    scenario = load_scenario(Path(str(files("engine").joinpath("templates/starter.yaml"))))
+    scenario = load_scenario(Path(str(files("kam_sandbox.engine").joinpath("templates/starter.yaml"))))
     assert lint_balance(scenario, runs=20) == []
 
 
@@ -68,7 +67,7 @@ def test_new_scenario_from_a_shipped_one(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
     assert lines[0] == SCHEMA_LINE
-    original = (Path(str(files("scenarios"))) / "distributors.yaml").read_text(encoding="utf-8")
+    original = (Path(str(files("kam_sandbox.scenarios"))) / "distributors.yaml").read_text(encoding="utf-8")
     assert lines[1] == original.splitlines()[1]  # the comments are kept (line 0: schema hint)
     assert "\nid: north-distributors\n" in text and "\nid: distributors\n" not in text
     scenario, problems = check_scenario(path)
@@ -119,12 +118,12 @@ def test_shipped_schema_file_is_in_step_with_the_model():
     import json
     from importlib import resources
 
-    from engine.template import scenario_schema
+    from kam_sandbox.engine.template import scenario_schema
 
-    shipped = json.loads(resources.files("scenarios").joinpath("kam-scenario.schema.json")
+    shipped = json.loads(resources.files("kam_sandbox.scenarios").joinpath("kam-scenario.schema.json")
                          .read_text(encoding="utf-8"))
     assert shipped == scenario_schema()
-    for path in resources.files("scenarios").iterdir():
+    for path in resources.files("kam_sandbox.scenarios").iterdir():
         if path.name.endswith(".yaml"):
             first = path.read_text(encoding="utf-8").splitlines()[0]
             assert first == "# yaml-language-server: $schema=./kam-scenario.schema.json", path.name
@@ -133,9 +132,8 @@ def test_shipped_schema_file_is_in_step_with_the_model():
 def test_schema_is_valid_json_schema_and_accepts_every_shipped_scenario():
     import jsonschema
     import yaml
-
-    from engine import shipped_scenarios
-    from engine.template import scenario_schema
+    from kam_sandbox.engine import shipped_scenarios
+    from kam_sandbox.engine.template import scenario_schema
 
     schema = scenario_schema()
     jsonschema.Draft202012Validator.check_schema(schema)

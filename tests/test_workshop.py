@@ -10,12 +10,11 @@ import sys
 from html import escape
 
 import pytest
-
-from engine import Game, PlanError, SaveError, load_scenario
-from engine.actions import actions_to_plan
-from engine.policies import POLICIES, decide
 from kam_sandbox.cli import main
-from workshop import LockedError, Session, WorkshopError
+from kam_sandbox.engine import Game, PlanError, SaveError, load_scenario
+from kam_sandbox.engine.actions import actions_to_plan
+from kam_sandbox.engine.policies import POLICIES, decide
+from kam_sandbox.workshop import LockedError, Session, WorkshopError
 
 NAMES = ["红队", "蓝队", "Team Green"]
 PLAN = {"accounts": {"jinggong": {"support_days": 3, "survey": True, "promotion": 8000},

@@ -16,22 +16,14 @@ import pytest
 import schemathesis
 from hosting import wait_for_host
 from hypothesis import HealthCheck, given, settings
-from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
-
-from engine import PlanError
-from engine.actions import actions_to_plan
-from engine.loader import load_scenario_text
-from engine.policies import POLICIES, decide
-from game.team_session import TeamSession, rebuild_game
 from kam_sandbox.cli import main
-from workshop import Session, WorkshopError
-from workshop.client import (
+from kam_sandbox.engine import PlanError
+from kam_sandbox.engine.actions import actions_to_plan
+from kam_sandbox.engine.loader import load_scenario_text
+from kam_sandbox.engine.policies import POLICIES, decide
+from kam_sandbox.game.team_session import TeamSession, rebuild_game
+from kam_sandbox.workshop import Session, WorkshopError
+from kam_sandbox.workshop.client import (
     ConnectionLost,
     FacilitatorClient,
     RemoteTeamLink,
@@ -39,9 +31,16 @@ from workshop.client import (
     base_url,
     running_host,
 )
-from workshop.host import FACILITATOR_ACTIONS, Host
-from workshop.server import ACTION_BODIES, MAX_BODY_BYTES, ServerThread, create_app
-from workshop.session import AccessError
+from kam_sandbox.workshop.host import FACILITATOR_ACTIONS, Host
+from kam_sandbox.workshop.server import ACTION_BODIES, MAX_BODY_BYTES, ServerThread, create_app
+from kam_sandbox.workshop.session import AccessError
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 NAMES = ["红队", "蓝队", "Team Green"]
 

@@ -13,13 +13,12 @@ import sys
 import time
 
 import pytest
-
-from engine import Game, PlanError, load_scenario
-from engine.loader import resolve
-from game.team_session import TeamSession
-from workshop import Session, WorkshopError
-from workshop.host import FACILITATOR_ACTIONS, Host
-from workshop.session import MAX_PLAN_BYTES, AccessError
+from kam_sandbox.engine import Game, PlanError, load_scenario
+from kam_sandbox.engine.loader import resolve
+from kam_sandbox.game.team_session import TeamSession
+from kam_sandbox.workshop import Session, WorkshopError
+from kam_sandbox.workshop.host import FACILITATOR_ACTIONS, Host
+from kam_sandbox.workshop.session import MAX_PLAN_BYTES, AccessError
 
 PLAN = {"accounts": {"jinggong": {"support_days": 3, "survey": True}}}
 OVER_BUDGET = {"accounts": {"jinggong": {"promotion": 10**9}}}
@@ -57,7 +56,7 @@ def test_a_failing_action_writes_nothing(session, monkeypatch):
 
 KILL_CHILD = r"""
 import sys
-from workshop import Session
+from kam_sandbox.workshop import Session
 folder = sys.argv[1]
 with Session.open(folder) as s:
     print("ready", flush=True)
@@ -306,7 +305,7 @@ def test_shared_market_session(tmp_path):
     """Teams as rival suppliers in one world: fill-ins, world-wide injections, replay equal
     to the engine's Market, and a team's client seeing its own seat only."""
 
-    from engine.market import Market
+    from kam_sandbox.engine.market import Market
 
     with Session.create(tmp_path / "ws", "tutorial", ["A", "B", "C"], seed=6,
                         mode="shared") as s:

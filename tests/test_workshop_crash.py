@@ -33,13 +33,12 @@ from pathlib import Path
 
 import httpx
 from hosting import wait_for_host
-
-from engine.loader import load_scenario_text
-from game.team_session import TeamSession, rebuild_game
-from workshop import Session
-from workshop.client import RemoteTeamLink, running_host
-from workshop.host import Host
-from workshop.server import ServerThread
+from kam_sandbox.engine.loader import load_scenario_text
+from kam_sandbox.game.team_session import TeamSession, rebuild_game
+from kam_sandbox.workshop import Session
+from kam_sandbox.workshop.client import RemoteTeamLink, running_host
+from kam_sandbox.workshop.host import Host
+from kam_sandbox.workshop.server import ServerThread
 
 REPO = Path(__file__).resolve().parents[1]
 KILLS = 18
@@ -213,7 +212,7 @@ def test_team_client_killed_after_saving_its_draft(tmp_path):
         token = s.team("Team 1")["token"]
         plan = {"accounts": {"jinggong": {"survey": True, "support_days": 2}}, "portfolio": {}}
         script = ("import json, sys\n"
-                  "from workshop.client import RemoteTeamLink\n"
+                  "from kam_sandbox.workshop.client import RemoteTeamLink\n"
                   "link = RemoteTeamLink(sys.argv[1], sys.argv[2])\n"
                   "link.submit({}, author='Li Lei')\n"
                   "link.save_draft(json.loads(sys.argv[3]), author='Li Lei')\n"

@@ -8,7 +8,6 @@ import shlex
 from pathlib import Path
 
 import pytest
-
 from kam_sandbox.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,7 +61,7 @@ def test_the_readme_names_every_workshop_command():
 
 
 def test_the_cli_lists_every_built_in_strategy():
-    from engine import POLICIES
+    from kam_sandbox.engine import POLICIES
     from kam_sandbox.workshop_cli import POLICY_NAMES
 
     assert set(POLICY_NAMES) == set(POLICIES)

@@ -2,7 +2,7 @@
 
 Headless core (no pygame)::
 
-    from workshop import Session
+    from kam_sandbox.workshop import Session
     with Session.create("ws1", "tutorial", teams=["红队", "蓝队"], seed=7) as s:
         s.submit("红队", plan, author="Li Lei")
         s.inject("jinhua_complaint", team="蓝队")

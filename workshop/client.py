@@ -28,8 +28,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-
-from engine.errors import PlanError
+from kam_sandbox.engine.errors import PlanError
 
 from .host import FACILITATOR_ACTIONS
 from .session import AccessError, WorkshopError, _pid_alive, plain_json_problem

@@ -9,9 +9,9 @@ import csv
 from html import escape
 from pathlib import Path
 
-from engine.kpis import grade_band
-from engine.report import compact
-from game.i18n import tr
+from kam_sandbox.base.fmt import compact
+from kam_sandbox.base.i18n import tr
+from kam_sandbox.engine.kpis import grade_band
 
 from .session import Session
 

@@ -47,13 +47,12 @@ from fastapi import Body, Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from kam_sandbox.base.storage import write_atomically
+from kam_sandbox.engine.errors import KamError, PlanError, SaveError
+from kam_sandbox.engine.policies import POLICIES
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
-
-from engine.errors import KamError, PlanError, SaveError
-from engine.policies import POLICIES
-from game.storage import write_atomically
 
 from .client import DEFAULT_PORT, HOST_FILE
 from .host import FACILITATOR_ACTIONS, Host
@@ -69,7 +68,7 @@ from .session import (
 MAX_BODY_BYTES = 256 * 1024
 START_TIMEOUT = 15.0
 STOP_TIMEOUT = 5.0
-log = logging.getLogger("workshop.server")
+log = logging.getLogger("kam_sandbox.workshop.server")
 
 
 # -- request bodies ---------------------------------------------------------------------------

@@ -47,17 +47,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from kam_sandbox.base.storage import AtomicJSONStorage
+from kam_sandbox.engine import Game, KamError, load_scenario
+from kam_sandbox.engine.actions import actions_to_plan, compile_plan
+from kam_sandbox.engine.kpis import grade_band
+from kam_sandbox.engine.loader import load_scenario_text, resolve
+from kam_sandbox.engine.market import MAX_PLAYERS, Market, Seat, snapshot
+from kam_sandbox.engine.policies import decide, get_policy
+from kam_sandbox.engine.scenario import Scenario
+from kam_sandbox.engine.world import Static, compile_scenario
 from tinydb import Query, TinyDB
-
-from engine import Game, KamError, load_scenario
-from engine.actions import actions_to_plan, compile_plan
-from engine.kpis import grade_band
-from engine.loader import load_scenario_text, resolve
-from engine.market import MAX_PLAYERS, Market, Seat, snapshot
-from engine.policies import decide, get_policy
-from engine.scenario import Scenario
-from engine.world import Static, compile_scenario
-from game.storage import AtomicJSONStorage
 
 SESSION_FILE = "session.json"
 LOCK_FILE = ".lock"

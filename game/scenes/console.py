@@ -35,17 +35,16 @@ from pathlib import Path
 
 import pygame
 import pygame_gui
+from kam_sandbox.base import i18n
+from kam_sandbox.base.i18n import pick, tr
+from kam_sandbox.engine import KamError
+from kam_sandbox.workshop import DEFAULT_FILL_POLICY, LockedError
+from kam_sandbox.workshop import Session as Workshop
+from kam_sandbox.workshop.host import Host
 from pygame import Rect
 from pygame_gui.elements import UIButton, UITextEntryLine
 
-from engine import KamError
-from workshop import DEFAULT_FILL_POLICY, LockedError
-from workshop import Session as Workshop
-from workshop.host import Host
-
-from .. import i18n
 from ..app import App, Scene
-from ..i18n import pick, tr
 from . import console_view as view
 from .console_debrief import LINE_H, RoomDebrief
 from .console_dialogs import Dialogs, policy_name
@@ -66,7 +65,7 @@ def server_available() -> bool:
     """Whether this install can serve the workshop to the LAN (workshop.server)."""
 
     try:
-        return importlib.util.find_spec("workshop.server") is not None
+        return importlib.util.find_spec("kam_sandbox.workshop.server") is not None
     except (ImportError, ValueError):
         return False
 
@@ -515,7 +514,7 @@ class ConsoleScene(Dialogs, RoomDebrief, Scene):
 
     def serve(self) -> None:
         try:
-            from workshop import server as lan  # optional: the console works without it
+            from kam_sandbox.workshop import server as lan  # optional: the console works without it
         except ImportError:
             self.say(tr("console.serve_unavailable"), error=True)
             return

@@ -10,11 +10,10 @@ Mixed into ``ConsoleScene``: it draws from the teams' replayed rounds the scene 
 from __future__ import annotations
 
 import pygame
+from kam_sandbox.base.i18n import tr
+from kam_sandbox.engine.kpis import grade_band
 from pygame import Rect
 
-from engine.kpis import grade_band
-
-from ..i18n import tr
 from . import console_view as view
 from .console_dialogs import policy_name
 from .console_view import INK, LINE, MUTED, text
@@ -52,7 +51,7 @@ class RoomDebrief:
         """A team's rounds as (text, size, colour, bold) lines: the round's score and its
         change, who played it, the biggest allocations, and what came of them."""
 
-        from workshop.export import key_decisions
+        from kam_sandbox.workshop.export import key_decisions
 
         sc = self.session.scenario
         currency = sc.currency

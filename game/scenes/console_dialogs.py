@@ -10,12 +10,11 @@ A dialog is drawn over the dimmed console (``draw``) with its own buttons and fi
 from __future__ import annotations
 
 import pygame
+from kam_sandbox.base import i18n
+from kam_sandbox.base.i18n import pick, tr
+from kam_sandbox.engine import POLICIES
 from pygame import Rect
 
-from engine import POLICIES
-
-from .. import i18n
-from ..i18n import pick, tr
 from . import console_view as view
 from .console_view import ACCENT, INK, MUTED, WARN, WHITE, text
 

@@ -10,9 +10,9 @@ team is public and runs along the bottom.
 from __future__ import annotations
 
 import pygame
+from kam_sandbox.base.i18n import pick, tr
 from pygame import Rect
 
-from ..i18n import pick, tr
 from . import console_view as view
 from .console_view import ACCENT, INK, LINE, MUTED, WHITE, text
 

@@ -14,15 +14,14 @@ from pathlib import Path
 
 import pygame
 import pygame_gui
+from kam_sandbox import engine
+from kam_sandbox.base import i18n
+from kam_sandbox.base.i18n import pick, tr
+from kam_sandbox.engine import KamError
 from pygame import Rect
 from pygame_gui.elements import UIButton, UILabel, UIPanel, UITextEntryLine
 
-import engine
-from engine import KamError
-
-from .. import i18n
 from ..app import App, Scene
-from ..i18n import pick, tr
 from .title import CJK_BUTTON, RULE, Buttons, PassLabel, fit, plain_key, scenario_by_id, wrap
 
 MAX_TEAMS = 12
@@ -39,7 +38,7 @@ def workshops_folder(app: App) -> Path:
 def session_info(folder: Path) -> dict:
     """What the list shows of the session in ``folder`` (read-only: no lock taken)."""
 
-    from workshop import Session
+    from kam_sandbox.workshop import Session
 
     info = {"path": folder, "name": folder.name, "error": None}
     try:
@@ -317,7 +316,7 @@ class WorkshopSetupScene(Scene):
     def create(self):
         """Create the session and open the console on it; the reason if that fails."""
 
-        from workshop import Session
+        from kam_sandbox.workshop import Session
 
         from .console import ConsoleScene
 

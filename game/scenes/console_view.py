@@ -12,10 +12,11 @@ import math
 from collections.abc import Sequence
 
 import pygame
+from kam_sandbox.base import fmt
+from kam_sandbox.base.i18n import language, pick, tr
 
-from .. import charts, fmt, widgets
+from .. import charts, widgets
 from ..fonts import font
-from ..i18n import language, pick, tr
 from .results import axis_format
 
 INK, MUTED, LINE, WHITE = (31, 41, 51), (91, 101, 115), (201, 209, 219), (255, 255, 255)

@@ -20,17 +20,17 @@ from __future__ import annotations
 import numpy as np
 import pygame
 import pygame_gui
+from kam_sandbox.base import fmt, i18n
+from kam_sandbox.base.i18n import language, pick, tr
+from kam_sandbox.engine import Batch
+from kam_sandbox.engine.policies import POLICIES, decide
+from kam_sandbox.engine.scenario import NEEDS
+from kam_sandbox.engine.simulate import run
 from pygame_gui.elements import UIButton, UILabel, UIScrollingContainer, UITextBox
 
-from engine import Batch
-from engine.policies import POLICIES, decide
-from engine.scenario import NEEDS
-from engine.simulate import run
-
-from .. import charts, explain, fmt, i18n
+from .. import charts, explain
 from ..app import Scene
 from ..fonts import font
-from ..i18n import language, pick, tr
 from ..session import Session
 from ..team_session import TeamSession
 from ..widgets import text, wrap

@@ -25,14 +25,13 @@ from pathlib import Path
 
 import pygame
 import pygame_gui
+from kam_sandbox.base.i18n import language, pick, tr
+from kam_sandbox.base.storage import remove_stale_temp_files, write_atomically
+from kam_sandbox.engine.errors import SaveError
 from pygame import Rect
 from pygame_gui.elements import UIButton, UILabel, UITextEntryLine
 
-from engine.errors import SaveError
-
 from ..app import Scene
-from ..i18n import language, pick, tr
-from ..storage import remove_stale_temp_files, write_atomically
 from ..team_session import TeamSession
 from .title import fit, switch_language, text_width, wrap
 
@@ -140,7 +139,7 @@ class RemoteClient:
     ``link`` (a team link from a remembered token)."""
 
     def __init__(self, address: str):
-        from workshop.client import WorkshopClient  # the network stack loads only now
+        from kam_sandbox.workshop.client import WorkshopClient  # the network stack loads only now
 
         self.address = address
         self.client = WorkshopClient(address)
@@ -152,7 +151,7 @@ class RemoteClient:
         return self.client.join(team, code)
 
     def link(self, token: str):
-        from workshop.client import RemoteTeamLink
+        from kam_sandbox.workshop.client import RemoteTeamLink
 
         return RemoteTeamLink(self.address, token)
 
@@ -466,7 +465,7 @@ class JoinScene(Scene):
 
     # -- the network (one frame after the click) ------------------------------------------------
     def _fail(self, exc: BaseException, wrong_code: bool = False) -> None:
-        from workshop.session import AccessError
+        from kam_sandbox.workshop.session import AccessError
 
         from .team_bar import explain, is_offline
 
@@ -507,7 +506,7 @@ class JoinScene(Scene):
     def _answering_links(self) -> list[dict]:
         """The remembered links to this workshop whose token the host still accepts."""
 
-        from workshop.session import AccessError
+        from kam_sandbox.workshop.session import AccessError
 
         offers, changed = [], False
         for entry in self.store.for_address(self.address, self.info.get("session")):
@@ -535,7 +534,7 @@ class JoinScene(Scene):
         self._opened(session, link)
 
     def _do_rejoin(self, entry: dict) -> None:
-        from workshop.session import AccessError
+        from kam_sandbox.workshop.session import AccessError
 
         try:
             link = self.client.link(entry["token"])

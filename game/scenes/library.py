@@ -14,6 +14,10 @@ from pathlib import Path
 
 import pygame
 import pygame_gui
+from kam_sandbox import engine
+from kam_sandbox.base import fmt, i18n
+from kam_sandbox.base.i18n import pick, tr
+from kam_sandbox.engine import Problem, Scenario
 from pygame import Rect
 from pygame_gui.core import ObjectID
 from pygame_gui.elements import (
@@ -26,13 +30,8 @@ from pygame_gui.elements import (
 )
 from pygame_gui.windows import UIFileDialog
 
-import engine
-from engine import Problem, Scenario
-
-from .. import fmt, i18n
 from ..app import App, Scene
 from ..fonts import font
-from ..i18n import pick, tr
 from ..session import Session
 from .title import (
     CJK_BUTTON,

@@ -12,14 +12,14 @@ import html
 
 import pygame
 import pygame_gui
+from kam_sandbox.base import fmt
+from kam_sandbox.base.i18n import language, pick, tr
+from kam_sandbox.engine.scenario import NEEDS, STAGES
 from pygame_gui.elements import UIButton, UILabel, UIPanel, UIScrollingContainer
 
-from engine.scenario import NEEDS, STAGES
-
-from .. import charts, fmt
+from .. import charts
 from ..app import Scene
 from ..fonts import font
-from ..i18n import language, pick, tr
 from ..session import RESOURCES, Session
 from ..team_session import TeamSession
 from ..widgets import Stepper, Toggle, text, wrap

@@ -13,12 +13,13 @@ import html
 
 import pygame
 import pygame_gui
+from kam_sandbox.base import fmt, i18n
+from kam_sandbox.base.i18n import language, pick, tr
 from pygame_gui.elements import UIButton, UILabel, UITextBox
 
-from .. import charts, explain, fmt, i18n
+from .. import charts, explain
 from ..app import Scene
 from ..fonts import font
-from ..i18n import language, pick, tr
 from ..session import Session
 from ..team_session import TeamSession
 from ..widgets import fit_to, font_measure, text, wrap

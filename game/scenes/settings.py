@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pygame
+from kam_sandbox.base import i18n
+from kam_sandbox.base.i18n import tr
 from pygame import Rect
 from pygame_gui.core import ObjectID
 from pygame_gui.elements import UIButton, UILabel, UIPanel
 
-from .. import i18n
 from ..app import App, Scene
-from ..i18n import tr
 from ..settings import UI_SCALES, WINDOW_SIZES, settings_path
 from .title import (
     CJK_BUTTON,

@@ -20,10 +20,10 @@ from datetime import datetime
 
 import pygame
 import pygame_gui
+from kam_sandbox.base.i18n import pick, tr
 from pygame_gui.elements import UIButton, UILabel, UIPanel, UITextBox
 
 from ..fonts import font
-from ..i18n import pick, tr
 from ..team_session import TeamSession
 from ..widgets import text, wrap
 
@@ -53,8 +53,8 @@ def explain(exc: BaseException, session: TeamSession | None = None) -> tuple[str
     """What to tell the team about a failed request, as (string key, values): by the
     error's kind, and for the host's refusals by the round's state as last fetched."""
 
-    from engine import PlanError
-    from workshop.session import AccessError, WorkshopError
+    from kam_sandbox.engine import PlanError
+    from kam_sandbox.workshop.session import AccessError, WorkshopError
 
     if is_offline(exc):
         return "team.error.offline", {}
@@ -141,7 +141,7 @@ def poll_link(session: TeamSession):
     """The link that looks at the host from a worker thread: a copy of a network link (its
     own connection), or None to look synchronously (a link in this process is instant)."""
 
-    from workshop.host import LocalTeamLink
+    from kam_sandbox.workshop.host import LocalTeamLink
 
     link = session.link
     if link is None or isinstance(link, LocalTeamLink):

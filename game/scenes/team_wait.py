@@ -10,12 +10,12 @@ import html
 
 import pygame
 import pygame_gui
+from kam_sandbox.base import fmt
+from kam_sandbox.base.i18n import language, pick, tr
 from pygame_gui.elements import UIButton, UILabel, UITextBox
 
-from .. import fmt
 from ..app import Scene
 from ..fonts import font
-from ..i18n import language, pick, tr
 from ..session import RESOURCES
 from ..team_session import TeamSession
 from ..widgets import fit_to, font_measure, text, wrap

@@ -12,15 +12,14 @@ from functools import cache
 
 import pygame
 import pygame_gui
+from kam_sandbox.base import fmt, i18n
+from kam_sandbox.base.i18n import tr
+from kam_sandbox.engine import Scenario, load_scenario
 from pygame import Rect
 from pygame_gui.elements import UIButton, UILabel, UIPanel
 
-from engine import Scenario, load_scenario
-
-from .. import fmt, i18n
 from ..app import App, Scene
 from ..fonts import font_path
-from ..i18n import tr
 from ..session import Session
 from ..widgets import fit_to, wrap_to
 
@@ -178,7 +177,7 @@ def join_available() -> bool:
     import importlib.util
 
     try:
-        return importlib.util.find_spec("game.scenes.join") is not None
+        return importlib.util.find_spec("kam_sandbox.game.scenes.join") is not None
     except (ImportError, ValueError):
         return False
 

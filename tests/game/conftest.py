@@ -37,8 +37,8 @@ def press(app, key: int) -> None:
 
 @pytest.fixture
 def app():
-    from game import i18n
-    from game.app import App
+    from kam_sandbox.base import i18n
+    from kam_sandbox.game.app import App
 
     i18n.set_language("en")
     application = App()

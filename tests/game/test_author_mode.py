@@ -8,10 +8,9 @@ import shutil
 
 import pytest
 from conftest import pump
-
-from engine import load_scenario, new_game, shipped_scenarios
-from game.scenes.planning import PlanningScene
-from game.session import Session
+from kam_sandbox.engine import load_scenario, new_game, shipped_scenarios
+from kam_sandbox.game.scenes.planning import PlanningScene
+from kam_sandbox.game.session import Session
 
 
 @pytest.fixture
@@ -96,7 +95,7 @@ def test_planning_scene_shows_the_problems_of_a_broken_edit(app, scenario_file):
 
 
 def test_library_opens_a_scenario_file_with_its_problems(app, scenario_file):
-    from game.scenes.library import LibraryScene
+    from kam_sandbox.game.scenes.library import LibraryScene
 
     scene = LibraryScene(app)
     app.push(scene)
@@ -111,8 +110,8 @@ def test_library_opens_a_scenario_file_with_its_problems(app, scenario_file):
 def test_library_shows_the_warnings_of_an_opened_file(app):
     from pathlib import Path
 
-    from game.i18n import tr
-    from game.scenes.library import LibraryScene
+    from kam_sandbox.base.i18n import tr
+    from kam_sandbox.game.scenes.library import LibraryScene
 
     data = Path(__file__).resolve().parents[1] / "data"
     scene = LibraryScene(app)

@@ -12,9 +12,8 @@ import pygame  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-
-from game import charts  # noqa: E402
-from game.charts import PALETTE, Series, nice_ticks  # noqa: E402
+from kam_sandbox.game import charts  # noqa: E402
+from kam_sandbox.game.charts import PALETTE, Series, nice_ticks  # noqa: E402
 
 NAN = float("nan")
 SENTINEL = (255, 0, 255)

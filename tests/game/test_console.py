@@ -18,16 +18,16 @@ import pygame  # noqa: E402
 import pygame_gui  # noqa: E402
 import pytest  # noqa: E402
 from conftest import click, press, pump  # noqa: E402
+from kam_sandbox.base import i18n  # noqa: E402
+from kam_sandbox.base.i18n import tr  # noqa: E402
+from kam_sandbox.game import widgets  # noqa: E402
+from kam_sandbox.game.app import App  # noqa: E402
+from kam_sandbox.game.fonts import font  # noqa: E402
+from kam_sandbox.game.scenes import console as console_module  # noqa: E402
+from kam_sandbox.game.scenes.console import ConsoleScene  # noqa: E402
+from kam_sandbox.game.scenes.title import TitleScene  # noqa: E402
+from kam_sandbox.workshop import LockedError, Session  # noqa: E402
 from pygame_gui.elements import UIButton, UILabel, UITextEntryLine  # noqa: E402
-
-from game import i18n, widgets  # noqa: E402
-from game.app import App  # noqa: E402
-from game.fonts import font  # noqa: E402
-from game.i18n import tr  # noqa: E402
-from game.scenes import console as console_module  # noqa: E402
-from game.scenes.console import ConsoleScene  # noqa: E402
-from game.scenes.title import TitleScene  # noqa: E402
-from workshop import LockedError, Session  # noqa: E402
 
 PLAN = {"accounts": {"jinggong": {"survey": True, "support_days": 2.0}}, "portfolio": {}}
 PLAN2 = {"accounts": {"hengyun": {"support_days": 1.5, "discount": 0.02}}, "portfolio": {}}
@@ -286,7 +286,7 @@ def test_the_projector_view_shows_the_room_nothing_secret(app, console, drawn):
 
 
 def test_the_projector_clock_is_big_enough_for_the_back_of_the_room():
-    from game.scenes import console_projector
+    from kam_sandbox.game.scenes import console_projector
 
     assert console_projector.CLOCK_SIZE >= 96
     assert font(console_projector.CLOCK_SIZE, True).size("88:88")[0] < 1280 // 2
@@ -294,8 +294,8 @@ def test_the_projector_clock_is_big_enough_for_the_back_of_the_room():
 
 # -- hot-seat ---------------------------------------------------------------------------------
 def test_hot_seat_play_submits_and_comes_back_to_the_console(app, console):
-    from game.scenes.planning import PlanningScene
-    from game.team_session import TeamSession
+    from kam_sandbox.game.scenes.planning import PlanningScene
+    from kam_sandbox.game.team_session import TeamSession
 
     rows = console.row_rects(console.layout()["table"])
     play = [b for b in widgets_of(app, UIButton) if b.text == tr("console.play")]
@@ -340,8 +340,8 @@ def test_hot_seat_play_submits_and_comes_back_to_the_console(app, console):
 
 
 def test_hot_seat_after_a_round_shows_the_team_its_results_first(app, console):
-    from game.scenes.planning import PlanningScene
-    from game.scenes.results import ResultsScene
+    from kam_sandbox.game.scenes.planning import PlanningScene
+    from kam_sandbox.game.scenes.results import ResultsScene
 
     console.advance()
     console.play("t2")
@@ -498,8 +498,8 @@ def test_the_room_debrief_and_the_exports(app, console, folder, drawn):
 
 def test_serving_the_lan_shows_the_address_and_stops_on_leave(app, console, monkeypatch,
                                                               drawn):
-    pytest.importorskip("workshop.server")
-    from workshop import server
+    pytest.importorskip("kam_sandbox.workshop.server")
+    from kam_sandbox.workshop import server
 
     started = []
 
@@ -528,7 +528,7 @@ def test_serving_the_lan_shows_the_address_and_stops_on_leave(app, console, monk
 
 # -- the title and the setup screen -------------------------------------------------------------
 def test_the_title_leads_to_the_workshop_setup_and_to_joining(app, tmp_path):
-    from game.scenes.console_setup import WorkshopSetupScene
+    from kam_sandbox.game.scenes.console_setup import WorkshopSetupScene
 
     app.data_folder = tmp_path
     app.push(TitleScene(app))
@@ -555,15 +555,15 @@ def test_the_title_leads_to_the_workshop_setup_and_to_joining(app, tmp_path):
     click_button(app, tr("console.exit"))
     press(app, pygame.K_ESCAPE)
     assert isinstance(app.scene, TitleScene)
-    pytest.importorskip("game.scenes.join")
-    from game.scenes.join import JoinScene
+    pytest.importorskip("kam_sandbox.game.scenes.join")
+    from kam_sandbox.game.scenes.join import JoinScene
 
     click_button(app, tr("console.menu_join"))
     assert isinstance(app.scene, JoinScene)
 
 
 def test_setup_refuses_duplicate_names_and_an_occupied_folder(app, tmp_path, folder):
-    from game.scenes.console_setup import WorkshopSetupScene
+    from kam_sandbox.game.scenes.console_setup import WorkshopSetupScene
 
     app.data_folder = tmp_path
     setup = WorkshopSetupScene(app)
@@ -630,7 +630,7 @@ def test_every_string_the_console_draws_has_its_glyphs(folder, lang, drawn):
 def test_every_console_label_fits_its_box(tmp_path, lang, size):
     """pygame_gui warns when a label is too small for its text: no console state may do so."""
 
-    from game.scenes.console_setup import WorkshopSetupScene
+    from kam_sandbox.game.scenes.console_setup import WorkshopSetupScene
 
     i18n.set_language(lang)
     app = App(size)
@@ -682,12 +682,12 @@ def test_draw_changes_no_state(app, console):
 def test_console_strings_match_in_both_languages():
     from importlib import resources
 
-    locales = resources.files("game").joinpath("locales")
+    locales = resources.files("kam_sandbox.base").joinpath("locales")
     en = json.loads(locales.joinpath("console.en.json").read_text(encoding="utf-8"))
     zh = json.loads(locales.joinpath("console.zh.json").read_text(encoding="utf-8"))
     assert en.keys() == zh.keys()
     assert all(k.startswith("console.") for k in en)
-    from engine import POLICIES
+    from kam_sandbox.engine import POLICIES
 
     for name in POLICIES:  # the fill-in strategies are named in both languages
         assert f"console.policy.{name.replace('-', '_')}" in en

@@ -1,4 +1,4 @@
-"""game.explain: plain-language news, reasons and the lesson report, from real games."""
+"""kam_sandbox.game.explain: plain-language news, reasons and the lesson report, from real games."""
 
 from __future__ import annotations
 
@@ -10,12 +10,11 @@ from functools import cache
 from importlib import resources
 
 import pytest
-
-from engine import Game, load_scenario, new_game
-from engine.actions import actions_to_plan
-from engine.policies import POLICIES, decide
-from engine.scenario import EVENT_TYPES, NEEDS
-from game import explain
+from kam_sandbox.engine import Game, load_scenario, new_game
+from kam_sandbox.engine.actions import actions_to_plan
+from kam_sandbox.engine.policies import POLICIES, decide
+from kam_sandbox.engine.scenario import EVENT_TYPES, NEEDS
+from kam_sandbox.game import explain
 
 LANGS = ("zh", "en")
 PREFIXES = ("results.", "debrief.", "driver.", "news.", "lesson.", "kpi.", "need.")
@@ -38,7 +37,7 @@ def placeholders(text: str) -> set[str]:
 
 
 def locale(lang: str) -> dict[str, str]:
-    path = resources.files("game").joinpath("locales", f"results.{lang}.json")
+    path = resources.files("kam_sandbox.base").joinpath("locales", f"results.{lang}.json")
     return json.loads(path.read_text(encoding="utf-8"))
 
 

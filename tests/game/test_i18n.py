@@ -12,13 +12,12 @@ from pathlib import Path
 import pygame
 import pytest
 import yaml
+from kam_sandbox.base import i18n
+from kam_sandbox.engine import shipped_scenarios
+from kam_sandbox.engine.scenario import ACTIONS, NEEDS, STAGES
+from kam_sandbox.game.fonts import font
 
-from engine import shipped_scenarios
-from engine.scenario import ACTIONS, NEEDS, STAGES
-from game import i18n
-from game.fonts import font
-
-LOCALES = resources.files("game").joinpath("locales")
+LOCALES = resources.files("kam_sandbox.base").joinpath("locales")
 GAME = Path(__file__).resolve().parents[2] / "game"
 
 
@@ -106,7 +105,7 @@ def test_widgets_draw_chinese_in_the_english_interface(element):
     """pygame_gui picks fonts per widget type and locale: in English it would fall back to a
     Latin-only font and show Chinese names as boxes unless the theme names ours."""
 
-    from game.app import App
+    from kam_sandbox.game.app import App
 
     i18n.set_language("en")
     app = App()

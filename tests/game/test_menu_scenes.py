@@ -17,20 +17,19 @@ import pygame  # noqa: E402
 import pygame_gui  # noqa: E402
 import pytest  # noqa: E402
 from conftest import click, press, pump  # noqa: E402
+from kam_sandbox import engine  # noqa: E402
+from kam_sandbox.base import i18n  # noqa: E402
+from kam_sandbox.base.i18n import tr  # noqa: E402
+from kam_sandbox.engine import new_game  # noqa: E402
+from kam_sandbox.game.app import App  # noqa: E402
+from kam_sandbox.game.saves import SaveStore, record_from_game  # noqa: E402
+from kam_sandbox.game.scenes.library import LibraryScene  # noqa: E402
+from kam_sandbox.game.scenes.settings import SettingsScene  # noqa: E402
+from kam_sandbox.game.scenes.title import TitleScene  # noqa: E402
+from kam_sandbox.game.settings import Settings, load_settings, save_settings, settings_path  # noqa: E402
 from pygame_gui.elements import UIButton, UILabel  # noqa: E402
 
-import engine  # noqa: E402
-from engine import new_game  # noqa: E402
-from game import i18n  # noqa: E402
-from game.app import App  # noqa: E402
-from game.i18n import tr  # noqa: E402
-from game.saves import SaveStore, record_from_game  # noqa: E402
-from game.scenes.library import LibraryScene  # noqa: E402
-from game.scenes.settings import SettingsScene  # noqa: E402
-from game.scenes.title import TitleScene  # noqa: E402
-from game.settings import Settings, load_settings, save_settings, settings_path  # noqa: E402
-
-LOCALES = resources.files("game").joinpath("locales")
+LOCALES = resources.files("kam_sandbox.base").joinpath("locales")
 
 
 # -- fixtures and helpers -------------------------------------------------------------------
@@ -111,8 +110,8 @@ def test_title_shows_both_names_and_the_menu(menu_app):
 
 
 def test_new_game_from_the_title_starts_the_tutorial_for_a_first_timer(menu_app, data):
-    pytest.importorskip("game.scenes.planning")
-    from game.scenes.planning import PlanningScene
+    pytest.importorskip("kam_sandbox.game.scenes.planning")
+    from kam_sandbox.game.scenes.planning import PlanningScene
 
     open_title(menu_app)
     click_button(menu_app, tr("menu.new_game"))
@@ -184,8 +183,8 @@ def test_a_corrupt_save_does_not_crash_the_title(menu_app, data):
 
 
 def test_continue_resumes_the_latest_valid_save(menu_app, data):
-    pytest.importorskip("game.scenes.planning")
-    from game.scenes.planning import PlanningScene
+    pytest.importorskip("kam_sandbox.game.scenes.planning")
+    from kam_sandbox.game.scenes.planning import PlanningScene
 
     save_game(menu_app.store, "older", seed=1, quarters=1)
     save_game(menu_app.store, "newer", seed=2, quarters=2, label="Second try")
@@ -200,8 +199,8 @@ def test_continue_resumes_the_latest_valid_save(menu_app, data):
 
 
 def test_continue_a_finished_game_opens_the_debrief(menu_app):
-    pytest.importorskip("game.scenes.debrief")
-    from game.scenes.debrief import DebriefScene
+    pytest.importorskip("kam_sandbox.game.scenes.debrief")
+    from kam_sandbox.game.scenes.debrief import DebriefScene
 
     save_game(menu_app.store, "done", quarters=4)
     open_title(menu_app)
@@ -268,8 +267,8 @@ def test_seed_field_takes_digits_only_and_an_empty_seed_blocks_start(menu_app):
 
 
 def test_saved_games_load_and_delete_with_a_confirm(menu_app, data):
-    pytest.importorskip("game.scenes.planning")
-    from game.scenes.planning import PlanningScene
+    pytest.importorskip("kam_sandbox.game.scenes.planning")
+    from kam_sandbox.game.scenes.planning import PlanningScene
 
     save_game(menu_app.store, "keep", seed=5)
     save_game(menu_app.store, "bin", seed=6)
@@ -333,7 +332,7 @@ def test_settings_apply_and_persist_across_a_reload(menu_app, data):
 
 
 def test_settings_that_cannot_be_saved_are_reported_not_fatal(menu_app, data, monkeypatch):
-    import game.storage as storage  # settings are written by storage.write_atomically
+    from kam_sandbox.base import storage  # settings are written by storage.write_atomically
 
     def refuse(*_args):
         raise OSError(28, "No space left on device")

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pygame
 import pytest
 from conftest import click, press, pump
-
-from engine import new_game
-from game import i18n
-from game.scenes.planning import TUTORIAL, PlanningScene
-from game.session import Session
+from kam_sandbox.base import i18n
+from kam_sandbox.engine import new_game
+from kam_sandbox.game.scenes.planning import TUTORIAL, PlanningScene
+from kam_sandbox.game.session import Session
 
 
 def open_planning(app, scenario="distributors", seed=1, tutorial=False):
@@ -67,7 +66,7 @@ def test_an_over_budget_plan_is_blocked_with_a_reason(app):
 
 
 def test_end_quarter_plays_and_shows_results(app):
-    pytest.importorskip("game.scenes.results")
+    pytest.importorskip("kam_sandbox.game.scenes.results")
     scene, session = open_planning(app, "tutorial")
     acc = session.scenario.accounts[0]
     session.set(acc.id, "survey", True)

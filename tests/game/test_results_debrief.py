@@ -10,15 +10,14 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 import pygame  # noqa: E402
 import pygame_gui  # noqa: E402
 import pytest  # noqa: E402
-
-from engine import Game, load_scenario  # noqa: E402
-from engine.actions import actions_to_plan  # noqa: E402
-from engine.policies import POLICIES, decide  # noqa: E402
-from game import i18n  # noqa: E402
-from game.app import App  # noqa: E402
-from game.scenes.debrief import REFERENCES, TABS, DebriefScene  # noqa: E402
-from game.scenes.results import ResultsScene  # noqa: E402
-from game.session import Session  # noqa: E402
+from kam_sandbox.base import i18n  # noqa: E402
+from kam_sandbox.engine import Game, load_scenario  # noqa: E402
+from kam_sandbox.engine.actions import actions_to_plan  # noqa: E402
+from kam_sandbox.engine.policies import POLICIES, decide  # noqa: E402
+from kam_sandbox.game.app import App  # noqa: E402
+from kam_sandbox.game.scenes.debrief import REFERENCES, TABS, DebriefScene  # noqa: E402
+from kam_sandbox.game.scenes.results import ResultsScene  # noqa: E402
+from kam_sandbox.game.session import Session  # noqa: E402
 
 
 def play(session: Session, quarters: int | None = None, policy: str = "needs") -> dict:
@@ -79,7 +78,7 @@ def finished():
 
 
 def test_enter_after_a_mid_game_quarter_goes_to_planning(app):
-    planning = pytest.importorskip("game.scenes.planning")
+    planning = pytest.importorskip("kam_sandbox.game.scenes.planning")
     session = Session(game=new_game("tutorial", 7), store=None)
     result = play(session, 2)
     app.push(ResultsScene(app, session, result))
@@ -92,7 +91,7 @@ def test_enter_after_a_mid_game_quarter_goes_to_planning(app):
 
 
 def test_continue_button_also_goes_on(app):
-    planning = pytest.importorskip("game.scenes.planning")
+    planning = pytest.importorskip("kam_sandbox.game.scenes.planning")
     session = Session(game=new_game("tutorial", 7), store=None)
     result = play(session, 1)
     scene = ResultsScene(app, session, result)
@@ -172,7 +171,7 @@ def test_debrief_compares_with_the_reference_strategies_in_the_same_world(app, f
 
 
 def test_what_if_starts_a_new_session_at_the_chosen_quarter(app, finished):
-    planning = pytest.importorskip("game.scenes.planning")
+    planning = pytest.importorskip("kam_sandbox.game.scenes.planning")
     scene = DebriefScene(app, finished)
     app.push(scene)
     scene.select_tab("whatif")
@@ -190,8 +189,8 @@ def test_what_if_starts_a_new_session_at_the_chosen_quarter(app, finished):
 
 
 def test_play_again_and_menu_leave_the_debrief(app, finished):
-    title = pytest.importorskip("game.scenes.title")
-    library = pytest.importorskip("game.scenes.library")
+    title = pytest.importorskip("kam_sandbox.game.scenes.title")
+    library = pytest.importorskip("kam_sandbox.game.scenes.library")
     scene = DebriefScene(app, finished)
     app.push(scene)
     app.step([click(scene.again_button)], 0.016)

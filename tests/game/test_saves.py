@@ -12,10 +12,15 @@ import time
 from pathlib import Path
 
 import pytest
-
-import game
-from engine import SaveError, load_scenario, new_game
-from game.saves import SaveStore, SlotInfo, default_folder, game_from_record, record_from_game
+from kam_sandbox import game
+from kam_sandbox.engine import SaveError, load_scenario, new_game
+from kam_sandbox.game.saves import (
+    SaveStore,
+    SlotInfo,
+    default_folder,
+    game_from_record,
+    record_from_game,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -343,7 +348,7 @@ def make_record(n):
 WRITER = RECORD_SRC + '''
 import sys, time
 from pathlib import Path
-from game.saves import SaveStore
+from kam_sandbox.game.saves import SaveStore
 store = SaveStore(Path(sys.argv[1]))
 deadline = time.monotonic() + 10
 for n in range(1, 2001):

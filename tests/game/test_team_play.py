@@ -14,17 +14,16 @@ import time
 import pygame
 import pytest
 from conftest import click, press, pump
-
-from game import i18n
-from game.scenes.join import LINKS_FILE, JoinScene, LinkStore
-from game.scenes.planning import PlanningScene
-from game.scenes.team_bar import AUTOSAVE_DELAY, POLL_PLANNING, POLL_WAIT
-from game.scenes.team_wait import TeamWaitScene
-from game.team_session import TeamSession
-from workshop import Session as Workshop
-from workshop import WorkshopError
-from workshop.host import Host, LocalTeamLink
-from workshop.session import AccessError
+from kam_sandbox.base import i18n
+from kam_sandbox.game.scenes.join import LINKS_FILE, JoinScene, LinkStore
+from kam_sandbox.game.scenes.planning import PlanningScene
+from kam_sandbox.game.scenes.team_bar import AUTOSAVE_DELAY, POLL_PLANNING, POLL_WAIT
+from kam_sandbox.game.scenes.team_wait import TeamWaitScene
+from kam_sandbox.game.team_session import TeamSession
+from kam_sandbox.workshop import Session as Workshop
+from kam_sandbox.workshop import WorkshopError
+from kam_sandbox.workshop.host import Host, LocalTeamLink
+from kam_sandbox.workshop.session import AccessError
 
 
 @pytest.fixture
@@ -263,7 +262,7 @@ def test_after_the_last_round_the_debrief_works_on_the_rebuilt_game(app, host):
 
 
 def test_leaving_goes_back_to_return_to(app, host):
-    from game.app import Scene
+    from kam_sandbox.game.app import Scene
 
     class Console(Scene):
         name = "console"
@@ -402,8 +401,8 @@ def test_the_team_screens_build_in_chinese(app, host, tmp_path):
 
 # -- over real HTTP ---------------------------------------------------------------------------
 def test_a_team_plays_a_round_over_loopback_http(app, host, tmp_path):
-    pytest.importorskip("workshop.client")
-    server_module = pytest.importorskip("workshop.server")
+    pytest.importorskip("kam_sandbox.workshop.client")
+    server_module = pytest.importorskip("kam_sandbox.workshop.server")
     server = server_module.ServerThread(host, port=0, announce=False)
     server.start()
     try:
@@ -437,10 +436,10 @@ def test_a_team_plays_a_round_over_loopback_http(app, host, tmp_path):
 def test_the_bundled_font_draws_the_team_strings():
     from importlib import resources
 
-    from game.fonts import font
+    from kam_sandbox.game.fonts import font
 
     pygame.font.init()
-    folder = resources.files("game").joinpath("locales")
+    folder = resources.files("kam_sandbox.base").joinpath("locales")
     texts = "".join(
         "".join(json.loads(folder.joinpath(f"team.{lang}.json").read_text("utf-8")).values())
         for lang in i18n.LANGUAGES)

@@ -1,9 +1,9 @@
-"""Locale-aware number formatting for the game UI.
+"""Locale-aware number formatting for every front end: the Pygame game, exports, reports.
 
-Every on-screen number goes through here so that the two languages stay
+Every number a person reads goes through here so that the two languages stay
 consistent and a panel never shows ``nan``, ``-0`` or ``¥9,999.6``.  The
-module is pure Python (no pygame) so it can be unit-tested and reused by the
-CLI.
+module is pure Python (no pygame), shared by the game, the workshop's exports and
+the authoring report.
 
 Conventions:
 
@@ -179,3 +179,18 @@ def score(value: float) -> str:
         return MISSING
     rounded = _round(value, 0)
     return _sign(rounded, False) + str(abs(int(rounded)))
+
+
+def compact(v: float, digits: int = 2) -> str:
+    """A language-neutral figure for reports and exports: 1234567 → '1.23 M', 45600 → '45.6 k'."""
+
+    a = abs(v)
+    if a >= 1e9:
+        return f"{v / 1e9:.{digits}f} G"
+    if a >= 1e6:
+        return f"{v / 1e6:.{digits}f} M"
+    if a >= 1e4:
+        return f"{v / 1e3:.{max(digits - 1, 0)}f} k"
+    if a >= 100 or a == 0:
+        return f"{v:,.0f}"
+    return f"{v:.{digits}g}" if a < 1 else f"{v:.1f}"

@@ -1,5 +1,5 @@
 """``python -m kam_sandbox`` is the ``kam-sandbox`` command."""
 
-from kam_sandbox.cli import main
+from .cli import main
 
 raise SystemExit(main())

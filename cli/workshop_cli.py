@@ -113,7 +113,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from workshop import Session, WorkshopError
+    from kam_sandbox.workshop import Session, WorkshopError
 
     cmd = args.workshop_command
     if cmd is None:
@@ -132,7 +132,7 @@ def run(args) -> int:
             print(s.meta["id"])
         return 0
     if cmd == "host":
-        from workshop.server import serve
+        from kam_sandbox.workshop.server import serve
 
         if not 0 <= args.port <= 65535:
             raise WorkshopError(f"--port must be between 0 and 65535, not {args.port}")
@@ -212,7 +212,7 @@ class _Direct:
     via = None
 
     def __init__(self, session) -> None:
-        from workshop.host import Host
+        from kam_sandbox.workshop.host import Host
 
         self.host = Host(session)
         self.token = session.meta["facilitator_token"]
@@ -235,7 +235,7 @@ class _Forwarded:
     read-only, for the tokens."""
 
     def __init__(self, url: str, session) -> None:
-        from workshop.client import FacilitatorClient
+        from kam_sandbox.workshop.client import FacilitatorClient
 
         self.via = url
         self.session = session
@@ -248,7 +248,7 @@ class _Forwarded:
         return self.facilitator.act(action, **args)
 
     def submit(self, team: str, plan: dict, author: str) -> dict:
-        from workshop.client import RemoteTeamLink
+        from kam_sandbox.workshop.client import RemoteTeamLink
 
         with RemoteTeamLink(self.via, self.session.team(team)["token"]) as link:
             return link.submit(plan, author)
@@ -264,8 +264,8 @@ class _Forwarded:
 def _operator(folder: str) -> Iterator[_Direct | _Forwarded]:
     """The running host of ``folder`` if one answers, else the folder itself (locked)."""
 
-    from workshop import Session
-    from workshop.client import ConnectionLost, WorkshopClient, running_host
+    from kam_sandbox.workshop import Session
+    from kam_sandbox.workshop.client import ConnectionLost, WorkshopClient, running_host
 
     host = running_host(folder)
     if host is not None:
@@ -291,8 +291,8 @@ def _status(folder: str) -> dict:
     """The facilitator's status: from the running host if one answers (it also knows which
     teams are online), else read from the folder without taking its lock."""
 
-    from workshop import Session
-    from workshop.client import ConnectionLost, FacilitatorClient, running_host
+    from kam_sandbox.workshop import Session
+    from kam_sandbox.workshop.client import ConnectionLost, FacilitatorClient, running_host
 
     with Session.open(folder, write=False) as s:
         host = running_host(folder)
@@ -306,7 +306,7 @@ def _status(folder: str) -> dict:
 
 
 def _seconds(minutes: float, extra: bool = False) -> float:
-    from workshop import WorkshopError
+    from kam_sandbox.workshop import WorkshopError
 
     if not math.isfinite(minutes) or (minutes <= 0 and not extra):
         raise WorkshopError(f"--minutes must be a positive number, not {minutes:g}")
@@ -322,8 +322,8 @@ def _timer_text(timer: dict) -> str:
 
 
 def _read_plan(path: str) -> dict:
-    from workshop import WorkshopError
-    from workshop.session import plain_json_problem
+    from kam_sandbox.workshop import WorkshopError
+    from kam_sandbox.workshop.session import plain_json_problem
 
     try:
         text = Path(path).read_text(encoding="utf-8-sig")

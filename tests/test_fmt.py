@@ -2,8 +2,7 @@
 
 import numpy as np
 import pytest
-
-from game import fmt
+from kam_sandbox.base import fmt
 
 NAN = float("nan")
 

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from html import escape
 
 import numpy as np
-
-from .policies import POLICIES
-from .scenario import Scenario
+from kam_sandbox.base.fmt import compact
+from kam_sandbox.engine.policies import POLICIES
+from kam_sandbox.engine.scenario import Scenario
 
 #: Okabe & Ito's colour-blind-safe palette.
 OKABE_ITO = {
@@ -317,21 +317,6 @@ def fmt_value(metric: str, v: float | None, signed: bool = False) -> str:
     if metric == "retention":
         return f"{sign}{100 * v:.1f} %"
     return f"{sign}{v:,.2f}"
-
-
-def compact(v: float, digits: int = 2) -> str:
-    """1234567 → '1.23 M', 45600 → '45.6 k', 12.5 → '12.5'."""
-
-    a = abs(v)
-    if a >= 1e9:
-        return f"{v / 1e9:.{digits}f} G"
-    if a >= 1e6:
-        return f"{v / 1e6:.{digits}f} M"
-    if a >= 1e4:
-        return f"{v / 1e3:.{max(digits - 1, 0)}f} k"
-    if a >= 100 or a == 0:
-        return f"{v:,.0f}"
-    return f"{v:.{digits}g}" if a < 1 else f"{v:.1f}"
 
 
 def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:

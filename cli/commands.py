@@ -7,15 +7,15 @@ from __future__ import annotations
 import json
 import sys
 
-from engine import (
+from kam_sandbox.engine import (
     KamError,
     check_scenario,
     get_policy,
     load_scenario,
     shipped_scenarios,
 )
-from engine.scenario import Scenario
-from engine.simulate import RUN_METRICS, balance, lesson_checks, run, summarise
+from kam_sandbox.engine.scenario import Scenario
+from kam_sandbox.engine.simulate import RUN_METRICS, balance, lesson_checks, run, summarise
 
 BALANCE_METRICS = ("score", "profit", "revenue", "bad_debt", "satisfaction", "retention")
 
@@ -64,7 +64,7 @@ def cmd_validate(args) -> int:
     for file in args.files:
         scenario, problems = check_scenario(file)
         if scenario is not None and args.deep:
-            from engine.lint import deep_problems
+            from kam_sandbox.engine.lint import deep_problems
 
             problems = problems + deep_problems(file, scenario, args.runs, args.seed)
         for p in problems:
@@ -82,7 +82,7 @@ def cmd_validate(args) -> int:
 def cmd_new(args) -> int:
     from pathlib import Path
 
-    from engine.template import write_template
+    from kam_sandbox.engine.template import write_template
 
     path = write_template(args.name, args.from_id, Path(args.dir))
     print(f"wrote {path} (and kam-scenario.schema.json beside it for your editor)")
@@ -92,7 +92,7 @@ def cmd_new(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from engine.template import scenario_schema
+    from kam_sandbox.engine.template import scenario_schema
 
     print(json.dumps(scenario_schema(), ensure_ascii=False, indent=2))
     return 0
@@ -170,8 +170,8 @@ def write_html_report(args, sc: Scenario, seeds: list[int], res) -> None:
     import datetime
     from pathlib import Path
 
-    from engine.report import html_report
-    from engine.simulate import SENSITIVITY_PARAMS, lesson_stats, sensitivity
+    from kam_sandbox.authoring.report import html_report
+    from kam_sandbox.engine.simulate import SENSITIVITY_PARAMS, lesson_stats, sensitivity
 
     s_seeds = seeds[:100]
     steps = len(s_seeds) * 2 * (1 + 2 * len(SENSITIVITY_PARAMS))
@@ -185,7 +185,7 @@ def write_html_report(args, sc: Scenario, seeds: list[int], res) -> None:
 def cmd_balance(args) -> int:
     sc = _scenario(args.scenario)
     seeds = _seeds(args)
-    from engine.policies import POLICIES
+    from kam_sandbox.engine.policies import POLICIES
 
     policies = dict(POLICIES)
     for ref in args.policy or []:

@@ -32,9 +32,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from kam_sandbox.engine.errors import SaveError
 from tinydb.storages import Storage
-
-from engine.errors import SaveError
 
 
 class CorruptFileError(SaveError):

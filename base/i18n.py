@@ -24,7 +24,7 @@ def strings(lang: str) -> dict[str, str]:
     """Every string of ``lang``, merged from all areas' files."""
 
     merged: dict[str, str] = {}
-    folder = resources.files("game").joinpath("locales")
+    folder = resources.files("kam_sandbox.base").joinpath("locales")
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(f".{lang}.json"):
             merged.update(json.loads(entry.read_text(encoding="utf-8")))

@@ -8,10 +8,14 @@ import subprocess
 import sys
 
 import pytest
+from kam_sandbox.base.storage import (
+    AtomicJSONStorage,
+    CorruptFileError,
+    remove_stale_temp_files,
+    temp_path,
+)
+from kam_sandbox.engine import SaveError
 from tinydb import TinyDB
-
-from engine import SaveError
-from game.storage import AtomicJSONStorage, CorruptFileError, remove_stale_temp_files, temp_path
 
 
 def dead_pid() -> int:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 def cmd_play(args) -> int:
     from pathlib import Path
 
-    from game.main import run
+    from kam_sandbox.game.main import run
 
     size = None
     if getattr(args, "size", None):
@@ -130,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_play(args)
     if "." not in sys.path:
         sys.path.insert(0, ".")  # so --policy module:function finds the author's module
-    from engine import KamError, ScenarioError
+    from kam_sandbox.engine import KamError, ScenarioError
 
     from . import commands
 
