@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from html import escape
 
 import numpy as np
+
 from kam_sandbox.base.fmt import compact
 from kam_sandbox.engine.policies import POLICIES
 from kam_sandbox.engine.scenario import Scenario

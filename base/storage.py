@@ -32,8 +32,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from kam_sandbox.engine.errors import SaveError
 from tinydb.storages import Storage
+
+from kam_sandbox.engine.errors import SaveError
 
 
 class CorruptFileError(SaveError):

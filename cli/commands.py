@@ -64,7 +64,7 @@ def cmd_validate(args) -> int:
     for file in args.files:
         scenario, problems = check_scenario(file)
         if scenario is not None and args.deep:
-            from kam_sandbox.engine.lint import deep_problems
+            from kam_sandbox.engine.loader import deep_problems
 
             problems = problems + deep_problems(file, scenario, args.runs, args.seed)
         for p in problems:

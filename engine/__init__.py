@@ -8,7 +8,8 @@ The small public API shared by the game, the CLI, workshops, the balance runner 
     result = game.play(plan)           # plan: plain JSON-serialisable data
     game.scorecard(); game.debrief()   # debrief once the last quarter is played
 
-Nothing here imports pygame.
+Layer: the bottom one. The engine imports nothing else of kam_sandbox, and never pygame,
+a database or a web framework; everything above it uses this API.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The engine's public API: a batch of games, and a single game on top of it.
 
 ``Batch`` runs B games (one per seed) for P players along array axes; a single ``Game`` is
-a batch of one with a friendlier, plain-data interface for the UI, saves and workshops.
+a batch of one with a friendlier, plain-data interface for the UI, saves and workshops (its
+read side, ``PlayerRecord``, is also a shared market's ``Seat``: see ``market``).
 A game is fully described by (scenario id + version, seed, plans): ``Game.replay`` rebuilds
 any game exactly.
 """
@@ -158,18 +159,16 @@ def _plain(x, player: int = 0) -> float:
     return float(np.asarray(x)[0, player])
 
 
-class Game:
-    """One game for one player: plain data in and out."""
+#: Injected events as (event id, account) per quarter (0-based): a decision log's part.
+Injected = dict[int, list[tuple[str, str | None]]]
 
-    rewindable = True  # what_if works (a shared market's seat says False)
 
-    def __init__(self, scenario: Scenario, seed: int):
-        self.batch = Batch(scenario, [seed])
-        self.seed = int(seed)
-        self.plans: list[dict] = []
-        self.results: list[dict] = []
+class _OnBatch:
+    """The scenario and the clock of the batch this object holds as ``batch`` (a Game, a
+    shared Market and a Seat in it all read them alike)."""
 
-    # -- reading ------------------------------------------------------------------------------
+    batch: Batch
+
     @property
     def scenario(self) -> Scenario:
         return self.batch.scenario
@@ -182,22 +181,101 @@ class Game:
     def over(self) -> bool:
         return self.batch.over
 
+
+class PlayerRecord(_OnBatch):
+    """One player's game, read from a batch of one game: the read interface that ``Game``
+    (the only player of its own batch) and a shared market's ``Seat`` (one of several
+    players) share, so a screen written for a solo game shows a team's seat unchanged.
+
+    A subclass provides ``batch``, ``seed`` and, if not 0, the player's index ``_player``.
+    """
+
+    _player = 0  # a solo game's player is the only one
+
     def view(self) -> View:
-        return self.batch.view(0)
+        return self.batch.view(self._player)
 
     def scorecard(self) -> dict:
-        """The balanced scorecard so far: grade 0-100 and each item's value and grade."""
+        """The balanced scorecard so far: grade 0-100 and each item's value and grade, on
+        the absolute benchmark scale (a team in a shared market is graded on its own KPIs
+        exactly like a solo player)."""
 
-        return _scorecard(self.batch)
+        batch, player = self.batch, self._player
+        if not batch.kpis:
+            return {"score": 0.0, "items": []}
+        totals = batch.totals()
+        grade, items = batch.score()
+        return {
+            "score": _plain(grade, player),
+            "items": [
+                {
+                    "metric": it.metric,
+                    "weight": it.weight,
+                    "value": _plain(totals[it.metric], player),
+                    "floor": it.floor,
+                    "target": it.target,
+                    "score": _plain(items[it.metric], player),
+                }
+                for it in batch.scenario.scorecard
+            ],
+        }
 
     def kpi_history(self) -> list[dict[str, float]]:
-        return _kpi_history(self.batch)
+        return [{k: _plain(v, self._player) for k, v in q.items()} for q in self.batch.kpis]
 
-    # -- playing ------------------------------------------------------------------------------
+    def debrief(self) -> dict:
+        """The hidden truth, revealed once the game is over: the world is the same for every
+        player, trust, stance, share and churn are the player's own."""
+
+        batch, player = self.batch, self._player
+        if not batch.over:
+            raise GameStateError("the debrief opens after the last quarter")
+        st, s, w = batch.static, batch.state, batch.world
+        pn = personal_needs(st, s)
+        accounts = []
+        for i, acc in enumerate(batch.scenario.accounts):
+            accounts.append(
+                {
+                    "id": acc.id,
+                    "needs": {d: float(v) for d, v in zip(NEEDS, s.needs[0, i])},
+                    "wallet": float(s.wallet[0, i]),
+                    "share": float(s.share[0, i, player]),
+                    "competitor": float(w.competitor[0, i]),
+                    "default_risk": float(w.pd[0, i]),
+                    "defaulted": bool(s.defaulted[0, i]),
+                    "churned": bool(s.churned[0, player, i]),
+                    "stakeholders": [
+                        {
+                            "id": sh.id,
+                            "role": sh.role,
+                            "influence": float(st.influence[i, j]),
+                            "needs": {d: float(v) for d, v in zip(NEEDS, pn[0, i, j])},
+                            "stance": float(s.stance[0, player, i, j]),
+                            "trust": float(s.trust[0, player, i, j]),
+                        }
+                        for j, sh in enumerate(acc.stakeholders)
+                    ],
+                }
+            )
+        return {"scenario": batch.scenario.id, "seed": int(self.seed), "accounts": accounts,
+                "scorecard": self.scorecard()}
+
     def check(self, plan: dict) -> Actions:
-        """Validate a plan without playing it; raises PlanError."""
+        """Validate the player's plan without playing it; raises PlanError."""
 
         return compile_plan(plan, self.batch.static)
+
+
+class Game(PlayerRecord):
+    """One game for one player: plain data in and out."""
+
+    rewindable = True  # what_if works (a shared market's seat says False)
+
+    def __init__(self, scenario: Scenario, seed: int):
+        self.batch = Batch(scenario, [seed])
+        self.seed = int(seed)
+        self.plans: list[dict] = []
+        self.results: list[dict] = []
 
     def play(self, plan: dict) -> dict:
         """Play one quarter with ``plan``; returns the quarter's result. Invalid plan: PlanError,
@@ -215,99 +293,41 @@ class Game:
         self.batch.inject(event_id, account)
 
     @classmethod
-    def replay(cls, scenario: Scenario, seed: int, plans: list[dict], injected=None) -> Game:
+    def replay(cls, scenario: Scenario, seed: int, plans: list[dict],
+               injected: Injected | None = None) -> Game:
         """Rebuild a game from its decision log."""
 
         game = cls(scenario, seed)
-        injected = injected or {}
-        for turn, plan in enumerate(plans):
-            for event_id, account in injected.get(turn, []):
-                game.inject(event_id, account)
-            game.play(plan)
-        if not game.over:  # events already queued for the quarter not yet played
-            for event_id, account in injected.get(len(plans), []):
-                game.inject(event_id, account)
-        return game
+        return _replay(game, game.play, plans, injected)
 
     def what_if(self, turn: int) -> Game:
         """A copy of this game rewound to the start of quarter ``turn`` (1-based), same world."""
 
         if not 1 <= turn <= self.turn + 1:
             raise GameStateError(f"can rewind to quarters 1..{self.turn + 1}, not {turn}")
-        injected = {
-            t: [(e.id, e.account) for e in events] for t, events in self.batch.injected.items()
-        }
-        return Game.replay(self.scenario, self.seed, self.plans[: turn - 1], injected)
-
-    def debrief(self) -> dict:
-        """The hidden truth, revealed once the game is over."""
-
-        return _debrief(self.batch, self.seed)
+        return Game.replay(self.scenario, self.seed, self.plans[: turn - 1],
+                           _injected_log(self.batch))
 
 
-def _scorecard(batch: Batch, player: int = 0) -> dict:
-    """Player ``player``'s balanced scorecard so far, on the absolute benchmark scale (a team
-    in a shared market is graded on its own KPIs exactly like a solo player)."""
+def _injected_log(batch: Batch) -> Injected:
+    """Every event injected into ``batch``, as ``replay`` takes them."""
 
-    if not batch.kpis:
-        return {"score": 0.0, "items": []}
-    totals = batch.totals()
-    grade, items = batch.score()
-    return {
-        "score": _plain(grade, player),
-        "items": [
-            {
-                "metric": it.metric,
-                "weight": it.weight,
-                "value": _plain(totals[it.metric], player),
-                "floor": it.floor,
-                "target": it.target,
-                "score": _plain(items[it.metric], player),
-            }
-            for it in batch.scenario.scorecard
-        ],
-    }
+    return {t: [(e.id, e.account) for e in events] for t, events in batch.injected.items()}
 
 
-def _kpi_history(batch: Batch, player: int = 0) -> list[dict[str, float]]:
-    return [{k: _plain(v, player) for k, v in q.items()} for q in batch.kpis]
+def _replay(target, play, moves: list, injected: Injected | None):
+    """Play ``moves`` (a game's plans or a market's rounds) with ``play`` on the new
+    ``target``, each quarter's injected events queued before its move, as they were."""
 
-
-def _debrief(batch: Batch, seed: int, player: int = 0) -> dict:
-    """The hidden truth for player ``player``, revealed once the game is over: the world is
-    the same for every player, trust, stance, share and churn are the player's own."""
-
-    if not batch.over:
-        raise GameStateError("the debrief opens after the last quarter")
-    st, s, w = batch.static, batch.state, batch.world
-    pn = personal_needs(st, s)
-    accounts = []
-    for i, acc in enumerate(batch.scenario.accounts):
-        accounts.append(
-            {
-                "id": acc.id,
-                "needs": {d: float(v) for d, v in zip(NEEDS, s.needs[0, i])},
-                "wallet": float(s.wallet[0, i]),
-                "share": float(s.share[0, i, player]),
-                "competitor": float(w.competitor[0, i]),
-                "default_risk": float(w.pd[0, i]),
-                "defaulted": bool(s.defaulted[0, i]),
-                "churned": bool(s.churned[0, player, i]),
-                "stakeholders": [
-                    {
-                        "id": sh.id,
-                        "role": sh.role,
-                        "influence": float(st.influence[i, j]),
-                        "needs": {d: float(v) for d, v in zip(NEEDS, pn[0, i, j])},
-                        "stance": float(s.stance[0, player, i, j]),
-                        "trust": float(s.trust[0, player, i, j]),
-                    }
-                    for j, sh in enumerate(acc.stakeholders)
-                ],
-            }
-        )
-    return {"scenario": batch.scenario.id, "seed": int(seed), "accounts": accounts,
-            "scorecard": _scorecard(batch, player)}
+    injected = injected or {}
+    for turn, move in enumerate(moves):
+        for event_id, account in injected.get(turn, []):
+            target.inject(event_id, account)
+        play(move)
+    if not target.over:  # events already queued for the quarter not yet played
+        for event_id, account in injected.get(len(moves), []):
+            target.inject(event_id, account)
+    return target
 
 
 def _unmet(batch: Batch, o: Outcome, i: int, player: int = 0) -> np.ndarray:

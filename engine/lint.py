@@ -37,7 +37,7 @@ The checks (see ``RULES``):
 
 ``lint_balance`` adds the checks that need simulation (benchmark out of reach or too
 easy, reference strategies within a whisker of each other); it is opt-in
-(``kam-sandbox validate --deep``). ``deep_problems`` returns them as located Problems.
+(``kam-sandbox validate --deep``); ``loader.deep_problems`` returns them as located Problems.
 """
 
 from __future__ import annotations
@@ -692,32 +692,3 @@ def lint_balance(scenario: Scenario, runs: int = 60, seed: int = 1) -> list[Find
             f"targets near what needs scores, or make the accounts differ more",
         ))
     return out
-
-
-def deep_problems(
-    path: str | os.PathLike[str], scenario: Scenario | None = None, runs: int = 60, seed: int = 1
-) -> list:
-    """``lint_balance`` of the file at ``path`` as located warnings (``Problem``s).
-
-    Pass the scenario if it is already loaded; a file that does not validate gives [].
-    """
-    from .errors import Problem
-    from .loader import check_scenario, dotted, parse_yaml
-
-    name = os.fspath(path)
-    if scenario is None:
-        scenario, _ = check_scenario(name)
-        if scenario is None:
-            return []
-    findings = lint_balance(scenario, runs=runs, seed=seed)
-    if not findings:
-        return []
-    try:
-        doc = parse_yaml(Path(name).read_text(encoding="utf-8-sig"))
-        at = doc.at
-    except (OSError, UnicodeDecodeError):
-        def at(_loc: Loc) -> tuple[int, int]:
-            return (1, 1)
-    return [
-        Problem(name, *at(loc), dotted(loc), message, "warning") for loc, message in findings
-    ]

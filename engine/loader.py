@@ -451,3 +451,31 @@ def load_scenario(path_or_id: str | os.PathLike[str]) -> Scenario:
     if scenario is None:  # warnings alone never stop a file from loading
         raise ScenarioError(problems)
     return scenario
+
+
+def deep_problems(
+    path: str | os.PathLike[str], scenario: Scenario | None = None, runs: int = 60, seed: int = 1
+) -> list:
+    """``lint_balance`` of the file at ``path`` as located warnings (``Problem``s).
+
+    Pass the scenario if it is already loaded; a file that does not validate gives [].
+    """
+    from .lint import lint_balance
+
+    name = os.fspath(path)
+    if scenario is None:
+        scenario, _ = check_scenario(name)
+        if scenario is None:
+            return []
+    findings = lint_balance(scenario, runs=runs, seed=seed)
+    if not findings:
+        return []
+    try:
+        doc = parse_yaml(Path(name).read_text(encoding="utf-8-sig"))
+        at = doc.at
+    except (OSError, UnicodeDecodeError):
+        def at(_loc: Loc) -> tuple[int, int]:
+            return (1, 1)
+    return [
+        Problem(name, *at(loc), dotted(loc), message, "warning") for loc, message in findings
+    ]

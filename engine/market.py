@@ -20,7 +20,7 @@ import numpy as np
 
 from .actions import Actions, actions_to_plan, compile_plan
 from .errors import GameStateError, PlanError
-from .game import Batch, _debrief, _kpi_history, _scorecard, _turn_result
+from .game import Batch, Injected, PlayerRecord, _injected_log, _OnBatch, _replay, _turn_result
 from .scenario import Scenario
 from .view import View
 from .world import compile_scenario
@@ -30,10 +30,8 @@ from .world import compile_scenario
 #: the scenario's share leaves each team too little to play for.
 MAX_PLAYERS = 12
 
-Injected = dict[int, list[tuple[str, str | None]]]
 
-
-class Market:
+class Market(_OnBatch):
     """One world (one seed) in which ``players`` teams compete for the same wallets."""
 
     def __init__(self, scenario: Scenario, seed: int, players: int):
@@ -48,26 +46,14 @@ class Market:
         self._seats = tuple(Seat(self, p) for p in range(players))
 
     @property
-    def scenario(self) -> Scenario:
-        return self.batch.scenario
-
-    @property
     def players(self) -> int:
         return self.batch.players
-
-    @property
-    def turn(self) -> int:
-        return self.batch.turn
-
-    @property
-    def over(self) -> bool:
-        return self.batch.over
 
     @property
     def injected(self) -> Injected:
         """Every injected event as (event id, account) per quarter, for ``replay``."""
 
-        return {t: [(e.id, e.account) for e in events] for t, events in self.batch.injected.items()}
+        return _injected_log(self.batch)
 
     def seat(self, player: int) -> Seat:
         """Team ``player``'s window on the market (0-based, like ``Batch.view``)."""
@@ -123,19 +109,12 @@ class Market:
         """Rebuild a market from its decision log (like ``Game.replay``)."""
 
         market = cls(scenario, seed, players)
-        injected = injected or {}
-        for turn, plans in enumerate(rounds):
-            for event_id, account in injected.get(turn, []):
-                market.inject(event_id, account)
-            market.play_round(plans)
-        if not market.over:  # events already queued for the quarter not yet played
-            for event_id, account in injected.get(len(rounds), []):
-                market.inject(event_id, account)
-        return market
+        return _replay(market, market.play_round, rounds, injected)
 
 
-class Seat:
-    """Player ``player``'s window on a market, read like an ``engine.Game``.
+class Seat(PlayerRecord):
+    """Player ``player``'s window on a market, read like an ``engine.Game`` (the reads are
+    ``PlayerRecord``'s, for this player).
 
     A seat sees only its own team's view, KPIs, scorecard and results. It cannot play:
     every team moves at once, so ``play`` raises GameStateError and points to
@@ -147,26 +126,13 @@ class Seat:
     def __init__(self, market: Market, player: int):
         self.market = market
         self.player = player
+        # What PlayerRecord reads: the market's one batch and seed (neither ever changes).
+        self.batch: Batch = market.batch
+        self.seed: int = market.seed
 
     @property
-    def batch(self) -> Batch:
-        return self.market.batch
-
-    @property
-    def scenario(self) -> Scenario:
-        return self.market.scenario
-
-    @property
-    def seed(self) -> int:
-        return self.market.seed
-
-    @property
-    def turn(self) -> int:
-        return self.market.turn
-
-    @property
-    def over(self) -> bool:
-        return self.market.over
+    def _player(self) -> int:  # whose records PlayerRecord reads
+        return self.player
 
     @property
     def plans(self) -> list[dict]:
@@ -175,25 +141,6 @@ class Seat:
     @property
     def results(self) -> list[dict]:
         return [r[self.player] for r in self.market.results]
-
-    def view(self) -> View:
-        return self.batch.view(self.player)
-
-    def scorecard(self) -> dict:
-        """The team's scorecard, graded on its own KPIs on the absolute scale of a solo game."""
-
-        return _scorecard(self.batch, self.player)
-
-    def kpi_history(self) -> list[dict[str, float]]:
-        return _kpi_history(self.batch, self.player)
-
-    def debrief(self) -> dict:
-        return _debrief(self.batch, self.seed, self.player)
-
-    def check(self, plan: dict) -> Actions:
-        """Validate this team's plan without playing it; raises PlanError."""
-
-        return compile_plan(plan, self.batch.static)
 
     def play(self, plan: dict) -> dict:
         raise GameStateError(

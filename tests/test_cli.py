@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from kam_sandbox.cli import main
 from kam_sandbox.engine import shipped_scenarios
 

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pydantic import BaseModel
+
 from kam_sandbox.engine.actions import compile_plan
 from kam_sandbox.engine.loader import check_scenario
 from kam_sandbox.engine.scenario import ACTIONS, EVENT_TYPES, NEEDS, SCORE_METRICS, STAGES, Scenario
 from kam_sandbox.engine.world import compile_scenario
-from pydantic import BaseModel
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "scenario-format.md"
 TEXT = DOC.read_text(encoding="utf-8")

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from kam_sandbox.base import fmt
 
 NAN = float("nan")

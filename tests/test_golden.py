@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from kam_sandbox.engine import new_game
 from kam_sandbox.engine.actions import actions_to_plan
 from kam_sandbox.engine.policies import POLICIES, decide

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from kam_sandbox.cli import build_parser
 from kam_sandbox.engine.loader import check_scenario
 from kam_sandbox.engine.policies import POLICIES

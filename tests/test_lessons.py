@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+
 from kam_sandbox.engine import POLICIES, load_scenario
 from kam_sandbox.engine.simulate import balance, lesson_checks
 

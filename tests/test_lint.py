@@ -11,18 +11,19 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from kam_sandbox.engine import check_scenario, load_scenario, shipped_scenarios
 from kam_sandbox.engine import lint as lint_module
 from kam_sandbox.engine.errors import KamError
 from kam_sandbox.engine.lint import (
     RULES,
-    deep_problems,
     font_coverage,
     font_path,
     lint,
     lint_balance,
     read_cmap,
 )
+from kam_sandbox.engine.loader import deep_problems
 from kam_sandbox.engine.scenario import ScoreItem
 
 DATA = Path(__file__).parent / "data"

@@ -9,6 +9,7 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from kam_sandbox.engine import loader
 from kam_sandbox.engine.errors import Problem, ScenarioError, UnknownScenarioError
 from kam_sandbox.engine.loader import check_scenario, load_scenario, resolve, shipped_scenarios

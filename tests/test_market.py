@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pytest
+
 from kam_sandbox.engine import Game, GameStateError, Market, PlanError, Seat, load_scenario
 from kam_sandbox.engine.actions import actions_to_plan
 from kam_sandbox.engine.policies import POLICIES, decide

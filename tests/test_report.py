@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from kam_sandbox.authoring.report import CHART_METRICS, compact, html_report, marker, nice_ticks
 from kam_sandbox.engine import load_scenario
 from kam_sandbox.engine.scenario import Text

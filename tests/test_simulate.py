@@ -9,6 +9,8 @@ import textwrap
 
 import numpy as np
 import pytest
+from pydantic import ValidationError
+
 from kam_sandbox.engine import POLICIES, get_policy, load_scenario
 from kam_sandbox.engine import simulate as sim
 from kam_sandbox.engine.policies import uniform
@@ -22,7 +24,6 @@ from kam_sandbox.engine.simulate import (
     sensitivity,
     with_model,
 )
-from pydantic import ValidationError
 
 SEEDS = list(range(5, 45))
 

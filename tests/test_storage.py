@@ -8,6 +8,8 @@ import subprocess
 import sys
 
 import pytest
+from tinydb import TinyDB
+
 from kam_sandbox.base.storage import (
     AtomicJSONStorage,
     CorruptFileError,
@@ -15,7 +17,6 @@ from kam_sandbox.base.storage import (
     temp_path,
 )
 from kam_sandbox.engine import SaveError
-from tinydb import TinyDB
 
 
 def dead_pid() -> int:

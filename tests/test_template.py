@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from kam_sandbox.engine import check_scenario, load_scenario
 from kam_sandbox.engine.errors import KamError, UnknownScenarioError
 from kam_sandbox.engine.lint import lint_balance
@@ -132,6 +133,7 @@ def test_shipped_schema_file_is_in_step_with_the_model():
 def test_schema_is_valid_json_schema_and_accepts_every_shipped_scenario():
     import jsonschema
     import yaml
+
     from kam_sandbox.engine import shipped_scenarios
     from kam_sandbox.engine.template import scenario_schema
 

@@ -10,6 +10,7 @@ import sys
 from html import escape
 
 import pytest
+
 from kam_sandbox.cli import main
 from kam_sandbox.engine import Game, PlanError, SaveError, load_scenario
 from kam_sandbox.engine.actions import actions_to_plan

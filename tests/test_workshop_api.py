@@ -16,6 +16,14 @@ import pytest
 import schemathesis
 from hosting import wait_for_host
 from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
 from kam_sandbox.cli import main
 from kam_sandbox.engine import PlanError
 from kam_sandbox.engine.actions import actions_to_plan
@@ -34,13 +42,6 @@ from kam_sandbox.workshop.client import (
 from kam_sandbox.workshop.host import FACILITATOR_ACTIONS, Host
 from kam_sandbox.workshop.server import ACTION_BODIES, MAX_BODY_BYTES, ServerThread, create_app
 from kam_sandbox.workshop.session import AccessError
-from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 NAMES = ["红队", "蓝队", "Team Green"]
 

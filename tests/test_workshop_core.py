@@ -13,6 +13,7 @@ import sys
 import time
 
 import pytest
+
 from kam_sandbox.engine import Game, PlanError, load_scenario
 from kam_sandbox.engine.loader import resolve
 from kam_sandbox.game.team_session import TeamSession

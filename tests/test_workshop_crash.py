@@ -33,6 +33,7 @@ from pathlib import Path
 
 import httpx
 from hosting import wait_for_host
+
 from kam_sandbox.engine.loader import load_scenario_text
 from kam_sandbox.game.team_session import TeamSession, rebuild_game
 from kam_sandbox.workshop import Session

@@ -8,6 +8,7 @@ import shlex
 from pathlib import Path
 
 import pytest
+
 from kam_sandbox.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[1]

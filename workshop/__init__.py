@@ -1,6 +1,9 @@
 """Workshops for trainers: several teams play the same scenario round by round.
 
-Headless core (no pygame)::
+Layer: above the engine and the base (atomic storage, language tables), below the game;
+no pygame. The Pygame console, the HTTP server and the command line all drive one ``Host``.
+
+Headless core::
 
     from kam_sandbox.workshop import Session
     with Session.create("ws1", "tutorial", teams=["红队", "蓝队"], seed=7) as s:

@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+
 from kam_sandbox.engine.errors import PlanError
 
 from .host import FACILITATOR_ACTIONS

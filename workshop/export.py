@@ -8,12 +8,14 @@ from __future__ import annotations
 import csv
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kam_sandbox.base.fmt import compact
 from kam_sandbox.base.i18n import tr
 from kam_sandbox.engine.kpis import grade_band
 
-from .session import Session
+if TYPE_CHECKING:  # the session calls these exports; only its type is needed here
+    from .session import Session
 
 SCORE_MAX = 100.0  # the scorecard grade is on an absolute 0-100 scale
 BANDS = ((50, "fair"), (70, "good"), (85, "excellent"))  # as engine.kpis.grade_band

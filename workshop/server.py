@@ -47,12 +47,13 @@ from fastapi import Body, Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from kam_sandbox.base.storage import write_atomically
-from kam_sandbox.engine.errors import KamError, PlanError, SaveError
-from kam_sandbox.engine.policies import POLICIES
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kam_sandbox.base.storage import write_atomically
+from kam_sandbox.engine.errors import KamError, PlanError, SaveError
+from kam_sandbox.engine.policies import POLICIES
 
 from .client import DEFAULT_PORT, HOST_FILE
 from .host import FACILITATOR_ACTIONS, Host

@@ -47,6 +47,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from tinydb import Query, TinyDB
+
 from kam_sandbox.base.storage import AtomicJSONStorage
 from kam_sandbox.engine import Game, KamError, load_scenario
 from kam_sandbox.engine.actions import actions_to_plan, compile_plan
@@ -56,7 +58,6 @@ from kam_sandbox.engine.market import MAX_PLAYERS, Market, Seat, snapshot
 from kam_sandbox.engine.policies import decide, get_policy
 from kam_sandbox.engine.scenario import Scenario
 from kam_sandbox.engine.world import Static, compile_scenario
-from tinydb import Query, TinyDB
 
 SESSION_FILE = "session.json"
 LOCK_FILE = ".lock"
