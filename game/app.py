@@ -12,6 +12,11 @@ Scene lifecycle (every scene in ``game/scenes`` follows it):
    it never changes state;
 6. ``leave()`` once, when the scene is popped or replaced.
 
+Scenes reach each other through the stack, by name: ``push``, ``replace`` and ``reset_to``
+take a scene or a scene's name and the arguments to make it with (``app.replace("results",
+session, result)``); ``game.navigation`` maps the names to the classes. A scene never
+imports another scene.
+
 Turn-based games must not burn batteries: the loop redraws only after input or when a
 scene asks (``app.redraw()``), and otherwise sleeps in ``pygame.event.wait``.
 """
@@ -26,10 +31,14 @@ from pathlib import Path
 
 import pygame
 import pygame_gui
+
 from kam_sandbox.base import i18n
 
+from .draw import drawn_width, wrap
+from .navigation import scene_class
+from .palette import BACKGROUND
+
 WINDOW = (1280, 720)
-BACKGROUND = (246, 247, 250)
 ACTIVE_SECONDS = 1.2  # keep animating this long after input, for hovers and tooltips
 IDLE_WAIT_MS = 250
 
@@ -77,9 +86,7 @@ class Manager(pygame_gui.UIManager):
     def create_tool_tip(self, text, position, hover_distance, parent_element, object_id, *,
                         wrap_width=None, text_kwargs=None):
         if any("\u4e00" <= ch <= "\u9fff" for ch in text):
-            from .widgets import wrap
-
-            text = "<br>".join(wrap(text, 14, TOOLTIP_WIDTH - 48))  # a safe margin
+            text = "<br>".join(wrap(text, TOOLTIP_WIDTH - 48, drawn_width(14)))  # a safe margin
         return super().create_tool_tip(text, position, hover_distance, parent_element,
                                        object_id, wrap_width=TOOLTIP_WIDTH,
                                        text_kwargs=text_kwargs)
@@ -144,7 +151,19 @@ class App:
     def scene(self) -> Scene | None:
         return self.stack[-1] if self.stack else None
 
-    def push(self, scene: Scene) -> None:
+    def make(self, scene: Scene | str, *args, **kwargs) -> Scene:
+        """``scene`` itself, or a new scene of that name made with ``args`` and ``kwargs``."""
+
+        if isinstance(scene, str):
+            return scene_class(scene)(self, *args, **kwargs)
+        if args or kwargs:
+            raise TypeError("arguments are for a scene given by name")
+        return scene
+
+    def push(self, scene: Scene | str, *args, **kwargs) -> None:
+        """Show ``scene`` (or a new scene of that name) on top of the stack."""
+
+        scene = self.make(scene, *args, **kwargs)
         self.ui.clear_and_reset()
         self.stack.append(scene)
         scene.enter()
@@ -161,14 +180,19 @@ class App:
             self.running = False
         self.redraw()
 
-    def replace(self, scene: Scene) -> None:
+    def replace(self, scene: Scene | str, *args, **kwargs) -> None:
+        """Show ``scene`` (or a new scene of that name) instead of the top one."""
+
+        scene = self.make(scene, *args, **kwargs)
         if self.stack:
             self.stack.pop().leave()
         self.push(scene)
 
-    def reset_to(self, scene: Scene) -> None:
-        """Empty the stack and show ``scene`` (e.g. back to the title)."""
+    def reset_to(self, scene: Scene | str, *args, **kwargs) -> None:
+        """Empty the stack and show ``scene`` or a new scene of that name (e.g. back to
+        ``"title"``)."""
 
+        scene = self.make(scene, *args, **kwargs)
         while self.stack:
             self.stack.pop().leave()
         self.push(scene)

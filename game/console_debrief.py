@@ -4,20 +4,23 @@ their consequences side by side — the round's score and band and its change, w
 built-in strategy played it, profit, satisfaction and retention after it. Columns scroll
 with the wheel; more teams than fit are paged with ◀ ▶.
 
-Mixed into ``ConsoleScene``: it draws from the teams' replayed rounds the scene keeps.
+Mixed into ``scenes.console.ConsoleScene``: it draws from the teams' replayed rounds the
+scene keeps.
 """
 
 from __future__ import annotations
 
 import pygame
-from kam_sandbox.base.i18n import tr
-from kam_sandbox.engine.kpis import grade_band
 from pygame import Rect
 
-from . import console_view as view
+from kam_sandbox.base.i18n import tr
+from kam_sandbox.engine.kpis import grade_band
+
 from .console_dialogs import policy_name
-from .console_view import INK, LINE, MUTED, text
-from .results import axis_format
+from .console_view import decision_text
+from .draw import card, drawn_width, text, wrap
+from .kpi_charts import axis_format
+from .palette import FILLED_IN, INK, LINE, MUTED, hex_colour
 
 LINE_H = 17  # a line of the decision columns
 
@@ -66,9 +69,9 @@ class RoomDebrief:
                              band=band) + delta, 14, INK, True))
             if r["filled_by"]:
                 lines.append((tr("console.decision.filled", policy=policy_name(r["filled_by"])),
-                              12, (138, 55, 0), False))
+                              12, FILLED_IN, False))
             for line in key_decisions(r["plan"]):
-                lines.append(("· " + view.decision_text(line, sc), 12, INK, False))
+                lines.append(("· " + decision_text(line, sc), 12, INK, False))
             k = r["kpis"]
             outcome = tr("console.decision.outcome",
                          profit=axis_format("profit", currency)(k.get("profit", 0.0)),
@@ -94,7 +97,7 @@ class RoomDebrief:
             if not value:
                 out.append(("", size, colour, bold, 8))
                 continue
-            for line in view.widgets.wrap(value, size, width, bold):
+            for line in wrap(value, width, drawn_width(size, bold)):
                 out.append((line, size, colour, bold, LINE_H + (2 if size > 12 else 0)))
         return out
 
@@ -107,7 +110,7 @@ class RoomDebrief:
         return max(0, tallest - body.height)
 
     def _draw_decisions(self, surface, rect) -> None:
-        view.card(surface, rect)
+        card(surface, rect)
         text(surface, (rect.x + 12, rect.y + 8), tr("console.decisions"), 15, INK, True,
              max_width=rect.width - 24)
         body, col_w = self.decision_body(rect)
@@ -116,7 +119,7 @@ class RoomDebrief:
         tallest = 0
         for k, team in enumerate(teams):
             x = body.x + k * col_w
-            pygame.draw.rect(surface, view.hex_rgb(team["colour"]), (x, rect.y + 37, 14, 14),
+            pygame.draw.rect(surface, hex_colour(team["colour"]), (x, rect.y + 37, 14, 14),
                              border_radius=3)
             text(surface, (x + 20, rect.y + 33), team["name"], 15, INK, True,
                  max_width=col_w - 30)

@@ -4,19 +4,20 @@ library into one team or all, and adding or renaming teams before round 1 closes
 
 A dialog is drawn over the dimmed console (``draw``) with its own buttons and fields
 (``build``); the console's other widgets are not built meanwhile. Mixed into
-``ConsoleScene``: it reads the scene's state and acts through its ``act``.
+``scenes.console.ConsoleScene``: it reads the scene's state and acts through its ``act``.
 """
 
 from __future__ import annotations
 
 import pygame
+from pygame import Rect
+
 from kam_sandbox.base import i18n
 from kam_sandbox.base.i18n import pick, tr
 from kam_sandbox.engine import POLICIES
-from pygame import Rect
 
-from . import console_view as view
-from .console_view import ACCENT, INK, MUTED, WARN, WHITE, text
+from .draw import drawn_width, text, wrap
+from .palette import ACCENT, INK, MUTED, WARN, WHITE, hex_colour
 
 MAX_TEAMS = 12
 
@@ -182,7 +183,7 @@ class Dialogs:
 
     def absent_lines(self, width: int) -> list[str]:
         names = self.names([t["name"] for t in self.absent()])
-        return view.widgets.wrap(tr("console.confirm_absent", teams=names), 15, width)
+        return wrap(tr("console.confirm_absent", teams=names), width, drawn_width(15))
 
     def advance_size(self) -> tuple[int, int]:
         lines = len(self.absent_lines(640 - 48))
@@ -219,7 +220,7 @@ class Dialogs:
             other = "en" if lang == "zh" else "zh"
             for value, colour in ((pick(event.headline, lang), INK),
                                   (pick(event.headline, other), MUTED)):
-                for line in view.widgets.wrap(value, 14, r.width - 48)[:2]:
+                for line in wrap(value, r.width - 48, drawn_width(14))[:2]:
                     text(surface, (r.x + 24, y), line, 14, colour)
                     y += 20
         text(surface, (r.x + 24, lay["targets_y"] + 6), tr("console.inject_target"), 14, MUTED,
@@ -237,7 +238,7 @@ class Dialogs:
         for k, team in enumerate(self.teams):
             x = r.x + 24 + (k % 2) * (col_w + 16)
             y = r.y + 70 + (k // 2) * 40
-            pygame.draw.rect(surface, view.hex_rgb(team["colour"]), (x, y + 8, 16, 16),
+            pygame.draw.rect(surface, hex_colour(team["colour"]), (x, y + 8, 16, 16),
                              border_radius=3)
         y = r.y + 70 + ((len(self.teams) + 1) // 2) * 40 + 10
         if len(self.teams) < MAX_TEAMS:

@@ -10,11 +10,14 @@ team is public and runs along the bottom.
 from __future__ import annotations
 
 import pygame
-from kam_sandbox.base.i18n import pick, tr
 from pygame import Rect
 
+from kam_sandbox.base.i18n import pick, tr
+
 from . import console_view as view
-from .console_view import ACCENT, INK, LINE, MUTED, WHITE, text
+from .draw import drawn_width, right_text, text
+from .fonts import font
+from .palette import ACCENT, INK, LINE, MUTED, WHITE, hex_colour
 
 CLOCK_SIZE = 150  # px on the 1280×720 canvas: readable from 5 m and more
 ROUND_SIZE = 44
@@ -35,11 +38,11 @@ def draw_projector(surface: pygame.Surface, board: dict, left: float | None,
     view.state_badge(surface, (r.right + 16, 62), board["state"], 22)
     # The join code and the address, top right: what teams type.
     right = w - 28
-    code = view.right_text(surface, right, 14, board["join_code"], CODE_SIZE, INK, True)
-    view.right_text(surface, code.x - 14, 44, tr("console.join_code"), 24, MUTED)
+    code = right_text(surface, right, 14, board["join_code"], CODE_SIZE, INK, True)
+    right_text(surface, code.x - 14, 44, tr("console.join_code"), 24, MUTED)
     if address:
-        a = view.right_text(surface, right, code.bottom + 2, address, 30, ACCENT, True)
-        view.right_text(surface, a.x - 14, a.y + 4, tr("console.lan"), 22, MUTED)
+        a = right_text(surface, right, code.bottom + 2, address, 30, ACCENT, True)
+        right_text(surface, a.x - 14, a.y + 4, tr("console.lan"), 22, MUTED)
     pygame.draw.line(surface, LINE, (half, 130), (half, h - 60))
     if board["finished"]:  # the final standings: every team's score by round
         text(surface, (28, 150 - 28), tr("console.final"), 22, INK, True, max_width=half - 56)
@@ -78,18 +81,18 @@ def _draw_progress(surface, rect: Rect, board: dict) -> None:
         x = rect.x + (k // per_column) * col_w
         y = rect.y + (k % per_column) * row_h
         cy = y + row_h // 2
-        pygame.draw.rect(surface, view.hex_rgb(team["colour"]), (x, cy - size // 2, size, size),
+        pygame.draw.rect(surface, hex_colour(team["colour"]), (x, cy - size // 2, size, size),
                          border_radius=4)
         progress = team["progress"]
         mark = view.PROGRESS_MARKS.get(progress, "")
         status = f"{mark} {tr(f'console.progress.{progress}')}"
         status_size = size - 2 if columns == 1 else 16
-        status_w = view.width_of(status, status_size, True)
+        status_w = drawn_width(status_size, True)(status)
         name_w = col_w - size - 14 - status_w - 26
-        line = view.font(size).get_linesize()
+        line = font(size).get_linesize()
         n = text(surface, (x + size + 10, cy - line // 2), team["name"], size, INK, True,
                  max_width=name_w)
         if team.get("online"):
             pygame.draw.circle(surface, view.ONLINE, (n.right + 14, cy + 2), 6)
-        text(surface, (x + col_w - 16 - status_w, cy - view.font(status_size).get_linesize() // 2),
+        text(surface, (x + col_w - 16 - status_w, cy - font(status_size).get_linesize() // 2),
              status, status_size, view.PROGRESS_COLOURS.get(progress, MUTED), True)

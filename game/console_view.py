@@ -3,7 +3,9 @@ team rows, the comparison charts, the projector view and the room debrief.
 
 Pure drawing from plain data (``Host.status()`` / ``Host.board()`` dicts and the teams'
 replayed rounds): nothing here reads the session or changes state. Every piece of text goes
-through ``text`` below, so a test can see exactly what a view puts on the screen.
+through ``draw.text``, so a test can see exactly what a view puts on the screen. The screen
+itself is ``scenes.console``; its dialogs, room debrief and projector view sit beside this
+module (``console_dialogs``, ``console_debrief``, ``console_projector``).
 """
 
 from __future__ import annotations
@@ -12,69 +14,36 @@ import math
 from collections.abc import Sequence
 
 import pygame
+
 from kam_sandbox.base import fmt
 from kam_sandbox.base.i18n import language, pick, tr
 
-from .. import charts, widgets
-from ..fonts import font
-from .results import axis_format
+from . import charts
+from .draw import centred_text, drawn_width, text
+from .fonts import font
+from .kpi_charts import axis_format
+from .palette import (
+    ACCENT,
+    BAND_COLOURS,
+    CAUTION,
+    FILLED_IN,
+    INK,
+    MUTED,
+    NO_COLOUR,
+    SUCCESS,
+    WARN,
+    WHITE,
+    hex_colour,
+)
 
-INK, MUTED, LINE, WHITE = (31, 41, 51), (91, 101, 115), (201, 209, 219), (255, 255, 255)
-ACCENT, WARN, SOFT = (47, 111, 176), (176, 58, 46), (234, 241, 250)
 #: Grade bands on the scorecard's absolute 0-100 scale (engine.kpis.grade_band).
 BANDS = ((85.0, "excellent"), (70.0, "good"), (50.0, "fair"), (0.0, "weak"))
-BAND_COLOURS = {"excellent": (0, 122, 90), "good": (0, 122, 90), "fair": (160, 100, 0),
-                "weak": (176, 58, 46)}
-STATE_COLOURS = {"open": (0, 122, 90), "paused": (160, 100, 0), "closed": (91, 101, 115),
-                 "finished": (47, 111, 176)}
-PROGRESS_COLOURS = {"submitted": (0, 122, 90), "drafting": (160, 100, 0),
-                    "absent": (140, 146, 158)}
+STATE_COLOURS = {"open": SUCCESS, "paused": CAUTION, "closed": MUTED, "finished": ACCENT}
+PROGRESS_COLOURS = {"submitted": SUCCESS, "drafting": CAUTION, "absent": NO_COLOUR}
 PROGRESS_MARKS = {"submitted": "✓", "drafting": "…", "absent": "—"}
 ONLINE, OFFLINE = (0, 158, 115), (200, 205, 212)
 #: The KPIs the comparison chart can show besides the score, with their axis format.
 CHART_METRICS = ("score", "revenue", "profit", "satisfaction", "retention")
-
-
-def text(surface: pygame.Surface, pos: tuple[int, int], value: str, size: int = 14,
-         colour=INK, bold: bool = False, max_width: int | None = None) -> pygame.Rect:
-    """Every string the console draws (tests replace this to read the screen)."""
-
-    return widgets.text(surface, pos, value, size, colour, bold, max_width)
-
-
-def width_of(value: str, size: int, bold: bool = False) -> int:
-    return font(size, bold).size(value)[0]
-
-
-def fitted(value: str, width: int, size: int, bold: bool = False) -> str:
-    return widgets.fit_to(value, width, widgets.font_measure(size, bold))
-
-
-def right_text(surface, right: int, y: int, value: str, size: int, colour=INK,
-               bold: bool = False) -> pygame.Rect:
-    return text(surface, (right - width_of(value, size, bold), y), value, size, colour, bold)
-
-
-def centred_text(surface, cx: int, y: int, value: str, size: int, colour=INK,
-                 bold: bool = False, max_width: int | None = None) -> pygame.Rect:
-    if max_width is not None:
-        value = fitted(value, max_width, size, bold)
-    return text(surface, (cx - width_of(value, size, bold) // 2, y), value, size, colour, bold)
-
-
-def hex_rgb(value: str | None) -> tuple[int, int, int]:
-    """A team colour (``#0072B2``) as RGB; grey when it is missing or malformed."""
-
-    try:
-        value = str(value).lstrip("#")
-        return (int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16))
-    except (ValueError, IndexError):
-        return (140, 146, 158)
-
-
-def card(surface, rect: pygame.Rect) -> None:
-    pygame.draw.rect(surface, WHITE, rect, border_radius=6)
-    pygame.draw.rect(surface, LINE, rect, 1, border_radius=6)
 
 
 # -- the clock ----------------------------------------------------------------------------------
@@ -146,7 +115,7 @@ def state_badge(surface, pos: tuple[int, int], state: str, size: int = 14) -> py
     """The round's state as a coloured pill."""
 
     label = tr(f"console.state.{state}")
-    w, h = width_of(label, size, True) + 2 * (size // 2 + 2), font(size, True).get_linesize() + 4
+    w, h = drawn_width(size, True)(label) + 2 * (size // 2 + 2), font(size, True).get_linesize() + 4
     pill = pygame.Rect(pos[0], pos[1], w, h)
     pygame.draw.rect(surface, STATE_COLOURS.get(state, MUTED), pill, border_radius=h // 2)
     text(surface, (pill.x + size // 2 + 2, pill.y + 2), label, size, WHITE, True)
@@ -174,9 +143,9 @@ def draw_leaderboard(surface, rect: pygame.Rect, teams: Sequence[dict], size: in
     plot = pygame.Rect(rect.x, rect.y + head_h, rect.width, rect.height - head_h - axis_h)
     if not rows or plot.height <= 0:
         return
-    label_w = min(max(width_of(t["name"], size, True) for t in rows) + size + 10,
+    label_w = min(max(drawn_width(size, True)(t["name"]) for t in rows) + size + 10,
                   rect.width * 2 // 5)
-    value_w = width_of("100.0", size, True) + 8
+    value_w = drawn_width(size, True)("100.0") + 8
     bars = pygame.Rect(plot.x + label_w + 8, plot.y, plot.width - label_w - value_w - 16,
                        plot.height)
 
@@ -212,7 +181,7 @@ def draw_leaderboard(surface, rect: pygame.Rect, teams: Sequence[dict], size: in
     for i, team in enumerate(rows[:shown]):
         y = bars.y + i * row_h
         cy = y + row_h // 2
-        colour = hex_rgb(team.get("colour"))
+        colour = hex_colour(team.get("colour"))
         swatch = pygame.Rect(plot.x, cy - size // 2, size, size)
         pygame.draw.rect(surface, colour, swatch, border_radius=3)
         text(surface, (swatch.right + 6, cy - line // 2), team["name"], size, INK, True,
@@ -245,7 +214,7 @@ def metric_series(teams: Sequence[dict], replays: dict[str, list[dict]], metric:
             values = [float(v) for v in t.get("scores", [])]
         else:
             values = [float(r["kpis"].get(metric, math.nan)) for r in replays.get(t["id"], [])]
-        out.append(charts.Series(t["name"], values, hex_rgb(t.get("colour"))))
+        out.append(charts.Series(t["name"], values, hex_colour(t.get("colour"))))
     return out
 
 
@@ -288,7 +257,7 @@ def draw_team_row(surface, rect: pygame.Rect, team: dict, shade: bool) -> None:
     cy = rect.centery
     line = font(14).get_linesize()
     y = cy - line // 2
-    colour = hex_rgb(team.get("colour"))
+    colour = hex_colour(team.get("colour"))
     pygame.draw.rect(surface, colour, (rect.x + 4, cy - 8, 16, 16), border_radius=3)
     name_w = column_x(rect, "progress") - rect.x - 44
     name = text(surface, (rect.x + 26, y), team["name"], 15, INK, True, max_width=name_w)
@@ -313,7 +282,7 @@ def draw_team_row(surface, rect: pygame.Rect, team: dict, shade: bool) -> None:
     fx = column_x(rect, "filled")
     filled = filled_text(team.get("filled_rounds", []))
     if filled:
-        text(surface, (fx, y), filled, 13, (138, 55, 0), max_width=rect.right - fx - 70)
+        text(surface, (fx, y), filled, 13, FILLED_IN, max_width=rect.right - fx - 70)
 
 
 # -- key decisions (the room debrief) -----------------------------------------------------------

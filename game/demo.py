@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pygame
+
 from kam_sandbox.engine import new_game
 from kam_sandbox.engine.actions import actions_to_plan
 from kam_sandbox.engine.policies import decide, get_policy
@@ -46,9 +47,7 @@ class DemoDriver:
         if name == "title" and self.phase == "title":
             self.shot("01-title")
             self.phase = "library"
-            from .scenes.library import LibraryScene
-
-            app.push(LibraryScene(app))
+            app.push("library")
         elif name == "library" and self.phase == "library":
             self.shot("02-library")
             self.phase = "playing"
@@ -63,11 +62,9 @@ class DemoDriver:
             self.finish_debrief(scene)
 
     def start_game(self) -> None:
-        from .scenes.planning import PlanningScene
-
         game = new_game(self.scenario, self.seed)
         self.session = Session(game, slot="demo", label="demo", store=self.store)
-        self.app.reset_to(PlanningScene(self.app, self.session))
+        self.app.reset_to("planning", self.session)
 
     def plan(self, scene) -> None:
         session = scene.session

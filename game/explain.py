@@ -16,6 +16,7 @@ import math
 from collections.abc import Iterable
 
 import numpy as np
+
 from kam_sandbox.base import fmt, i18n
 from kam_sandbox.engine.kpis import abc_tiers, grade_band  # noqa: F401  (re-exported for scenes)
 from kam_sandbox.engine.scenario import NEEDS, STAGES

@@ -61,9 +61,7 @@ def run(lang: str | None = None, scenario: str | None = None, seed: int | None =
     except Exception as exc:  # a broken data folder must not stop play; saves are disabled
         print(f"kam-sandbox: saves are disabled: {exc}", file=sys.stderr)
         app.store = None
-    from .scenes.title import TitleScene
-
-    app.push(TitleScene(app))
+    app.push("title")
     if demo:
         from .demo import DemoDriver
 
@@ -73,17 +71,12 @@ def run(lang: str | None = None, scenario: str | None = None, seed: int | None =
                             store=None)
         app.on_frame.append(driver)
     elif console is not None:
-        from .scenes.console import ConsoleScene
-
-        app.push(ConsoleScene(app, console))
+        app.push("console", console)
     elif join is not None:
-        from .scenes.join import JoinScene
-
-        app.push(JoinScene(app, join or None))
+        app.push("join", join or None)
     elif scenario:
         from kam_sandbox.engine import new_game
 
-        from .scenes.planning import PlanningScene
         from .session import Session
 
         game = new_game(scenario, seed if seed is not None else random.randrange(1, 10**6))
@@ -92,7 +85,7 @@ def run(lang: str | None = None, scenario: str | None = None, seed: int | None =
         session = Session(game, slot=f"{game.scenario.id}-{game.seed}",
                           label=i18n.pick(game.scenario.title), store=app.store,
                           scenario_path=str(Path(scenario).resolve()) if authored else None)
-        app.push(PlanningScene(app, session))
+        app.push("planning", session)
     try:
         app.run()
     except Exception:  # a bug must not cost the player their game: save, log, explain

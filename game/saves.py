@@ -27,6 +27,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from tinydb import TinyDB
+from tinydb.table import Document
+
 from kam_sandbox.base.storage import AtomicJSONStorage, CorruptFileError, remove_stale_temp_files
 from kam_sandbox.engine import (
     Game,
@@ -38,8 +41,6 @@ from kam_sandbox.engine import (
 )
 from kam_sandbox.engine.errors import KamError
 from kam_sandbox.engine.loader import resolve
-from tinydb import TinyDB
-from tinydb.table import Document
 
 from .paths import APP_NAME, ENV_VAR, default_folder  # noqa: F401 (re-exported)
 

@@ -5,6 +5,9 @@ They live in ``settings.json`` in the same data folder as the saves
 a missing, unreadable or corrupt file gives the defaults, and a single bad value falls back
 to its own default without losing the others. Writing is atomic (a temp file in the same
 folder, fsynced, then ``os.replace``), so a crash mid-write leaves the old file intact.
+
+The running game keeps them as ``app.settings``; ``save_user_settings`` and
+``switch_language`` are how the screens change and keep them.
 """
 
 from __future__ import annotations
@@ -96,6 +99,30 @@ def save_settings(folder: Path | str | None, settings: Settings) -> None:
     payload = json.dumps(asdict(settings), ensure_ascii=False, indent=2).encode("utf-8")
     remove_stale_temp_files(path)
     write_atomically(path, payload)
+
+
+def save_user_settings(app) -> str | None:
+    """Write ``app.settings`` to the data folder; the error text if that failed."""
+
+    settings = getattr(app, "settings", None)
+    if settings is None:
+        return None
+    try:
+        save_settings(getattr(app, "data_folder", None), settings)
+    except Exception as exc:  # a read-only disk must not end the game; the player is told
+        return str(exc)
+    return None
+
+
+def switch_language(app, lang: str) -> str | None:
+    """Show the interface in ``lang`` and remember it; the error text if saving failed."""
+
+    settings = getattr(app, "settings", None)
+    if settings is not None:
+        settings.lang = lang
+    error = save_user_settings(app)
+    app.set_language(lang)
+    return error
 
 
 def _is_int(value: object) -> bool:

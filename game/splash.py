@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pygame
 
-BACKGROUND = (246, 247, 250)
-INK = (31, 41, 51)
-ACCENT = (47, 111, 176)
+from .palette import ACCENT, BACKGROUND, INK
 
 
 def window_settings(folder: Path) -> tuple[tuple[int, int], bool]:

@@ -1,4 +1,6 @@
-"""A workshop team's strip on its screens, and what the team screens share.
+"""A workshop team's strip on its screens, and what the team screens share (planning, the
+wait screen, the debrief and the join screen): how a failed request is explained, the way
+back from the team's screens, submitting a plan.
 
 ``TeamBar`` is the strip under the planning (and wait) screen's top bar for a team: the
 team's name and colour, the round, the round timer (the host's remaining seconds when last
@@ -20,15 +22,15 @@ from datetime import datetime
 
 import pygame
 import pygame_gui
-from kam_sandbox.base.i18n import pick, tr
 from pygame_gui.elements import UIButton, UILabel, UIPanel, UITextBox
 
-from ..fonts import font
-from ..team_session import TeamSession
-from ..widgets import text, wrap
+from kam_sandbox.base.i18n import pick, tr
 
-INK, MUTED, LINE, WHITE = (31, 41, 51), (91, 101, 115), (201, 209, 219), (255, 255, 255)
-WARN, ACCENT = (176, 58, 46), (47, 111, 176)
+from .draw import drawn_width, text, wrap
+from .fonts import font
+from .palette import ACCENT, INK, LINE, MUTED, WARN, hex_colour
+from .team_session import TeamSession
+
 BANNER_BG = (255, 243, 205)
 TOP = 56  # the planning screen's top bar, which the strip sits under
 STRIP_H = 30
@@ -93,11 +95,10 @@ def countdown(seconds: float) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
 
 
-def team_colour(session: TeamSession) -> pygame.Color:
-    try:
-        return pygame.Color(session.team.get("colour") or "#2F6FB0")
-    except (ValueError, TypeError):
-        return pygame.Color(ACCENT)
+def team_colour(session: TeamSession) -> tuple[int, int, int]:
+    """The team's own colour (the accent when it has none)."""
+
+    return hex_colour(session.team.get("colour"), ACCENT)
 
 
 def headline_text(item: dict) -> str:
@@ -109,9 +110,7 @@ def show_results(app, session: TeamSession) -> None:
 
     if session.last_result is None:
         return
-    from .results import ResultsScene
-
-    app.replace(ResultsScene(app, session, session.last_result))
+    app.replace("results", session, session.last_result)
 
 
 class Fetch:
@@ -165,9 +164,7 @@ def leave_team(app, session: TeamSession) -> None:
     session.autosave()
     target = session.return_to
     if target is None:
-        from .join import JoinScene
-
-        target = next((s for s in reversed(app.stack) if isinstance(s, JoinScene)), None)
+        target = next((s for s in reversed(app.stack) if s.name == "join"), None)
     if target is not None and target in app.stack:
         while app.stack and app.stack[-1] is not target:
             app.stack.pop().leave()
@@ -180,11 +177,8 @@ def leave_team(app, session: TeamSession) -> None:
     if target is not None:
         app.reset_to(target)
         return
-    from .join import JoinScene
-    from .title import TitleScene
-
-    app.reset_to(TitleScene(app))
-    app.push(JoinScene(app, None))
+    app.reset_to("title")
+    app.push("join", None)
 
 
 def submit(scene) -> None:
@@ -206,9 +200,7 @@ def submit(scene) -> None:
     if session.return_to is not None:  # hot-seat: straight back to the console, so the
         leave_team(app, session)       # next team never finds this team's screen open
         return
-    from .team_wait import TeamWaitScene
-
-    app.replace(TeamWaitScene(app, session))
+    app.replace("team_wait", session)
 
 
 # -- the strip ---------------------------------------------------------------------------------
@@ -415,7 +407,7 @@ class TeamBar:
         w = min(760, self.rect.width - 40)
         lines_w = w - 32
         shown = fresh[:3]
-        body = [wrap("• " + headline_text(h), 14, lines_w - 20) for h in shown]
+        body = [wrap("• " + headline_text(h), lines_w - 20, drawn_width(14)) for h in shown]
         n_lines = sum(len(b) for b in body) + (1 if len(fresh) > 3 else 0)
         box_h = 26 * n_lines + 16  # the text box's line height and padding
         h = 40 + box_h + 48

@@ -16,10 +16,10 @@ places only:
 The link is local (hot-seat at the trainer's machine) or over HTTP (``kam-sandbox join``);
 see ``workshop.host.TeamLink``.
 
-The team screens (``game.scenes.team_wait``) also read from here what the host last said
-and how long ago (``tick``/``state_age``: the round timer counts down locally between
-polls), the facilitator's headlines and which of them the team has seen, and where the
-team's screens lead when it leaves (``return_to``: a scene such as the facilitator's
+The team screens (``game.team_bar`` and the scenes it serves) also read from here what the
+host last said and how long ago (``tick``/``state_age``: the round timer counts down locally
+between polls), the facilitator's headlines and which of them the team has seen, and where
+the team's screens lead when it leaves (``return_to``: a scene such as the facilitator's
 console for hot-seat play; None: back to the join screen).
 """
 
@@ -60,7 +60,7 @@ class TeamSession(Session):
     seen_headlines: int = 0  # how many of ``state["headlines"]`` the team has seen
     _saved: tuple | None = None  # (round, draft) last kept with the host
     poll_link: object | None = None  # a second link, for looks at the host off the UI thread
-    fetching: object | None = None  # such a look in flight (game.scenes.team_wait)
+    fetching: object | None = None  # such a look in flight (game.team_bar.Fetch)
     local_changes: int = 0  # bumped by each submission: a look begun before it is stale
 
     @classmethod

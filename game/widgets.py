@@ -1,14 +1,22 @@
-"""Small composite widgets built from pygame_gui elements, shared by the scenes."""
+"""Small widgets built from pygame_gui elements, shared by the scenes: an amount stepper, an
+on/off toggle, a scene's table of buttons and their actions, labels the pointer passes
+through, and the text rules for pygame_gui's boxes and key presses."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UILabel
 
-from .fonts import font
+from kam_sandbox.base.i18n import language
+
+#: A bullet glued to its text with a no-break space: pygame_gui wraps only at plain spaces,
+#: so a long Chinese line starts beside its bullet and breaks by character, not dash.
+NBSP = "\u00a0"
+BULLET = "•" + NBSP
 
 
 class Stepper:
@@ -84,80 +92,42 @@ class Toggle:
         return False
 
 
-Measure = Callable[[str], int]  # text -> width in pixels
+class Buttons:
+    """A scene's buttons and what each does, so ``handle`` is one lookup."""
+
+    def __init__(self):
+        self.actions: dict[object, Callable[[], None]] = {}
+
+    def add(self, button: UIButton, action: Callable[[], None]) -> UIButton:
+        self.actions[button] = action
+        return button
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            action = self.actions.get(getattr(event, "ui_element", None))
+            if action is not None:
+                action()
+                return True
+        return False
 
 
-def font_measure(size: int, bold: bool = False) -> Measure:
-    """Widths as the game's own drawing font renders them."""
+class PassLabel(UILabel):
+    """A label laid over a button: the pointer hovers and clicks the button through it."""
 
-    f = font(size, bold)
-    return lambda value: f.size(value)[0]
-
-
-def fit_to(value: str, width: int, measure: Measure) -> str:
-    """``value`` shortened with an ellipsis so that it fits ``width`` pixels."""
-
-    if measure(value) <= width:
-        return value
-    while value and measure(value + "…") > width:
-        value = value[:-1]
-    return value.rstrip() + "…"
+    def hover_point(self, hover_x: float, hover_y: float) -> bool:
+        return False
 
 
-def tokens(value: str) -> list[str]:
-    """Words with their trailing space; every CJK character is a token of its own, so
-    Chinese breaks anywhere and English only between words."""
+def plain_key(event: pygame.event.Event) -> bool:
+    """A key press without Ctrl / Alt / Meta (those belong to the system and text fields)."""
 
-    out: list[str] = []
-    word = ""
-    for ch in value:
-        if ord(ch) > 0x2E80:  # CJK and full-width punctuation
-            if word:
-                out.append(word)
-                word = ""
-            out.append(ch)
-        else:
-            word += ch
-            if ch == " ":
-                out.append(word)
-                word = ""
-    if word:
-        out.append(word)
-    return out
+    mods = getattr(event, "mod", 0)
+    return not mods & (pygame.KMOD_CTRL | pygame.KMOD_ALT | pygame.KMOD_META)
 
 
-def wrap_to(value: str, width: int, measure: Measure,
-            max_lines: int | None = None) -> list[str]:
-    """Lines of ``value`` that fit ``width``; past ``max_lines`` the last line gets an
-    ellipsis. The one wrapping rule of the game, whatever measures the text."""
+def box_text(value: str) -> str:
+    """Escape ``value`` for a UITextBox; in Chinese glue it with no-break spaces so the box
+    breaks lines by character (as Chinese is set) rather than only at the odd space."""
 
-    lines: list[str] = []
-    for para in value.split("\n"):
-        line = ""
-        for token in tokens(para):
-            trial = line + token
-            if not line or measure(trial.rstrip()) <= width:
-                line = trial
-            else:
-                lines.append(line.rstrip())
-                line = token.lstrip()
-        lines.append(line.rstrip())
-    if max_lines is not None and len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = fit_to(lines[-1] + " …", width, measure)
-    return [fit_to(line, width, measure) for line in lines]
-
-
-def text(surface: pygame.Surface, pos: tuple[int, int], value: str, size: int = 14,
-         colour=(31, 41, 51), bold: bool = False, max_width: int | None = None) -> pygame.Rect:
-    """Draw one line of text, shortened with an ellipsis to fit ``max_width``."""
-
-    if max_width is not None:
-        value = fit_to(value, max_width, font_measure(size, bold))
-    return surface.blit(font(size, bold).render(value, True, colour), pos)
-
-
-def wrap(value: str, size: int, width: int, bold: bool = False) -> list[str]:
-    """Lines that fit ``width`` in the game's drawing font (see wrap_to)."""
-
-    return wrap_to(value, width, font_measure(size, bold))
+    value = html.escape(value)
+    return value.replace(" ", NBSP) if language() == "zh" else value

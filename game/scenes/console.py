@@ -35,21 +35,26 @@ from pathlib import Path
 
 import pygame
 import pygame_gui
+from pygame import Rect
+from pygame_gui.elements import UIButton, UITextEntryLine
+
 from kam_sandbox.base import i18n
 from kam_sandbox.base.i18n import pick, tr
 from kam_sandbox.engine import KamError
 from kam_sandbox.workshop import DEFAULT_FILL_POLICY, LockedError
 from kam_sandbox.workshop import Session as Workshop
 from kam_sandbox.workshop.host import Host
-from pygame import Rect
-from pygame_gui.elements import UIButton, UITextEntryLine
 
+from .. import console_view as view
 from ..app import App, Scene
-from . import console_view as view
-from .console_debrief import LINE_H, RoomDebrief
-from .console_dialogs import Dialogs, policy_name
-from .console_view import ACCENT, INK, LINE, MUTED, WARN, WHITE, text
-from .title import Buttons, fit, plain_key, switch_language
+from ..console_debrief import LINE_H, RoomDebrief
+from ..console_dialogs import Dialogs, policy_name
+from ..console_projector import draw_projector
+from ..draw import card, centred_text, drawn_width, fit, label_width, right_text, text, wrap
+from ..palette import ACCENT, INK, LINE, MUTED, WARN, WHITE
+from ..settings import switch_language
+from ..team_session import TeamSession
+from ..widgets import Buttons, plain_key
 
 TOP = 124
 BOTTOM = 30
@@ -238,7 +243,7 @@ class ConsoleScene(Dialogs, RoomDebrief, Scene):
     # -- widgets ------------------------------------------------------------------------------
     def button(self, rect: Rect, label: str, action, object_id: str | None = None,
                tip: str | None = None, enabled: bool = True, container=None) -> UIButton:
-        b = UIButton(rect, fit(label, rect.width - 12, object_id), self.ui,
+        b = UIButton(rect, fit(label, rect.width - 12, label_width(object_id)), self.ui,
                      object_id=object_id, tool_tip_text=tip, container=container)
         if not enabled:
             b.disable()
@@ -548,10 +553,6 @@ class ConsoleScene(Dialogs, RoomDebrief, Scene):
         last quarter's results first when a round has closed since it last played, then its
         planning screen. Leaving them comes back here (``TeamSession.return_to``)."""
 
-        from ..team_session import TeamSession
-        from .planning import PlanningScene
-        from .results import ResultsScene
-
         team = next(t for t in self.teams if t["id"] == team_id)
         try:
             session = TeamSession.connect(self.host.local_team(team_id), author=team["name"])
@@ -565,9 +566,9 @@ class ConsoleScene(Dialogs, RoomDebrief, Scene):
         self.message = None
         results = session.game.results
         if results and team["progress"] == "absent":
-            self.app.push(ResultsScene(self.app, session, results[-1]))
+            self.app.push("results", session, results[-1])
         else:
-            self.app.push(PlanningScene(self.app, session))
+            self.app.push("planning", session)
 
     def resume(self) -> None:
         """Back on top after a hot-seat team's screens (see ``leave_team``): read the
@@ -596,9 +597,7 @@ class ConsoleScene(Dialogs, RoomDebrief, Scene):
         if len(self.app.stack) > 1:
             self.app.pop()
         else:
-            from .title import TitleScene
-
-            self.app.reset_to(TitleScene(self.app))
+            self.app.reset_to("title")
 
     # -- drawing (never changes state) ----------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:
@@ -606,8 +605,6 @@ class ConsoleScene(Dialogs, RoomDebrief, Scene):
             self._draw_error(surface)
             return
         if self.projector:
-            from .console_projector import draw_projector
-
             draw_projector(surface, self.board, self.timer_left(), self.address,
                            self.session.scenario.currency)
             return
@@ -629,13 +626,13 @@ class ConsoleScene(Dialogs, RoomDebrief, Scene):
 
     def _draw_error(self, surface) -> None:
         w, h = surface.get_size()
-        card = Rect(w // 2 - 380, h // 2 - 120, 760, 240)
-        view.card(surface, card)
-        text(surface, (card.x + 28, card.y + 24), tr("console.error_title"), 22, WARN, True,
-             max_width=card.width - 56)
-        y = card.y + 70
-        for line in view.widgets.wrap(self.error, 15, card.width - 56)[:6]:
-            text(surface, (card.x + 28, y), line, 15, INK)
+        box = Rect(w // 2 - 380, h // 2 - 120, 760, 240)
+        card(surface, box)
+        text(surface, (box.x + 28, box.y + 24), tr("console.error_title"), 22, WARN, True,
+             max_width=box.width - 56)
+        y = box.y + 70
+        for line in wrap(self.error, box.width - 56, drawn_width(15))[:6]:
+            text(surface, (box.x + 28, y), line, 15, INK)
             y += 24
 
     def _draw_top(self, surface, lay) -> None:
@@ -655,26 +652,26 @@ class ConsoleScene(Dialogs, RoomDebrief, Scene):
         text(surface, (16, 86), summary + " · " + tr("console.seed", seed=st["seed"]), 14,
              MUTED, max_width=left_w)
         if st["finished"]:
-            view.centred_text(surface, clock.centerx, clock.y + 30, tr("console.debrief_title"),
+            centred_text(surface, clock.centerx, clock.y + 30, tr("console.debrief_title"),
                               30, INK, True, max_width=clock.width)
         else:
             view.draw_clock(surface, clock, st["timer"], self.timer_left(), st["state"], 64, 14)
         right = top.right - 16
         code = st["join_code"]
-        c = view.right_text(surface, right, 42, code, 36, INK, True)
-        view.right_text(surface, c.x - 10, 56, tr("console.join_code"), 14, MUTED)
+        c = right_text(surface, right, 42, code, 36, INK, True)
+        right_text(surface, c.x - 10, 56, tr("console.join_code"), 14, MUTED)
         if self.address:
-            a = view.right_text(surface, right, 94, self.address, 18, ACCENT, True)
-            view.right_text(surface, a.x - 10, 96, tr("console.lan"), 14, MUTED)
+            a = right_text(surface, right, 94, self.address, 18, ACCENT, True)
+            right_text(surface, a.x - 10, 96, tr("console.lan"), 14, MUTED)
         else:
-            view.right_text(surface, right, 96, tr("console.not_serving"), 14, MUTED)
+            right_text(surface, right, 96, tr("console.not_serving"), 14, MUTED)
 
     def _draw_controls(self, surface, rect) -> None:
         text(surface, (rect.x, rect.y + 44 + 8), tr("console.timer_label"), 14, MUTED, True,
              max_width=60)
 
     def _draw_table(self, surface, table) -> None:
-        view.card(surface, table.inflate(0, 6))
+        card(surface, table.inflate(0, 6))
         header = Rect(table.x + 8, table.y + 4, table.width - 100, 18)
         view.draw_team_header(surface, header)
         for k, (team, row) in enumerate(zip(self.teams, self.row_rects(table))):
@@ -691,7 +688,7 @@ class ConsoleScene(Dialogs, RoomDebrief, Scene):
                  max_width=table.right - x - 12)
 
     def _draw_board(self, surface, rect) -> None:
-        view.card(surface, rect)
+        card(surface, rect)
         text(surface, (rect.x + 12, rect.y + 8), tr("console.leaderboard"), 15, INK, True,
              max_width=rect.width - 24)
         played = self.status["closed_rounds"] > 0
@@ -699,10 +696,10 @@ class ConsoleScene(Dialogs, RoomDebrief, Scene):
                                             rect.height - 44), self.teams, 14, played)
 
     def _draw_chart(self, surface, rect) -> None:
-        view.card(surface, rect)
+        card(surface, rect)
         area = Rect(rect.x + 10, rect.y + 46, rect.width - 20, rect.height - 54)
         if self.status["closed_rounds"] == 0:
-            view.centred_text(surface, area.centerx, area.centery - 10, tr("console.no_rounds"),
+            centred_text(surface, area.centerx, area.centery - 10, tr("console.no_rounds"),
                               14, MUTED, max_width=area.width)
             return
         view.draw_metric_chart(surface, area, self.teams, self.replays, self.metric,

@@ -14,15 +14,20 @@ from pathlib import Path
 
 import pygame
 import pygame_gui
+from pygame import Rect
+from pygame_gui.elements import UIButton, UILabel, UIPanel, UITextEntryLine
+
 from kam_sandbox import engine
 from kam_sandbox.base import i18n
 from kam_sandbox.base.i18n import pick, tr
 from kam_sandbox.engine import KamError
-from pygame import Rect
-from pygame_gui.elements import UIButton, UILabel, UIPanel, UITextEntryLine
 
 from ..app import App, Scene
-from .title import CJK_BUTTON, RULE, Buttons, PassLabel, fit, plain_key, scenario_by_id, wrap
+from ..draw import CJK_BUTTON, fit, label_width, wrap
+from ..menu import scenario_by_id
+from ..palette import ACCENT, RULE
+from ..paths import default_folder
+from ..widgets import Buttons, PassLabel, plain_key
 
 MAX_TEAMS = 12
 SEED_DIGITS = 9
@@ -30,8 +35,6 @@ SESSION_FILE = "session.json"
 
 
 def workshops_folder(app: App) -> Path:
-    from ..paths import default_folder
-
     return Path(getattr(app, "data_folder", None) or default_folder()) / "workshops"
 
 
@@ -117,9 +120,9 @@ class WorkshopSetupScene(Scene):
         w, h = self.app.screen.get_size()
         self.buttons.add(UIButton(Rect(24, 16, 120, 38), tr("console.back"), ui), self.app.pop)
         title = f"{tr('console.setup_title')} · {tr('console.setup_title', lang='en' if i18n.language() == 'zh' else 'zh')}"
-        UILabel(Rect(160, 12, w - 320, 50), fit(title, w - 320, "#title"), ui,
+        UILabel(Rect(160, 12, w - 320, 50), fit(title, w - 320, label_width("#title")), ui,
                 object_id="#title")
-        sub = fit(tr("console.setup_subtitle"), w - 48, "#muted")
+        sub = fit(tr("console.setup_subtitle"), w - 48, label_width("#muted"))
         UILabel(Rect(24, 62, w - 48, 22), sub, ui, object_id="#muted")
         top, bottom = 96, h - 24
         left = Rect(24, top, round((w - 64) * 0.38), bottom - top)
@@ -166,10 +169,12 @@ class WorkshopSetupScene(Scene):
                                  lambda p=info["path"]: self.open(p))
             if info["error"]:
                 b.disable()
-            PassLabel(Rect(pad + 8, y + 2, width - 16, 26), fit(head, width - 36, CJK_BUTTON),
-                      ui, container=card, object_id=CJK_BUTTON)
-            PassLabel(Rect(pad + 8, y + 27, width - 16, 20), fit(line, width - 36, "#small"),
-                      ui, container=card, object_id="#small")
+            PassLabel(Rect(pad + 8, y + 2, width - 16, 26),
+                      fit(head, width - 36, label_width(CJK_BUTTON)), ui, container=card,
+                      object_id=CJK_BUTTON)
+            PassLabel(Rect(pad + 8, y + 27, width - 16, 20),
+                      fit(line, width - 36, label_width("#small")), ui, container=card,
+                      object_id="#small")
             y += 56
 
     def _build_new(self, rect: Rect) -> None:
@@ -183,8 +188,9 @@ class WorkshopSetupScene(Scene):
                 container=card, object_id="#heading")
 
         def label(key: str, y: int) -> None:
-            UILabel(Rect(pad, y, label_w - 8, 32), fit(tr(key), label_w - 8, "#heading"), ui,
-                    container=card, object_id="#heading")
+            UILabel(Rect(pad, y, label_w - 8, 32),
+                    fit(tr(key), label_w - 8, label_width("#heading")), ui, container=card,
+                    object_id="#heading")
 
         y = 52
         label("console.scenario", y)
@@ -197,7 +203,7 @@ class WorkshopSetupScene(Scene):
             on = sid == self.scenario
             self.buttons.add(UIButton(
                 Rect(x0 + (k % cols) * (bw + 8), y + (k // cols) * 38, bw, 34),
-                fit(short, bw - 16), ui, container=card,
+                fit(short, bw - 16, label_width()), ui, container=card,
                 object_id="#toggle_on" if on else None, tool_tip_text=name),
                 lambda s=sid: self.choose(s))
         y += -(-len(self.ids) // cols) * 38 + 10
@@ -214,8 +220,8 @@ class WorkshopSetupScene(Scene):
         if self.count >= MAX_TEAMS:
             plus.disable()
         sx = x0 + 150
-        UILabel(Rect(sx, y, 100, 34), fit(tr("console.seed_label"), 96, "#heading"), ui,
-                container=card, object_id="#heading")
+        UILabel(Rect(sx, y, 100, 34), fit(tr("console.seed_label"), 96, label_width("#heading")),
+                ui, container=card, object_id="#heading")
         self._entry(Rect(sx + 100, y, 130, 34), self.seed_text, "seed", card, digits=True,
                     limit=SEED_DIGITS)
         self.buttons.add(UIButton(Rect(sx + 238, y, 90, 34), tr("console.random_seed"), ui,
@@ -249,7 +255,7 @@ class WorkshopSetupScene(Scene):
                                   object_id="#primary"), self.create)
         if self.error:
             ey = y + 50
-            for line in wrap(self.error, rect.width - 2 * pad, "#danger", 3):
+            for line in wrap(self.error, rect.width - 2 * pad, label_width("#danger"), 3):
                 if ey + 22 > rect.height - 4:
                     break
                 UILabel(Rect(pad, ey, rect.width - 2 * pad, 22), line, ui, container=card,
@@ -258,7 +264,7 @@ class WorkshopSetupScene(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         w, _ = surface.get_size()
-        surface.fill((47, 111, 176), Rect(0, 0, w, 4))
+        surface.fill(ACCENT, Rect(0, 0, w, 4))
         pygame.draw.line(surface, RULE, (24, 90), (w - 24, 90))
 
     # -- input --------------------------------------------------------------------------------
@@ -307,18 +313,14 @@ class WorkshopSetupScene(Scene):
         self.app.rebuild()
 
     def open(self, folder: Path) -> None:
-        from .console import ConsoleScene
-
         self.error = None
         self.scanned = None  # read the list again when the console is left
-        self.app.push(ConsoleScene(self.app, Path(folder)))
+        self.app.push("console", Path(folder))
 
     def create(self):
         """Create the session and open the console on it; the reason if that fails."""
 
         from kam_sandbox.workshop import Session
-
-        from .console import ConsoleScene
 
         if not self.seed_text.strip().isdigit():
             return self.fail(tr("console.seed_needed"))
@@ -336,7 +338,7 @@ class WorkshopSetupScene(Scene):
         self.new_folder_text = None
         self.stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         self.seed_text = str(random.SystemRandom().randrange(1, 10**6))  # the next one
-        self.app.push(ConsoleScene(self.app, folder, session=session))
+        self.app.push("console", folder, session=session)
         return None
 
     def fail(self, message: str) -> None:

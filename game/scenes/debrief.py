@@ -20,23 +20,26 @@ from __future__ import annotations
 import numpy as np
 import pygame
 import pygame_gui
+from pygame_gui.elements import UIButton, UILabel, UIScrollingContainer, UITextBox
+
 from kam_sandbox.base import fmt, i18n
 from kam_sandbox.base.i18n import language, pick, tr
 from kam_sandbox.engine import Batch
 from kam_sandbox.engine.policies import POLICIES, decide
 from kam_sandbox.engine.scenario import NEEDS
 from kam_sandbox.engine.simulate import run
-from pygame_gui.elements import UIButton, UILabel, UIScrollingContainer, UITextBox
 
 from .. import charts, explain
 from ..app import Scene
+from ..draw import card, drawn_width, fit, text, wrap
 from ..fonts import font
+from ..kpi_charts import draw_kpi_charts
+from ..palette import BAND_COLOURS, INK, LINE, MUTED, MUTED_HTML, WARN, WHITE, stance_colour
 from ..session import Session
+from ..team_bar import leave_team
 from ..team_session import TeamSession
-from ..widgets import text, wrap
-from .results import BULLET, box_text, draw_kpi_charts, fit
+from ..widgets import BULLET, box_text
 
-INK, MUTED, LINE, WHITE = (31, 41, 51), (91, 101, 115), (201, 209, 219), (255, 255, 255)
 TOP = 64
 GAP = 12
 SIDEBAR_W = 200
@@ -47,22 +50,8 @@ REFERENCES = ("needs", "focus", "uniform", "discount")
 #: What the comparison shows for the player and each reference: whole-game figures.
 COMPARED = ("score", "profit", "satisfaction", "retention")
 
-BAND_COLOURS = {"excellent": (0, 122, 90), "good": (0, 122, 90), "fair": (160, 100, 0),
-                "weak": (176, 58, 46)}
 VERDICT_COLOURS = {"good": "#007A5A", "mixed": "#A06400", "poor": "#B03A2E",
                    "untested": "#6E7480"}
-
-
-def stance_colour(stance: float | None) -> tuple[int, int, int]:
-    """Okabe–Ito blue / orange / vermillion for supportive / neutral / hostile; grey unknown."""
-
-    if stance is None:
-        return (170, 178, 189)
-    if stance >= 0.25:
-        return (0, 114, 178)
-    if stance <= -0.25:
-        return (213, 94, 0)
-    return (230, 159, 0)
 
 
 def paragraph(surface: pygame.Surface, x: int, y: int, width: int, value: str, size: int = 14,
@@ -70,10 +59,11 @@ def paragraph(surface: pygame.Surface, x: int, y: int, width: int, value: str, s
     """Wrapped text from (x, y); returns the y below it."""
 
     line_h = font(size, bold).get_linesize()
-    lines = wrap(value, size, width, bold)
+    measure = drawn_width(size, bold)
+    lines = wrap(value, width, measure)
     if max_lines is not None and len(lines) > max_lines:
         lines = lines[:max_lines]
-        lines[-1] = fit(lines[-1] + "…", width, size, bold)
+        lines[-1] = fit(lines[-1] + "…", width, measure)
     for line in lines:
         text(surface, (x, y), line, size, colour, bold=bold, max_width=width)
         y += line_h
@@ -165,8 +155,8 @@ class DebriefScene(Scene):
         for i, acc in enumerate(sc.accounts):
             name = explain.pick(acc.name, lang)
             self.account_buttons.append(UIButton(
-                pygame.Rect(0, i * 34, inner_w, 30), fit(name, inner_w - 16), self.ui,
-                container=box, object_id="#toggle_on" if i == self.account else None,
+                pygame.Rect(0, i * 34, inner_w, 30), fit(name, inner_w - 16, drawn_width(14)),
+                self.ui, container=box, object_id="#toggle_on" if i == self.account else None,
                 tool_tip_text=name))
         total = len(sc.accounts) * 34
         box.set_scrollable_area_dimensions((inner_w, total))
@@ -177,7 +167,7 @@ class DebriefScene(Scene):
                 max(0, self.account * 34 - visible // 2) / max(total, 1))
 
     def _build_lessons(self, content: pygame.Rect) -> None:
-        parts = [f"<font color='#5B6573'>{box_text(tr('debrief.lessons_intro'))}</font>"]
+        parts = [f"<font color='{MUTED_HTML}'>{box_text(tr('debrief.lessons_intro'))}</font>"]
         for item in self.reports.get(language(), []):
             colour = VERDICT_COLOURS[item["verdict"]]
             verdict = box_text(tr(f"debrief.verdict.{item['verdict']}"))
@@ -257,30 +247,21 @@ class DebriefScene(Scene):
         branch = Session(game=game, slot=f"{s.slot}-whatif", label=label,
                          scenario_path=s.scenario_path, store=s.store)
         branch.autosave()
-        from .planning import PlanningScene
-
-        self.app.replace(PlanningScene(self.app, branch))
+        self.app.replace("planning", branch)
         return branch
 
     def play_again(self) -> None:
         if getattr(self.session, "return_to", None) is not None:  # hot-seat: the console
             self.to_menu()
             return
-        from .library import LibraryScene
-        from .title import TitleScene
-
-        self.app.reset_to(TitleScene(self.app))
-        self.app.push(LibraryScene(self.app, new_game=True))
+        self.app.reset_to("title")
+        self.app.push("library", new_game=True)
 
     def to_menu(self) -> None:
         if isinstance(self.session, TeamSession):  # a workshop team: where it came from
-            from .team_bar import leave_team
-
             leave_team(self.app, self.session)
             return
-        from .title import TitleScene
-
-        self.app.reset_to(TitleScene(self.app))
+        self.app.reset_to("title")
 
     # -- drawing (never changes state) ----------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:
@@ -304,7 +285,7 @@ class DebriefScene(Scene):
         f = font(24, True)
         x = rect.right - GAP - 4 - f.size(grade)[0]
         text(surface, (x, 10), grade, 24, INK, bold=True)
-        label = fit(tr(f"debrief.band.{band}"), right_w, 13, True)
+        label = fit(tr(f"debrief.band.{band}"), right_w, drawn_width(13, True))
         text(surface, (rect.right - GAP - 4 - font(13, True).size(label)[0], 42), label, 13,
              BAND_COLOURS[band], bold=True)
 
@@ -312,14 +293,10 @@ class DebriefScene(Scene):
         text(surface, (content.x, content.y), tr(key, **values), 17, INK, bold=True,
              max_width=content.width)
 
-    def _card(self, surface, rect: pygame.Rect) -> None:
-        pygame.draw.rect(surface, WHITE, rect, border_radius=6)
-        pygame.draw.rect(surface, LINE, rect, 1, border_radius=6)
-
     def _draw_overview(self, surface, content: pygame.Rect) -> None:
         lang, cur = language(), self.session.scenario.currency
         left = pygame.Rect(content.x, content.y, 340, content.height)
-        self._card(surface, left)
+        card(surface, left)
         score = self.scorecard["score"]
         band = explain.grade_band(score)
         x, w = left.x + 20, left.width - 40
@@ -344,7 +321,7 @@ class DebriefScene(Scene):
             y += 22
         right = pygame.Rect(left.right + GAP, content.y, content.right - left.right - GAP,
                             content.height)
-        self._card(surface, right)
+        card(surface, right)
         x, w = right.x + 20, right.width - 40
         text(surface, (x, right.y + 16), tr("debrief.points"), 17, INK, bold=True, max_width=w)
         items = self.scorecard["items"]
@@ -394,7 +371,7 @@ class DebriefScene(Scene):
         top = content.y + 56
         text(surface, (x, top), tr("debrief.truth.needs"), 15, INK, bold=True, max_width=w)
         chart = pygame.Rect(x + 6, top + 30, min(440, w // 2 + 40), 324)
-        self._card(surface, chart.inflate(12, 8))
+        card(surface, chart.inflate(12, 8))
         labels, values, colours = [], [], []
         for d in NEEDS:
             labels.append(tr(f"need.short.{d}"))
@@ -409,7 +386,7 @@ class DebriefScene(Scene):
         nx = chart.right + 24
         nw = content.right - nx
         if truth["measured"] is None:
-            paragraph(surface, nx, top + 30, nw, tr("debrief.truth.never"), 14, (176, 58, 46))
+            paragraph(surface, nx, top + 30, nw, tr("debrief.truth.never"), 14, WARN)
         else:
             quarter = fmt.quarter_label(truth["measured_turn"], sc.start_quarter, lang)
             y = paragraph(surface, nx, top + 30, nw, tr("debrief.truth.measured", quarter=quarter),
@@ -466,7 +443,7 @@ class DebriefScene(Scene):
                 width = int(rect.width * share) - 8
                 colour = INK
                 if key == "seen_role" and person["seen_role"] != person["role"]:
-                    colour = (176, 58, 46) if person["seen_role"] else MUTED
+                    colour = WARN if person["seen_role"] else MUTED
                 if key in ("stance", "seen_stance"):
                     value = person["stance"] if key == "stance" else seen
                     pygame.draw.circle(surface, stance_colour(value), (cx + 5, y + row_h // 2 - 2), 5)
@@ -498,12 +475,12 @@ class DebriefScene(Scene):
         card_h = 214
         for k, metric in enumerate(COMPARED):
             values = [mine[metric]] + [self.references[p][metric] for p in REFERENCES]
-            card = pygame.Rect(content.x + (k % 2) * (half + GAP),
+            cell = pygame.Rect(content.x + (k % 2) * (half + GAP),
                                content.y + 36 + (k // 2) * (card_h + GAP), half, card_h)
-            self._card(surface, card)
-            text(surface, (card.x + 16, card.y + 10), titles[metric], 15, INK, bold=True,
-                 max_width=card.width - 32)
-            charts.bar_chart(surface, pygame.Rect(card.x + 16, card.y + 40, card.width - 32,
+            card(surface, cell)
+            text(surface, (cell.x + 16, cell.y + 10), titles[metric], 15, INK, bold=True,
+                 max_width=cell.width - 32)
+            charts.bar_chart(surface, pygame.Rect(cell.x + 16, cell.y + 40, cell.width - 32,
                                                   card_h - 52),
                              labels, values, font=font(14), value_format=formats[metric],
                              highlight=0)
@@ -541,7 +518,7 @@ class DebriefScene(Scene):
         news = explain.news_items(result, sc, lang) or [tr("results.no_news")]
         limit = content.bottom - 70
         for line in news:
-            for k, part in enumerate(wrap(line, 13, content.width - 56)):
+            for k, part in enumerate(wrap(line, content.width - 56, drawn_width(13))):
                 if y + 20 > limit:
                     return
                 text(surface, (content.x + 24, y), (BULLET if k == 0 else "   ") + part, 13,

@@ -25,21 +25,24 @@ from pathlib import Path
 
 import pygame
 import pygame_gui
-from kam_sandbox.base.i18n import language, pick, tr
-from kam_sandbox.base.storage import remove_stale_temp_files, write_atomically
-from kam_sandbox.engine.errors import SaveError
 from pygame import Rect
 from pygame_gui.elements import UIButton, UILabel, UITextEntryLine
 
+from kam_sandbox.base.i18n import language, pick, tr
+from kam_sandbox.base.storage import remove_stale_temp_files, write_atomically
+from kam_sandbox.engine.errors import SaveError
+
 from ..app import Scene
+from ..draw import fit, label_width, wrap
+from ..palette import ACCENT, LINE, WHITE, hex_colour
+from ..settings import switch_language
+from ..team_bar import explain, is_offline
 from ..team_session import TeamSession
-from .title import fit, switch_language, text_width, wrap
 
 LINKS_FILE = "workshop-links.json"
 LINKS_FORMAT = 1
 MAX_LINKS = 30
 CODE_DIGITS = 6
-ACCENT, LINE, WHITE = (47, 111, 176), (201, 209, 219), (255, 255, 255)
 CARD_W = 780
 PAD = 28
 
@@ -236,27 +239,28 @@ class JoinScene(Scene):
         self.rejoin_buttons = []
 
         def label(rect, value, object_id=None):
-            return UILabel(rect, fit(value, rect.width - 4, object_id), ui, object_id=object_id)
+            return UILabel(rect, fit(value, rect.width - 4, label_width(object_id)), ui,
+                           object_id=object_id)
 
         def button(rect, value, action, object_id=None, tip=None):
-            b = UIButton(rect, fit(value, rect.width - 16, object_id), ui, object_id=object_id,
-                         tool_tip_text=tip)
+            b = UIButton(rect, fit(value, rect.width - 16, label_width(object_id)), ui,
+                         object_id=object_id, tool_tip_text=tip)
             self.buttons[b] = action
             return b
 
         top = max(24, int(h * 0.05))
         title = tr("join.title")
-        tw = text_width(title, "#title") + 12
+        tw = label_width("#title")(title) + 12
         UILabel(Rect((w - tw) // 2, top, tw, 52), title, ui, object_id="#title")
-        sub = fit(tr("join.subtitle"), w - 160, "#muted")
-        sw = text_width(sub, "#muted") + 12
+        sub = fit(tr("join.subtitle"), w - 160, label_width("#muted"))
+        sw = label_width("#muted")(sub) + 12
         UILabel(Rect((w - sw) // 2, top + 54, sw, 22), sub, ui, object_id="#muted")
 
         x0 = (w - CARD_W) // 2
         x, right = x0 + PAD, x0 + CARD_W - PAD
         y0 = top + 94
         y = y0 + PAD - 6
-        label_w = max(text_width(tr("join.address")) + 12, 110)
+        label_w = max(label_width()(tr("join.address")) + 12, 110)
         label(Rect(x, y, label_w, 36), tr("join.address"))
         connect_w = 150
         self.address_entry = UITextEntryLine(
@@ -278,7 +282,7 @@ class JoinScene(Scene):
         for key, oid in ((self.message, "#danger"), (self.notice, "#muted")):
             if key is None:
                 continue
-            for line in wrap(tr(key[0], **key[1]), right - x, oid, 3):
+            for line in wrap(tr(key[0], **key[1]), right - x, label_width(oid), 3):
                 UILabel(Rect(x, y, right - x, 21), line, ui, object_id=oid)
                 y += 21
             y += 4
@@ -329,17 +333,13 @@ class JoinScene(Scene):
         cell = (right - x) // columns
         for k, t in enumerate(teams):
             bx, by = x + (k % columns) * cell, y + (k // columns) * 44
-            try:
-                colour = pygame.Color(t.get("colour") or "#2F6FB0")
-            except (ValueError, TypeError):
-                colour = pygame.Color(ACCENT)
-            self.chips.append((Rect(bx, by + 4, 8, 30), colour))
+            self.chips.append((Rect(bx, by + 4, 8, 30), hex_colour(t.get("colour"), ACCENT)))
             self.team_buttons[t["id"]] = button(
                 Rect(bx + 12, by, cell - 20, 38), t["name"], lambda tid=t["id"]: self.pick(tid),
                 "#toggle_on" if t["id"] == self.team else None,
                 tr("join.team_tip", team=t["name"]))
         y += 44 * (-(-len(teams) // columns)) + 6
-        code_w = text_width(tr("join.code")) + 12
+        code_w = label_width()(tr("join.code")) + 12
         label(Rect(x, y, code_w, 36), tr("join.code"))
         self.code_entry = UITextEntryLine(Rect(x + code_w, y, 110, 36), ui,
                                           initial_text=self.code_text,
@@ -347,7 +347,7 @@ class JoinScene(Scene):
         self.code_entry.set_allowed_characters("numbers")
         self.code_entry.set_text_length_limit(CODE_DIGITS)
         nx = x + code_w + 126
-        name_w = text_width(tr("join.name")) + 12
+        name_w = label_width()(tr("join.name")) + 12
         label(Rect(nx, y, name_w, 36), tr("join.name"))
         join_w = 130
         entry_w = right - join_w - 12 - nx - name_w
@@ -459,15 +459,11 @@ class JoinScene(Scene):
         if len(self.app.stack) > 1:
             self.app.pop()
         else:
-            from .title import TitleScene
-
-            self.app.reset_to(TitleScene(self.app))
+            self.app.reset_to("title")
 
     # -- the network (one frame after the click) ------------------------------------------------
     def _fail(self, exc: BaseException, wrong_code: bool = False) -> None:
         from kam_sandbox.workshop.session import AccessError
-
-        from .team_bar import explain, is_offline
 
         if isinstance(exc, ImportError):
             self.message = ("join.error.unavailable", {"error": str(exc)})
@@ -569,7 +565,7 @@ class JoinScene(Scene):
         if entry is not None:  # back here later: rejoin with one click
             self.offers = [entry] + [x for x in self.offers if x["team"] != team["id"]]
         self.code_text = ""
-        self.app.push(team_scene(self.app, session))
+        self.app.push(team_scene(session), session)
 
     def _save_store(self, replaced: bool = False) -> None:
         error = self.store.save()
@@ -579,21 +575,15 @@ class JoinScene(Scene):
             self.notice = None  # old news once the team has joined with a sound file
 
 
-def team_scene(app, session: TeamSession) -> Scene:
+def team_scene(session: TeamSession) -> str:
     """Where a team that has just (re)joined belongs: its debrief when the workshop is over,
     the wait screen when its plan for the open round is in, else planning."""
 
     if session.game.over or session.round_state == "finished":
-        from .debrief import DebriefScene
-
-        return DebriefScene(app, session)
+        return "debrief"
     if session.submitted and session.round_state in ("open", "paused"):
-        from .team_wait import TeamWaitScene
-
-        return TeamWaitScene(app, session)
-    from .planning import PlanningScene
-
-    return PlanningScene(app, session)
+        return "team_wait"
+    return "planning"
 
 
 __all__ = ["JoinScene", "LinkStore", "team_scene"]

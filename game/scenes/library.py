@@ -14,10 +14,6 @@ from pathlib import Path
 
 import pygame
 import pygame_gui
-from kam_sandbox import engine
-from kam_sandbox.base import fmt, i18n
-from kam_sandbox.base.i18n import pick, tr
-from kam_sandbox.engine import Problem, Scenario
 from pygame import Rect
 from pygame_gui.core import ObjectID
 from pygame_gui.elements import (
@@ -30,31 +26,26 @@ from pygame_gui.elements import (
 )
 from pygame_gui.windows import UIFileDialog
 
+from kam_sandbox import engine
+from kam_sandbox.base import fmt, i18n
+from kam_sandbox.base.i18n import pick, tr
+from kam_sandbox.engine import Problem, Scenario
+
 from ..app import App, Scene
+from ..draw import CJK_BUTTON, LINE_HEIGHT, fit, label_width, wrap
 from ..fonts import font
+from ..menu import open_saved_game, progress_text, short_error, slots_of
+from ..navigation import scene_class
+from ..palette import ACCENT, MUTED_HTML
 from ..session import Session
-from .title import (
-    CJK_BUTTON,
-    LINE,
-    Buttons,
-    PassLabel,
-    fit,
-    open_saved_game,
-    plain_key,
-    progress_text,
-    save_user_settings,
-    short_error,
-    slots_of,
-    text_width,
-    wrap,
-)
+from ..settings import save_user_settings
+from ..widgets import Buttons, PassLabel, plain_key
 
 TUTORIAL = "tutorial"
 DIFFICULTY_ORDER = {"easy": 0, "medium": 1, "hard": 2}
 MONEY_METRICS = {"profit", "revenue"}
 PERCENT_METRICS = {"margin", "retention", "share_of_wallet", "bad_debt_ratio", "coverage"}
 SEED_DIGITS = 9
-MUTED = "#5B6573"
 MARGIN, GAP = 24, 16
 SLOTS_MIN_H = 200  # room kept under the scenario cards for the saved games
 
@@ -116,13 +107,13 @@ def title_parts(title: str, width: int) -> list[tuple[str, str]]:
     """A scenario title as big as it fits: one #title line; else the part before the colon
     big and the rest as a subtitle; else one smaller line."""
 
-    if text_width(title, "#title") <= width:
+    if label_width("#title")(title) <= width:
         return [(title, "#title")]
     for colon in ("：", ":"):
         head, sep, rest = title.partition(colon)
-        if sep and rest.strip() and text_width(head, "#title") <= width:
+        if sep and rest.strip() and label_width("#title")(head) <= width:
             return [(head, "#title"), (rest.strip(), "#subtitle")]
-    return [(fit(title, width, "#kpi"), "#kpi")]
+    return [(fit(title, width, label_width("#kpi")), "#kpi")]
 
 
 
@@ -223,14 +214,15 @@ class LibraryScene(Scene):
         ids = [e.id for e in self.entries]
         if self.first_time and TUTORIAL in ids:
             note = UIPanel(Rect(x, y, width, 34), manager=ui, object_id="#selected_card")
-            UILabel(Rect(8, 2, width - 20, 26), fit(tr("library.new_here"), width - 20), ui,
-                    container=note)
+            UILabel(Rect(8, 2, width - 20, 26),
+                    fit(tr("library.new_here"), width - 20, label_width()), ui, container=note)
             y += 42
         if not self.entries:
             UILabel(Rect(x, y, width, 24), tr("library.no_scenarios"), ui, object_id="#danger")
             return y + 30
         # The cards scroll when there are more than fit above the saved games.
-        card_h = [46 + 24 * len(wrap(self._card_title(e), width - 44, "#heading", 2)) + 8
+        heading = label_width("#heading")
+        card_h = [46 + 24 * len(wrap(self._card_title(e), width - 44, heading, 2)) + 8
                   for e in self.entries]
         max_h = max(area.bottom - y - SLOTS_MIN_H, 120)
         box_h = min(sum(card_h), max_h)
@@ -248,7 +240,7 @@ class LibraryScene(Scene):
             else:
                 meta = tr("library.card_broken", count=len(entry.problems))
                 meta_id = "#danger"
-            lines = wrap(self._card_title(entry), inner, "#heading", 2)
+            lines = wrap(self._card_title(entry), inner, label_width("#heading"), 2)
             rect = Rect(0, cy, inner_w, 46 + 24 * len(lines))
             # The card is a button (hover, click); its text lies over it on PassLabels.
             chosen = i == self.selected
@@ -261,7 +253,7 @@ class LibraryScene(Scene):
                 PassLabel(Rect(12, ly, inner, 26), line, ui, container=scroll,
                           object_id="#heading")
                 ly += 24
-            PassLabel(Rect(12, ly + 4, inner, 22), fit(meta, inner, meta_id), ui,
+            PassLabel(Rect(12, ly + 4, inner, 22), fit(meta, inner, label_width(meta_id)), ui,
                       container=scroll, object_id=meta_id)
             self.cards.append((card, i))
             cy += rect.height + 8
@@ -284,18 +276,20 @@ class LibraryScene(Scene):
         y += 30
         if self.message is not None:
             key, detail = self.message
-            for line in wrap(tr(key, error=short_error(self.app, detail)), width, "#danger", 2):
+            for line in wrap(tr(key, error=short_error(self.app, detail)), width,
+                             label_width("#danger"), 2):
                 UILabel(Rect(x, y, width, 22), line, ui, object_id="#danger")
                 y += 22
             y += 4
         if self.slots_error is not None:
             for line in wrap(tr("library.slots_unreadable", error=self.slots_error), width,
-                             "#danger", 2):
+                             label_width("#danger"), 2):
                 UILabel(Rect(x, y, width, 22), line, ui, object_id="#danger")
                 y += 22
             return
         if not self.slots:
-            UILabel(Rect(x, y, width, 22), fit(tr("library.no_saves"), width, "#muted"), ui,
+            UILabel(Rect(x, y, width, 22),
+                    fit(tr("library.no_saves"), width, label_width("#muted")), ui,
                     object_id="#muted")
             return
         height = area.bottom - y
@@ -352,10 +346,10 @@ class LibraryScene(Scene):
             detail_id = "#small"
         if confirming:
             detail, detail_id = tr("library.confirm_delete"), "#danger"
-        UILabel(Rect(pad, 4, text_w, 26), fit(title, text_w, title_id), ui, container=row,
-                object_id=title_id)
-        UILabel(Rect(pad, 30, text_w, 22), fit(detail, text_w, detail_id), ui, container=row,
-                object_id=detail_id)
+        UILabel(Rect(pad, 4, text_w, 26), fit(title, text_w, label_width(title_id)), ui,
+                container=row, object_id=title_id)
+        UILabel(Rect(pad, 30, text_w, 22), fit(detail, text_w, label_width(detail_id)), ui,
+                container=row, object_id=detail_id)
 
     def build_briefing(self, area: Rect) -> None:
         ui = self.ui
@@ -366,7 +360,7 @@ class LibraryScene(Scene):
         if entry is None:
             return
         if entry.scenario is None:
-            UILabel(Rect(pad, pad, iw, 40), fit(entry.path.name, iw, "#kpi"), ui,
+            UILabel(Rect(pad, pad, iw, 40), fit(entry.path.name, iw, label_width("#kpi")), ui,
                     container=panel, object_id="#kpi")
             problems = "<br>".join(html.escape(f"{p.line}:{p.column} {p.path} {p.message}")
                                    for p in entry.problems)
@@ -380,23 +374,23 @@ class LibraryScene(Scene):
 
         parts = title_parts(pick(sc.title), iw)
         (head, head_id), rest = parts[0], parts[1:]
-        head_w = text_width(head, head_id) + 8
-        UILabel(Rect(pad, y, head_w, LINE[head_id] + 2), head, ui, container=panel,
+        head_w = label_width(head_id)(head) + 8
+        UILabel(Rect(pad, y, head_w, LINE_HEIGHT[head_id] + 2), head, ui, container=panel,
                 object_id=head_id)
         if rest:
             sub, sub_id = rest[0]
             room = iw - head_w - 8
-            if text_width(sub, sub_id) <= room:  # same line, on the title's baseline
+            if label_width(sub_id)(sub) <= room:  # same line, on the title's baseline
                 drop = font(34, True).get_ascent() - font(18).get_ascent()
-                UILabel(Rect(pad + head_w + 4, y + drop, room, LINE[sub_id] + 2), sub, ui,
+                UILabel(Rect(pad + head_w + 4, y + drop, room, LINE_HEIGHT[sub_id] + 2), sub, ui,
                         container=panel, object_id=sub_id)
             else:
-                y += LINE[head_id] - 2
-                UILabel(Rect(pad, y, iw, LINE[sub_id] + 2), fit(sub, iw, sub_id), ui,
-                        container=panel, object_id=sub_id)
+                y += LINE_HEIGHT[head_id] - 2
+                UILabel(Rect(pad, y, iw, LINE_HEIGHT[sub_id] + 2),
+                        fit(sub, iw, label_width(sub_id)), ui, container=panel, object_id=sub_id)
                 head_id = sub_id
-        y += LINE[head_id]
-        for line in wrap(pick(sc.summary), iw, "#muted", 2):
+        y += LINE_HEIGHT[head_id]
+        for line in wrap(pick(sc.summary), iw, label_width("#muted"), 2):
             UILabel(Rect(pad, y, iw, 20), line, ui, container=panel, object_id="#muted")
             y += 20
         y += 10
@@ -424,9 +418,9 @@ class LibraryScene(Scene):
         for i, (key, value) in enumerate(facts):
             tile = UIPanel(Rect(pad + i * (tile_w + tgap), y, tile_w, 54), manager=ui,
                            container=panel, object_id="#card")
-            UILabel(Rect(8, 4, tile_w - 16, 18), fit(tr(key), tile_w - 16, "#small"), ui,
-                    container=tile, object_id="#small")
-            UILabel(Rect(8, 22, tile_w - 16, 28), fit(value, tile_w - 16, "#kpi"), ui,
+            UILabel(Rect(8, 4, tile_w - 16, 18), fit(tr(key), tile_w - 16, label_width("#small")),
+                    ui, container=tile, object_id="#small")
+            UILabel(Rect(8, 22, tile_w - 16, 28), fit(value, tile_w - 16, label_width("#kpi")), ui,
                     container=tile, object_id="#kpi")
         y += 54 + 14
 
@@ -441,7 +435,7 @@ class LibraryScene(Scene):
                 ("accounts", tr("library.accounts", count=len(sc.accounts))))
         tx = pad
         for tab, label in tabs:
-            tab_w = max(110, text_width(label) + 32)
+            tab_w = max(110, label_width()(label) + 32)
             self.buttons.add(
                 UIButton(Rect(tx, y, tab_w, 30), label, ui, container=panel,
                          object_id="#toggle_on" if self.tab == tab else None,
@@ -477,7 +471,7 @@ class LibraryScene(Scene):
             facts = " · ".join((pick(a.industry), pick(a.region),
                                 tr("library.employees", n=fmt.number(a.employees, lang))))
             blocks.append(f"<b>{html.escape(pick(a.name))}</b><br>"
-                          f"<font color='{MUTED}'>{html.escape(facts)}</font><br>"
+                          f"<font color='{MUTED_HTML}'>{html.escape(facts)}</font><br>"
                           f"{html.escape(pick(a.history))}")
         return "<br><br>".join(blocks)
 
@@ -492,23 +486,24 @@ class LibraryScene(Scene):
         for text, col_x, col_w in ((tr("library.col_metric"), x, name_w),
                                    (tr("library.col_weight"), x + name_w, weight_w),
                                    (tr("library.col_target"), x + name_w + weight_w, target_w)):
-            UILabel(Rect(col_x, y, col_w, 18), fit(text, col_w, "#small"), ui, container=panel,
-                    object_id="#small")
+            UILabel(Rect(col_x, y, col_w, 18), fit(text, col_w, label_width("#small")), ui,
+                    container=panel, object_id="#small")
         y += 20
         total = sum(item.weight for item in sc.scorecard) or 1.0
         for item in sc.scorecard:
             name = tr(f"library.metric.{item.metric}")
             weight = fmt.percent(item.weight / total)
             target = metric_target(item.metric, item.target, sc.currency)
-            UILabel(Rect(x, y, name_w, 22), fit(name, name_w - 4), ui, container=panel)
-            UILabel(Rect(x + name_w, y, weight_w, 22), weight, ui, container=panel)
-            UILabel(Rect(x + name_w + weight_w, y, target_w, 22), fit(target, target_w), ui,
+            UILabel(Rect(x, y, name_w, 22), fit(name, name_w - 4, label_width()), ui,
                     container=panel)
+            UILabel(Rect(x + name_w, y, weight_w, 22), weight, ui, container=panel)
+            UILabel(Rect(x + name_w + weight_w, y, target_w, 22),
+                    fit(target, target_w, label_width()), ui, container=panel)
             y += 22
         y += 10
         room = (area.bottom - y) // 18
         if room > 0:
-            for line in wrap(tr("library.score_note"), width, "#small", room):
+            for line in wrap(tr("library.score_note"), width, label_width("#small"), room):
                 UILabel(Rect(x, y, width, 18), line, ui, container=panel, object_id="#small")
                 y += 18
 
@@ -516,7 +511,7 @@ class LibraryScene(Scene):
         ui = self.ui
         start_w, roll_w, entry_w = 220, 96, 120
         seed_label = tr("library.seed")
-        label_w = text_width(seed_label) + 10
+        label_w = label_width()(seed_label) + 10
         x, y = bar.x, bar.y + 8
         UILabel(Rect(x, y, label_w, 36), seed_label, ui, container=panel)
         x += label_w
@@ -530,7 +525,7 @@ class LibraryScene(Scene):
                          self.roll_seed)
         x += roll_w + 12
         hint_w = bar.right - start_w - 12 - x
-        lines = wrap(tr("library.seed_hint"), hint_w, "#small", 2)
+        lines = wrap(tr("library.seed_hint"), hint_w, label_width("#small"), 2)
         hy = y + (36 - 18 * len(lines)) // 2
         for line in lines:
             UILabel(Rect(x, hy, hint_w, 18), line, ui, container=panel, object_id="#small")
@@ -545,7 +540,7 @@ class LibraryScene(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         w, _ = surface.get_size()
-        surface.fill((47, 111, 176), Rect(0, 0, w, 4))
+        surface.fill(ACCENT, Rect(0, 0, w, 4))
 
     # -- input ------------------------------------------------------------------------------
     def handle(self, event: pygame.event.Event) -> None:
@@ -633,7 +628,7 @@ class LibraryScene(Scene):
         sc = entry.scenario
         try:
             game = engine.new_game(sc, seed)
-            from .planning import PlanningScene
+            planning = scene_class("planning")
         except Exception as exc:  # e.g. the planning screen failed to import
             self.message = ("library.start_failed", str(exc))
             self.app.rebuild()
@@ -646,7 +641,7 @@ class LibraryScene(Scene):
         if sc.id == TUTORIAL and settings is not None and not settings.tutorial_seen:
             settings.tutorial_seen = True
             save_user_settings(self.app)  # a failure only means the hint shows again
-        self.app.replace(PlanningScene(self.app, session))
+        self.app.replace(planning(self.app, session))
 
     def load(self, slot: str) -> None:
         try:

@@ -12,20 +12,22 @@ import html
 
 import pygame
 import pygame_gui
+from pygame_gui.elements import UIButton, UILabel, UIPanel, UIScrollingContainer
+
 from kam_sandbox.base import fmt
 from kam_sandbox.base.i18n import language, pick, tr
 from kam_sandbox.engine.scenario import NEEDS, STAGES
-from pygame_gui.elements import UIButton, UILabel, UIPanel, UIScrollingContainer
 
 from .. import charts
 from ..app import Scene
+from ..draw import card, drawn_width, text, wrap
 from ..fonts import font
+from ..palette import ACCENT, INK, LINE, MUTED, RULE, SOFT, WARN, WHITE, stance_colour
 from ..session import RESOURCES, Session
+from ..team_bar import POLL_PLANNING, STRIP_H, TeamBar, leave_team, submit
 from ..team_session import TeamSession
-from ..widgets import Stepper, Toggle, text, wrap
+from ..widgets import Stepper, Toggle
 
-INK, MUTED, ACCENT, LINE = (31, 41, 51), (91, 101, 115), (47, 111, 176), (201, 209, 219)
-WARN, GOOD, SOFT = (176, 58, 46), (46, 125, 80), (234, 241, 250)
 CARD_H = 66
 RESOURCE_X, RESOURCE_STEP = 350, 122  # where the top bar's resource meters sit
 WATCH_SECONDS = 1.0
@@ -46,16 +48,6 @@ ACCOUNT_STEPPERS = (
 ACCOUNT_TOGGLES = ("survey", "feedback", "trial")
 
 
-def stance_colour(stance: float | None) -> tuple[int, int, int]:
-    if stance is None:
-        return (170, 178, 189)
-    if stance >= 0.25:
-        return (0, 114, 178)  # Okabe-Ito blue: supportive
-    if stance <= -0.25:
-        return (213, 94, 0)  # vermillion: hostile
-    return (230, 159, 0)  # orange: neutral
-
-
 class PlanningScene(Scene):
     name = "planning"
 
@@ -67,7 +59,7 @@ class PlanningScene(Scene):
         self.tutorial_step: int | None = None
         self.notice: str | None = None  # author mode: "scenario reloaded" and the like
         self.watch_timer = 0.0
-        self.team_bar = None  # a workshop team's strip and link (scenes/team_bar.py)
+        self.team_bar = None  # a workshop team's strip and link (game/team_bar.py)
 
     # -- lifecycle ----------------------------------------------------------------------------
     def enter(self) -> None:
@@ -76,8 +68,6 @@ class PlanningScene(Scene):
                 and not getattr(self.session, "submitted", False)):  # a team back to change
             self.tutorial_step = 0
         if isinstance(self.session, TeamSession):
-            from .team_bar import POLL_PLANNING, TeamBar
-
             self.team_bar = TeamBar(self, POLL_PLANNING)
 
     def leave(self) -> None:
@@ -112,8 +102,6 @@ class PlanningScene(Scene):
 
         if self.team_bar is None:
             return TOP
-        from .team_bar import STRIP_H
-
         return TOP + STRIP_H
 
     def layout(self) -> dict[str, pygame.Rect]:
@@ -529,25 +517,17 @@ class PlanningScene(Scene):
         if self.session.problem() or self.session.game.over:
             return
         if self.team_bar is not None:  # a team submits; the facilitator plays the round
-            from .team_bar import submit
-
             submit(self)
             return
         result = self.session.end_quarter()
-        from .results import ResultsScene
-
-        self.app.replace(ResultsScene(self.app, self.session, result))
+        self.app.replace("results", self.session, result)
 
     def to_menu(self) -> None:
         self.session.autosave()
         if self.team_bar is not None:
-            from .team_bar import leave_team
-
             leave_team(self.app, self.session)
             return
-        from .title import TitleScene
-
-        self.app.reset_to(TitleScene(self.app))
+        self.app.reset_to("title")
 
     # -- drawing (never changes state) ----------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:
@@ -567,7 +547,7 @@ class PlanningScene(Scene):
 
     def _draw_top(self, surface, rect, view) -> None:
         sc, lang = self.session.scenario, language()
-        pygame.draw.rect(surface, (255, 255, 255), rect)
+        pygame.draw.rect(surface, WHITE, rect)
         pygame.draw.line(surface, LINE, rect.bottomleft, rect.bottomright)
         quarter = fmt.quarter_label(view.turn + 1, sc.start_quarter, lang)
         text(surface, (12, 6), pick(sc.title), 15, INK, bold=True, max_width=330)
@@ -585,7 +565,7 @@ class PlanningScene(Scene):
             text(surface, (x, 6), tr(f"resource.{resource}"), 12, MUTED)
             text(surface, (x, 24), value, 17, colour, bold=True)
             bar = pygame.Rect(x, 48, 106, 4)
-            pygame.draw.rect(surface, (221, 226, 232), bar)
+            pygame.draw.rect(surface, RULE, bar)
             frac = 0 if available <= 0 else min(max(used / available, 0), 1)
             pygame.draw.rect(surface, WARN if left < 0 else ACCENT,
                              (bar.x, bar.y, int(bar.width * frac), bar.height))
@@ -598,34 +578,34 @@ class PlanningScene(Scene):
         sc, lang = self.session.scenario, language()
         clip = surface.get_clip()
         surface.set_clip(rect)
-        pygame.draw.rect(surface, (255, 255, 255), rect, border_radius=6)
+        pygame.draw.rect(surface, WHITE, rect, border_radius=6)
         for i, acc in enumerate(sc.accounts):
             y = rect.y + i * CARD_H - self.scroll
             if y + CARD_H < rect.y or y > rect.bottom:
                 continue
-            card = pygame.Rect(rect.x + 4, y + 3, rect.width - 8, CARD_H - 6)
+            tile = pygame.Rect(rect.x + 4, y + 3, rect.width - 8, CARD_H - 6)
             selected = i == self.selected
-            pygame.draw.rect(surface, SOFT if selected else (255, 255, 255), card, border_radius=5)
-            pygame.draw.rect(surface, ACCENT if selected else LINE, card, 2 if selected else 1,
+            pygame.draw.rect(surface, SOFT if selected else WHITE, tile, border_radius=5)
+            pygame.draw.rect(surface, ACCENT if selected else LINE, tile, 2 if selected else 1,
                              border_radius=5)
             lost = bool(view.lost[0, i])
             tier = "ABC"[int(view.tier[0, i])]
-            badge = pygame.Rect(card.x + 6, card.y + 6, 22, 22)
+            badge = pygame.Rect(tile.x + 6, tile.y + 6, 22, 22)
             pygame.draw.rect(surface, {"A": ACCENT, "B": (86, 180, 233), "C": (170, 178, 189)}[tier],
                              badge, border_radius=4)
-            text(surface, (badge.x + 6, badge.y + 1), tier, 13, (255, 255, 255), bold=True)
+            text(surface, (badge.x + 6, badge.y + 1), tier, 13, WHITE, bold=True)
             name_colour = MUTED if lost else INK
-            text(surface, (card.x + 34, card.y + 4), pick(acc.name), 14, name_colour, bold=True,
-                 max_width=card.width - 40)
+            text(surface, (tile.x + 34, tile.y + 4), pick(acc.name), 14, name_colour, bold=True,
+                 max_width=tile.width - 40)
             sub = f"{pick(acc.industry)} · {tr('stage.' + STAGES[int(view.stage[0, i])])}"
-            text(surface, (card.x + 34, card.y + 24), sub, 12, MUTED, max_width=card.width - 130)
+            text(surface, (tile.x + 34, tile.y + 24), sub, 12, MUTED, max_width=tile.width - 130)
             revenue = view.revenue[0, i]
-            text(surface, (card.x + 34, card.y + 41), fmt.money(float(revenue[-1]), lang), 12, INK)
+            text(surface, (tile.x + 34, tile.y + 41), fmt.money(float(revenue[-1]), lang), 12, INK)
             sat_turn = int(view.satisfaction_turn[0, i])
             sat = (tr("plan.sat_reading", value=f"{view.satisfaction_reading[0, i]:.1f}",
                       q=sat_turn + 1) if sat_turn >= 0 else tr("plan.sat_unknown"))
-            text(surface, (card.x + 110, card.y + 41), sat, 12, MUTED, max_width=110)
-            charts.sparkline(surface, pygame.Rect(card.right - 90, card.y + 24, 82, 16),
+            text(surface, (tile.x + 110, tile.y + 41), sat, 12, MUTED, max_width=110)
+            charts.sparkline(surface, pygame.Rect(tile.right - 90, tile.y + 24, 82, 16),
                              [float(v) for v in revenue], charts.PALETTE[4])
             flags = []
             if lost:
@@ -637,7 +617,7 @@ class PlanningScene(Scene):
             if view.own_event[0, i]:
                 flags.append(tr("flag.own_event"))
             if flags:
-                text(surface, (card.right - 90, card.y + 42), " ".join(flags), 11,
+                text(surface, (tile.right - 90, tile.y + 42), " ".join(flags), 11,
                      WARN if lost or view.receivables[0, i, 1:].sum() > 0 else ACCENT,
                      max_width=88)
         surface.set_clip(clip)
@@ -651,8 +631,7 @@ class PlanningScene(Scene):
     def _draw_header(self, surface, rect, view) -> None:
         sc, lang, i = self.session.scenario, language(), self.selected
         acc = sc.accounts[i]
-        pygame.draw.rect(surface, (255, 255, 255), rect, border_radius=6)
-        pygame.draw.rect(surface, LINE, rect, 1, border_radius=6)
+        card(surface, rect)
         text(surface, (rect.x + 12, rect.y + 6), pick(acc.name), 19, INK, bold=True,
              max_width=rect.width // 2)
         persona = (f"{pick(acc.industry)} · {pick(acc.region)} · "
@@ -682,8 +661,7 @@ class PlanningScene(Scene):
     def _draw_map(self, surface, rect, view) -> None:
         sc, i = self.session.scenario, self.selected
         acc = sc.accounts[i]
-        pygame.draw.rect(surface, (255, 255, 255), rect, border_radius=6)
-        pygame.draw.rect(surface, LINE, rect, 1, border_radius=6)
+        card(surface, rect)
         text(surface, (rect.x + 10, rect.y + 6), tr("plan.buying_center"), 14, INK, bold=True)
         people = acc.stakeholders
         n = len(people)
@@ -702,7 +680,7 @@ class PlanningScene(Scene):
             r = int(view.role[0, i, j])
             initial = pick(sh.name)[:1]
             w_initial = font(15, True).size(initial)[0]
-            text(surface, (cx - w_initial // 2, cy - 11), initial, 15, (255, 255, 255), bold=True)
+            text(surface, (cx - w_initial // 2, cy - 11), initial, 15, WHITE, bold=True)
             role = pick(sc.roles[r].name) if r >= 0 else tr("plan.role_unknown")
             lines = [
                 (pick(sh.name), 12, INK, True),
@@ -737,8 +715,7 @@ class PlanningScene(Scene):
 
     def _draw_needs(self, surface, rect, view) -> None:
         i = self.selected
-        pygame.draw.rect(surface, (255, 255, 255), rect, border_radius=6)
-        pygame.draw.rect(surface, LINE, rect, 1, border_radius=6)
+        card(surface, rect)
         seen = int(view.needs_turn[0, i])
         title = (tr("plan.needs_seen", age=view.turn - seen) if seen >= 0
                  else tr("plan.needs_title"))
@@ -746,7 +723,7 @@ class PlanningScene(Scene):
              max_width=rect.width - 20)
         if seen < 0:
             y = rect.y + 34
-            for line in wrap(tr("plan.needs_unknown"), 13, rect.width - 24):
+            for line in wrap(tr("plan.needs_unknown"), rect.width - 24, drawn_width(13)):
                 text(surface, (rect.x + 12, y), line, 13, MUTED)
                 y += 20
             return

@@ -9,101 +9,27 @@ Continue (Enter or Space) to the next quarter's planning, or to the debrief afte
 
 from __future__ import annotations
 
-import html
-
 import pygame
 import pygame_gui
-from kam_sandbox.base import fmt, i18n
-from kam_sandbox.base.i18n import language, pick, tr
 from pygame_gui.elements import UIButton, UILabel, UITextBox
 
-from .. import charts, explain
+from kam_sandbox.base import fmt, i18n
+from kam_sandbox.base.i18n import language, pick, tr
+
+from .. import explain
 from ..app import Scene
-from ..fonts import font
+from ..draw import card, drawn_width, fit, label_width, text, wrap
+from ..kpi_charts import draw_kpi_charts
+from ..palette import INK, LINE, MUTED, WHITE
 from ..session import Session
 from ..team_session import TeamSession
-from ..widgets import fit_to, font_measure, text, wrap
+from ..widgets import BULLET, NBSP, box_text
 
-INK, MUTED, LINE, WHITE = (31, 41, 51), (91, 101, 115), (201, 209, 219), (255, 255, 255)
 TOP = 64
 BOTTOM = 60
 GAP = 12
 
-#: The KPIs charted after each quarter, with how their axis is labelled.
-CHART_KPIS = ("revenue", "profit", "satisfaction", "nps", "receivables", "share_of_wallet")
-#: A bullet glued to its text with a no-break space: pygame_gui wraps only at plain spaces,
-#: so a long Chinese line starts beside its bullet and breaks by character, not dash.
-NBSP = "\u00a0"
-BULLET = "•" + NBSP
-
-
-def box_text(value: str) -> str:
-    """Escape ``value`` for a UITextBox; in Chinese glue it with no-break spaces so the box
-    breaks lines by character (as Chinese is set) rather than only at the odd space."""
-
-    value = html.escape(value)
-    return value.replace(" ", NBSP) if language() == "zh" else value
-
-
 CONTINUE_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE)
-
-
-
-def fit(value: str, width: int, size: int = 14, bold: bool = False) -> str:
-    """``value`` shortened with an ellipsis to fit ``width`` pixels."""
-
-    return fit_to(value, width, font_measure(size, bold))
-
-
-def quarter_short(turn: int, start_quarter: int) -> str:
-    """A compact quarter label for chart axes (``Y1 Q2`` / ``1年Q2``)."""
-
-    index = start_quarter - 1 + turn - 1
-    return tr("results.xq", year=index // 4 + 1, q=index % 4 + 1)
-
-
-def axis_format(metric: str, currency: str):
-    """How a KPI chart labels its y axis, in the current language."""
-
-    lang = language()
-    if metric in ("revenue", "profit", "receivables"):
-        return lambda v: fmt.money(v, lang, currency)
-    if metric in ("share_of_wallet", "retention"):
-        return lambda v: fmt.percent(v)
-    if metric == "satisfaction":
-        return lambda v: fmt.number(v, lang, 1)
-    return lambda v: fmt.number(v, lang, 0)
-
-
-def chart_grid(rect: pygame.Rect, count: int, columns: int) -> list[pygame.Rect]:
-    """``count`` equal cells filling ``rect`` in ``columns`` columns, with gaps."""
-
-    rows = -(-count // columns)
-    w = (rect.width - GAP * (columns - 1)) // columns
-    h = (rect.height - GAP * (rows - 1)) // rows
-    return [pygame.Rect(rect.x + (k % columns) * (w + GAP), rect.y + (k // columns) * (h + GAP),
-                        w, h) for k in range(count)]
-
-
-def draw_kpi_charts(surface: pygame.Surface, rect: pygame.Rect, history: list[dict],
-                    scenario, columns: int = 2, reference: list[dict] | None = None,
-                    reference_label: str = "") -> None:
-    """The KPI small multiple: one line chart per KPI, optionally with a dashed reference."""
-
-    labels = [quarter_short(t + 1, scenario.start_quarter) for t in range(len(history))]
-    f = font(12)
-    for cell, metric in zip(chart_grid(rect, len(CHART_KPIS), columns), CHART_KPIS):
-        pygame.draw.rect(surface, WHITE, cell, border_radius=6)
-        pygame.draw.rect(surface, LINE, cell, 1, border_radius=6)
-        mine = charts.Series(tr("debrief.compare.you") if reference else explain.metric_name(metric),
-                             [h[metric] for h in history], 0)
-        series = [mine]
-        if reference:  # drawn first, so the player's own line stays on top
-            series = [charts.Series(reference_label, [h[metric] for h in reference], 6,
-                                    dashed=True), mine]
-        charts.line_chart(surface, cell.inflate(-16, -12), series, font=f, x_labels=labels,
-                          y_format=axis_format(metric, scenario.currency),
-                          title=explain.metric_name(metric))
 
 
 class ResultsScene(Scene):
@@ -124,7 +50,7 @@ class ResultsScene(Scene):
         """How many lines the quarter's news takes at ``width`` (to size its box)."""
 
         news = explain.news_items(self.result, self.session.scenario, language()) or [""]
-        return sum(len(wrap(BULLET + line, 14, width)) for line in news)
+        return sum(len(wrap(BULLET + line, width, drawn_width(14))) for line in news)
 
     def layout(self) -> dict[str, pygame.Rect]:
         w, h = self.app.screen.get_size()
@@ -180,9 +106,7 @@ class ResultsScene(Scene):
             known = f"debrief.policy.{filler}" in i18n.strings("en")
             self.note = tr("team.filled_in",
                            policy=tr(f"debrief.policy.{filler}") if known else filler)
-            from .title import wrap as wrap_label  # measured as the label draws it
-
-            lines = wrap_label(self.note, width - 16, None, 2)
+            lines = wrap(self.note, width - 16, label_width(), 2)  # as the label sets it
             y = bottom.y + (19 if len(lines) == 1 else 8)
             for k, line in enumerate(lines):
                 UILabel(pygame.Rect(bottom.x + 12, y + 22 * k, width, 22), line, self.ui,
@@ -190,7 +114,8 @@ class ResultsScene(Scene):
         elif self.session.save_error:
             self.warning = UILabel(
                 pygame.Rect(bottom.x + 12, bottom.y + 10, width, 40),
-                fit(tr("results.save_error", error=self.session.save_error), width - 16),
+                fit(tr("results.save_error", error=self.session.save_error), width - 16,
+                    drawn_width(14)),
                 self.ui, object_id="#danger")
 
     def _changes_html(self) -> str:
@@ -215,14 +140,7 @@ class ResultsScene(Scene):
     def proceed(self) -> None:
         """To the next quarter's planning, or to the debrief after the last quarter."""
 
-        if self.session.game.over:
-            from .debrief import DebriefScene
-
-            self.app.replace(DebriefScene(self.app, self.session))
-        else:
-            from .planning import PlanningScene
-
-            self.app.replace(PlanningScene(self.app, self.session))
+        self.app.replace("debrief" if self.session.game.over else "planning", self.session)
 
     # -- drawing (never changes state) ----------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:
@@ -244,8 +162,7 @@ class ResultsScene(Scene):
              tr("results.score_value", score=fmt.score(self.result["score"])), 24, INK, bold=True,
              max_width=score_w - GAP)
         for key in ("news", "changes", "charts"):
-            pygame.draw.rect(surface, WHITE, lay[key], border_radius=6)
-            pygame.draw.rect(surface, LINE, lay[key], 1, border_radius=6)
+            card(surface, lay[key])
         area = lay["charts"].inflate(-16, -16)
         area.y += 28
         area.height -= 28

@@ -9,26 +9,26 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pygame
-from kam_sandbox.base import i18n
-from kam_sandbox.base.i18n import tr
 from pygame import Rect
 from pygame_gui.core import ObjectID
 from pygame_gui.elements import UIButton, UILabel, UIPanel
 
-from ..app import App, Scene
-from ..settings import UI_SCALES, WINDOW_SIZES, settings_path
-from .title import (
-    CJK_BUTTON,
-    Buttons,
-    fit,
-    plain_key,
-    save_user_settings,
-    short_error,
-    switch_language,
-    wrap,
-)
+from kam_sandbox.base import i18n
+from kam_sandbox.base.i18n import tr
 
-ACCENT = (47, 111, 176)
+from ..app import App, Scene
+from ..draw import CJK_BUTTON, fit, label_width, wrap
+from ..menu import short_error
+from ..palette import ACCENT
+from ..settings import (
+    UI_SCALES,
+    WINDOW_SIZES,
+    default_settings,
+    save_user_settings,
+    settings_path,
+    switch_language,
+)
+from ..widgets import Buttons, plain_key
 
 
 class SettingsScene(Scene):
@@ -46,8 +46,6 @@ class SettingsScene(Scene):
     def settings(self):
         settings = getattr(self.app, "settings", None)
         if settings is None:  # an App made without game.main: keep the choices in memory
-            from ..settings import default_settings
-
             settings = default_settings()
             settings.lang = i18n.language()
             settings.width, settings.height = self.app.size
@@ -79,8 +77,9 @@ class SettingsScene(Scene):
         def row(key: str, options: list[tuple[str, bool, Callable[[], None], str | None]],
                 note: str | None = None, font_id: str | None = None) -> None:
             nonlocal y
-            UILabel(Rect(pad, y, label_w - 12, bh), fit(tr(key), label_w - 12, "#heading"), ui,
-                    container=card, object_id="#heading")
+            UILabel(Rect(pad, y, label_w - 12, bh),
+                    fit(tr(key), label_w - 12, label_width("#heading")), ui, container=card,
+                    object_id="#heading")
             gap = 10
             bw = (opts_w - gap * (len(options) - 1)) // len(options) if options else 0
             for i, (text, on, action, tip) in enumerate(options):
@@ -88,12 +87,12 @@ class SettingsScene(Scene):
                 oid = ObjectID(object_id="#toggle_on" if on else None, class_id=font_id)
                 self.buttons.add(
                     UIButton(Rect(opts_x + i * (bw + gap), y, bw, bh),
-                             fit(text, bw - 16, font_id), ui, container=card, object_id=oid,
-                             tool_tip_text=tip),
+                             fit(text, bw - 16, label_width(font_id)), ui, container=card,
+                             object_id=oid, tool_tip_text=tip),
                     action)
             y += bh + 6
             if note:
-                for line in wrap(note, opts_w, "#small", 2):
+                for line in wrap(note, opts_w, label_width("#small"), 2):
                     UILabel(Rect(opts_x, y, opts_w, 18), line, ui, container=card,
                             object_id="#small")
                     y += 18
@@ -126,13 +125,13 @@ class SettingsScene(Scene):
         UILabel(Rect(pad, y, cw - 2 * pad, 18), tr("settings.folder"), ui, container=card,
                 object_id="#small")
         y += 18
-        UILabel(Rect(pad, y, cw - 2 * pad, 20), fit(folder, cw - 2 * pad, "#muted"), ui,
-                container=card, object_id="#muted")
+        UILabel(Rect(pad, y, cw - 2 * pad, 20), fit(folder, cw - 2 * pad, label_width("#muted")),
+                ui, container=card, object_id="#muted")
         y += 28
         if self.error is not None:
             key, detail = self.error
             for line in wrap(tr(key, error=short_error(self.app, detail)), cw - 2 * pad,
-                             "#danger", 2):
+                             label_width("#danger"), 2):
                 UILabel(Rect(pad, y, cw - 2 * pad, 22), line, ui, container=card,
                         object_id="#danger")
                 y += 22
@@ -140,8 +139,8 @@ class SettingsScene(Scene):
             UILabel(Rect(pad, y, cw - 2 * pad, 20), tr("settings.saved"), ui, container=card,
                     object_id="#muted")
 
-        UILabel(Rect(24, h - 36, w - 48, 22), fit(tr("settings.keys"), w - 48, "#small"), ui,
-                object_id="#small")
+        UILabel(Rect(24, h - 36, w - 48, 22),
+                fit(tr("settings.keys"), w - 48, label_width("#small")), ui, object_id="#small")
 
     def draw(self, surface: pygame.Surface) -> None:
         w, _ = surface.get_size()

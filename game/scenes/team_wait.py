@@ -10,24 +10,20 @@ import html
 
 import pygame
 import pygame_gui
-from kam_sandbox.base import fmt
-from kam_sandbox.base.i18n import language, pick, tr
 from pygame_gui.elements import UIButton, UILabel, UITextBox
 
+from kam_sandbox.base import fmt
+from kam_sandbox.base.i18n import language, pick, tr
+
 from ..app import Scene
+from ..draw import drawn_width, text, wrap
 from ..fonts import font
+from ..palette import INK, LINE, MUTED, WARN, WHITE
 from ..session import RESOURCES
-from ..team_session import TeamSession
-from ..widgets import fit_to, font_measure, text, wrap
-from .team_bar import (
-    INK,
-    LINE,
-    MUTED,
+from ..team_bar import (
     POLL_WAIT,
     STRIP_H,
     TOP,
-    WARN,
-    WHITE,
     TeamBar,
     clock,
     countdown,
@@ -35,6 +31,7 @@ from .team_bar import (
     leave_team,
     team_colour,
 )
+from ..team_session import TeamSession
 
 
 # -- the wait screen ---------------------------------------------------------------------------
@@ -102,9 +99,7 @@ class TeamWaitScene(Scene):
     def change_plan(self) -> None:
         """Back to planning with the submitted draft (the last submission counts)."""
 
-        from .planning import PlanningScene
-
-        self.app.replace(PlanningScene(self.app, self.session))
+        self.app.replace("planning", self.session)
 
     # -- drawing (never changes state) ----------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:
@@ -131,7 +126,7 @@ class TeamWaitScene(Scene):
         text(surface, (x, y), tr("team.wait_title", i=s.state.get("round", turn)), 24, INK,
              bold=True, max_width=width)
         y += 40
-        for line in wrap(tr("team.wait_body"), 14, width)[:3]:
+        for line in wrap(tr("team.wait_body"), width, drawn_width(14))[:3]:
             text(surface, (x, y), line, 14, INK)
             y += 21
         sub = s.submission()
@@ -158,10 +153,8 @@ class TeamWaitScene(Scene):
         for k, cell in enumerate(cells):
             text(surface, (x + (k % 2) * (width // 2), y + (k // 2) * 20), cell, 13, MUTED,
                  max_width=width // 2 - 8)
-        private = tr("team.wait_private")
-        measure = font_measure(12)
-        text(surface, (card.x + 260, card.bottom - 48),
-             fit_to(private, card.right - 24 - card.x - 260, measure), 12, MUTED)
+        text(surface, (card.x + 260, card.bottom - 48), tr("team.wait_private"), 12, MUTED,
+             max_width=card.right - 24 - card.x - 260)
 
         # The round timer, large, on the right of the card.
         tx = card.right - timer_w - 12

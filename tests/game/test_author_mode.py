@@ -8,6 +8,7 @@ import shutil
 
 import pytest
 from conftest import pump
+
 from kam_sandbox.engine import load_scenario, new_game, shipped_scenarios
 from kam_sandbox.game.scenes.planning import PlanningScene
 from kam_sandbox.game.session import Session

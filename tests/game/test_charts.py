@@ -12,6 +12,7 @@ import pygame  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+
 from kam_sandbox.game import charts  # noqa: E402
 from kam_sandbox.game.charts import PALETTE, Series, nice_ticks  # noqa: E402
 

@@ -11,6 +11,7 @@ os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
 
 import json  # noqa: E402
+import sys  # noqa: E402
 import warnings  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -18,16 +19,17 @@ import pygame  # noqa: E402
 import pygame_gui  # noqa: E402
 import pytest  # noqa: E402
 from conftest import click, press, pump  # noqa: E402
+from pygame_gui.elements import UIButton, UILabel, UITextEntryLine  # noqa: E402
+
 from kam_sandbox.base import i18n  # noqa: E402
 from kam_sandbox.base.i18n import tr  # noqa: E402
-from kam_sandbox.game import widgets  # noqa: E402
+from kam_sandbox.game import draw  # noqa: E402
 from kam_sandbox.game.app import App  # noqa: E402
 from kam_sandbox.game.fonts import font  # noqa: E402
 from kam_sandbox.game.scenes import console as console_module  # noqa: E402
 from kam_sandbox.game.scenes.console import ConsoleScene  # noqa: E402
 from kam_sandbox.game.scenes.title import TitleScene  # noqa: E402
 from kam_sandbox.workshop import LockedError, Session  # noqa: E402
-from pygame_gui.elements import UIButton, UILabel, UITextEntryLine  # noqa: E402
 
 PLAN = {"accounts": {"jinggong": {"survey": True, "support_days": 2.0}}, "portfolio": {}}
 PLAN2 = {"accounts": {"hengyun": {"support_days": 1.5, "discount": 0.02}}, "portfolio": {}}
@@ -54,16 +56,19 @@ def folder(tmp_path) -> Path:
 
 @pytest.fixture
 def drawn(monkeypatch) -> list[str]:
-    """Every string the console draws itself (console_view.text goes through widgets.text)."""
+    """Every string the game draws itself: ``draw.text``, wherever a module imported it."""
 
     seen: list[str] = []
-    original = widgets.text
+    original = draw.text
 
     def record(surface, pos, value, *args, **kwargs):
         seen.append(value)
         return original(surface, pos, value, *args, **kwargs)
 
-    monkeypatch.setattr(widgets, "text", record)
+    for module in list(sys.modules.values()):
+        if (getattr(module, "__name__", "").startswith("kam_sandbox.game")
+                and getattr(module, "text", None) is original):
+            monkeypatch.setattr(module, "text", record)
     return seen
 
 
@@ -286,7 +291,7 @@ def test_the_projector_view_shows_the_room_nothing_secret(app, console, drawn):
 
 
 def test_the_projector_clock_is_big_enough_for_the_back_of_the_room():
-    from kam_sandbox.game.scenes import console_projector
+    from kam_sandbox.game import console_projector
 
     assert console_projector.CLOCK_SIZE >= 96
     assert font(console_projector.CLOCK_SIZE, True).size("88:88")[0] < 1280 // 2

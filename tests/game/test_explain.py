@@ -10,6 +10,7 @@ from functools import cache
 from importlib import resources
 
 import pytest
+
 from kam_sandbox.engine import Game, load_scenario, new_game
 from kam_sandbox.engine.actions import actions_to_plan
 from kam_sandbox.engine.policies import POLICIES, decide

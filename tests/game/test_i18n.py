@@ -12,6 +12,7 @@ from pathlib import Path
 import pygame
 import pytest
 import yaml
+
 from kam_sandbox.base import i18n
 from kam_sandbox.engine import shipped_scenarios
 from kam_sandbox.engine.scenario import ACTIONS, NEEDS, STAGES

@@ -17,6 +17,8 @@ import pygame  # noqa: E402
 import pygame_gui  # noqa: E402
 import pytest  # noqa: E402
 from conftest import click, press, pump  # noqa: E402
+from pygame_gui.elements import UIButton, UILabel  # noqa: E402
+
 from kam_sandbox import engine  # noqa: E402
 from kam_sandbox.base import i18n  # noqa: E402
 from kam_sandbox.base.i18n import tr  # noqa: E402
@@ -27,7 +29,6 @@ from kam_sandbox.game.scenes.library import LibraryScene  # noqa: E402
 from kam_sandbox.game.scenes.settings import SettingsScene  # noqa: E402
 from kam_sandbox.game.scenes.title import TitleScene  # noqa: E402
 from kam_sandbox.game.settings import Settings, load_settings, save_settings, settings_path  # noqa: E402
-from pygame_gui.elements import UIButton, UILabel  # noqa: E402
 
 LOCALES = resources.files("kam_sandbox.base").joinpath("locales")
 

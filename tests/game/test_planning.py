@@ -5,6 +5,7 @@ from __future__ import annotations
 import pygame
 import pytest
 from conftest import click, press, pump
+
 from kam_sandbox.base import i18n
 from kam_sandbox.engine import new_game
 from kam_sandbox.game.scenes.planning import TUTORIAL, PlanningScene

@@ -10,6 +10,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 import pygame  # noqa: E402
 import pygame_gui  # noqa: E402
 import pytest  # noqa: E402
+
 from kam_sandbox.base import i18n  # noqa: E402
 from kam_sandbox.engine import Game, load_scenario  # noqa: E402
 from kam_sandbox.engine.actions import actions_to_plan  # noqa: E402

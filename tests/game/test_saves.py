@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from kam_sandbox import game
 from kam_sandbox.engine import SaveError, load_scenario, new_game
 from kam_sandbox.game.saves import (

@@ -6,12 +6,13 @@ from __future__ import annotations
 import pygame
 import pytest
 from conftest import press, pump
+from test_team_play import POLL_WAIT, CountingLink, plus, run
+
 from kam_sandbox.engine.market import SeatSnapshot
 from kam_sandbox.game.scenes.planning import PlanningScene
 from kam_sandbox.game.team_session import TeamSession
 from kam_sandbox.workshop import Session as Workshop
 from kam_sandbox.workshop.host import Host
-from test_team_play import POLL_WAIT, CountingLink, plus, run
 
 
 @pytest.fixture

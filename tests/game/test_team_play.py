@@ -14,11 +14,12 @@ import time
 import pygame
 import pytest
 from conftest import click, press, pump
+
 from kam_sandbox.base import i18n
 from kam_sandbox.game.scenes.join import LINKS_FILE, JoinScene, LinkStore
 from kam_sandbox.game.scenes.planning import PlanningScene
-from kam_sandbox.game.scenes.team_bar import AUTOSAVE_DELAY, POLL_PLANNING, POLL_WAIT
 from kam_sandbox.game.scenes.team_wait import TeamWaitScene
+from kam_sandbox.game.team_bar import AUTOSAVE_DELAY, POLL_PLANNING, POLL_WAIT
 from kam_sandbox.game.team_session import TeamSession
 from kam_sandbox.workshop import Session as Workshop
 from kam_sandbox.workshop import WorkshopError

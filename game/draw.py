@@ -1,0 +1,149 @@
+"""Text on the screen, measured, fitted, wrapped and drawn: the one set of rules every screen
+uses, whether pygame_gui draws the text (labels, buttons) or the game draws it itself.
+
+Two fonts are measured, both Noto Sans SC: ``label_width(object_id)`` measures text as a
+pygame_gui label or button of that theme id sets it; ``drawn_width(size, bold)`` as ``text``
+below draws it. ``fit`` (one line, shortened with an ellipsis) and ``wrap`` (lines broken
+the way the language breaks) take either measure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+import pygame
+
+from .fonts import font, font_path
+from .palette import INK, LINE, WHITE
+
+Measure = Callable[[str], int]  # text -> width in pixels
+
+# Text sizes of the theme's object ids (assets/theme.json), for fitting text to a widget,
+# and the height a label needs for one line of each.
+SIZES = {"#title": (34, True), "#subtitle": (18, False), "#heading": (17, True),
+         "#kpi": (18, True), "#muted": (13, False), "#small": (12, False),
+         "#primary": (15, True), None: (14, False), "#danger": (14, False)}
+LINE_HEIGHT = {"#title": 50, "#subtitle": 27, "#heading": 25, "#kpi": 27, "#muted": 19,
+               "#small": 18, "#primary": 22, None: 21, "#danger": 21}
+# Buttons and labels without a font in the theme use pygame_gui's per-language default font,
+# which has no Chinese glyphs in English; text that may be Chinese whatever the interface
+# language (a language's own name, a save's label) takes a theme id that names Noto Sans SC.
+CJK_BUTTON = "#heading"
+
+
+# -- measuring ----------------------------------------------------------------------------------
+@cache
+def _label_font(size: int, bold: bool) -> pygame.font.Font:
+    """Noto Sans SC as pygame_gui sets it up (shaped as Latin script), so widths agree with
+    what its labels measure to the pixel, mixed Chinese and Latin included."""
+
+    if not pygame.font.get_init():
+        pygame.font.init()
+    measure = pygame.font.Font(font_path(bold), size)
+    measure.set_script("Latn")
+    return measure
+
+
+@cache
+def label_width(object_id: str | None = None) -> Measure:
+    """Widths as a pygame_gui label or button with theme id ``object_id`` sets its text."""
+
+    size, bold = SIZES.get(object_id, SIZES[None])
+    return lambda value: _label_font(size, bold).size(value)[0]
+
+
+@cache
+def drawn_width(size: int = 14, bold: bool = False) -> Measure:
+    """Widths as the game's own drawing font (``text``) renders them."""
+
+    return lambda value: font(size, bold).size(value)[0]
+
+
+# -- fitting and wrapping -----------------------------------------------------------------------
+def fit(value: str, width: int, measure: Measure) -> str:
+    """``value`` shortened with an ellipsis so that it fits ``width`` pixels."""
+
+    if measure(value) <= width:
+        return value
+    while value and measure(value + "…") > width:
+        value = value[:-1]
+    return value.rstrip() + "…"
+
+
+def tokens(value: str) -> list[str]:
+    """Words with their trailing space; every CJK character is a token of its own, so
+    Chinese breaks anywhere and English only between words."""
+
+    out: list[str] = []
+    word = ""
+    for ch in value:
+        if ord(ch) > 0x2E80:  # CJK and full-width punctuation
+            if word:
+                out.append(word)
+                word = ""
+            out.append(ch)
+        else:
+            word += ch
+            if ch == " ":
+                out.append(word)
+                word = ""
+    if word:
+        out.append(word)
+    return out
+
+
+def wrap(value: str, width: int, measure: Measure, max_lines: int | None = None) -> list[str]:
+    """Lines of ``value`` that fit ``width``; past ``max_lines`` the last line gets an
+    ellipsis. The one wrapping rule of the game, whatever measures the text."""
+
+    lines: list[str] = []
+    for para in value.split("\n"):
+        line = ""
+        for token in tokens(para):
+            trial = line + token
+            if not line or measure(trial.rstrip()) <= width:
+                line = trial
+            else:
+                lines.append(line.rstrip())
+                line = token.lstrip()
+        lines.append(line.rstrip())
+    if max_lines is not None and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = fit(lines[-1] + " …", width, measure)
+    return [fit(line, width, measure) for line in lines]
+
+
+# -- drawing ------------------------------------------------------------------------------------
+def text(surface: pygame.Surface, pos: tuple[int, int], value: str, size: int = 14,
+         colour=INK, bold: bool = False, max_width: int | None = None) -> pygame.Rect:
+    """Draw one line of text, shortened with an ellipsis to fit ``max_width``. Every string
+    the game draws itself goes through here (tests replace it to read the screen)."""
+
+    if max_width is not None:
+        value = fit(value, max_width, drawn_width(size, bold))
+    return surface.blit(font(size, bold).render(value, True, colour), pos)
+
+
+def right_text(surface: pygame.Surface, right: int, y: int, value: str, size: int, colour=INK,
+               bold: bool = False) -> pygame.Rect:
+    """One line of text that ends at x = ``right``."""
+
+    return text(surface, (right - drawn_width(size, bold)(value), y), value, size, colour, bold)
+
+
+def centred_text(surface: pygame.Surface, cx: int, y: int, value: str, size: int, colour=INK,
+                 bold: bool = False, max_width: int | None = None) -> pygame.Rect:
+    """One line of text centred on x = ``cx``, shortened to ``max_width``."""
+
+    if max_width is not None:
+        value = fit(value, max_width, drawn_width(size, bold))
+    return text(surface, (cx - drawn_width(size, bold)(value) // 2, y), value, size, colour,
+                bold)
+
+
+def card(surface: pygame.Surface, rect: pygame.Rect) -> None:
+    """A white card with a thin border, the panel the screens draw on."""
+
+    pygame.draw.rect(surface, WHITE, rect, border_radius=6)
+    pygame.draw.rect(surface, LINE, rect, 1, border_radius=6)

@@ -1,0 +1,75 @@
+"""What the menu screens (title, library, settings, workshop setup) read and say alike: the
+save slots and where each saved game stands, the scene that resumes one, the shipped
+scenarios by id, and error messages without the data folder's long path."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+
+from kam_sandbox.base import fmt, i18n
+from kam_sandbox.base.i18n import tr
+from kam_sandbox.engine import Scenario, load_scenario
+
+from .app import App, Scene
+from .saves import game_from_record
+from .session import Session
+
+
+def short_error(app: App, error: str) -> str:
+    """An error message with the data folder's path cut out, so the file name shows."""
+
+    for folder in (getattr(getattr(app, "store", None), "folder", None),
+                   getattr(app, "data_folder", None)):
+        if folder is not None:
+            error = error.replace(str(folder) + os.sep, "")
+    return error
+
+
+def open_saved_game(app: App, slot: str) -> Scene:
+    """The scene that resumes save ``slot``: planning, or the debrief of a finished game.
+
+    Raises (SaveError and the like) when the save cannot be opened; callers show why.
+    """
+
+    record = app.store.load(slot)
+    game = game_from_record(record)
+    session = Session(game, slot=slot, label=record.get("label") or slot,
+                      scenario_path=record.get("scenario_path"), store=app.store)
+    return app.make("debrief" if game.over else "planning", session)
+
+
+@cache
+def scenario_by_id(scenario_id: str) -> Scenario | None:
+    """A shipped scenario by id (cached), or None when there is none that loads."""
+
+    try:
+        return load_scenario(scenario_id)
+    except Exception:
+        return None
+
+
+def progress_text(info, short: bool = False) -> str:
+    """Where a saved game stands: 'next: Year 1 Q3 (3 of 4)' (without the count when
+    ``short``) or 'finished, score 72'."""
+
+    if info.finished:
+        return tr("menu.progress_finished", score=fmt.score(info.score))
+    scenario = scenario_by_id(info.scenario) if info.scenario else None
+    if scenario is None:
+        return tr("menu.progress_quarter", n=info.turn + 1)
+    quarter = fmt.quarter_label(info.turn + 1, scenario.start_quarter, i18n.language())
+    key = "menu.progress_next_short" if short else "menu.progress_next"
+    return tr(key, quarter=quarter, n=info.turn + 1, total=scenario.turns)
+
+
+def slots_of(app: App) -> tuple[list, str | None]:
+    """The save slots (newest first) and the error text if the folder cannot be read."""
+
+    store = getattr(app, "store", None)
+    if store is None:
+        return [], None
+    try:
+        return list(store.slots()), None
+    except Exception as exc:
+        return [], short_error(app, str(exc))
