@@ -107,8 +107,18 @@ def editable_mapping(dist) -> set[str]:
     return names
 
 
+def installed_distribution():
+    """kam-sandbox as installed, not the build's leftover ``kam_sandbox.egg-info`` in this
+    checkout (found first when the tests run from here; it lists the source files)."""
+
+    for dist in importlib.metadata.distributions(name="kam-sandbox"):
+        if Path(str(dist.locate_file(""))).resolve() != ROOT:
+            return dist
+    pytest.fail("kam-sandbox is not installed (pip install .)")
+
+
 def test_the_only_top_level_name_installed_is_kam_sandbox():
-    dist = importlib.metadata.distribution("kam-sandbox")
+    dist = installed_distribution()
     tops = set()
     for file in dist.files or ():
         first = file.parts[0]
