@@ -112,10 +112,13 @@ def _concentrate(days: np.ndarray, minimum: float) -> None:
     place): the people with the fewest days are dropped and their days shared among the
     rest in proportion to what they had. Days (B, P, N, K)."""
 
-    if minimum <= 0 or not np.any((days > 0) & (days < minimum)):
+    if minimum <= 0:
+        return
+    token = ((days > 0) & (days < minimum)).any(axis=(-1, -2))  # (B, P) plans to change
+    if not token.any():
         return
     shape = days.shape
-    flat = days.reshape(shape[0], shape[1], -1)
+    flat = days[token].reshape(int(token.sum()), 1, -1)
     order = np.argsort(-flat, -1, kind="stable")
     ranked = np.take_along_axis(flat, order, -1)
     running = np.cumsum(ranked, -1)  # sequential sums: a game alone and in a batch agree
@@ -128,7 +131,7 @@ def _concentrate(days: np.ndarray, minimum: float) -> None:
     new = np.where(kept, ranked * total / np.where(base > 0, base, 1.0), 0.0)
     out = np.empty_like(new)
     np.put_along_axis(out, order, new, -1)
-    days[...] = out.reshape(shape)
+    days[token] = out.reshape((-1,) + shape[2:])
 
 
 def _empty_where_invalid(a: Actions, st: Static, context: PlanContext | None) -> None:

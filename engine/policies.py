@@ -34,9 +34,23 @@ def within_rules(strategy: Callable[..., Actions]) -> Callable[..., Actions]:
     @functools.wraps(strategy)
     def play(view: View, **params) -> Actions:
         context = PlanContext(view.turn, view.last_conference[:, None])
-        return fit_to_rules(strategy(view, **params), compile_scenario(view.scenario), context)
+        return fit_to_rules(strategy(view, **params), _compiled(view.scenario), context)
 
     return play
+
+
+#: The last scenarios compiled for fitting, by identity (a scenario is immutable): a batch
+#: asks every quarter, and compiling costs as much as a quarter of a small batch.
+_COMPILED: dict[int, tuple[Scenario, object]] = {}
+
+
+def _compiled(scenario: Scenario):
+    hit = _COMPILED.get(id(scenario))
+    if hit is None or hit[0] is not scenario:
+        if len(_COMPILED) >= 8:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        hit = _COMPILED[id(scenario)] = (scenario, compile_scenario(scenario))
+    return hit[1]
 
 PRICE, SUPPORT, INNOVATION, TRAINING, PROMOTION = (
     NEEDS.index(n) for n in ("price", "support", "innovation", "training", "promotion")
