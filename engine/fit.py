@@ -6,9 +6,9 @@ that a strategy makes a valid plan in every scenario ``validate`` accepts: tight
 no capacity, actions not offered, many stakeholders. A plan that is already valid passes
 unchanged. Where nothing valid can be made, the game gets the empty plan.
 
-Order of trimming (what a manager would give up first when money is short): promotion and
-event money, then portfolio actions, then trials, feedback and surveys (the last to go:
-discovery), then days.
+When money is short, what a manager would give up first goes first: promotion and event
+money, then portfolio actions, then trials, feedback and surveys (discovery goes last).
+Days are cut (in proportion) only when their own cost is more than the budget.
 """
 
 from __future__ import annotations
