@@ -1,6 +1,6 @@
 """A balance run as one self-contained HTML page, for scenario authors and facilitators.
 
-``html_report`` turns the output of ``simulate.balance``, ``simulate.lesson_stats`` and
+``html_report`` turns the output of ``simulate.balance``, ``simulate.lesson_table`` and
 ``simulate.sensitivity`` into a single UTF-8 HTML file: no scripts, style sheets, fonts or
 images from elsewhere (charts are inline SVG drawn here), so it opens offline, prints, and
 can be mailed as one attachment. Everything shown is escaped. Like the rest of the engine
@@ -67,16 +67,16 @@ _T = {
     "policy": ("Policy", "策略"),
     "what": ("What it does", "做法"),
     "dist": ("Distributions over runs", "各局结果分布"),
-    "lessons": ("Lessons (DESIGN §2)", "教学要点检验"),
+    "lessons": ("Lessons: each strategy against its own variant", "教学要点：策略与其变体配对比较"),
     "lesson": ("Lesson", "要点"),
     "claim": ("Claim", "断言"),
-    "compare": ("Comparison (left − right)", "比较（左 − 右）"),
+    "compare": ("Strategy − variant that breaks the lesson", "策略 − 违背该要点的变体"),
     "metric": ("Metric", "指标"),
     "diff": ("Mean difference", "平均差值"),
     "ci": ("95 % CI: normal, bootstrap", "95% 置信区间：正态、自助法"),
     "boot_short": ("bootstrap", "自助法"),
     "d": ("Cohen's d", "效应量 d"),
-    "share": ("Seeds where it holds", "成立的种子比例"),
+    "share": ("Seeds on the lesson's side", "符合要点的种子比例"),
     "result": ("Result", "结果"),
     "chart_key": ("Bars: histogram of all runs · box: middle half (25th–75th percentile) · "
                   "thick line: median · whiskers: 5th–95th percentile · marker: mean",
@@ -120,19 +120,21 @@ _METRIC = {
     "retention": ("Retention", "留存率"),
 }
 
+#: The lessons of DESIGN §2 by name (English, Chinese), as the lesson rows' ``lesson`` key.
 _LESSON = {
-    "discover": ("Discover before you invest (§2.2)", "先了解需求再投入（§2.2）",
-                 "needs-based play scores highest", "需求导向策略得分最高"),
-    "focus": ("Focus, 80/20 (§2.1)", "聚焦重点客户（§2.1）",
-              "focus beats uniform", "聚焦胜过平均用力"),
-    "price": ("Price is not loyalty (§2.4)", "价格不等于忠诚（§2.4）",
-              "discounting earns less profit than needs", "折扣策略利润低于需求导向"),
-    "buying-center": ("Work the whole buying center (§2.3)", "覆盖整个采购中心（§2.3）",
-                      "courting executives scores below needs", "只攻高层得分低于需求导向"),
-    "risk": ("Control risk (§2.5)", "控制风险（§2.5）",
-             "lax credit has more bad debt than needs", "宽松赊销坏账多于需求导向"),
-    "random": ("Sanity check", "基准检验", "random play is worst", "随机策略最差"),
+    "focus": ("Focus (80/20)", "聚焦重点客户（80/20）"),
+    "discover": ("Discover before you invest", "先了解需求再投入"),
+    "buying-center": ("Work the whole buying center", "覆盖整个采购中心"),
+    "price": ("Price is not loyalty", "价格不等于忠诚"),
+    "risk": ("Control risk", "控制风险"),
+    "drift": ("Needs move", "需求会变"),
+    "supply": ("Keep promises", "信守承诺"),
+    "compounding": ("Relationships compound", "关系会累积"),
+    "sanity": ("Sanity check", "基准检验"),
 }
+#: Units of a lesson row's difference, by measure.
+_LESSON_UNIT = {"score": ("points", "分"), "profit": ("% of profit", "% 利润"),
+                "bad_debt": ("bad debt", "坏账")}
 
 _POLICY_TEXT = {
     "uniform": "均匀分配，不看需求与价值",
@@ -168,15 +170,21 @@ _HOWTO = {
         "the thick line is the median, the whiskers reach the 5th and 95th percentiles and "
         "the marker is the mean. Each policy keeps its colour <i>and</i> marker shape "
         "throughout, and every row is labelled.",
-        "<b>Lessons</b>: for each claim of DESIGN §2 the per-seed difference left − right, "
-        "its mean, a 95 % confidence interval (normal approximation, and a bootstrap "
-        "percentile interval as a cross-check), Cohen's d (mean difference ÷ standard "
-        "deviation of the differences: about 0.2 small, 0.5 medium, 0.8 large) and the share "
-        "of seeds where the claim holds. A lesson <b>passes</b> when the whole (normal) "
-        "interval lies on the side of 0 the claim predicts. “needs scores highest” is compared with the "
-        "best other policy and “random is worst” with the next-worst, so a pass means a "
-        "clear margin, not a tie. <i>n/a</i>: the scenario does not allow the action the "
-        "lesson is about.",
+        "<b>Lessons</b> (at the top): each lesson is a strategy played against its own "
+        "variant that breaks just that lesson (needs with even account weights, never "
+        "surveying, talking to the economic buyer only, with discounts, with the longest "
+        "credit terms, surveying once, rationing short stock proportionally or small accounts "
+        "first, the same effort in bursts or started late), on the same seeds. The table "
+        "shows the per-seed difference in the lesson's favour (score points; profit in per "
+        "cent of the variant's profit; for credit, the variant's extra bad debt), its mean, "
+        "a 95 % confidence interval (normal approximation, and a bootstrap percentile "
+        "interval as a cross-check), Cohen's d (about 0.2 small, 0.5 medium, 0.8 large) and "
+        "the share of seeds on the lesson's side. A lesson <b>passes</b> when the whole "
+        "(normal) interval lies above 0 and the mean reaches the minimum gap (2 score "
+        "points, 3 % of profit; any reliable increase of bad debt). “Random play is worst” "
+        "is compared with the worst other built-in. <i>n/a</i>: the case does not exercise "
+        "the lesson (the action is not offered, there is no shortage, or the variant plays "
+        "exactly like the strategy); the reason is shown.",
         "<b>Sensitivity</b>: the scenario re-run with one model constant at ×(1 − f) and "
         "×(1 + f). Large score changes mark the constants the case depends on; a gap that "
         "changes sign means a lesson may not survive a small recalibration.",
@@ -190,11 +198,15 @@ _HOWTO = {
         "<b>分布图</b>：每个策略一行，平均得分最高的在最上面。条形是所有局的直方图；方框为中间一半"
         "（第 25–75 百分位），粗线为中位数，须线到第 5 和第 95 百分位，标记为均值。每个策略的颜色"
         "<i>和</i>标记形状始终不变，每一行都有文字标注。",
-        "<b>教学要点</b>：对 DESIGN §2 的每条断言，计算逐种子差值（左 − 右）的均值、95% 置信区间"
-        "（正态近似，并以自助法百分位区间交叉核对）、Cohen's d（平均差 ÷ 差值标准差：约 0.2 为小，"
-        "0.5 为中，0.8 为大）以及断言成立的种子比例。整个置信区间都落在断言预期的一侧时判为"
-        "<b>成立</b>。“需求导向得分最高”与第二名比较，“随机最差”与倒数第二名比较。"
-        "<i>不适用</i>：本案例不允许该要点涉及的动作。",
+        "<b>教学要点</b>（位于顶部）：每条要点都是一个策略与其只违背该要点的变体在相同种子上的"
+        "对比（需求导向对比：平均分配客户权重、从不调研、只找经济决策者、加折扣、给最长账期、"
+        "只调研一次、按比例或先小客户配货、同样投入改为突击或迟到）。表中给出逐种子差值"
+        "（得分按分计；利润按变体利润的百分比计；账期要点为变体多出的坏账）的均值、95% 置信区间"
+        "（正态近似，并以自助法百分位区间交叉核对）、Cohen's d（约 0.2 为小，0.5 为中，0.8 为大）"
+        "以及符合要点的种子比例。整个置信区间都在 0 以上且均值达到最小差距（得分 2 分、利润 3%；"
+        "坏账只要可靠地增加）时判为<b>成立</b>。“随机最差”与其余内置策略中最差的一个比较。"
+        "<i>不适用</i>：本案例没有考到该要点（没开放相应动作、没有缺货，或变体与策略完全相同），"
+        "并给出原因。",
         "<b>敏感性</b>：把某个模型参数乘以 (1 − f) 和 (1 + f) 后重跑。得分变化大的参数是案例依赖的"
         "参数；若差距改变符号，说明该要点经不起小幅重新标定。",
         "<b>最好与最差的局</b>：把命令粘贴到终端即可复现该局（复现结果最多在最后一位小数上不同）。",
@@ -264,8 +276,8 @@ def html_report(
 ) -> str:
     """The whole report as an HTML document (a str; write it with ``encoding="utf-8"``).
 
-    ``results`` is ``balance``'s output on ``seeds``; ``lessons`` is ``lesson_stats``' (or
-    ``lesson_checks``', shown without statistics); ``sensitivity`` is ``sensitivity``'s or
+    ``results`` is ``balance``'s output on ``seeds`` (the policies to show); ``lessons`` is
+    ``lesson_table``'s (shown at the top) or None; ``sensitivity`` is ``sensitivity``'s or
     None. ``lang`` ("en" or "zh") picks the main language; the other is shown as a gloss.
     ``date`` is printed as given (the engine reads no clock). ``scenario_ref`` is how the
     replay commands name the scenario (a path for an author's file; default: its id).
@@ -279,9 +291,9 @@ def html_report(
     r = _Report(scenario, results, lang, seeds, scenario_ref or scenario.id)
     body = [
         r.header(date, lessons),
+        r.lesson_section(lessons),
         r.policy_table(),
         r.charts(),
-        r.lesson_section(lessons),
         r.sensitivity_section(sensitivity),
         r.extremes(),
         r.howto(),
@@ -318,6 +330,12 @@ def fmt_value(metric: str, v: float | None, signed: bool = False) -> str:
     if metric == "retention":
         return f"{sign}{100 * v:.1f} %"
     return f"{sign}{v:,.2f}"
+
+
+def _signed(v: float) -> str:
+    """A lesson difference: money-sized numbers compact, small ones with two decimals."""
+
+    return escape(("+" if v > 0 else "") + (compact(v) if abs(v) >= 1000 else f"{v:.2f}"))
 
 
 def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
@@ -427,7 +445,11 @@ class _Report:
         return f'<h2 id="{anchor}">{self.label(key)}</h2>'
 
     def key(self, policy: str, size: float = 7) -> str:
-        colour, shape = self.style[policy]
+        # A lesson variant ("needs/no-surveys") wears its strategy's colour and marker.
+        style = self.style.get(policy) or self.style.get(policy.split("/")[0])
+        if style is None:
+            return f'<span class="key">{escape(policy)}</span>'
+        colour, shape = style
         w = int(2 * size + 4)
         return (f'<span class="key"><svg width="{w}" height="{w}" viewBox="0 0 {w} {w}" '
                 f'aria-hidden="true">{marker(shape, w / 2, w / 2, size * 0.8, colour)}</svg> '
@@ -472,7 +494,7 @@ class _Report:
         meta = "".join(f"<tr><th>{self.label(k)}</th><td>{v}</td></tr>" for k, v in rows)
         nav = "".join(
             f'<a href="#{a}">{escape(self.t(k)[0])}</a>'
-            for a, k in (("policies", "summary"), ("charts", "dist"), ("lessons", "lessons"),
+            for a, k in (("lessons", "lessons"), ("policies", "summary"), ("charts", "dist"),
                          ("sensitivity", "sens"), ("extremes", "extremes"), ("howto", "howto"))
         )
         summary = getattr(sc.summary, lang)
@@ -499,7 +521,7 @@ class _Report:
 
     def lesson_name(self, lesson: str) -> str:
         if lesson in _LESSON:
-            en, zh = _LESSON[lesson][:2]
+            en, zh = _LESSON[lesson]
             return zh if self.lang == "zh" else en
         return lesson
 
@@ -621,52 +643,46 @@ class _Report:
         return "".join(out)
 
     def lesson_section(self, lessons) -> str:
+        """The lesson table: each lesson's paired check of a strategy against its own
+        variant that breaks just that lesson, with the difference, its 95 % interval, the
+        share of seeds on the lesson's side and the verdict."""
+
         parts = [self.h2("lessons", "lessons")]
         if not lessons:
             return parts[0] + f'<p>{self.label("none")}</p>'
-        stats = all("ci95" in x for x in lessons)
-        head = self.th("lesson") + self.th("compare") + self.th("diff", num=True)
-        if stats:
-            head += "".join(self.th(c, num=True) for c in ("ci", "d", "share"))
-        head += self.th("result")
+        head = (self.th("lesson") + self.th("compare") + self.th("diff", num=True)
+                + "".join(self.th(c, num=True) for c in ("ci", "d", "share")) + self.th("result"))
         rows = []
         for x in lessons:
-            lesson = x["lesson"]
-            metric = x.get("metric", "score")
-            if lesson in _LESSON:
-                en, zh, cen, czh = _LESSON[lesson]
-                main, gloss = (czh, cen) if self.lang == "zh" else (cen, czh)
-                claim = f'{escape(main)}<br><span class="gloss">{escape(gloss)}</span>'
+            main, gloss = ((x["title_zh"], x["title"]) if self.lang == "zh"
+                           else (x["title"], x["title_zh"]))
+            claim = f'{escape(main)}<br><span class="gloss">{escape(gloss)}</span>'
+            unit = _LESSON_UNIT[x["measure"]][1 if self.lang == "zh" else 0]
+            compare = (f'{self.key(x["reference"])} − {self.key(x["variant"])}'
+                       if x["measure"] != "bad_debt"
+                       else f'{self.key(x["variant"])} − {self.key(x["reference"])}')
+            compare += f'<br><span class="small">{escape(unit)}, ≥ {x["min_gap"]:g}</span>'
+            cells = [f'<td class="lesson"><b>{escape(self.lesson_name(x["lesson"]))}</b>'
+                     f'<br>{claim}</td>', f'<td class="cmp">{compare}</td>']
+            if x["holds"] is None:
+                cells.append(f'<td colspan="4" class="small">{escape(x.get("reason", ""))}</td>')
             else:
-                claim = escape(x.get("claim", ""))
-            direction = x.get("direction", 1)
-            metric_name = self.t(metric, _METRIC)[0] if metric in _METRIC else metric
-            compare = (f'<span class="small">{escape(metric_name)}:</span><br>'
-                       f'{self.key(x["left"])} − {self.key(x["right"])} '
-                       f'<b>{"&gt; 0" if direction > 0 else "&lt; 0"}</b>')
-            mean = x.get("mean", x.get("gap"))
-            cells = [
-                f'<td class="lesson"><b>{escape(self.lesson_name(lesson))}</b><br>{claim}</td>',
-                f'<td class="cmp">{compare}</td>',
-                f'<td class="num">{escape(fmt_value(metric, mean, signed=True))}</td>',
-            ]
-            if stats:
                 lo, hi = x["ci95"]
                 blo, bhi = x["ci95_boot"]
                 d = x.get("d")
                 cells += [
-                    f'<td class="num">[{escape(fmt_value(metric, lo))}, '
-                    f'{escape(fmt_value(metric, hi))}]<br><span class="gloss">'
-                    f'{escape(self.t("boot_short")[0])} [{escape(fmt_value(metric, blo))}, '
-                    f'{escape(fmt_value(metric, bhi))}]</span></td>',
+                    f'<td class="num">{_signed(x["diff"])}</td>',
+                    f'<td class="num">[{_signed(lo)}, {_signed(hi)}]<br><span class="gloss">'
+                    f'{escape(self.t("boot_short")[0])} [{_signed(blo)}, {_signed(bhi)}]'
+                    "</span></td>",
                     f'<td class="num">{"–" if d is None else f"{d:+.2f}"}</td>',
-                    f'<td class="num">{100 * x["share"]:.0f} %</td>',
+                    f'<td class="num">{100 * x["share_of_seeds"]:.0f} %</td>',
                 ]
-            cells.append(f"<td>{self.badge(x.get('holds'))}</td>")
-            rows.append(f'<tr data-lesson="{escape(lesson)}">{"".join(cells)}</tr>')
+            cells.append(f"<td>{self.badge(x['holds'])}</td>")
+            rows.append(f'<tr data-lesson="{escape(x["id"])}">{"".join(cells)}</tr>')
         parts.append(f'<div class="wide"><table id="lesson-table"><thead><tr>{head}</tr></thead>'
                      f"<tbody>{''.join(rows)}</tbody></table></div>")
-        forest = self.forest(lessons) if stats else ""
+        forest = self.forest(lessons)
         if forest:
             parts.append(f'<h3>{self.label("forest")}</h3>')
             parts.append(f'<p class="small">{self.label("forest_key")}</p>')
@@ -686,11 +702,11 @@ class _Report:
 
         items = []
         for x in lessons:
-            sd, direction = x.get("sd") or 0.0, x.get("direction", 1)
+            sd = x.get("sd") or 0.0
             if sd <= 0 or x.get("d") is None:
                 continue
-            lo, hi = sorted(direction * v / sd for v in x["ci95"])
-            items.append((x, direction * x["d"], lo, hi))
+            lo, hi = (v / sd for v in x["ci95"])
+            items.append((x, x["d"], lo, hi))
         if not items:
             return ""
         left, right, top, bottom = 260, 90, 8, 34
@@ -718,7 +734,7 @@ class _Report:
             ok = x.get("holds")
             colour = OKABE_ITO["green"] if ok else (OKABE_ITO["vermillion"] if ok is False
                                                      else "#888")
-            label = self.lesson_name(x["lesson"])
+            label = f'{self.lesson_name(x["lesson"])} · {x["id"]}'
             out.append(f'<text x="{left - 10}" y="{_n(mid + 4)}" font-size="13" '
                        f'text-anchor="end">{escape(label)}</text>')
             tip = f"{label}: d = {d:.2f}, 95 % CI {lo:.2f} to {hi:.2f} (sd units)"

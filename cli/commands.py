@@ -15,7 +15,14 @@ from kam_sandbox.engine import (
     shipped_scenarios,
 )
 from kam_sandbox.engine.scenario import Scenario
-from kam_sandbox.engine.simulate import RUN_METRICS, balance, lesson_checks, run, summarise
+from kam_sandbox.engine.simulate import (
+    RUN_METRICS,
+    VARIANTS,
+    balance,
+    lesson_table,
+    run,
+    summarise,
+)
 
 BALANCE_METRICS = ("score", "profit", "revenue", "bad_debt", "satisfaction", "retention")
 
@@ -133,6 +140,12 @@ def _fmt(metric: str, value: float) -> str:
     return f"{value:.2f}"
 
 
+def _num(value: float) -> str:
+    """A lesson difference: money-sized numbers with separators, small ones with decimals."""
+
+    return f"{value:+,.0f}" if abs(value) >= 1000 else f"{value:+.2f}"
+
+
 def cmd_simulate(args) -> int:
     sc = _scenario(args.scenario)
     policy = get_policy(args.policy)
@@ -166,17 +179,17 @@ def cmd_simulate(args) -> int:
     return 0
 
 
-def write_html_report(args, sc: Scenario, seeds: list[int], res) -> None:
+def write_html_report(args, sc: Scenario, seeds: list[int], res, lessons: list[dict]) -> None:
     import datetime
     from pathlib import Path
 
     from kam_sandbox.authoring.report import html_report
-    from kam_sandbox.engine.simulate import SENSITIVITY_PARAMS, lesson_stats, sensitivity
+    from kam_sandbox.engine.simulate import SENSITIVITY_PARAMS, sensitivity
 
     s_seeds = seeds[:100]
     steps = len(s_seeds) * 2 * (1 + 2 * len(SENSITIVITY_PARAMS))
     sens = sensitivity(sc, s_seeds, jobs=args.jobs, progress=Progress(steps, "sensitivity"))
-    html = html_report(sc, res, lesson_stats(res, sc), sens, seeds, lang=args.lang,
+    html = html_report(sc, res, lessons, sens, seeds, lang=args.lang,
                        date=datetime.date.today().isoformat(), scenario_ref=args.scenario)
     Path(args.html).write_text(html, encoding="utf-8")
     print(f"wrote {args.html}", file=sys.stderr)
@@ -191,11 +204,14 @@ def cmd_balance(args) -> int:
     for ref in args.policy or []:
         get_policy(ref)  # a clear error now rather than in a worker
         policies[ref] = ref  # by name, so worker processes can import it too
-    progress = Progress(len(seeds) * len(policies), "balance")
-    res = balance(sc, seeds, policies, progress, jobs=args.jobs)
-    lessons = lesson_checks(res, sc)
+    # The lessons compare strategies with their own variants: played on the same seeds.
+    runs = {**policies, **{k: v for k, v in VARIANTS.items() if k not in policies}}
+    progress = Progress(len(seeds) * len(runs), "balance")
+    every = balance(sc, seeds, runs, progress, jobs=args.jobs)
+    lessons = lesson_table(every, sc)
+    res = {name: every[name] for name in policies}
     if args.html:
-        write_html_report(args, sc, seeds, res)
+        write_html_report(args, sc, seeds, res, lessons)
     if args.json:
         out = {
             "scenario": sc.id,
@@ -221,9 +237,24 @@ def cmd_balance(args) -> int:
             cells.append(f"{_fmt(m, s['mean'])} ± {_fmt(m, s['std'])}")
         print(f"{name:<12}" + "".join(f"{c:>{widths[m]}}" for c, m in zip(cells, BALANCE_METRICS)))
     print()
-    for chk in lessons:
-        mark = {True: "ok", False: "FAIL", None: "n/a"}[chk["holds"]]
-        print(f"  [{mark:>4}] {chk['claim']}")
+    print_lessons(lessons)
     return 0
+
+
+def print_lessons(lessons: list[dict]) -> None:
+    """The lesson table: each check's paired difference, its 95 % CI and the verdict."""
+
+    units = {"score": "pts", "profit": "%", "bad_debt": ""}
+    print(f"  {'':6} {'lesson':<26}{'diff':>14}{'95 % CI':>30}{'seeds':>7}  reference vs variant")
+    for row in lessons:
+        mark = {True: "ok", False: "FAIL", None: "n/a"}[row["holds"]]
+        if row["holds"] is None:
+            print(f"  [{mark:>4}] {row['id']:<26}{'':>51}  {row['reason']}")
+            continue
+        unit = units[row["measure"]]
+        lo, hi = row["ci95"]
+        print(f"  [{mark:>4}] {row['id']:<26}{_num(row['diff']):>10} {unit:<3}"
+              f"{'[' + _num(lo) + ', ' + _num(hi) + ']':>30}{row['share_of_seeds']:>7.0%}"
+              f"  {row['reference']} vs {row['variant']} ({row['measure']})")
 
 

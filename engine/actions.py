@@ -10,13 +10,17 @@ A *plan* is plain JSON-serialisable data (what the UI, saves and the workshop ex
      "portfolio": {"conference": false, "data_analysis": true, "info_sharing": false}}
 
 Anything omitted is zero / off, except ``credit_days``, which keeps the account's current
-terms. ``Actions`` is the same decisions as arrays over a batch of games (B) and players
+terms. Besides budgets and capacities the plan rules are: a person contacted gets at least
+``limits.min_contact_days``, a discount stays within ``limits.max_discount`` and the
+account's margin, and a conference waits ``limits.conference_interval`` quarters after the
+last one (``PlanContext`` carries that history). ``Actions`` is the same decisions as arrays over a batch of games (B) and players
 (P); policies produce it directly so that batches never loop in Python per game.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -101,8 +105,53 @@ def resource_use(a: Actions, st: Static) -> dict[str, np.ndarray]:
     }
 
 
-def validate_actions(a: Actions, st: Static, active: np.ndarray | None = None) -> None:
-    """Raise PlanError naming the first problem; ``active`` (B, P, N) marks reachable accounts."""
+@dataclass(frozen=True)
+class PlanContext:
+    """What the plan rules need to know of the game so far: the quarters played and, per game
+    and player (B, P), the quarter (0-based) of the last conference, -1 if none."""
+
+    turn: int
+    last_conference: np.ndarray
+
+    @classmethod
+    def from_plans(cls, plans: Sequence[object]) -> PlanContext:
+        """The context after one player's ``plans`` (plain data, one per quarter played)."""
+
+        held = [t for t, plan in enumerate(plans)
+                if isinstance(plan, dict) and isinstance(plan.get("portfolio"), dict)
+                and plan["portfolio"].get("conference") is True]
+        return cls(len(plans), np.array([[held[-1] if held else -1]]))
+
+
+def discount_cap(st: Static) -> np.ndarray:
+    """The deepest discount each account may get (N,): the scenario's cap, and never more
+    than the account's margin (beyond it every sale is a loss)."""
+
+    return np.minimum(st.scenario.limits.max_discount, st.margin)
+
+
+def conference_blocked(st: Static, context: PlanContext | None) -> np.ndarray | bool:
+    """(B, P) True where a conference now would come too soon after the last one."""
+
+    if context is None:
+        return False
+    last = np.asarray(context.last_conference)
+    return (last >= 0) & (context.turn - last < st.scenario.limits.conference_interval)
+
+
+def token_contact(days: np.ndarray, st: Static) -> np.ndarray:
+    """True where a person gets some days, but fewer than the minimum that counts as contact."""
+
+    return (days > 0) & (days < st.scenario.limits.min_contact_days - 1e-9)
+
+
+def _first(where: np.ndarray) -> tuple[int, ...]:
+    return tuple(int(x) for x in np.argwhere(where)[0])
+
+
+def validate_actions(a: Actions, st: Static, context: PlanContext | None = None) -> None:
+    """Raise PlanError naming the first problem. ``context`` is the game so far (for the
+    conference interval); without it that one rule is not checked."""
 
     sc = st.scenario
     for name, arr in a.arrays().items():
@@ -122,6 +171,33 @@ def validate_actions(a: Actions, st: Static, active: np.ndarray | None = None) -
             raise PlanError(f"{name}: must be on or off")
     if np.any(a.discount > sc.limits.max_discount + 1e-12):
         raise PlanError(f"discount: at most {sc.limits.max_discount:.0%} in this scenario")
+    above = a.discount > st.margin + 1e-12
+    if np.any(above):
+        i = _first(above)[-1]
+        acc = sc.accounts[i]
+        raise PlanError(
+            f"{acc.id}.discount: {float(a.discount[above][0]):.1%} is above the account's margin "
+            f"({acc.margin:.1%}); a discount may not exceed the margin (every sale a loss)"
+        )
+    for name in STAKEHOLDER_ACTIONS:
+        token = token_contact(getattr(a, name), st)
+        if np.any(token):
+            *_, i, j = _first(token)
+            acc = sc.accounts[i]
+            raise PlanError(
+                f"{acc.id}.{name}.{acc.stakeholders[j].id}: "
+                f"{float(getattr(a, name)[token][0]):g} days is less than the "
+                f"{sc.limits.min_contact_days:g} days that count as contact with a person "
+                f"(limits.min_contact_days); give at least that, or none"
+            )
+    if np.any(conference_blocked(st, context) & (a.conference > 0)):
+        gap = sc.limits.conference_interval
+        last = int(np.asarray(context.last_conference).max()) + 1
+        raise PlanError(
+            f"conference: the last one was in quarter {last}; the key-account conference is "
+            f"held at most once every {gap} quarters (limits.conference_interval), so the "
+            f"next can be in quarter {last + gap} at the earliest"
+        )
     terms = a.credit_days[~np.isnan(a.credit_days)]
     if np.any(terms > sc.limits.max_credit_days):
         raise PlanError(f"credit_days: at most {sc.limits.max_credit_days} days in this scenario")
@@ -156,11 +232,12 @@ def _flag(value: object, where: str) -> float:
     return float(value)
 
 
-def compile_plan(plan: object, st: Static) -> Actions:
-    """Turn one player's plan (plain data) into validated Actions of shape (1, 1, ...)."""
+def compile_plan(plan: object, st: Static, context: PlanContext | None = None) -> Actions:
+    """Turn one player's plan (plain data) into validated Actions of shape (1, 1, ...);
+    ``context`` is the game so far (see ``validate_actions``)."""
 
     actions = parse_plan(plan, st)
-    validate_actions(actions, st)
+    validate_actions(actions, st, context)
     return actions
 
 

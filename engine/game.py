@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import kpis
-from .actions import Actions, actions_to_plan, compile_plan, validate_actions
+from .actions import Actions, PlanContext, actions_to_plan, compile_plan, validate_actions
 from .errors import GameStateError, PlanError
 from .model import Outcome, State, initial_state, personal_needs, step
 from .scenario import NEEDS, STAGES, Event, Scenario
@@ -106,7 +106,14 @@ class Batch:
             tier=kpis.abc_tiers(to_date),
             rfm=kpis.rfm(s.turn, s.last_order[:, player], s.orders[:, player], to_date),
             clv=clv,
+            last_conference=s.last_conference[:, player].copy(),
         )
+
+    def plan_context(self, player: int | None = None) -> PlanContext:
+        """The game so far as the plan rules need it, for one player or (None) all."""
+
+        last = self.state.last_conference
+        return PlanContext(self.turn, last if player is None else last[:, player : player + 1])
 
     def inject(self, event_id: str, account: str | None = None) -> Event:
         """Queue a library event for the next quarter (a facilitator's move)."""
@@ -135,7 +142,7 @@ class Batch:
         expected = (self.size, self.players, self.static.n)
         if actions.support_days.shape != expected:
             raise PlanError(f"actions have shape {actions.support_days.shape}, expected {expected}")
-        validate_actions(actions, self.static)
+        validate_actions(actions, self.static, self.plan_context())
         self.state, outcome = step(
             self.static, self.world, self.state, actions, self.injected.get(self.turn)
         )
@@ -260,10 +267,15 @@ class PlayerRecord(_OnBatch):
         return {"scenario": batch.scenario.id, "seed": int(self.seed), "accounts": accounts,
                 "scorecard": self.scorecard()}
 
+    def plan_context(self) -> PlanContext:
+        """The game so far as the plan rules need it (see ``actions.PlanContext``)."""
+
+        return self.batch.plan_context(self._player)
+
     def check(self, plan: dict) -> Actions:
         """Validate the player's plan without playing it; raises PlanError."""
 
-        return compile_plan(plan, self.batch.static)
+        return compile_plan(plan, self.batch.static, self.plan_context())
 
 
 class Game(PlayerRecord):

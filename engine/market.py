@@ -18,7 +18,7 @@ from dataclasses import fields
 
 import numpy as np
 
-from .actions import Actions, actions_to_plan, compile_plan
+from .actions import Actions, PlanContext, actions_to_plan, compile_plan
 from .errors import GameStateError, PlanError
 from .game import Batch, Injected, PlayerRecord, _injected_log, _OnBatch, _replay, _turn_result
 from .scenario import Scenario
@@ -75,7 +75,8 @@ class Market(_OnBatch):
         actions = []
         for p, plan in enumerate(plans):
             try:
-                actions.append(compile_plan(plan, self.batch.static))
+                actions.append(compile_plan(plan, self.batch.static,
+                                            self.batch.plan_context(p)))
             except PlanError as e:
                 raise PlanError(f"player {p}: {e}") from None
         return actions
@@ -229,8 +230,11 @@ class SeatSnapshot:
             raise GameStateError("the debrief opens after the last quarter")
         return self.data["debrief"]
 
+    def plan_context(self) -> PlanContext:
+        return PlanContext.from_plans(self.plans)
+
     def check(self, plan: dict) -> Actions:
-        return compile_plan(plan, self.batch.static)
+        return compile_plan(plan, self.batch.static, self.plan_context())
 
     def play(self, plan: dict) -> dict:
         raise GameStateError("in a shared market every team plays at once: submit the plan")

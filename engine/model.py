@@ -71,6 +71,7 @@ class State:
     revenue_last: np.ndarray  # (B, P, N) last quarter's revenue
     orders: np.ndarray  # (B, P, N) quarters with an order (RFM frequency)
     last_order: np.ndarray  # (B, P, N) quarter of the last order, -1 = before the game
+    last_conference: np.ndarray  # (B, P) quarter of the last conference, -1 never
 
     def copy(self) -> State:
         return copy.deepcopy(self)
@@ -133,6 +134,7 @@ def initial_state(st: Static, w: World, players: int = 1) -> State:
         revenue_last=np.repeat((w.wallet / 4.0 * st.share / p)[:, None, :], p, axis=1),
         orders=np.ones((b, p, n), int),  # the quarter before the game is on record
         last_order=np.full((b, p, n), -1),
+        last_conference=np.full((b, p), -1),
     )
 
 
@@ -300,6 +302,7 @@ def step(
     s.rel_effort = m.carryover * s.rel_effort + (contact + broad[..., None]) * mask[:, None]
     contacted = (a.am_days + a.exec_days) > 0
     s.last_contact = np.where(contacted, t, s.last_contact)
+    s.last_conference = np.where(a.conference > 0, t, s.last_conference)
     s.role_seen = s.role_seen | contacted | a.survey.astype(bool)[..., None]
 
     # --- 3. Supply: in a peak quarter capacity is short; the plan decides who gets it. --------

@@ -11,17 +11,46 @@ and workshops. An author's own policy has the same signature::
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
-from .actions import Actions, compile_plan
+from .actions import Actions, PlanContext, compile_plan
+from .fit import fit_to_rules
 from .scenario import NEEDS, Scenario, hint
 from .view import View
-from .world import normalise
+from .world import compile_scenario, normalise
 
 Policy = Callable[[View], object]
+
+
+def within_rules(strategy: Callable[..., Actions]) -> Callable[..., Actions]:
+    """A built-in strategy whose plans are fitted to the plan rules (``fit.fit_to_rules``):
+    valid in every scenario ``validate`` accepts, also when an author's policy calls it."""
+
+    @functools.wraps(strategy)
+    def play(view: View, **params) -> Actions:
+        context = PlanContext(view.turn, view.last_conference[:, None])
+        return fit_to_rules(strategy(view, **params), _compiled(view.scenario), context)
+
+    return play
+
+
+#: The last scenarios compiled for fitting, by identity (a scenario is immutable): a batch
+#: asks every quarter, and compiling costs as much as a quarter of a small batch.
+_COMPILED: dict[int, tuple[Scenario, object]] = {}
+
+
+def _compiled(scenario: Scenario):
+    hit = _COMPILED.get(id(scenario))
+    if hit is None or hit[0] is not scenario:
+        if len(_COMPILED) >= 8:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        hit = _COMPILED[id(scenario)] = (scenario, compile_scenario(scenario))
+    return hit[1]
 
 PRICE, SUPPORT, INNOVATION, TRAINING, PROMOTION = (
     NEEDS.index(n) for n in ("price", "support", "innovation", "training", "promotion")
@@ -106,12 +135,80 @@ def _exec_days(view: View, a: Actions, weights: np.ndarray) -> None:
         a.exec_days[:, 0] = np.floor(_spread(view.scenario.resources.exec_days, w) * 4) / 4
 
 
-def uniform(view: View) -> Actions:
-    """Spread every resource evenly over accounts and people, blind to needs and value."""
+#: Values of the lesson parameters; the first of each is the sound practice.
+TERMS = ("by-risk", "longest", "keep")
+RATIONING = ("key-first", "proportional", "small-first", "none")
+PACE = ("steady", "bursts", "late")
+
+
+def _check(name: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+
+
+def _set_terms(view: View, a: Actions, terms: str) -> None:
+    """Credit terms by the account's public credit grade, the longest allowed, or unchanged."""
+
+    _check("terms", terms, TERMS)
+    if terms == "keep" or not _allowed(view, "credit_days"):
+        return
+    limit = float(view.scenario.limits.max_credit_days)
+    if terms == "longest":
+        a.credit_days[:, 0] = limit
+    else:
+        by_grade = np.array([60.0, 45.0, 30.0, 0.0])[view.credit_grade]
+        a.credit_days[:, 0] = np.minimum(by_grade, limit)[None]
+
+
+def _add_discount(view: View, a: Actions, share: float) -> None:
+    """Every active account gets at least ``share`` of the deepest discount allowed."""
+
+    if share > 0 and _allowed(view, "discount"):
+        deep = share * view.scenario.limits.max_discount * _active(view)
+        a.discount[:, 0] = np.maximum(a.discount[:, 0], deep)
+
+
+def _pace(view: View, a: Actions, pace: str, intensity: float) -> None:
+    """Scale the effort (days and money) of this quarter: ``intensity`` every quarter
+    (steady), twice that every other quarter (bursts), or nothing in the first half of the
+    game and the same total in the second (late). Discovery, prices and supply are kept."""
+
+    _check("pace", pace, PACE)
+    turns, t = view.scenario.turns, view.turn
+    if pace == "steady":
+        factor = intensity
+    elif pace == "bursts":
+        factor = 2 * intensity if t % 2 == 0 else 0.0
+    else:
+        wait = turns // 2
+        factor = 0.0 if t < wait else intensity * turns / (turns - wait)
+    for name in ("am_days", "exec_days", "support_days", "training_days", "promotion",
+                 "event_support"):
+        getattr(a, name)[...] *= factor
+
+
+def _economic_buyers(view: View) -> np.ndarray:
+    """(B, N, K) 1 for each account's economic buyer as far as known; where the role has not
+    been met, a guess: the first person listed is usually the boss."""
+
+    econ = _role_is(view, "economic").astype(float)
+    first = np.zeros(view.role.shape)
+    first[..., 0] = 1.0
+    return np.where(econ.sum(-1, keepdims=True) > 0, econ, first)
+
+
+@within_rules
+def uniform(view: View, terms: str = "keep", discount_share: float = 0.0) -> Actions:
+    """Spread every resource evenly over accounts and people, blind to needs and value.
+
+    ``terms`` and ``discount_share`` are as in ``needs`` (lax credit and discounting are
+    this strategy with longer terms or deeper discounts)."""
 
     ones = np.ones(view.lost.shape)
     a = _allocate(view, ones, np.ones(view.role.shape))
     _exec_days(view, a, np.ones(view.role.shape) * _active(view)[..., None])
+    _set_terms(view, a, terms)
+    _add_discount(view, a, discount_share)
     return a
 
 
@@ -135,35 +232,53 @@ def _tiers_weight(view: View) -> np.ndarray:
     return np.where(_key_accounts(view), value, 0.3 * value)
 
 
+@within_rules
 def focus(view: View) -> Actions:
     """Concentrate on the top accounts by value (80/20), spread evenly inside each."""
 
     w = _tiers_weight(view)
     a = _allocate(view, w, np.ones(view.role.shape))
     _exec_days(view, a, np.ones(view.role.shape) * w[..., None])
-    _supply_by_value(view, a, w)
+    _supply(view, a, "key-first")
     return a
 
 
 ROLE_WEIGHT = {"economic": 1.3, "technical": 1.2, "user": 1.0, "procurement": 0.9, "coach": 0.8}
+SURVEYS = ("regular", "once", "never")
 
 
-def needs(view: View) -> Actions:
+@within_rules
+def needs(view: View, *, even_weights: bool = False, surveys: str = "regular",
+          economic_only: bool = False, discount_share: float = 0.0, terms: str = "by-risk",
+          rationing: str = "key-first", pace: str = "steady", intensity: float = 1.0) -> Actions:
     """Discover needs (regular surveys), match the offer to them, cover the buying center,
-    focus on value, grant credit by risk, keep supply promises to key accounts."""
+    focus on value, grant credit by risk, keep supply promises to key accounts.
 
+    Each keyword breaks one lesson of DESIGN §2, for the paired lesson checks (the defaults
+    follow all of them): ``even_weights`` spreads effort evenly over accounts (focus);
+    ``surveys`` "once" never refreshes a reading (needs move), "never" plays blind
+    (discover); ``economic_only`` talks to the economic buyer only (buying center);
+    ``discount_share`` adds that share of the deepest discount everywhere (price);
+    ``terms`` "longest" gives everyone the longest credit (risk); ``rationing``
+    "proportional" or "small-first" shares short stock without keeping the promise to key
+    accounts (promises); ``pace`` "bursts" or "late" spends the effort of ``intensity``
+    unevenly over the game (relationships compound)."""
+
+    _check("surveys", surveys, SURVEYS)
     sc = view.scenario
-    w = _tiers_weight(view)
+    w = np.where(_active(view) > 0, 1.0, 0.0) if even_weights else _tiers_weight(view)
     # Stakeholder weights by role as far as known; unknown people still get a visit.
     sw = np.ones(view.role.shape)
     for role, weight in ROLE_WEIGHT.items():
         sw = np.where(_role_is(view, role), weight, sw)
+    if economic_only:
+        sw = _economic_buyers(view)
     # Survey key accounts whose reading is missing or older than two quarters.
     key = w > 0.05 * w.sum(-1, keepdims=True)
-    stale = view.turn - view.needs_turn >= 3
-    feedback = (view.complaint & ~view.lost) if _allowed(view, "feedback") else 0
+    stale = (view.turn - view.needs_turn >= 3) & (surveys == "regular")
+    feedback = view.complaint & ~view.lost & _allowed(view, "feedback")
     survey = np.zeros(view.lost.shape, bool)
-    if _allowed(view, "survey"):
+    if _allowed(view, "survey") and surveys != "never":
         # Spend at most 40 % of the budget on discovery, most valuable accounts first.
         want = key & ((view.needs_turn < 0) | stale) & ~view.lost
         room = (0.4 * sc.resources.budget - sc.costs.feedback * np.sum(feedback, -1))
@@ -185,8 +300,11 @@ def needs(view: View) -> Actions:
     a.feedback[:, 0] = feedback
     a.info_sharing[:, 0] = float(info)
     a.conference[:, 0] = float(conference)
-    econ = _role_is(view, "economic") | _role_is(view, "coach")
-    _exec_days(view, a, econ * w[..., None] + 1e-6 * view.mask[None])
+    if economic_only:
+        _exec_days(view, a, sw * w[..., None])
+    else:
+        econ = _role_is(view, "economic") | _role_is(view, "coach")
+        _exec_days(view, a, econ * w[..., None] + 1e-6 * view.mask[None])
     if _allowed(view, "trial"):
         want = known[..., 0] & (dims[..., INNOVATION] > 0.18) & key & ~view.lost
         budget_left = sc.resources.budget - (
@@ -200,66 +318,73 @@ def needs(view: View) -> Actions:
     if _allowed(view, "discount"):
         price_minded = known[..., 0] & (dims[..., PRICE] > 0.25)
         a.discount[:, 0] = np.where(price_minded & ~view.lost, min(0.02, sc.limits.max_discount), 0)
-    if _allowed(view, "credit_days"):
-        terms = np.array([60.0, 45.0, 30.0, 0.0])[view.credit_grade]
-        a.credit_days[:, 0] = np.minimum(terms, sc.limits.max_credit_days)[None]
-    _supply_by_value(view, a, w)
+    _add_discount(view, a, discount_share)
+    _set_terms(view, a, terms)
+    _supply(view, a, rationing)
+    _pace(view, a, pace, intensity)
     return a
 
 
-def _supply_by_value(view: View, a: Actions, w: np.ndarray) -> None:
-    """In a peak quarter, keep the promise to key accounts first: they get their demand, the
-    others a fifth of theirs as a floor plus whatever capacity is left."""
+def _supply(view: View, a: Actions, rationing: str) -> None:
+    """Share short stock in a peak quarter. "key-first" keeps the promise to key accounts:
+    they get their demand, the others a fifth of theirs as a floor plus whatever capacity is
+    left; "proportional" shares in proportion to demand; "small-first" fills the smallest
+    orders first; "none" promises nothing."""
 
-    if not (view.peak and _allowed(view, "supply")):
+    _check("rationing", rationing, RATIONING)
+    if not (view.peak and _allowed(view, "supply")) or rationing == "none":
         return
     demand = view.revenue[..., -1] * _active(view)
     cap = view.scenario.supply.capacity * demand.sum(-1, keepdims=True)
-    key = _key_accounts(view)
-    floor = np.where(key, 0.0, 0.2 * demand)
-    room = np.maximum(cap - floor.sum(-1, keepdims=True), 0.0)
-    key_demand = np.where(key, demand, 0.0)
-    key_give = key_demand * np.minimum(1.0, room / np.maximum(key_demand.sum(-1, keepdims=True),
-                                                                1e-9))
-    left = np.maximum(room - key_give.sum(-1, keepdims=True), 0.0)
-    rest = np.where(key, 0.0, demand - floor)
-    give = key_give + floor + rest * np.minimum(
-        1.0, left / np.maximum(rest.sum(-1, keepdims=True), 1e-9))
+    if rationing == "key-first":
+        key = _key_accounts(view)
+        floor = np.where(key, 0.0, 0.2 * demand)
+        room = np.maximum(cap - floor.sum(-1, keepdims=True), 0.0)
+        key_demand = np.where(key, demand, 0.0)
+        key_give = key_demand * np.minimum(
+            1.0, room / np.maximum(key_demand.sum(-1, keepdims=True), 1e-9))
+        left = np.maximum(room - key_give.sum(-1, keepdims=True), 0.0)
+        rest = np.where(key, 0.0, demand - floor)
+        give = key_give + floor + rest * np.minimum(
+            1.0, left / np.maximum(rest.sum(-1, keepdims=True), 1e-9))
+    elif rationing == "proportional":
+        give = demand * np.minimum(1.0, cap / np.maximum(demand.sum(-1, keepdims=True), 1e-9))
+    else:  # small-first
+        order = np.argsort(np.where(demand > 0, demand, np.inf), -1, kind="stable")
+        sorted_d = np.take_along_axis(demand, order, -1)
+        before = np.cumsum(sorted_d, -1) - sorted_d
+        sorted_give = np.clip(cap - before, 0.0, sorted_d)
+        give = np.empty_like(sorted_give)
+        np.put_along_axis(give, order, sorted_give, -1)
     share = give / np.where(cap > 0, cap, 1.0)
     a.supply[:, 0] = np.floor(share * 1e6) / 1e6
 
 
+@within_rules
 def discount(view: View) -> Actions:
     """Lean on discounts and rebates; spread the rest evenly."""
 
-    a = uniform(view)
-    if _allowed(view, "discount"):
-        a.discount[:, 0] = 0.4 * view.scenario.limits.max_discount * _active(view)
-    return a
+    return uniform(view, discount_share=0.4)
 
 
+@within_rules
 def executive(view: View) -> Actions:
     """Court the top: account-manager and executive days go only to economic buyers."""
 
-    econ = _role_is(view, "economic").astype(float)
-    # A role never met is guessed: the first person listed is usually the boss.
-    first = np.zeros(view.role.shape)
-    first[..., 0] = 1.0
-    econ = np.where(econ.sum(-1, keepdims=True) > 0, econ, first)
+    econ = _economic_buyers(view)
     a = _allocate(view, np.ones(view.lost.shape), econ)
     _exec_days(view, a, econ * _active(view)[..., None])
     return a
 
 
+@within_rules
 def lax_credit(view: View) -> Actions:
     """Generous credit to everyone to buy volume; otherwise even effort."""
 
-    a = uniform(view)
-    if _allowed(view, "credit_days"):
-        a.credit_days[:, 0] = float(view.scenario.limits.max_credit_days)
-    return a
+    return uniform(view, terms="longest")
 
 
+@within_rules
 def random(view: View) -> Actions:
     """Random but legal allocations, reproducible from the game's seed and quarter."""
 
@@ -297,6 +422,22 @@ POLICIES: dict[str, Policy] = {
     "lax-credit": lax_credit,
     "random": random,
 }
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A built-in strategy with some of its lesson parameters set (e.g. ``needs`` never
+    surveying): plain data, so it pickles into worker processes and prints readably."""
+
+    base: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    def __call__(self, view: View) -> Actions:
+        return POLICIES[self.base](view, **dict(self.params))
+
+    def __str__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.params)
+        return f"{self.base}({args})"
 
 
 def get_policy(name: str) -> Policy:

@@ -238,6 +238,15 @@ class Costs(Strict):
 class Limits(Strict):
     max_discount: Fraction = 0.2
     max_credit_days: int = Field(120, ge=0, le=360)
+    min_contact_days: NonNegative = Field(
+        0.5, description="Fewest account-manager or executive days that count as contact with "
+        "one person in a quarter; a smaller positive amount is refused (a token touch is not "
+        "a contact)"
+    )
+    conference_interval: int = Field(
+        4, ge=1, le=40, description="Quarters from one key-account conference to the next "
+        "(4 = at most once a year); an earlier one is refused"
+    )
 
 
 class Supply(Strict):

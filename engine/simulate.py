@@ -4,9 +4,9 @@ Games run along the batch axis in chunks, so a run of thousands of games costs a
 of numpy calls per quarter. The results depend only on (scenario, policy, seeds).
 
 ``balance`` plays every policy on the same seeds (common random numbers), optionally in
-worker processes; ``lesson_checks`` and ``lesson_stats`` test DESIGN §2's lessons on its
-result (``lesson_stats`` with paired per-seed differences, confidence intervals and effect
-sizes); ``sensitivity`` re-runs a scenario with its main model constants nudged up and
+worker processes; ``lesson_table`` tests DESIGN §2's lessons on its result, each as a
+strategy against its own variant that breaks just that lesson (paired per-seed
+differences, confidence intervals, a minimum gap); ``sensitivity`` re-runs a scenario with its main model constants nudged up and
 down to show how much the outcome, and the lessons, hang on them.
 """
 
@@ -18,11 +18,12 @@ import os
 import pickle
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
 
 import numpy as np
 
 from .game import Batch
-from .policies import POLICIES, Policy, decide, get_policy
+from .policies import POLICIES, Policy, Variant, decide, get_policy
 from .scenario import Model, Scenario, hint
 
 #: Per-run figures reported by simulate and balance.
@@ -232,52 +233,141 @@ def balance(
     return {name: out[0, name] for _, name, _ in tasks}
 
 
-# --- DESIGN §2's lessons ------------------------------------------------------------------
+# --- DESIGN §2's lessons as paired checks ---------------------------------------------------
+# A lesson is true when a strategy beats its own variant that breaks just that lesson, on
+# the same seeds (common random numbers), by a clear margin.
 
-#: Lessons that are moot when the scenario does not allow the action they are about.
-_NEEDS_ACTION = {"risk": "credit_days", "price": "discount"}
+#: Strategies that break one lesson each (parameters of the built-ins, not copies of them).
+#: The built-in "lax-credit" is uniform with the longest terms.
+VARIANTS: dict[str, Variant] = {
+    "needs/even-weights": Variant("needs", (("even_weights", True),)),
+    "needs/no-surveys": Variant("needs", (("surveys", "never"),)),
+    "needs/one-survey": Variant("needs", (("surveys", "once"),)),
+    "needs/economic-buyer-only": Variant("needs", (("economic_only", True),)),
+    "needs/discounts": Variant("needs", (("discount_share", 0.4),)),
+    "needs/longest-terms": Variant("needs", (("terms", "longest"),)),
+    "needs/proportional-supply": Variant("needs", (("rationing", "proportional"),)),
+    "needs/small-first-supply": Variant("needs", (("rationing", "small-first"),)),
+    "needs/half-steady": Variant("needs", (("intensity", 0.5),)),
+    "needs/half-bursts": Variant("needs", (("intensity", 0.5), ("pace", "bursts"))),
+    "needs/half-late": Variant("needs", (("intensity", 0.5), ("pace", "late"))),
+}
 
-#: Two-policy lessons: (lesson, claim, left, right, metric); the claim is left > right.
-_PAIRS = (
-    ("focus", "focus beats uniform", "focus", "uniform", "score"),
-    ("price", "discount earns less profit than needs", "needs", "discount", "profit"),
-    ("buying-center", "executive scores below needs", "needs", "executive", "score"),
-    ("risk", "lax-credit has more bad debt than needs", "lax-credit", "needs", "bad_debt"),
+#: Smallest gap for a lesson to hold, per measure: score points, per cent of the variant's
+#: profit; for bad debt a reliable increase (the confidence interval) is enough.
+MIN_GAP = {"score": 2.0, "profit": 3.0, "bad_debt": 0.0}
+
+
+def _not_offered(*actions: str) -> Callable[[Scenario], str | None]:
+    def why(sc: Scenario) -> str | None:
+        if not any(a in sc.actions for a in actions):
+            return f"{' / '.join(actions)} is not an action in this scenario"
+        return None
+    return why
+
+
+def _one_account(sc: Scenario) -> str | None:
+    return "a single account: there is nothing to focus on" if len(sc.accounts) < 2 else None
+
+
+def _no_shortage(sc: Scenario) -> str | None:
+    if "supply" not in sc.actions:
+        return "supply is not an action in this scenario"
+    peaks = {(sc.start_quarter - 1 + t) % 4 + 1 for t in range(sc.turns)}
+    if sc.supply.capacity >= 1 or not peaks & set(sc.supply.peak_quarters):
+        return "no peak-season shortage in this scenario (supply.capacity 1 or no peak quarter)"
+    return None
+
+
+def _no_drift_time(sc: Scenario) -> str | None:
+    return _not_offered("survey")(sc) or (
+        "four quarters or fewer: a reading cannot go stale and a fresh one pay back"
+        if sc.turns <= 4 else None)
+
+
+def _short_game(sc: Scenario) -> str | None:
+    return "a one-quarter game cannot be paced" if sc.turns < 2 else None
+
+
+def _no_discount(sc: Scenario) -> str | None:
+    return _not_offered("discount")(sc) or (
+        "limits.max_discount is 0" if sc.limits.max_discount <= 0 else None)
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One paired check: ``reference`` should beat ``variant`` on ``measure``."""
+
+    id: str
+    lesson: str  # the DESIGN §2 lesson it tests
+    title: str
+    title_zh: str
+    reference: str  # a policy name; "worst-other" is the worst built-in but random
+    variant: str
+    measure: str  # "score", "profit" or "bad_debt" (for bad debt: the variant has more)
+    why_not: Callable[[Scenario], str | None] | None = None
+
+
+LESSONS: tuple[Lesson, ...] = (
+    Lesson("focus", "focus", "Focus (80/20): needs beats needs with even account weights",
+           "聚焦（80/20）：需求导向胜过平均分配客户权重的需求导向",
+           "needs", "needs/even-weights", "score", _one_account),
+    Lesson("discover", "discover", "Discover before you invest: needs beats needs never surveying",
+           "先了解再投入：需求导向胜过从不调研的需求导向",
+           "needs", "needs/no-surveys", "score", _not_offered("survey")),
+    Lesson("buying-center", "buying-center",
+           "Work the whole buying center: needs beats needs talking to the economic buyer only",
+           "覆盖整个采购中心：需求导向胜过只找经济决策者的需求导向",
+           "needs", "needs/economic-buyer-only", "score", _not_offered("am_days", "exec_days")),
+    Lesson("price-profit", "price", "Price is not loyalty: discounts cost needs profit",
+           "价格不等于忠诚：折扣让需求导向少赚利润",
+           "needs", "needs/discounts", "profit", _no_discount),
+    Lesson("price-score", "price", "Price is not loyalty: discounts cost needs score",
+           "价格不等于忠诚：折扣让需求导向得分更低",
+           "needs", "needs/discounts", "score", _no_discount),
+    Lesson("credit-needs-bad-debt", "risk", "Control risk: the longest terms bring needs more bad debt",
+           "控制风险：最长账期让需求导向坏账更多",
+           "needs", "needs/longest-terms", "bad_debt", _not_offered("credit_days")),
+    Lesson("credit-needs-score", "risk", "Control risk: the longest terms cost needs score",
+           "控制风险：最长账期让需求导向得分更低",
+           "needs", "needs/longest-terms", "score", _not_offered("credit_days")),
+    Lesson("credit-uniform-bad-debt", "risk",
+           "Control risk: the longest terms bring uniform more bad debt",
+           "控制风险：最长账期让平均用力坏账更多",
+           "uniform", "lax-credit", "bad_debt", _not_offered("credit_days")),
+    Lesson("credit-uniform-score", "risk", "Control risk: the longest terms cost uniform score",
+           "控制风险：最长账期让平均用力得分更低",
+           "uniform", "lax-credit", "score", _not_offered("credit_days")),
+    Lesson("drift", "drift", "Needs move: needs beats needs surveying only once",
+           "需求会变：需求导向胜过只调研一次的需求导向",
+           "needs", "needs/one-survey", "score", _no_drift_time),
+    Lesson("supply-proportional", "supply",
+           "Keep promises: key-first supply beats proportional rationing",
+           "信守承诺：优先保障重点客户胜过按比例配货",
+           "needs", "needs/proportional-supply", "score", _no_shortage),
+    Lesson("supply-small-first", "supply",
+           "Keep promises: key-first supply beats serving small accounts first",
+           "信守承诺：优先保障重点客户胜过先满足小客户",
+           "needs", "needs/small-first-supply", "score", _no_shortage),
+    Lesson("compounding-bursts", "compounding",
+           "Relationships compound: steady effort beats the same total in bursts",
+           "关系会累积：持续投入胜过同样总量的集中突击",
+           "needs/half-steady", "needs/half-bursts", "score", _short_game),
+    Lesson("compounding-late", "compounding",
+           "Relationships compound: steady effort beats the same total started late",
+           "关系会累积：持续投入胜过同样总量的迟到投入",
+           "needs/half-steady", "needs/half-late", "score", _short_game),
+    Lesson("executive", "buying-center", "Courting executives only scores below needs",
+           "只攻高层得分低于需求导向", "needs", "executive", "score"),
+    Lesson("random", "sanity", "Random play is worst", "随机策略最差",
+           "worst-other", "random", "score"),
 )
 
 
-def _applies(lesson: str, scenario: Scenario | None) -> bool:
-    action = _NEEDS_ACTION.get(lesson)
-    return scenario is None or not action or action in scenario.actions
+def lesson_policies() -> dict[str, Policy]:
+    """Every strategy the lesson checks need: the built-ins and their variants."""
 
-
-def lesson_checks(results: Results, scenario: Scenario | None = None) -> list[dict]:
-    """DESIGN §2's lessons as checks on a balance result (means over the same seeds).
-
-    ``holds`` is None where the scenario does not allow the action a check is about.
-    See ``lesson_stats`` for the same checks with per-seed statistics.
-    """
-
-    mean = {p: {m: float(v.mean()) for m, v in r.items()} for p, r in results.items()}
-
-    def check(lesson, claim, holds, left, right, metric):
-        holds = bool(holds) if _applies(lesson, scenario) else None
-        return {"lesson": lesson, "claim": claim, "holds": holds, "metric": metric,
-                "left": left, "right": right,
-                "gap": mean[left][metric] - mean[right][metric]}
-
-    out = []
-    if "needs" in mean:
-        best = max(mean, key=lambda p: mean[p]["score"])
-        out.append(check("discover", "needs scores highest", best == "needs", "needs", best, "score"))
-    for lesson, claim, left, right, metric in _PAIRS:
-        if left in mean and right in mean:
-            out.append(check(lesson, claim, mean[left][metric] > mean[right][metric],
-                             left, right, metric))
-    if "random" in mean:
-        worst = min(mean, key=lambda p: mean[p]["score"])
-        out.append(check("random", "random is worst", worst == "random", "random", worst, "score"))
-    return out
+    return {**POLICIES, **VARIANTS}
 
 
 #: Seed of the bootstrap's generator: the same results always give the same intervals.
@@ -326,44 +416,57 @@ def paired_stats(
     }
 
 
-def lesson_stats(results: Results, scenario: Scenario | None = None) -> list[dict]:
-    """``lesson_checks`` with statistics over the per-seed paired differences.
+def lesson_table(results: Results, scenario: Scenario) -> list[dict]:
+    """DESIGN §2's lessons as paired checks on a balance result that includes
+    ``lesson_policies()`` (all run on the same seeds).
 
-    One row per check, in ``lesson_checks``' order. ``diff`` is left − right seed by seed
-    (all policies ran on the same seeds); ``direction`` is +1 when the lesson says left is
-    higher, −1 when it says lower ("random is worst": random − the next-worst policy).
-    "needs scores highest" compares needs with the best *other* policy (the runner-up).
-    Fields: lesson, claim, metric, left, right, direction, left_mean, right_mean, and those
-    of ``paired_stats`` (n, mean, sd, ci95, ci95_boot, d, share, significant); ``holds`` is
-    ``significant``, or None where the scenario lacks the action the lesson is about.
+    One row per ``LESSONS`` entry: id, lesson, title, title_zh, reference, variant, measure,
+    min_gap, holds, diff, ci95, share_of_seeds and the paired statistics (n, sd, d,
+    ci95_boot), oriented so that a positive diff is the lesson's side: reference − variant
+    (score points; profit in per cent of the variant's mean profit), variant − reference for
+    bad debt. ``holds``: the 95 % CI lies above 0 and diff ≥ min_gap; None with a
+    ``reason`` where the case does not exercise the lesson (the action is not offered, or
+    the variant plays exactly like the reference here).
     """
 
-    mean = {p: float(r["score"].mean()) for p, r in results.items()}
-    rows: list[tuple[str, str, str, str, str, int]] = []
-    others = [p for p in results if p != "needs"]
-    if "needs" in results and others:
-        best = max(others, key=lambda p: mean[p])
-        rows.append(("discover", "needs scores highest", "needs", best, "score", 1))
-    for lesson, claim, left, right, metric in _PAIRS:
-        if left in results and right in results:
-            rows.append((lesson, claim, left, right, metric, 1))
-    others = [p for p in results if p != "random"]
-    if "random" in results and others:
-        worst = min(others, key=lambda p: mean[p])
-        rows.append(("random", "random is worst", "random", worst, "score", -1))
-
+    score = {p: float(r["score"].mean()) for p, r in results.items()}
     out = []
-    for lesson, claim, left, right, metric, direction in rows:
-        a = np.asarray(results[left][metric], dtype=float)
-        b = np.asarray(results[right][metric], dtype=float)
-        if a.shape != b.shape:
-            raise ValueError(f"{left} and {right} were not run on the same seeds")
-        stats = paired_stats(a - b, direction)
+    for les in LESSONS:
+        reference = les.reference
+        if reference == "worst-other":
+            others = [p for p in POLICIES if p != les.variant and p in results]
+            reference = min(others, key=lambda p: score[p]) if others else "uniform"
+        row = {"id": les.id, "lesson": les.lesson, "title": les.title, "title_zh": les.title_zh,
+               "reference": reference, "variant": les.variant, "measure": les.measure,
+               "min_gap": MIN_GAP[les.measure]}
+        missing = [p for p in (reference, les.variant) if p not in results]
+        if missing:
+            raise ValueError(f"lesson {les.id!r} needs {', '.join(missing)} in the results "
+                             f"(run balance with lesson_policies())")
+        ref = np.asarray(results[reference][les.measure], dtype=float)
+        var = np.asarray(results[les.variant][les.measure], dtype=float)
+        if ref.shape != var.shape:
+            raise ValueError(f"{reference} and {les.variant} were not run on the same seeds")
+        reason = les.why_not(scenario) if les.why_not else None
+        if reason is None and np.array_equal(ref, var):
+            reason = f"{les.variant} plays exactly like {reference} here: nothing to compare"
+        if reason is not None:
+            out.append({**row, "holds": None, "reason": reason, "diff": None, "ci95": None,
+                        "share_of_seeds": None})
+            continue
+        diff = var - ref if les.measure == "bad_debt" else ref - var
+        if les.measure == "profit":
+            diff = 100.0 * diff / max(abs(float(var.mean())), 1e-9)
+        stats = paired_stats(diff)
         out.append({
-            "lesson": lesson, "claim": claim, "metric": metric, "left": left, "right": right,
-            "direction": direction, "left_mean": float(a.mean()), "right_mean": float(b.mean()),
-            **stats,
-            "holds": stats["significant"] if _applies(lesson, scenario) else None,
+            **row,
+            "holds": bool(stats["ci95"][0] > 0 and stats["mean"] >= row["min_gap"]),
+            "diff": stats["mean"],
+            "ci95": stats["ci95"],
+            "share_of_seeds": stats["share"],
+            "reference_mean": float(ref.mean()),
+            "variant_mean": float(var.mean()),
+            **{k: stats[k] for k in ("n", "sd", "d", "ci95_boot")},
         })
     return out
 

@@ -56,6 +56,7 @@ class View:
     tier: np.ndarray  # (B, N) ABC tier by revenue to date: 0 = A, 1 = B, 2 = C
     rfm: np.ndarray  # (B, N, 3) recency, frequency, monetary scores 1-5
     clv: np.ndarray  # (B, N) estimated lifetime value from known margin and satisfaction
+    last_conference: np.ndarray  # (B,) quarter (0-based) of our last conference, -1 never
 
     @property
     def batch(self) -> int:

@@ -131,7 +131,7 @@ class Session:
 
         st = self.game.batch.static
         try:
-            validate_actions(parse_plan(self.draft, st), st)
+            validate_actions(parse_plan(self.draft, st), st, self.game.plan_context())
         except PlanError as exc:
             text = str(exc)
             resource = text.split(":", 1)[0]

@@ -98,7 +98,8 @@ def test_balance_json_shape():
     for stats in out["policies"].values():
         for metric in ("score", "profit", "revenue", "bad_debt", "satisfaction", "retention"):
             assert {"mean", "std"} <= set(stats[metric])
-    assert {c["lesson"] for c in out["lessons"]} >= {"focus", "risk", "random"}
+    assert {c["lesson"] for c in out["lessons"]} >= {"focus", "risk", "sanity"}
+    assert not any("/" in name for name in out["policies"])  # variants show only as lessons
 
 
 def test_bad_arguments_are_clear():
@@ -155,6 +156,9 @@ def test_balance_html_report(tmp_path):
     cli("balance", "tutorial", "--runs", "12", "--seed", "1", "--html", str(report))
     html = report.read_text(encoding="utf-8")
     assert html.count("<svg") >= 3 and "kam-sandbox simulate tutorial" in html
+    # the lesson table comes first, citing lessons by name
+    assert html.index('id="lesson-table"') < html.index('id="policies"')
+    assert "Discover before you invest" in html and "DESIGN §2" not in html
     for name in ("uniform", "focus", "needs", "discount", "executive", "lax-credit", "random"):
         assert name in html
 

@@ -10,9 +10,14 @@ import numpy as np
 import pytest
 
 from kam_sandbox.authoring.report import CHART_METRICS, compact, html_report, marker, nice_ticks
-from kam_sandbox.engine import load_scenario
+from kam_sandbox.engine import POLICIES, load_scenario
 from kam_sandbox.engine.scenario import Text
-from kam_sandbox.engine.simulate import balance, lesson_checks, lesson_stats, sensitivity
+from kam_sandbox.engine.simulate import (
+    balance,
+    lesson_policies,
+    lesson_table,
+    sensitivity,
+)
 
 SEEDS = list(range(3, 33))
 VOID = {"meta", "br", "hr", "img", "input", "link", "col", "wbr", "source", "area", "base"}
@@ -60,8 +65,9 @@ def parse(html: str) -> Checker:
 @pytest.fixture(scope="module")
 def data():
     sc = load_scenario("tutorial")
-    res = balance(sc, SEEDS)
-    lessons = lesson_stats(res, sc)
+    every = balance(sc, SEEDS, lesson_policies())
+    lessons = lesson_table(every, sc)
+    res = {p: every[p] for p in POLICIES}
     sens = sensitivity(sc, SEEDS[:6], params=["carryover", "expectation"])
     return sc, res, lessons, sens
 
@@ -88,8 +94,11 @@ def test_report_content(data, html):
     for name in res:
         assert f">{name}<" in html or f"> {name}<" in html
     for row in lessons:
-        assert f'<tr data-lesson="{row["lesson"]}">' in html
+        assert f'<tr data-lesson="{row["id"]}">' in html
+        assert row["title"] in html and row.get("reason", "") in html
     assert len(re.findall(r'<tr data-lesson="', html)) == len(lessons)
+    assert html.index('id="lesson-table"') < html.index('id="policies"')  # at the top
+    assert "Discover before you invest" in html and "§2" not in html  # by name
     for row in sens:
         assert f"<code>{row['param']}</code>" in html
     # the best run of needs, with the command that replays it
@@ -129,10 +138,10 @@ def test_report_escapes_everything(data):
 
 def test_report_degrades_gracefully(data):
     sc, res, _, _ = data
-    out = html_report(sc, res, lesson_checks(res, sc), None, SEEDS[::2])
+    out = html_report(sc, res, None, None, SEEDS[::2])
     parse(out)
-    assert "Not computed" in out  # no sensitivity
-    assert 'class="forest"' not in out  # plain checks carry no intervals to plot
+    assert "Not computed" in out  # no sensitivity, no lessons
+    assert 'class="forest"' not in out
     assert f"{SEEDS[0]}–{SEEDS[::2][-1]} ({len(SEEDS[::2])})" in out  # seeds with gaps
     assert "--html report.html" not in out  # no single command re-runs gappy seeds
     with pytest.raises(ValueError):

@@ -15,11 +15,12 @@ from kam_sandbox.engine import POLICIES, get_policy, load_scenario
 from kam_sandbox.engine import simulate as sim
 from kam_sandbox.engine.policies import uniform
 from kam_sandbox.engine.simulate import (
+    LESSONS,
     SENSITIVITY_PARAMS,
     Z95,
     balance,
-    lesson_checks,
-    lesson_stats,
+    lesson_policies,
+    lesson_table,
     paired_stats,
     sensitivity,
     with_model,
@@ -95,87 +96,74 @@ def test_jobs_argument(tutorial):
 # --- lesson statistics --------------------------------------------------------------------
 
 
-def _synthetic():
-    """Four seeds, every policy; scores chosen so the paired differences are easy."""
+def _synthetic(scenario):
+    """Four seeds, every strategy the lessons need; differences easy to compute by hand."""
 
-    z = np.zeros(4)
-    score = {
-        "needs": [10.0, 12.0, 11.0, 13.0],
-        "focus": [9.0, 10.0, 10.0, 11.0],  # runner-up: needs − focus = 1, 2, 1, 2
-        "uniform": [7.0, 7.0, 9.0, 7.0],  # focus − uniform = 2, 3, 1, 4
-        "discount": [5.0, 6.0, 5.0, 6.0],
-        "executive": [8.0, 8.0, 8.0, 8.0],
-        "lax-credit": [6.0, 6.0, 6.0, 6.0],
-        "random": [4.0, 5.0, 6.0, 4.0],  # random − discount (next-worst) = −1, −1, 1, −2
-    }
-    profit = {p: np.array(v) * 100 for p, v in score.items()}
-    bad_debt = {p: z.copy() for p in score}
-    bad_debt["lax-credit"] = np.array([3.0, 0.0, 5.0, 0.0])  # lax − needs = 3, 0, 5, 0
-    return {p: {"score": np.array(score[p]), "profit": profit[p], "bad_debt": bad_debt[p]}
-            for p in score}
+    names = list(lesson_policies())
+    base = np.array([10.0, 12.0, 11.0, 13.0])
+    res = {p: {"score": base - 1.0, "profit": base * 100, "bad_debt": np.zeros(4)}
+           for p in names}
+    res["needs"] = {"score": base.copy(), "profit": base * 100, "bad_debt": np.zeros(4)}
+    res["needs/economic-buyer-only"] = {k: v.copy() for k, v in res["needs"].items()}
+    res["needs/even-weights"]["score"] = base - np.array([2.0, 3.0, 1.0, 4.0])
+    res["needs/no-surveys"]["score"] = base - np.array([1.0, 1.0, 1.0, 1.5])  # gap < 2
+    res["needs/discounts"]["profit"] = base * 100 - np.array([100.0, 200.0, 100.0, 200.0])
+    res["uniform"]["score"] = base - 3.0  # the worst built-in but random
+    res["random"]["score"] = base - 3.0 - np.array([2.0, 3.0, 1.0, 4.0])
+    return res
 
 
-def test_lesson_stats_hand_computed():
-    rows = {r["lesson"]: r for r in lesson_stats(_synthetic())}
-    assert list(rows) == ["discover", "focus", "price", "buying-center", "risk", "random"]
+def test_lesson_table_hand_computed(tutorial):
+    rows = {r["id"]: r for r in lesson_table(_synthetic(tutorial), tutorial)}
+    assert list(rows) == [les.id for les in LESSONS]
 
     focus = rows["focus"]  # diffs 2, 3, 1, 4
     sd = math.sqrt(5 / 3)
     half = Z95 * sd / 2
-    assert focus["left"] == "focus" and focus["right"] == "uniform"
-    assert focus["n"] == 4 and focus["direction"] == 1
-    assert focus["mean"] == pytest.approx(2.5)
+    assert focus["reference"] == "needs" and focus["variant"] == "needs/even-weights"
+    assert focus["n"] == 4 and focus["measure"] == "score"
+    assert focus["diff"] == pytest.approx(2.5)
     assert focus["sd"] == pytest.approx(sd)
     assert focus["ci95"] == pytest.approx([2.5 - half, 2.5 + half])
     assert focus["d"] == pytest.approx(2.5 / sd)
-    assert focus["share"] == 1.0
-    assert focus["holds"] is True
-    lo, hi = focus["ci95_boot"]
-    assert 1.0 <= lo <= 2.5 <= hi <= 4.0
+    assert focus["share_of_seeds"] == 1.0
+    assert focus["holds"] is (2.5 - half > 0)
 
-    discover = rows["discover"]  # against the runner-up, not against itself
-    assert discover["right"] == "focus"
-    assert discover["mean"] == pytest.approx(1.5)
-    sd = math.sqrt(1 / 3)
-    assert discover["ci95"] == pytest.approx([1.5 - Z95 * sd / 2, 1.5 + Z95 * sd / 2])
-    assert discover["d"] == pytest.approx(1.5 / sd)
-    assert discover["holds"] is True
+    discover = rows["discover"]  # a clear CI but a gap below 2 points: does not hold
+    assert discover["diff"] == pytest.approx(1.125) and discover["ci95"][0] > 0
+    assert discover["holds"] is False
 
-    rnd = rows["random"]  # random − next-worst: −1, −1, 1, −2, claim "< 0"
-    assert rnd["right"] == "discount" and rnd["direction"] == -1
-    assert rnd["mean"] == pytest.approx(-0.75)
-    sd = math.sqrt((0.0625 + 0.0625 + 3.0625 + 1.5625) / 3)
-    assert rnd["sd"] == pytest.approx(sd)
-    assert rnd["share"] == 0.75
-    assert rnd["ci95"][1] == pytest.approx(-0.75 + Z95 * sd / 2)
-    assert rnd["ci95"][1] > 0 and rnd["holds"] is False  # the interval straddles 0
+    price = rows["price-profit"]  # in per cent of the variant's mean profit
+    variant_mean = (base_mean := 11.5 * 100) - 150.0
+    assert price["diff"] == pytest.approx(100 * 150.0 / variant_mean)
+    assert base_mean > variant_mean
 
-    risk = rows["risk"]  # 3, 0, 5, 0: half the seeds tie
-    assert risk["mean"] == pytest.approx(2.0) and risk["share"] == 0.5
+    rnd = rows["random"]  # against the worst other built-in
+    assert rnd["reference"] == "uniform" and rnd["diff"] == pytest.approx(2.5)
 
-    price = rows["price"]  # needs − discount profit: 500, 600, 600, 700
-    assert price["mean"] == pytest.approx(600.0)
-    assert price["holds"] is True
+    # credit terms are not an action in the tutorial: n/a, with the reason
+    for lesson_id in ("credit-needs-bad-debt", "credit-uniform-score"):
+        row = rows[lesson_id]
+        assert row["holds"] is None and "credit_days" in row["reason"]
+        assert row["diff"] is None and row["ci95"] is None
+    # a variant that plays exactly like its reference: n/a, with the reason
+    assert rows["buying-center"]["holds"] is None
+    assert "plays exactly like" in rows["buying-center"]["reason"]
 
 
-def test_lesson_stats_edge_cases(tutorial):
-    res = _synthetic()
-    # the same values on every seed: sd 0, d undefined, the interval collapses on the mean
+def test_lesson_table_edge_cases(tutorial):
+    res = _synthetic(tutorial)
+    # the same gap on every seed: sd 0, d undefined, the interval collapses on the mean
     res["executive"]["score"] = res["needs"]["score"] - 2.0
-    row = {r["lesson"]: r for r in lesson_stats(res)}["buying-center"]
+    row = {r["id"]: r for r in lesson_table(res, tutorial)}["executive"]
     assert row["sd"] == 0.0 and row["d"] is None and row["ci95"] == [2.0, 2.0]
-    assert row["ci95_boot"] == pytest.approx([2.0, 2.0]) and row["holds"] is True
-    # a lesson about an action the scenario lacks is n/a (tutorial: no credit terms)
-    assert "credit_days" not in tutorial.actions
-    assert {r["lesson"]: r for r in lesson_stats(res, tutorial)}["risk"]["holds"] is None
-    # only the policies present are checked
-    part = {p: res[p] for p in ("focus", "uniform")}
-    assert [r["lesson"] for r in lesson_stats(part)] == ["focus"]
-    # seeds must match
-    bad = {p: dict(res[p]) for p in ("focus", "uniform")}
-    bad["uniform"]["score"] = bad["uniform"]["score"][:3]
+    assert row["holds"] is True  # exactly the minimum gap
+    # every strategy must be there, on the same seeds
+    with pytest.raises(ValueError, match="needs/even-weights"):
+        lesson_table({p: r for p, r in res.items() if p != "needs/even-weights"}, tutorial)
+    res["needs/even-weights"] = {k: v[:3] for k, v in res["needs/even-weights"].items()}
     with pytest.raises(ValueError, match="same seeds"):
-        lesson_stats(bad)
+        lesson_table(res, tutorial)
 
 
 def test_bootstrap_is_reproducible_and_seeded():
@@ -187,26 +175,13 @@ def test_bootstrap_is_reproducible_and_seeded():
     assert a["ci95_boot"] == pytest.approx(a["ci95"], abs=0.1)
 
 
-def test_lesson_checks_unchanged():
-    checks = {c["lesson"]: c for c in lesson_checks(_synthetic())}
-    assert checks["discover"] == {
-        "lesson": "discover", "claim": "needs scores highest", "holds": True, "metric": "score",
-        "left": "needs", "right": "needs", "gap": 0.0,
-    }
-    assert checks["random"]["right"] == "random" and checks["random"]["holds"] is True
-    assert checks["focus"]["gap"] == pytest.approx(2.5)
-    assert checks["risk"]["holds"] is True
+def test_lesson_variants_run_in_workers_identically(tutorial, monkeypatch):
+    """The variants cross into spawned workers (they pickle) and give the same games."""
 
-
-def test_lesson_stats_agree_with_lesson_checks_on_a_real_run(tutorial):
-    res = balance(tutorial, SEEDS)
-    stats = lesson_stats(res, tutorial)
-    checks = lesson_checks(res, tutorial)
-    assert [s["lesson"] for s in stats] == [c["lesson"] for c in checks]
-    for s in stats:
-        if s["holds"]:
-            c = next(c for c in checks if c["lesson"] == s["lesson"])
-            assert c["holds"] is True
+    monkeypatch.setattr(sim, "CHUNK", 8)
+    few = {k: lesson_policies()[k] for k in ("needs/no-surveys", "needs/half-bursts")}
+    assert _same(balance(tutorial, SEEDS[:16], few, jobs=1),
+                 balance(tutorial, SEEDS[:16], few, jobs=2))
 
 
 # --- sensitivity --------------------------------------------------------------------------

@@ -51,7 +51,7 @@ from tinydb import Query, TinyDB
 
 from kam_sandbox.base.storage import AtomicJSONStorage
 from kam_sandbox.engine import Game, KamError, load_scenario
-from kam_sandbox.engine.actions import actions_to_plan, compile_plan
+from kam_sandbox.engine.actions import PlanContext, actions_to_plan, compile_plan
 from kam_sandbox.engine.kpis import grade_band
 from kam_sandbox.engine.loader import load_scenario_text, resolve
 from kam_sandbox.engine.market import MAX_PLAYERS, Market, Seat, snapshot
@@ -630,7 +630,7 @@ class Session:
         m = self._need_open_round("submit a plan")
         t = self.team(team)
         _check_plan_size(plan)
-        compile_plan(plan, self.static)  # PlanError: nothing is recorded
+        compile_plan(plan, self.static, self._context(t["id"], m["round"]))  # PlanError: nothing recorded
         self._add_member(t, author)
         return self._record(t["id"], m["round"], plan, author or t["name"], None)
 
@@ -668,12 +668,18 @@ class Session:
         if not plan or not (plan.get("accounts") or any((plan.get("portfolio") or {}).values())):
             return False
         try:
-            compile_plan(plan, self.static)
+            compile_plan(plan, self.static, self._context(team_id, round))
         except KamError:  # over budget mid-edit, say: not a plan the team chose
             return False
         self._record(team_id, round, plan, draft["author"] or self.team(team_id)["name"],
                      None, from_draft=True)
         return True
+
+    def _context(self, team_id: str, round: int) -> PlanContext:
+        """What the plan rules need of the team's game before ``round`` (its counting plans)."""
+
+        counting = {s["round"]: s["plan"] for s in self.history(team_id)}  # the last one counts
+        return PlanContext.from_plans([counting.get(r) for r in range(1, round)])
 
     def _add_member(self, team: dict, author: str) -> None:
         """The names teams type when they join become the team's members."""

@@ -34,3 +34,19 @@ def test_demo_plays_a_whole_game_and_saves_every_screen(tmp_path, lang):
     # Not a blank frame: the planning screen has many distinct colours.
     colours = {image.get_at((x, y))[:3] for x in range(0, 1280, 16) for y in range(0, 720, 16)}
     assert len(colours) > 20
+
+
+def test_demo_finishes_on_a_scenario_with_a_tight_budget(tmp_path, tight_tutorial):
+    """Built-in strategies once overspent such a case: the planning screen refused the plan
+    and the demo waited for ever. The timeout is the failure, not a wall-clock measure."""
+
+    path = tight_tutorial
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy",
+               KAM_SANDBOX_DATA=str(tmp_path / "data"))
+    for policy in ("needs", "random"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "kam_sandbox", "play", "--demo", "--scenario", path,
+             "--seed", "5", "--policy", policy],
+            capture_output=True, text=True, timeout=300, env=env,
+        )
+        assert proc.returncode == 0, proc.stderr[-3000:]
