@@ -353,3 +353,16 @@ def test_cli_import_with_errors_exits_1_and_writes_nothing(tmp_path):
     assert proc.stdout.splitlines() == [f"tutorial.xlsx:Accounts!{cell}: wallet：这里要填数字，现在是 'lots'"]
     assert "未写出 YAML" in proc.stderr
     assert not (tmp_path / "tutorial.yaml").exists()
+
+
+def test_a_shipped_id_is_flagged_so_the_author_gives_the_case_its_own(tmp_path):
+    book = export(tmp_path)
+    result = import_workbook(book, "en", book.name)
+    assert result.text is not None
+    assert [str(p) for p in result.problems] == [
+        "tutorial.xlsx:Case!C3: warning: id: 'tutorial' is the id of a shipped case; give yours "
+        "its own id on the Case sheet, so that games of the two are never mixed up"]
+    wb = openpyxl.load_workbook(book)
+    wb["Case"]["C3"] = "my-case"
+    wb.save(book)
+    assert import_workbook(book, "zh").problems == []

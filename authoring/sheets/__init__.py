@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kam_sandbox.engine.loader import check_scenario_text
+from kam_sandbox.engine.loader import check_scenario_text, shipped_scenarios
 
 from .emit import MARKER, scenario_yaml
 from .read import SheetFileError, SheetProblem, locate, read_workbook
@@ -47,5 +47,8 @@ def import_workbook(path: Path, lang: str, name: str | None = None) -> Imported:
     text = scenario_yaml(reading.data, Path(book).name, lang)
     _, problems = check_scenario_text(text, book)
     locate(reading, problems)
-    return Imported(None if reading.errors else text, reading.problems,
-                    str(reading.data.get("id", "")))
+    case_id = str(reading.data.get("id", ""))
+    if case_id in {p.stem for p in shipped_scenarios()}:
+        reading.add(*reading.at(("id",)), "sheet.shipped_id", severity="warning",
+                    id=repr(case_id))
+    return Imported(None if reading.errors else text, reading.problems, case_id)

@@ -109,8 +109,9 @@ class _Writer:
     def records(self, items: list, indent: int, path: Path) -> None:
         pad = " " * indent
         for number, item in enumerate(items, start=1):
-            if not isinstance(item, dict):
-                self.lines.append(f"{pad}- {scalar(item)}")
+            inline = _inline(item)
+            if inline is not None and len(pad) + 2 + len(inline) <= WIDTH:
+                self.lines.append(f"{pad}- {inline}")  # a scorecard line, say
                 continue
             title = _title(item)
             if title and len(items) > 1:

@@ -84,7 +84,8 @@ def _validation(leaf: Leaf, refs: dict[str, str]) -> DataValidation | None:
     if leaf.kind == "list":
         return None  # several values in one cell: no rule fits
     if kind in ("bool", "member"):
-        return DataValidation(type="list", formula1='"TRUE,FALSE"', allow_blank=True)
+        return DataValidation(type="list", formula1='"TRUE,FALSE"', allow_blank=True,
+                              showErrorMessage=True)
     if kind == "choice":
         listing = ",".join(str(c) for c in leaf.choices)
         if len(listing) > 250:  # Excel's limit for an inline list
@@ -95,7 +96,7 @@ def _validation(leaf: Leaf, refs: dict[str, str]) -> DataValidation | None:
     if kind == "text" and name in REFERENCES and name in refs and len(leaf.path) == 1:
         # A warning, not a stop: an id added elsewhere in the same sitting is fine.
         return DataValidation(type="list", formula1=refs[name], allow_blank=True,
-                              errorStyle="warning")
+                              showErrorMessage=True, errorStyle="warning")
     if kind in ("number", "whole"):
         b = leaf.bounds
         low = b.get("ge", b.get("gt"))
@@ -113,6 +114,7 @@ def _validation(leaf: Leaf, refs: dict[str, str]) -> DataValidation | None:
         else:
             return None
         dv.allow_blank = True
+        dv.showErrorMessage = True
         dv.errorStyle = "warning"  # the import says precisely what is wrong and where
         return dv
     return None
@@ -192,7 +194,7 @@ def _parent_rule(table: Table, refs: dict[str, str]) -> DataValidation | None:
     if name not in refs:
         return None
     return DataValidation(type="list", formula1=refs[name], allow_blank=False,
-                          errorStyle="warning")
+                          showErrorMessage=True, errorStyle="warning")
 
 
 def _write_key_values(ws: Worksheet, sheet: KeyValue, data: dict, lang: str,
