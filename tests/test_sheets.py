@@ -20,6 +20,7 @@ from kam_sandbox.authoring.sheets.layout import layout
 from kam_sandbox.authoring.sheets.read import SheetFileError, parse_path
 from kam_sandbox.engine import check_scenario, load_scenario, new_game, shipped_scenarios
 from kam_sandbox.engine.actions import actions_to_plan
+from kam_sandbox.engine.errors import KamError
 from kam_sandbox.engine.policies import POLICIES, decide
 from kam_sandbox.engine.scenario import Scenario
 from kam_sandbox.engine.template import SCHEMA_LINE
@@ -366,3 +367,43 @@ def test_a_shipped_id_is_flagged_so_the_author_gives_the_case_its_own(tmp_path):
     wb["Case"]["C3"] = "my-case"
     wb.save(book)
     assert import_workbook(book, "zh").problems == []
+
+
+def test_a_formula_without_a_saved_result_is_explained(tmp_path):
+    """A program (or a save without recalculation) leaves formulas with no value to read."""
+    book = export(tmp_path)
+    cell = _edit(book, "Accounts", "jinggong", "wallet", "=38*100000")
+    assert messages(book, "en") == [
+        f"tutorial.xlsx:Accounts!{cell}: wallet: the formula '=38*100000' has no saved result; "
+        "open the workbook in Excel or WPS and save it again (or type the value)"]
+
+
+def test_an_empty_table_is_an_empty_list_not_the_defaults(tmp_path):
+    book = export(tmp_path)
+    wb = openpyxl.load_workbook(book)
+    wb["Accounts"].delete_rows(2, wb["Accounts"].max_row)
+    wb["Stakeholders"].delete_rows(2, wb["Stakeholders"].max_row)
+    wb["Events"].delete_rows(2, wb["Events"].max_row)
+    wb.save(book)
+    assert messages(book, "zh") == ["tutorial.xlsx:Accounts!A1: accounts：至少要 1 项，现在 0 项"]
+
+
+def test_text_excel_cannot_store_is_named_on_export(tmp_path):
+    sc = load_scenario("tutorial")
+    bad = sc.model_copy(update={"title": sc.title.model_copy(update={"en": "Bell\x07"})})
+    with pytest.raises(KamError, match=r"title\.en holds a control character U\+0007"):
+        export_workbook(bad, tmp_path / "x.xlsx", "en")
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_field_without_a_fixed_set_of_columns_fails_loudly():
+    from pydantic import BaseModel
+
+    from kam_sandbox.authoring.sheets.layout import _field_leaves
+
+    class Free(BaseModel):
+        tags: dict[str, float] = {}
+
+    with pytest.raises(TypeError, match="no workbook layout for tags"):
+        _field_leaves(("tags",), Free.model_fields["tags"].annotation,
+                      Free.model_fields["tags"], False, "", {}, [])

@@ -45,9 +45,10 @@ def import_workbook(path: Path, lang: str, name: str | None = None) -> Imported:
     if reading.errors:
         return Imported(None, reading.problems)
     text = scenario_yaml(reading.data, Path(book).name, lang)
-    _, problems = check_scenario_text(text, book)
-    locate(reading, problems)
     case_id = str(reading.data.get("id", ""))
+    # Checked under the name `sheet import` gives the file by default (the case id).
+    _, problems = check_scenario_text(text, f"{case_id}.yaml")
+    locate(reading, problems)
     if case_id in {p.stem for p in shipped_scenarios()}:
         reading.add(*reading.at(("id",)), "sheet.shipped_id", severity="warning",
                     id=repr(case_id))

@@ -173,6 +173,9 @@ def _field_leaves(
     if origin is dict:
         key_tp, value_tp = typing.get_args(tp)
         keys = typing.get_args(unwrap(key_tp)[0])
+        if typing.get_origin(unwrap(key_tp)[0]) is not Literal:
+            # Columns need a fixed set of keys; fail here rather than drop the field.
+            raise TypeError(f"no workbook layout for {'.'.join(map(str, path))}: {tp}")
         return [
             _scalar_leaf(path + (k,), value_tp, [], False, description, _index(default, k))
             for k in keys
@@ -197,6 +200,8 @@ def _field_leaves(
                              _index(default, i))
                 for i in range(length["min_length"])
             ]
+        if typing.get_origin(item_tp) in (list, dict):
+            raise TypeError(f"no workbook layout for {'.'.join(map(str, path))}: {tp}")
         kind, choices = _scalar_kind(item_tp)
         return [Leaf(path, "list", item_kind=kind, choices=choices,
                      bounds=_bounds(item_meta), required=required, description=description,

@@ -70,6 +70,7 @@ class Reading:
     data: dict[str, Any] = field(default_factory=dict)
     cells: dict[Loc, tuple[str, str]] = field(default_factory=dict)
     problems: list[SheetProblem] = field(default_factory=list)
+    formulas: Any = None  # the workbook's formulas, to explain a formula with no saved value
 
     def add(self, sheet: str, cell: str, template: str, /, severity: str = "error",
             **named: Any) -> None:
@@ -98,8 +99,9 @@ def hint(word: str, choices: list[str], lang: str) -> str:
     return tr("sheet.hint", lang, word=repr(close[0])) if close else ""
 
 
-def open_workbook(path: Path, lang: str):
-    """The workbook at ``path`` (cell values, not formulas); ``SheetFileError`` if it is not one."""
+def open_workbook(path: Path, lang: str, formulas: bool = False):
+    """The workbook at ``path``: the values Excel saved (or, with ``formulas``, the formulas
+    themselves); ``SheetFileError`` if it is not a workbook."""
     try:
         size = path.stat().st_size
     except OSError as e:
@@ -109,7 +111,7 @@ def open_workbook(path: Path, lang: str):
     if size > MAX_BYTES:
         raise SheetFileError(f"{path}: " + tr("sheet.problem.too_large", lang, limit=MAX_BYTES))
     try:
-        return load_workbook(path, data_only=True)
+        return load_workbook(path, data_only=not formulas)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as e:
         reason = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise SheetFileError(f"{path}: " + tr("sheet.problem.not_xlsx", lang, reason=reason)
@@ -253,6 +255,11 @@ def _coordinate(row: int, column: int) -> str:
 def _cell_value(reading: Reading, sheet: str, row: int, column: int, leaf: Leaf, raw: Any,
                 key: str) -> Any:
     try:
+        if raw is None and reading.formulas is not None:
+            formula = reading.formulas[sheet].cell(row=row, column=column).value
+            if isinstance(formula, str) and formula.startswith("="):
+                # Written by a program (or saved without calculating): no value to read.
+                raise CellError("sheet.problem.formula", got=repr(formula))
         return convert(leaf, raw)
     except CellError as e:
         values = dict(e.values)
@@ -401,6 +408,7 @@ def read_workbook(path: Path, lang: str, book_name: str | None = None) -> Readin
     book = layout()
     reading = Reading(book_name or str(path), lang)
     wb = open_workbook(Path(path), lang)
+    reading.formulas = open_workbook(Path(path), lang, formulas=True)
     ids: dict[tuple, list] = {}
     for sheet in book.sheets():
         if sheet.sheet not in wb.sheetnames:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -20,6 +21,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kam_sandbox.base.i18n import tr
 from kam_sandbox.base.storage import write_atomically
+from kam_sandbox.engine.errors import KamError
+from kam_sandbox.engine.loader import dotted
 from kam_sandbox.engine.scenario import Scenario
 
 from .layout import REFERENCES, KeyValue, Layout, Leaf, Table, layout, singular
@@ -229,10 +232,25 @@ def _write_key_values(ws: Worksheet, sheet: KeyValue, data: dict, lang: str,
     ws.freeze_panes = "C2"
 
 
+def _check_storable(data: Any, lang: str, path: tuple = ()) -> None:
+    """``KamError`` naming the first text Excel cannot store (a control character)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            _check_storable(value, lang, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            _check_storable(value, lang, path + (i,))
+    elif isinstance(data, str) and ILLEGAL_CHARACTERS_RE.search(data):
+        char = ILLEGAL_CHARACTERS_RE.search(data).group()
+        raise KamError(tr("sheet.problem.control_character", lang, path=dotted(path),
+                          char=f"U+{ord(char):04X}"))
+
+
 def workbook(scenario: Scenario, lang: str) -> Workbook:
     """The workbook of ``scenario``; comments and notes in ``lang``, headers bilingual."""
     book = layout()
     data = scenario.model_dump(mode="python")
+    _check_storable(data, lang)
     refs = _reference_ranges(book)
     wb = Workbook()
     wb.remove(wb.active)
