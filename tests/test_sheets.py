@@ -125,7 +125,8 @@ def test_every_field_of_the_model_has_a_place_in_the_workbook():
 def test_export_has_bilingual_headers_lists_comments_and_frozen_headers(tmp_path):
     wb = openpyxl.load_workbook(export(tmp_path, "tutorial", "zh"))
     assert wb.sheetnames == ["Case", "Objectives", "Roles", "Rivals", "Accounts",
-                             "Stakeholders", "Events", "Scorecard", "Model"]
+                             "Stakeholders", "Events", "Scorecard", "Model", "Help"]
+    assert "kam-sandbox sheet import" in wb["Help"]["A6"].value
     ws = wb["Accounts"]
     assert ws["A1"].value == "编号 id" and ws.freeze_panes == "B2"
     stage = column(ws, "stage")
@@ -212,6 +213,9 @@ EDITS = {
     "thousands separators": ("Accounts", "jinggong", "wallet", "36,000,000",
                              "wallet: expected a number, got '36,000,000'; write 36000000",
                              "wallet：这里要填数字，现在是 '36,000,000'；请写成 36000000"),
+    "full-width digits": ("Accounts", "jinggong", "share", "０．２５",
+                          "share: expected a number, got '０．２５'; write 0.25",
+                          "share：这里要填数字，现在是 '０．２５'；请写成 0.25"),
     "percent as text": ("Stakeholders", "lu_min", "trust", "15%",
                         "trust: expected a number, got '15%'; write 0.15",
                         "trust：这里要填数字，现在是 '15%'；请写成 0.15"),
@@ -331,7 +335,7 @@ def test_a_file_that_is_not_a_workbook_gives_one_clear_line(tmp_path, kind):
 
 def test_cli_round_trip_names_the_file_after_the_case_and_guards_hand_written_files(tmp_path):
     proc = run_cli("sheet", "export", "tutorial", "t.xlsx", "--lang", "en", cwd=tmp_path)
-    assert proc.returncode == 0 and "wrote t.xlsx (9 sheets)" in proc.stdout
+    assert proc.returncode == 0 and "wrote t.xlsx (10 sheets)" in proc.stdout
     assert run_cli("sheet", "export", "tutorial", "t.xlsx", cwd=tmp_path).returncode == 2
     proc = run_cli("sheet", "import", "t.xlsx", "--lang", "en", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-import zipfile
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,11 +112,7 @@ def open_workbook(path: Path, lang: str, formulas: bool = False):
         raise SheetFileError(f"{path}: " + tr("sheet.problem.too_large", lang, limit=MAX_BYTES))
     try:
         return load_workbook(path, data_only=not formulas)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as e:
-        reason = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise SheetFileError(f"{path}: " + tr("sheet.problem.not_xlsx", lang, reason=reason)
-                             ) from None
-    except Exception as e:  # openpyxl's own errors on a damaged file: never a traceback
+    except Exception as e:  # not a zip, not a workbook, damaged: one line, never a traceback
         reason = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
         raise SheetFileError(f"{path}: " + tr("sheet.problem.not_xlsx", lang, reason=reason)
                              ) from None
@@ -133,9 +129,10 @@ def _show(value: Any) -> str:
 
 def _number_fix(text: str) -> str | None:
     """What the author meant by ``36,000,000`` or ``15%``, written as the sheet wants it."""
-    bare = text.strip().replace(",", "").replace("，", "").replace(" ", "")
-    percent = bare.endswith(("%", "％"))
-    bare = bare.rstrip("%％")
+    # NFKC: full-width digits, comma and percent sign (typed with a Chinese IME) as ASCII
+    bare = unicodedata.normalize("NFKC", text).strip().replace(",", "").replace(" ", "")
+    percent = bare.endswith("%")
+    bare = bare.rstrip("%")
     if not _PLAIN_NUMBER.match(bare):
         return None
     value = float(bare) / (100 if percent else 1)
@@ -360,7 +357,7 @@ def _read_table(reading: Reading, ws: Worksheet, table: Table, ids: dict[tuple, 
     by_key = {leaf.key: leaf for leaf in table.leaves}
     records: list[dict] = []
     seen_ids: dict[tuple, int] = {}
-    if ws.max_row > MAX_ROWS:
+    if any(not is_blank(c.value) for row in ws.iter_rows(min_row=MAX_ROWS + 1) for c in row):
         reading.add(table.sheet, f"A{MAX_ROWS + 1}", "sheet.problem.too_many_rows",
                     limit=MAX_ROWS)
     for row in ws.iter_rows(min_row=2, max_row=min(ws.max_row, MAX_ROWS)):

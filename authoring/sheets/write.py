@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kam_sandbox.base.i18n import tr
+from kam_sandbox.base.i18n import strings, tr
 from kam_sandbox.base.storage import write_atomically
 from kam_sandbox.engine.errors import KamError
 from kam_sandbox.engine.loader import dotted
@@ -33,6 +33,7 @@ SPARE_ROWS = 200
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 REQUIRED_FILL = PatternFill("solid", fgColor="1F4E79")  # required columns: dark
 OPTIONAL_FILL = PatternFill("solid", fgColor="5B8DB8")
+SECTION_FILL = PatternFill("solid", fgColor="DDEBF7")
 WRAP = Alignment(wrap_text=True, vertical="top")
 LONG_TEXT = 50  # display width beyond which a text column wraps instead of widening
 
@@ -207,6 +208,8 @@ def _write_key_values(ws: Worksheet, sheet: KeyValue, data: dict, lang: str,
         _head(ws, c, f"{tr(f'sheet.header.{name}', 'zh')} {tr(f'sheet.header.{name}', 'en')}",
               "", True)
     widths = {c: display_width(str(ws.cell(row=1, column=c).value)) for c in range(1, 5)}
+    sections = list(dict.fromkeys(str(leaf.path[0]) for leaf in sheet.leaves))
+    shaded = set(sections[1::2])  # every other section shaded, so each reads as a block
     for r, leaf in enumerate(sheet.leaves, start=2):
         note = comment(leaf, lang)
         texts = (leaf.key, f"{label(leaf.path, 'zh')} {label(leaf.path, 'en')}",
@@ -222,13 +225,11 @@ def _write_key_values(ws: Worksheet, sheet: KeyValue, data: dict, lang: str,
         if rule is not None:
             rule.add(f"C{r}")
             ws.add_data_validation(rule)
-    widths[4] = LONG_TEXT
-    widths[3] = min(widths[3], 80)
+        if [p for p in leaf.path if isinstance(p, str)][0] in shaded:
+            for c in (1, 2):
+                ws.cell(row=r, column=c).fill = SECTION_FILL
+    widths[4] = LONG_TEXT + 1  # wrapped: descriptions run to several lines
     _fit(ws, widths)
-    ws.column_dimensions["C"].width = max(12, min(widths[3] + 2, 80))
-    for row in ws.iter_rows(min_row=2, min_col=3, max_col=3):
-        if display_width(str(row[0].value or "")) > 40:
-            row[0].alignment = WRAP
     ws.freeze_panes = "C2"
 
 
@@ -260,7 +261,21 @@ def workbook(scenario: Scenario, lang: str) -> Workbook:
             _write_table(ws, sheet, data, lang, refs)
         else:
             _write_key_values(ws, sheet, data, lang, refs)
+    _write_help(wb.create_sheet(tr("sheet.help.sheet", "en")), scenario)
     return wb
+
+
+def _write_help(ws: Worksheet, scenario: Scenario) -> None:
+    """How to edit and import the workbook, in both languages (the import ignores it)."""
+    case = f"{scenario.id} v{scenario.version}"
+    n = 1
+    while f"sheet.help.{n}" in strings("en"):
+        for c, lang in enumerate(("zh", "en"), start=1):
+            cell = ws.cell(row=n, column=c, value=tr(f"sheet.help.{n}", lang, case=case))
+            cell.alignment = WRAP
+            cell.font = Font(bold=n == 1)
+        n += 1
+    ws.column_dimensions["A"].width = ws.column_dimensions["B"].width = 60
 
 
 def export_workbook(scenario: Scenario, path: Path, lang: str) -> int:
