@@ -411,3 +411,28 @@ def test_a_field_without_a_fixed_set_of_columns_fails_loudly():
     with pytest.raises(TypeError, match="no workbook layout for tags"):
         _field_leaves(("tags",), Free.model_fields["tags"].annotation,
                       Free.model_fields["tags"], False, "", {}, [])
+
+
+def test_model_errors_read_in_the_authors_terms():
+    """Pydantic's error types (also those no field uses yet, such as a text length limit)
+    become messages with the column's name."""
+    from kam_sandbox.authoring.sheets.read import _model_message, relative_key
+    from kam_sandbox.base.i18n import tr
+
+    book = layout()
+    assert relative_key(("accounts", 3, "stakeholders", 1, "influence"), book) == "influence"
+    assert relative_key(("accounts", 3, "credit", "pd"), book) == "credit.pd"
+    assert relative_key(("accounts", 3, "stakeholders"), book) == "stakeholders"
+    assert relative_key(("season", "demand", 2), book) == "season.demand.3"
+    cases = [
+        ({"type": "string_too_long", "ctx": {"max_length": 80}, "input": "x" * 90, "msg": ""},
+         "headline.en: at most 80 characters, got 90", "headline.en：最多 80 个字符，现在 90 个"),
+        ({"type": "too_short", "ctx": {"min_length": 2}, "input": [{}], "msg": ""},
+         "headline.en: needs at least 2, got 1", "headline.en：至少要 2 项，现在 1 项"),
+        ({"type": "value_error", "input": {}, "msg": "Value error, floor and target must differ"},
+         "headline.en: floor and target must differ", "headline.en：floor and target must differ"),
+    ]
+    for err, english, chinese in cases:
+        template, values = _model_message(err, "headline.en")
+        assert tr(template, "en", **values) == english
+        assert tr(template, "zh", **values) == chinese

@@ -493,6 +493,9 @@ def _model_message(err: dict, key: str) -> tuple[str, dict[str, Any]]:
     kind, ctx, got = err["type"], err.get("ctx", {}), err.get("input")
     if kind == "missing":
         return "sheet.check.missing", {"key": key}
+    if kind == "string_too_long" and isinstance(got, str):
+        return "sheet.check.text_too_long", {"key": key, "limit": ctx.get("max_length"),
+                                             "got": len(got)}
     if kind in ("too_short", "too_long") and isinstance(got, list):
         limit = ctx.get("min_length" if kind == "too_short" else "max_length")
         return _TEMPLATES[kind][0], {"key": key, "limit": limit, "got": len(got)}
