@@ -110,7 +110,7 @@ def cmd_sheet(args) -> int:
 
     lang = args.lang or system_language()
     if args.sheet_command is None:
-        raise KamError("say what to do: kam-sandbox sheet export … or kam-sandbox sheet import …")
+        raise KamError("choose an action: export or import (see kam-sandbox sheet --help)")
     if args.sheet_command == "export":
         book = Path(args.book)
         if book.exists() and not args.force:
