@@ -62,6 +62,13 @@ def _descriptions(model: type[BaseModel] = Scenario, path: Path = ()) -> dict[Pa
     return out
 
 
+def _is_text(value: Any) -> bool:
+    """A {zh, en} text on one line each (no line breaks or tabs that need escapes)."""
+    return (isinstance(value, dict) and set(value) == {"zh", "en"}
+            and all(isinstance(v, str) and not any(ch in v for ch in "\n\r\t")
+                    for v in value.values()))
+
+
 def _title(item: dict) -> str:
     name = item.get("name")
     if isinstance(name, dict):
@@ -95,6 +102,12 @@ class _Writer:
                 _is_scalar(value) or len(pad) + len(key) + len(inline) + 2 <= WIDTH
             ):
                 self.line(f"{pad}{key}: {inline}", here if describe else None)
+            elif _is_text(value):
+                # Long English folds at spaces over several lines, as a person writes it.
+                self.line(f"{pad}{key}:", here if describe else None)
+                folded = yaml.safe_dump(value, allow_unicode=True, sort_keys=False,
+                                        width=max(40, WIDTH - indent - 2))
+                self.lines += [f"{pad}  {line}" for line in folded.splitlines()]
             elif isinstance(value, dict):
                 self.line(f"{pad}{key}:", here if describe else None)
                 self.mapping(value, indent + 2, here, describe)
