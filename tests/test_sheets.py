@@ -7,6 +7,7 @@ Chinese or English; a file that is not a workbook gives one clear line, never a 
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import zipfile
@@ -14,6 +15,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from kam_sandbox.authoring.sheets import export_workbook, import_workbook
 from kam_sandbox.authoring.sheets.layout import layout
@@ -21,6 +25,7 @@ from kam_sandbox.authoring.sheets.read import SheetFileError, parse_path
 from kam_sandbox.engine import check_scenario, load_scenario, new_game, shipped_scenarios
 from kam_sandbox.engine.actions import actions_to_plan
 from kam_sandbox.engine.errors import KamError
+from kam_sandbox.engine.loader import check_scenario_text
 from kam_sandbox.engine.policies import POLICIES, decide
 from kam_sandbox.engine.scenario import Scenario
 from kam_sandbox.engine.template import SCHEMA_LINE
@@ -436,3 +441,39 @@ def test_model_errors_read_in_the_authors_terms():
         template, values = _model_message(err, "headline.en")
         assert tr(template, "en", **values) == english
         assert tr(template, "zh", **values) == chinese
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(
+    st.sampled_from(["Case", "Roles", "Accounts", "Stakeholders", "Events", "Scorecard", "Model"]),
+    st.integers(1, 14), st.integers(1, 30),
+    st.one_of(st.none(), st.text(max_size=12), st.integers(-10**12, 10**12),
+              st.floats(allow_nan=False, allow_infinity=False), st.booleans(),
+              st.dates(), st.sampled_from(["TRUE", "mid", "economic", "0.5", "=1+1", "1e400"]))),
+    min_size=1, max_size=6))
+def test_any_edit_gives_problems_at_cells_or_a_valid_file_never_a_traceback(tmp_path, edits):
+    book = tmp_path / "fuzz.xlsx"
+    if not book.exists():
+        export_workbook(load_scenario("tutorial"), book, "en")
+    wb = openpyxl.load_workbook(book)
+    for sheet, row, col, value in edits:
+        if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
+            continue  # Excel cannot hold it either
+        wb[sheet].cell(row=row, column=col, value=value)
+    edited = tmp_path / "edited.xlsx"
+    wb.save(edited)
+    result = import_workbook(edited, "zh", "edited.xlsx")
+    for p in result.problems:
+        assert re.fullmatch(r"edited\.xlsx:[A-Za-z]+(![A-Z]+\d+)?: .+", str(p), re.S), str(p)
+    if result.text is not None:
+        scenario, problems = check_scenario_text(result.text, "edited.yaml")
+        assert scenario is not None, [str(p) for p in problems]
+
+
+def test_an_account_whose_id_was_cleared_orphans_its_people_with_a_message(tmp_path):
+    """(Found by fuzzing: the did-you-mean over parent ids met the blank one.)"""
+    book = export(tmp_path)
+    _edit(book, "Accounts", "jinggong", "id", None)
+    got = messages(book, "en")
+    assert got and all("there is no 'jinggong' on sheet Accounts" in m for m in got)
+    assert got[0].startswith("tutorial.xlsx:Stakeholders!A2: account: ")

@@ -340,7 +340,7 @@ def _place(reading: Reading, table: Table, parent_cell: Any, ids: dict[tuple, li
     if pid not in parent_ids:
         reading.add(table.sheet, parent_cell.coordinate, "sheet.problem.no_parent",
                     key=table.parent_key, got=repr(pid), sheet=table.parent.sheet,
-                    hint=hint(pid, parent_ids, reading.lang))
+                    hint=hint(pid, [p for p in parent_ids if p], reading.lang))
         return None
     _, parent_loc, parent_record = parents[parent_ids.index(pid)]
     children = parent_record.setdefault(table.field, [])
