@@ -84,8 +84,8 @@ def _head(ws: Worksheet, column: int, text: str, note: str, required: bool) -> N
 
 def _validation(leaf: Leaf, refs: dict[str, str]) -> DataValidation | None:
     """The drop-down list or number rule for ``leaf``'s cells, if it has one."""
-    kind = leaf.item_kind if leaf.kind == "list" else leaf.kind
-    if leaf.kind == "list":
+    kind = leaf.kind
+    if kind == "list":
         return None  # several values in one cell: no rule fits
     if kind in ("bool", "member"):
         return DataValidation(type="list", formula1='"TRUE,FALSE"', allow_blank=True,
