@@ -117,6 +117,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fullscreen", action="store_true")
     p.set_defaults(func="join")
 
+    p = sub.add_parser("sheet", help="a scenario as an Excel workbook: export, edit, import")
+    p.set_defaults(func="sheet", sheet_command=None)
+    sheets = p.add_subparsers(dest="sheet_command", metavar="ACTION")
+    q = sheets.add_parser("export", help="write a case as a workbook (.xlsx) to edit")
+    q.add_argument("scenario", help="a shipped scenario id or a path to a YAML file")
+    q.add_argument("book", metavar="BOOK.xlsx")
+    q.add_argument("--force", action="store_true", help="overwrite BOOK.xlsx if it exists")
+    q.add_argument("--lang", choices=("zh", "en"), help="language of the cell comments")
+    q = sheets.add_parser("import", help="turn an edited workbook into a scenario YAML file; "
+                                          "problems as BOOK.xlsx:Sheet!C7: message")
+    q.add_argument("book", metavar="BOOK.xlsx")
+    q.add_argument("-o", "--output", metavar="FILE.yaml",
+                   help="where to write (default: the case id + .yaml beside the workbook)")
+    q.add_argument("--force", action="store_true",
+                   help="overwrite FILE.yaml even if sheet import did not write it")
+    q.add_argument("--lang", choices=("zh", "en"), help="language of the messages")
+
     from . import workshop_cli
 
     workshop_cli.add_parser(sub)

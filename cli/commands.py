@@ -1,5 +1,5 @@
 """The headless commands of ``kam-sandbox`` (scenarios, validate, schema, simulate,
-balance). Imported only when one of them runs, so the game window opens without waiting
+balance, sheet). Imported only when one of them runs, so the game window opens without waiting
 for the engine's imports."""
 
 from __future__ import annotations
@@ -102,6 +102,45 @@ def cmd_schema(args) -> int:
     from kam_sandbox.engine.template import scenario_schema
 
     print(json.dumps(scenario_schema(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_sheet(args) -> int:
+    """``sheet export`` writes a case as a workbook; ``sheet import`` reads one back: every
+    problem as BOOK.xlsx:Sheet!CELL: message, errors exit 1 and write nothing."""
+    from pathlib import Path
+
+    from kam_sandbox.authoring.sheets import MARKER, export_workbook, import_workbook
+    from kam_sandbox.base.i18n import system_language, tr
+    from kam_sandbox.base.storage import write_atomically
+    from kam_sandbox.engine.template import write_schema
+
+    lang = args.lang or system_language()
+    if args.sheet_command is None:
+        raise KamError("choose an action: export or import (see kam-sandbox sheet --help)")
+    if args.sheet_command == "export":
+        book = Path(args.book)
+        if book.exists() and not args.force:
+            raise KamError(tr("sheet.exists_book", lang, path=book))
+        sheets = export_workbook(_scenario(args.scenario), book, lang)
+        print(tr("sheet.wrote_book", lang, path=book, sheets=sheets))
+        return 0
+    book = Path(args.book)
+    result = import_workbook(book, lang, args.book)
+    for problem in result.problems:
+        print(problem)
+    if result.text is None:
+        print(tr("sheet.not_written", lang, book=args.book, n=len(result.errors)),
+              file=sys.stderr)
+        return 1
+    target = Path(args.output) if args.output else book.with_name(f"{result.case_id}.yaml")
+    if target.exists() and not args.force and MARKER not in target.read_text(
+        encoding="utf-8", errors="replace"
+    )[:2000]:
+        raise KamError(tr("sheet.exists_yaml", lang, path=target))
+    write_atomically(target, result.text.encode("utf-8"))
+    write_schema(target.parent, target)
+    print(tr("sheet.wrote_yaml", lang, path=target))
     return 0
 
 

@@ -92,10 +92,17 @@ def write_template(name: str, from_id: str | None, folder: Path) -> Path:
         raise KamError(f"{target} already exists; choose another name or move it away") from None
     except OSError as e:
         raise KamError(f"cannot write {target}: {e.strerror or e}") from None
+    write_schema(folder, target)
+    return target
+
+
+def write_schema(folder: Path, beside: Path) -> Path:
+    """Write ``kam-scenario.schema.json`` into ``folder``, for the scenario file ``beside``
+    whose first line (``SCHEMA_LINE``) points the editor at it."""
     schema = json.dumps(scenario_schema(), ensure_ascii=False, indent=2) + "\n"
     try:
         (folder / SCHEMA_FILE).write_text(schema, encoding="utf-8")
     except OSError as e:
-        raise KamError(f"wrote {target} but cannot write {folder / SCHEMA_FILE}: "
+        raise KamError(f"wrote {beside} but cannot write {folder / SCHEMA_FILE}: "
                        f"{e.strerror or e}") from None
-    return target
+    return folder / SCHEMA_FILE

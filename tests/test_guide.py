@@ -164,7 +164,11 @@ def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
 
 
 def _options(parser: argparse.ArgumentParser) -> set[str]:
-    return {s for action in parser._actions for s in action.option_strings}
+    """A command's options, with those of its own sub-commands (`sheet import -o`)."""
+    own = {s for action in parser._actions for s in action.option_strings}
+    for sub in _subparsers(parser).values():
+        own |= _options(sub)
+    return own
 
 
 MENTIONS = mentions()
