@@ -92,6 +92,12 @@ class DebriefScene(Scene):
 
     # -- lifecycle ----------------------------------------------------------------------------
     def enter(self) -> None:
+        # The reference games take a while: computed off the UI thread, behind the indicator.
+        self.app.run_busy(self.compute)
+
+    def compute(self) -> None:
+        """What the debrief shows, from the game (no pygame: runs in ``run_busy``'s worker)."""
+
         game = self.session.game
         sc = game.scenario
         self.scorecard = game.scorecard()

@@ -519,7 +519,7 @@ class PlanningScene(Scene):
         if self.team_bar is not None:  # a team submits; the facilitator plays the round
             submit(self)
             return
-        result = self.session.end_quarter()
+        result = self.app.run_busy(self.session.end_quarter)
         self.app.replace("results", self.session, result)
 
     def to_menu(self) -> None:

@@ -209,7 +209,7 @@ class TitleScene(Scene):
         if self.latest is None:
             return
         try:
-            scene = open_saved_game(self.app, self.latest.name)
+            scene = self.app.run_busy(open_saved_game, self.app, self.latest.name)  # a replay
         except Exception as exc:  # a save that will not replay must not crash the menu
             self.error = ("menu.open_failed", str(exc))
             self.app.rebuild()
