@@ -12,7 +12,7 @@ from kam_sandbox.base.i18n import tr
 from kam_sandbox.engine import Scenario, load_scenario
 
 from .app import App, Scene
-from .saves import game_from_record
+from .saves import draft_from_record, game_from_record
 from .session import Session
 
 
@@ -27,7 +27,8 @@ def short_error(app: App, error: str) -> str:
 
 
 def open_saved_game(app: App, slot: str) -> Scene:
-    """The scene that resumes save ``slot``: planning, or the debrief of a finished game.
+    """The scene that resumes save ``slot``: planning (with the plan being drafted when it
+    was saved), or the debrief of a finished game.
 
     Raises (SaveError and the like) when the save cannot be opened; callers show why.
     """
@@ -36,6 +37,7 @@ def open_saved_game(app: App, slot: str) -> Scene:
     game = game_from_record(record)
     session = Session(game, slot=slot, label=record.get("label") or slot,
                       scenario_path=record.get("scenario_path"), store=app.store)
+    session.draft = draft_from_record(record, game) or session.draft
     return app.make("debrief" if game.over else "planning", session)
 
 

@@ -7,9 +7,12 @@ facilitator injected. ``game_from_record`` replays it into exactly the same game
     {"format": 1, "scenario": "tutorial", "scenario_version": "1.0", "scenario_path": None,
      "seed": 7, "plans": [...], "injected": {"2": [["hengyun_price_cut", None]]},
      "lang": "zh", "created": "2025-...+00:00", "updated": "...", "label": "第一局",
-     "turn": 3, "score": 61.2, "finished": False}
+     "turn": 3, "score": 61.2, "finished": False,
+     "draft": {"accounts": {...}, "portfolio": {...}}}
 
-``injected`` maps the 0-based quarter an event was queued in (a string, as JSON keys are)
+``draft`` (optional) is the plan being drafted for the next quarter when the save was
+written, so Continue brings it back as it was; ``draft_from_record`` drops one that no
+longer fits the scenario. ``injected`` maps the 0-based quarter an event was queued in (a string, as JSON keys are)
 to ``[event_id, account or null]`` pairs. ``turn``, ``score`` and ``finished`` are copies
 for the menu; the plans are the truth.
 
@@ -39,6 +42,7 @@ from kam_sandbox.engine import (
     UnknownScenarioError,
     load_scenario,
 )
+from kam_sandbox.engine.actions import parse_plan
 from kam_sandbox.engine.errors import KamError
 from kam_sandbox.engine.loader import resolve
 
@@ -66,6 +70,7 @@ _FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
     "turn": ((int,), True),
     "score": ((int, float), True),
     "finished": ((bool,), True),
+    "draft": ((dict, type(None)), False),
 }
 
 
@@ -288,8 +293,10 @@ def _check_scenario_exists(record: dict, where: str) -> None:
 
 
 def record_from_game(game: Game, lang: str, label: str,
-                     scenario_path: str | os.PathLike[str] | None = None) -> dict:
-    """The save record of ``game`` (its decision log) for ``SaveStore.save``.
+                     scenario_path: str | os.PathLike[str] | None = None,
+                     draft: dict | None = None) -> dict:
+    """The save record of ``game`` (its decision log, and ``draft``, the next quarter's plan
+    being drafted) for ``SaveStore.save``.
 
     ``scenario_path`` is required for a scenario opened from a file (it is stored absolute);
     a shipped scenario is found again by its id.
@@ -325,9 +332,24 @@ def record_from_game(game: Game, lang: str, label: str,
         "turn": int(game.turn),
         "score": float(game.scorecard()["score"]),
         "finished": bool(game.over),
+        "draft": None if game.over or not draft else copy.deepcopy(draft),
     }
     check_record(record, where="record_from_game", strict=True)
     return record
+
+
+def draft_from_record(record: dict, game: Game) -> dict | None:
+    """The draft kept in ``record`` for ``game``'s next quarter, or None when it has none or
+    it no longer fits the scenario (an account was removed from it since)."""
+
+    draft = record.get("draft")
+    if game.over or not isinstance(draft, dict):
+        return None
+    try:
+        parse_plan(draft, game.batch.static)
+    except KamError:
+        return None
+    return copy.deepcopy(draft)
 
 
 def game_from_record(record: dict) -> Game:

@@ -74,11 +74,14 @@ class PlanningScene(Scene):
         self.session.autosave()  # on quit too: a closed window never loses a quarter
 
     def update(self, dt: float) -> None:
-        """Author mode: look at the scenario file once a second and reload it on change.
-        A workshop team: keep in step with the host (and the draft with it)."""
+        """Save the draft once edits pause. Author mode: look at the scenario file once a
+        second and reload it on change. A workshop team: keep in step with the host (and the
+        draft with it)."""
 
         if self.team_bar is not None:
-            self.team_bar.update(dt)
+            self.team_bar.update(dt)  # a team's draft is kept by the host
+        else:
+            self.session.keep_draft(dt)
         if not self.session.scenario_path:
             return
         self.watch_timer += dt
