@@ -92,18 +92,30 @@ class Scene:
 TOOLTIP_WIDTH = 300
 
 
+def _not_hovered(x: float, y: float) -> bool:
+    return False
+
+
 class Manager(pygame_gui.UIManager):
-    """pygame_gui's manager with tooltips that wrap Chinese properly: its text boxes would
-    split a line of CJK (one long "word" to them) with stray hyphens, so CJK tooltip text is
-    broken into lines here, by character, to the tooltip's width."""
+    """pygame_gui's manager with tooltips that wrap Chinese properly and never take a click.
+
+    Its text boxes would split a line of CJK (one long "word" to them) with stray hyphens,
+    so CJK tooltip text is broken into lines here, by character, to the tooltip's width.
+    A tooltip's text box takes the clicks that land on it, and a tooltip shown below the
+    control the pointer rested on (after a wheel scroll, over the plan's toggles) ate the
+    click meant for the control under it: here the pointer passes through tooltips."""
 
     def create_tool_tip(self, text, position, hover_distance, parent_element, object_id, *,
                         wrap_width=None, text_kwargs=None):
         if any("\u4e00" <= ch <= "\u9fff" for ch in text):
             text = "<br>".join(wrap(text, TOOLTIP_WIDTH - 48, drawn_width(14)))  # a safe margin
-        return super().create_tool_tip(text, position, hover_distance, parent_element,
-                                       object_id, wrap_width=TOOLTIP_WIDTH,
-                                       text_kwargs=text_kwargs)
+        tip = super().create_tool_tip(text, position, hover_distance, parent_element,
+                                      object_id, wrap_width=TOOLTIP_WIDTH,
+                                      text_kwargs=text_kwargs)
+        for element in (tip, getattr(tip, "text_block", None)):
+            if element is not None:
+                element.hover_point = _not_hovered
+        return tip
 
 
 def theme_path() -> str:
