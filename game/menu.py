@@ -28,17 +28,21 @@ def short_error(app: App, error: str) -> str:
 
 def open_saved_game(app: App, slot: str) -> Scene:
     """The scene that resumes save ``slot``: planning (with the plan being drafted when it
-    was saved), or the debrief of a finished game.
+    was saved), or the debrief of a finished game; from the slot's previous generation,
+    and saying so, when the latest is damaged.
 
     Raises (SaveError and the like) when the save cannot be opened; callers show why.
     """
 
-    record = app.store.load(slot)
+    record, damage = app.store.load_with_fallback(slot)
     game = game_from_record(record)
     session = Session(game, slot=slot, label=record.get("label") or slot,
                       scenario_path=record.get("scenario_path"), store=app.store)
     session.draft = draft_from_record(record, game) or session.draft
-    return app.make("debrief" if game.over else "planning", session)
+    scene = app.make("debrief" if game.over else "planning", session)
+    if damage and hasattr(scene, "notice"):  # the planning screen's status line says so
+        scene.notice = tr("menu.fell_back_notice")
+    return scene
 
 
 @cache

@@ -17,8 +17,11 @@ to ``[event_id, account or null]`` pairs. ``turn``, ``score`` and ``finished`` a
 for the menu; the plans are the truth.
 
 Each slot is its own TinyDB file ``slot-<name>.json`` (atomic writes, see ``storage``), so a
-corrupt slot never hurts another. ``SaveStore.slots`` lists a broken slot with its error
-instead of raising, for the menu to grey it out.
+corrupt slot never hurts another. Each save first keeps the slot's previous good generation
+beside it as ``slot-<name>.json.prev``: when the latest one is damaged (a disk error, an
+editor), loading falls back to that one and says so (``SlotInfo.fell_back``), rather than
+Continue silently passing the game over. ``SaveStore.slots`` lists a broken slot with its
+error instead of raising, for the menu to grey it out.
 """
 
 from __future__ import annotations
@@ -33,7 +36,12 @@ from pathlib import Path
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from kam_sandbox.base.storage import AtomicJSONStorage, CorruptFileError, remove_stale_temp_files
+from kam_sandbox.base.storage import (
+    AtomicJSONStorage,
+    CorruptFileError,
+    remove_stale_temp_files,
+    write_atomically,
+)
 from kam_sandbox.engine import (
     Game,
     SaveError,
@@ -91,6 +99,7 @@ class SlotInfo:
     finished: bool
     updated: str
     error: str | None = None
+    fell_back: str | None = None  # the latest generation's damage, when this is the one before
 
 
 class SaveStore:
@@ -102,6 +111,10 @@ class SaveStore:
     def path(self, slot: str) -> Path:
         check_slot_name(slot)
         return self.folder / f"slot-{slot}.json"
+
+    def previous_path(self, slot: str) -> Path:
+        """Where ``slot``'s previous good generation is kept."""
+        return self.path(slot).with_name(f"slot-{slot}.json.prev")
 
     def slots(self) -> list[SlotInfo]:
         """Every slot, most recently updated first; a broken slot is listed with its error."""
@@ -115,13 +128,13 @@ class SaveStore:
             if not SLOT_NAME.fullmatch(name):
                 continue
             try:
-                record = self.load(name)
+                record, damage = self.load_with_fallback(name)
             except (SaveError, OSError) as exc:
                 infos.append(SlotInfo(name, "", "", 0, 0.0, False, _mtime(file), str(exc)))
                 continue
             infos.append(SlotInfo(name, record["label"], record["scenario"], record["turn"],
                                   float(record["score"]), record["finished"],
-                                  record["updated"], None))
+                                  record["updated"], None, damage))
         return sorted(infos, key=lambda i: _when(i.updated), reverse=True)
 
     def latest(self) -> SlotInfo | None:
@@ -129,16 +142,26 @@ class SaveStore:
         return next((i for i in self.slots() if i.error is None), None)
 
     def load(self, slot: str) -> dict:
-        """The record in ``slot``; SaveError if it is missing, corrupt, newer or unplayable."""
+        """The record in ``slot`` (its previous generation if the latest is damaged);
+        SaveError if it is missing, corrupt, newer or unplayable."""
+        return self.load_with_fallback(slot)[0]
+
+    def load_with_fallback(self, slot: str) -> tuple[dict, str | None]:
+        """``slot``'s record and None, or, when the latest generation is damaged but the one
+        before it loads, that one and what is wrong with the latest. SaveError (the latest's)
+        when neither loads."""
         path = self.path(slot)
         if not path.is_file():
             raise SaveError(f"save slot {slot!r} is empty (no file {path})")
-        record = _read(path)
-        if record is None:
-            raise SaveError(f"save slot {slot!r} ({path}) holds no save")
-        check_record(record, where=f"save slot {slot!r} ({path})")
-        _check_scenario_exists(record, where=f"save slot {slot!r}")
-        return record
+        remove_stale_temp_files(self.previous_path(slot))  # a writer killed mid-copy
+        try:
+            return _load_file(path, slot), None
+        except SaveError as damage:
+            previous = self.previous_path(slot)
+            try:
+                return _load_file(previous, slot), str(damage)
+            except (SaveError, OSError):
+                raise damage from None
 
     def save(self, slot: str, record: dict) -> None:
         """Write ``record`` to ``slot`` (replacing what was there), stamping ``updated``.
@@ -151,6 +174,7 @@ class SaveStore:
                             f"this version writes format {FORMAT}")
         record = copy.deepcopy(record)
         record["updated"] = now()
+        self._keep_previous(slot)
 
         try:
             _write(path, record)
@@ -164,6 +188,17 @@ class SaveStore:
                                 f"{exc.strerror or exc}") from exc
             _write(path, record)
 
+    def _keep_previous(self, slot: str) -> None:
+        """Copy the slot's current file to its previous generation, if it loads (a damaged
+        one never replaces the good generation kept before it)."""
+        path = self.path(slot)
+        try:
+            payload = path.read_bytes()
+            _load_file(path, slot)
+        except (OSError, SaveError):
+            return
+        write_atomically(self.previous_path(slot), payload)
+
     def autosave(self, record: dict) -> None:
         self.save(AUTOSAVE, record)
 
@@ -172,9 +207,20 @@ class SaveStore:
         path = self.path(slot)
         try:
             path.unlink(missing_ok=True)
+            self.previous_path(slot).unlink(missing_ok=True)
         except OSError as exc:
             raise SaveError(f"cannot delete save slot {slot!r}: {exc.strerror or exc}") from exc
         remove_stale_temp_files(path)
+
+
+def _load_file(path: Path, slot: str) -> dict:
+    """The valid record in ``path`` (a generation of ``slot``); SaveError if there is none."""
+    record = _read(path)
+    if record is None:
+        raise SaveError(f"save slot {slot!r} ({path}) holds no save")
+    check_record(record, where=f"save slot {slot!r} ({path})")
+    _check_scenario_exists(record, where=f"save slot {slot!r}")
+    return record
 
 
 def _read(path: Path) -> dict | None:

@@ -139,6 +139,9 @@ class TitleScene(Scene):
                 lines.append((one_line, "#muted"))
             else:
                 lines += [(label, "#muted"), (detail, "#muted")]
+            if self.latest.fell_back:
+                lines += [(line, "#danger") for line in
+                          wrap(tr("menu.fell_back"), width, label_width("#danger"), 2)]
         elif self.damaged is None:
             lines.append((tr("menu.no_save"), "#muted"))
         if self.damaged is not None:

@@ -199,6 +199,23 @@ def test_continue_resumes_the_latest_valid_save(menu_app, data):
     assert scene.session.label == "Second try"
 
 
+def test_continue_falls_back_to_the_save_before_a_damaged_one_and_says_so(menu_app, data):
+    from kam_sandbox.game.scenes.planning import PlanningScene
+
+    save_game(menu_app.store, "older", seed=1, quarters=1)
+    save_game(menu_app.store, "mine", seed=2, quarters=1, label="Mine")
+    save_game(menu_app.store, "mine", seed=2, quarters=2, label="Mine")
+    path = menu_app.store.path("mine")
+    path.write_bytes(path.read_bytes()[:80])  # the latest generation is damaged
+    open_title(menu_app)
+    assert tr("menu.fell_back")[:20] in " ".join(texts(menu_app))
+    press(menu_app, pygame.K_c)
+    scene = menu_app.scene
+    assert isinstance(scene, PlanningScene)
+    assert scene.session.slot == "mine" and scene.session.game.turn == 1  # not "older"
+    assert scene.status.text == tr("menu.fell_back_notice")
+
+
 def test_continue_a_finished_game_opens_the_debrief(menu_app):
     pytest.importorskip("kam_sandbox.game.scenes.debrief")
     from kam_sandbox.game.scenes.debrief import DebriefScene
