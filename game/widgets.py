@@ -13,6 +13,8 @@ from pygame_gui.elements import UIButton, UILabel
 
 from kam_sandbox.base.i18n import language
 
+from .draw import bounded
+
 #: A bullet glued to its text with a no-break space: pygame_gui wraps only at plain spaces,
 #: so a long Chinese line starts beside its bullet and breaks by character, not dash.
 NBSP = "\u00a0"
@@ -126,8 +128,9 @@ def plain_key(event: pygame.event.Event) -> bool:
 
 
 def box_text(value: str) -> str:
-    """Escape ``value`` for a UITextBox; in Chinese glue it with no-break spaces so the box
-    breaks lines by character (as Chinese is set) rather than only at the odd space."""
+    """Escape ``value`` for a UITextBox (cut to ``draw.MAX_TEXT`` characters: a box lays
+    out all it is given); in Chinese glue it with no-break spaces so the box breaks lines
+    by character (as Chinese is set) rather than only at the odd space."""
 
-    value = html.escape(value)
+    value = html.escape(bounded(value))
     return value.replace(" ", NBSP) if language() == "zh" else value
