@@ -18,7 +18,7 @@ from kam_sandbox.base import fmt
 from kam_sandbox.base.i18n import language, pick, tr
 from kam_sandbox.engine.scenario import NEEDS, STAGES
 
-from .. import charts
+from .. import charts, explain
 from ..app import Scene
 from ..draw import card, drawn_width, text, wrap
 from ..fonts import font
@@ -204,7 +204,7 @@ class PlanningScene(Scene):
         for j, sh in enumerate(acc.stakeholders):
             r = int(known_role[j])
             role = pick(sc.roles[r].name) if r >= 0 else tr("plan.role_unknown")
-            UILabel(pygame.Rect(0, y, width, 20), f"{pick(sh.name)} · {role}", self.ui,
+            UILabel(pygame.Rect(0, y, width, 20), f"{self._person(i, j)} · {role}", self.ui,
                     container=box, object_id="#small")
             y += 20
             for action, maximum in (("am_days", res.am_days), ("exec_days", res.exec_days)):
@@ -338,6 +338,13 @@ class PlanningScene(Scene):
         if target == "resources":
             return pygame.Rect(lay["top"].x + 300, 4, 560, 48)
         return lay[target]
+
+    def _person(self, i: int, j: int) -> str:
+        """Who holds seat ``j`` of account ``i`` now, "(new)" after a successor's name."""
+
+        view = self.view
+        return explain.person_label({"name": view.person(0, i, j),
+                                     "replacements": view.replacements(0, i, j)})
 
     # -- helpers for the draft ----------------------------------------------------------------
     def _current(self, account_id: str, action: str) -> float:
@@ -681,12 +688,12 @@ class PlanningScene(Scene):
             pygame.draw.circle(surface, stance_colour(stance), (cx, cy), 18)
             pygame.draw.circle(surface, INK, (cx, cy), 18, 1)
             r = int(view.role[0, i, j])
-            initial = pick(sh.name)[:1]
+            initial = pick(view.person(0, i, j))[:1]
             w_initial = font(15, True).size(initial)[0]
             text(surface, (cx - w_initial // 2, cy - 11), initial, 15, WHITE, bold=True)
             role = pick(sc.roles[r].name) if r >= 0 else tr("plan.role_unknown")
             lines = [
-                (pick(sh.name), 12, INK, True),
+                (self._person(i, j), 12, INK, True),
                 (pick(sh.title), 11, MUTED, False),
                 (role, 11, ACCENT if r >= 0 else MUTED, False),
             ]
