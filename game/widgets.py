@@ -21,6 +21,14 @@ NBSP = "\u00a0"
 BULLET = "•" + NBSP
 
 
+#: Put before the label of a control that serves the need the player picked.
+LEVER_MARK = "▶ "
+
+
+def marked(label: str, highlight: bool) -> str:
+    return LEVER_MARK + label if highlight else label
+
+
 class Stepper:
     """``label  [−] value [+]`` for an amount with a step, a floor of 0 and a ceiling.
 
@@ -31,12 +39,14 @@ class Stepper:
     def __init__(self, manager, rect: pygame.Rect, label: str, value: float, step: float,
                  maximum: float, fmt: Callable[[float], str],
                  on_change: Callable[[float], None], *, container=None,
-                 tooltip: str | None = None, label_width: int | None = None):
+                 tooltip: str | None = None, label_width: int | None = None,
+                 highlight: bool = False):
         self.value, self.step, self.maximum, self.fmt = value, step, maximum, fmt
         self.on_change = on_change
         lw = label_width if label_width is not None else rect.width - 150
         x, y, h = rect.x, rect.y, rect.height
-        self.label = UILabel(pygame.Rect(x, y, lw, h), label, manager, container=container)
+        self.label = UILabel(pygame.Rect(x, y, lw, h), marked(label, highlight), manager,
+                             container=container, object_id="#kpi_small" if highlight else None)
         bx = x + lw
         self.minus = UIButton(pygame.Rect(bx, y + 1, 30, h - 2), "−", manager,
                               container=container, tool_tip_text=tooltip)
@@ -70,8 +80,8 @@ class Toggle:
 
     def __init__(self, manager, rect: pygame.Rect, label: str, on: bool,
                  on_change: Callable[[bool], None], *, container=None,
-                 tooltip: str | None = None):
-        self.label_text, self.on, self.on_change = label, on, on_change
+                 tooltip: str | None = None, highlight: bool = False):
+        self.label_text, self.on, self.on_change = marked(label, highlight), on, on_change
         self.manager, self.rect, self.container, self.tooltip = manager, rect, container, tooltip
         self.button = self._make()
 

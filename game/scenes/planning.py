@@ -16,11 +16,12 @@ from pygame_gui.elements import UIButton, UILabel, UIPanel, UIScrollingContainer
 
 from kam_sandbox.base import fmt
 from kam_sandbox.base.i18n import language, pick, tr
+from kam_sandbox.engine.levers import NEED_ACTIONS
 from kam_sandbox.engine.scenario import NEEDS, STAGES
 
 from .. import charts, explain
 from ..app import Scene
-from ..draw import card, drawn_width, text, wrap
+from ..draw import card, drawn_width, fit, label_width, text, wrap
 from ..fonts import font
 from ..palette import ACCENT, INK, LINE, MUTED, RULE, SOFT, WARN, WHITE, stance_colour
 from ..session import RESOURCES, Session
@@ -60,6 +61,8 @@ class PlanningScene(Scene):
         self.notice: str | None = None  # author mode: "scenario reloaded" and the like
         self.watch_timer = 0.0
         self.team_bar = None  # a workshop team's strip and link (game/team_bar.py)
+        self.need_focus: str | None = None  # a need picked in the needs card: its levers show
+        self.need_buttons: dict[object, str] = {}
 
     # -- lifecycle ----------------------------------------------------------------------------
     def enter(self) -> None:
@@ -148,6 +151,7 @@ class PlanningScene(Scene):
         self.help_button = UIButton(pygame.Rect(top.right - 340, 10, 44, 36), "?", self.ui,
                                     tool_tip_text=tr("plan.help_tip"))
         self._build_hotspots(lay)
+        self._build_need_hotspots(lay)
         self._build_allocation(lay["alloc"])
         self._build_bottom(lay["bottom"])
         self._build_tutorial()
@@ -172,6 +176,42 @@ class PlanningScene(Scene):
                           (pygame.Rect(hx, header.y + 32, 300, 18), "plan.rfm_tip")):
             UIButton(rect, "", self.ui, object_id="#hotspot", tool_tip_text=tr(key))
 
+    def _build_need_hotspots(self, lay) -> None:
+        """Over each bar of the needs card: which actions serve that need (a click marks
+        them in the plan)."""
+
+        self.need_buttons = {}
+        if int(self.view.needs_turn[0, self.selected]) < 0:
+            return  # no bars yet: the card asks for a needs analysis
+        rows = charts.bar_rows(self._needs_chart(lay["needs"]), len(NEEDS), font(12))
+        for need, row in zip(NEEDS, rows):
+            button = UIButton(row, "", self.ui, object_id="#hotspot",
+                              tool_tip_text=self.need_tip(need))
+            self.need_buttons[button] = need
+
+    def levers(self, need: str) -> list[str]:
+        """The actions of this scenario that serve ``need``."""
+
+        return [a for a in NEED_ACTIONS[need] if a in self.session.scenario.actions]
+
+    def need_tip(self, need: str) -> str:
+        name = tr(f"need.{need}")
+        levers = self.levers(need)
+        if not levers:
+            return tr("plan.need_no_lever", need=name)
+        names = ("、" if language() == "zh" else ", ").join(tr(f"action.{a}") for a in levers)
+        tip = tr("plan.need_levers", need=name, actions=names)
+        if need == "delivery":
+            tip += " " + tr("plan.need_delivery")
+        return tip + " " + tr("plan.need_click")
+
+    def _marks(self, action: str) -> bool:
+        return self.need_focus is not None and action in NEED_ACTIONS[self.need_focus]
+
+    @staticmethod
+    def _needs_chart(rect: pygame.Rect) -> pygame.Rect:
+        return pygame.Rect(rect.x + 8, rect.y + 30, rect.width - 16, rect.height - 36)
+
     def _account(self):
         return self.session.scenario.accounts[self.selected]
 
@@ -188,6 +228,12 @@ class PlanningScene(Scene):
         UILabel(pygame.Rect(0, y, width, 28), tr("plan.allocation"), self.ui, container=box,
                 object_id="#heading")
         y += 30
+        if self.need_focus is not None:
+            UILabel(pygame.Rect(0, y, width, 22),
+                    fit(tr("plan.need_marked", need=tr(f"need.{self.need_focus}")), width - 8,
+                        label_width("#kpi_small")), self.ui, container=box,
+                    object_id="#kpi_small")
+            y += 24
         if lost:
             UILabel(pygame.Rect(0, y, width, 24), tr("plan.account_lost"), self.ui,
                     container=box, object_id="#warn")
@@ -218,7 +264,7 @@ class PlanningScene(Scene):
                                tr(f"action.{action}"), s.get_days(acc.id, action, sh.id), 0.5,
                                maximum, lambda v: fmt.days(v, language()),
                                self._setter_days(acc.id, action, sh.id), container=box,
-                               tooltip=tip)
+                               tooltip=tip, highlight=self._marks(action))
                 self.steppers[(action, sh.id)] = step
                 y += 30
             y += 4
@@ -237,7 +283,7 @@ class PlanningScene(Scene):
             step = Stepper(self.ui, pygame.Rect(0, y, width, 28), tr(f"action.{action}"), value,
                            stepv, limits[source], self._formatter(kind),
                            self._setter(acc.id, action), container=box,
-                           tooltip=tr(f"action.{action}.tip"))
+                           tooltip=tr(f"action.{action}.tip"), highlight=self._marks(action))
             self.steppers[(action, None)] = step
             y += 30
         for action in ACCOUNT_TOGGLES:
@@ -247,7 +293,8 @@ class PlanningScene(Scene):
             toggle = Toggle(self.ui, pygame.Rect(0, y, width, 28),
                             f"{tr(f'action.{action}')} ({fmt.money(cost, language())})",
                             bool(s.get(acc.id, action, False)), self._setter(acc.id, action),
-                            container=box, tooltip=tr(f"action.{action}.tip"))
+                            container=box, tooltip=tr(f"action.{action}.tip"),
+                            highlight=self._marks(action))
             self.toggles[(action, None)] = toggle
             y += 30
         box.set_scrollable_area_dimensions((width, y + 8))
@@ -260,10 +307,11 @@ class PlanningScene(Scene):
                 continue
             cost = getattr(sc.costs, action)
             label = f"{tr(f'action.{action}')} {fmt.money(cost, language())}"
-            width = font(14).size("■ " + label)[0] + 28
+            marked = self._marks(action)
+            width = font(14).size("■ " + ("▶ " if marked else "") + label)[0] + 28
             toggle = Toggle(self.ui, pygame.Rect(x, rect.y + 9, width, 34), label,
                             s.get_portfolio(action), self._portfolio_setter(action),
-                            tooltip=tr(f"action.{action}.tip"))
+                            tooltip=tr(f"action.{action}.tip"), highlight=marked)
             self.toggles[(action, "portfolio")] = toggle
             x += width + 6
         self.clear_button = UIButton(pygame.Rect(x, rect.y + 9, 120, 34), tr("plan.clear"),
@@ -445,6 +493,9 @@ class PlanningScene(Scene):
                 self.tutorial_step = 0
                 self.app.rebuild()
                 return
+            if event.ui_element in self.need_buttons:
+                self.focus_need(self.need_buttons[event.ui_element])
+                return
             if event.ui_element is self.clear_button:
                 self.session.clear_draft()
                 self.refresh()
@@ -498,6 +549,12 @@ class PlanningScene(Scene):
         self.tutorial_step = self.tutorial_step + 1 if self.tutorial_step is not None else 0
         if self.tutorial_step >= len(TUTORIAL):
             self.tutorial_step = None
+        self.app.rebuild()
+
+    def focus_need(self, need: str) -> None:
+        """Mark the actions that serve ``need`` in the plan (again: unmark)."""
+
+        self.need_focus = None if self.need_focus == need else need
         self.app.rebuild()
 
     def select(self, index: int) -> None:
@@ -739,9 +796,9 @@ class PlanningScene(Scene):
             return
         labels = [tr(f"need.{d}") for d in NEEDS]
         values = [float(v) for v in view.needs_reading[0, i]]
-        charts.bar_chart(surface, pygame.Rect(rect.x + 8, rect.y + 30, rect.width - 16,
-                                              rect.height - 36), labels, values,
-                         font=font(12), value_format=lambda v: fmt.percent(v))
+        charts.bar_chart(surface, self._needs_chart(rect), labels, values, font=font(12),
+                         value_format=lambda v: fmt.percent(v),
+                         highlight=NEEDS.index(self.need_focus) if self.need_focus else None)
 
 
 #: The guided tutorial: (string key, what it points at).
