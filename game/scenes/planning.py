@@ -175,6 +175,15 @@ class PlanningScene(Scene):
         for rect, key in ((pygame.Rect(hx, header.y + 2, 180, 16), "plan.tier_tip"),
                           (pygame.Rect(hx, header.y + 32, 300, 18), "plan.rfm_tip")):
             UIButton(rect, "", self.ui, object_id="#hotspot", tool_tip_text=tr(key))
+        # The name, persona and history are cut to fit; hovering shows the whole text.
+        acc = self._account()
+        for rect, whole in ((pygame.Rect(header.x + 12, header.y + 6, header.width // 2 - 14,
+                                         26), pick(acc.name)),
+                            (pygame.Rect(header.x + 12, header.y + 34,
+                                         header.width // 2 - 14, 18), self._persona(acc)),
+                            (pygame.Rect(header.x + 12, header.y + 54, header.width - 24, 16),
+                             pick(acc.history))):
+            UIButton(rect, "", self.ui, object_id="#hotspot", tool_tip_text=whole)
 
     def _build_need_hotspots(self, lay) -> None:
         """Over each bar of the needs card: which actions serve that need (a click marks
@@ -700,10 +709,10 @@ class PlanningScene(Scene):
         acc = sc.accounts[i]
         card(surface, rect)
         text(surface, (rect.x + 12, rect.y + 6), pick(acc.name), 19, INK, bold=True,
-             max_width=rect.width // 2)
-        persona = (f"{pick(acc.industry)} · {pick(acc.region)} · "
-                   f"{tr('plan.employees', n=fmt.number(acc.employees, lang))}")
-        text(surface, (rect.x + 12, rect.y + 34), persona, 13, MUTED, max_width=rect.width - 24)
+             max_width=rect.width // 2 - 14)
+        # The left half: the facts fill the right half down to the history line.
+        text(surface, (rect.x + 12, rect.y + 34), self._persona(acc), 13, MUTED,
+             max_width=rect.width // 2 - 14)
         text(surface, (rect.x + 12, rect.y + 54), pick(acc.history), 12, MUTED,
              max_width=rect.width - 24)
         rfm = view.rfm[0, i]
@@ -724,6 +733,11 @@ class PlanningScene(Scene):
         line = "   ".join(f"{label}: {value}" for label, value in facts[4:])
         text(surface, (x, rect.y + 34), line, 12, INK, max_width=rect.right - x - 8)
         text(surface, (rect.x + 12, rect.y + 72), tr("plan.history_line"), 11, MUTED)
+
+    @staticmethod
+    def _persona(acc) -> str:
+        return (f"{pick(acc.industry)} · {pick(acc.region)} · "
+                f"{tr('plan.employees', n=fmt.number(acc.employees, language()))}")
 
     def _draw_map(self, surface, rect, view) -> None:
         sc, i = self.session.scenario, self.selected
