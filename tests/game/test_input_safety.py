@@ -64,3 +64,19 @@ def test_slow_work_shows_the_busy_indicator_and_drops_input(app, monkeypatch):
     pump(app)
     assert seen[0] >= 1
     assert app.scene.selected == 0  # the key pressed while busy did nothing
+
+
+def test_esc_on_the_results_saves_and_returns_to_the_title(app, tmp_path):
+    from conftest import press
+
+    from kam_sandbox.engine import new_game
+    from kam_sandbox.game.saves import SaveStore
+    from kam_sandbox.game.session import Session
+
+    app.store = SaveStore(tmp_path)
+    session = Session(new_game("tutorial", 3), slot="t", label="t", store=app.store)
+    result = session.end_quarter()
+    app.push("results", session, result)
+    press(app, pygame.K_ESCAPE)
+    assert app.scene.name == "title"
+    assert app.store.load("t")["turn"] == 1
