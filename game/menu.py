@@ -55,6 +55,24 @@ def scenario_by_id(scenario_id: str) -> Scenario | None:
         return None
 
 
+def slot_title(info) -> str:
+    """A saved game's name in the current language: its case's title ("(what-if)" after a
+    what-if branch's), not the label written in the language of the day it started; the
+    label for a case that is not installed (opened from a file)."""
+
+    scenario = scenario_by_id(info.scenario) if info.scenario else None
+    if scenario is None:
+        return info.label or info.name
+    title = i18n.pick(scenario.title)
+    return tr("debrief.whatif.label", label=title) if info.name.endswith("-whatif") else title
+
+
+def seed_text(info) -> str:
+    """'seed 42', to tell two games of one case apart ('' when unknown)."""
+
+    return "" if info.seed is None else tr("menu.slot_seed", seed=info.seed)
+
+
 def progress_text(info, short: bool = False) -> str:
     """Where a saved game stands: 'next: Year 1 Q3 (3 of 4)' (without the count when
     ``short``) or 'finished, score 72'."""

@@ -100,6 +100,7 @@ class SlotInfo:
     updated: str
     error: str | None = None
     fell_back: str | None = None  # the latest generation's damage, when this is the one before
+    seed: int | None = None
 
 
 class SaveStore:
@@ -134,7 +135,7 @@ class SaveStore:
                 continue
             infos.append(SlotInfo(name, record["label"], record["scenario"], record["turn"],
                                   float(record["score"]), record["finished"],
-                                  record["updated"], None, damage))
+                                  record["updated"], None, damage, record["seed"]))
         return sorted(infos, key=lambda i: _when(i.updated), reverse=True)
 
     def latest(self) -> SlotInfo | None:

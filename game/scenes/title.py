@@ -13,7 +13,7 @@ from kam_sandbox.base.i18n import tr
 
 from ..app import App, Scene
 from ..draw import CJK_BUTTON, LINE_HEIGHT, fit, label_width, wrap
-from ..menu import open_saved_game, progress_text, short_error, slots_of
+from ..menu import open_saved_game, progress_text, seed_text, short_error, slot_title, slots_of
 from ..navigation import available
 from ..palette import ACCENT, RULE
 from ..settings import switch_language
@@ -132,8 +132,9 @@ class TitleScene(Scene):
 
         lines: list[tuple[str, str]] = []
         if self.latest is not None:
-            label = self.latest.label or self.latest.name
-            detail = progress_text(self.latest)
+            label = slot_title(self.latest)
+            detail = " · ".join(t for t in (progress_text(self.latest), seed_text(self.latest))
+                                if t)
             one_line = f"{label} · {detail}"
             if label_width("#muted")(one_line) <= width:
                 lines.append((one_line, "#muted"))
