@@ -175,9 +175,12 @@ class PlanningScene(Scene):
         for rect, key in ((pygame.Rect(hx, header.y + 2, 180, 16), "plan.tier_tip"),
                           (pygame.Rect(hx, header.y + 32, 300, 18), "plan.rfm_tip")):
             UIButton(rect, "", self.ui, object_id="#hotspot", tool_tip_text=tr(key))
-        # The name, persona and history are cut to fit; hovering shows the whole text.
+        # The case, the quarter line, the account's name, persona and history are cut to
+        # fit; hovering shows the whole text.
         acc = self._account()
-        for rect, whole in ((pygame.Rect(header.x + 12, header.y + 6, header.width // 2 - 14,
+        for rect, whole in ((pygame.Rect(12, 6, 330, 20), pick(self.session.scenario.title)),
+                            (pygame.Rect(12, 30, 330, 18), self._status_line()),
+                            (pygame.Rect(header.x + 12, header.y + 6, header.width // 2 - 14,
                                          26), pick(acc.name)),
                             (pygame.Rect(header.x + 12, header.y + 34,
                                          header.width // 2 - 14, 18), self._persona(acc)),
@@ -625,12 +628,9 @@ class PlanningScene(Scene):
         sc, lang = self.session.scenario, language()
         pygame.draw.rect(surface, WHITE, rect)
         pygame.draw.line(surface, LINE, rect.bottomleft, rect.bottomright)
-        quarter = fmt.quarter_label(view.turn + 1, sc.start_quarter, lang)
         text(surface, (12, 6), pick(sc.title), 15, INK, bold=True, max_width=330)
-        status = tr("plan.quarter_of", quarter=quarter, i=view.turn + 1, n=sc.turns)
-        if view.peak:
-            status += " · " + tr("plan.peak")
-        text(surface, (12, 30), status, 13, WARN if view.peak else MUTED, max_width=330)
+        text(surface, (12, 30), self._status_line(), 13, WARN if view.peak else MUTED,
+             max_width=330)
         x = RESOURCE_X
         usage = self.session.usage()
         for resource in RESOURCES:
@@ -733,6 +733,14 @@ class PlanningScene(Scene):
         line = "   ".join(f"{label}: {value}" for label, value in facts[4:])
         text(surface, (x, rect.y + 34), line, 12, INK, max_width=rect.right - x - 8)
         text(surface, (rect.x + 12, rect.y + 72), tr("plan.history_line"), 11, MUTED)
+
+    def _status_line(self) -> str:
+        """'Year 1 Q2 · quarter 1 of 8', and the peak-season warning in a peak quarter."""
+
+        sc, view = self.session.scenario, self.view
+        quarter = fmt.quarter_label(view.turn + 1, sc.start_quarter, language())
+        status = tr("plan.quarter_of", quarter=quarter, i=view.turn + 1, n=sc.turns)
+        return status + " · " + tr("plan.peak") if view.peak else status
 
     @staticmethod
     def _persona(acc) -> str:
