@@ -24,7 +24,7 @@ Measure = Callable[[str], int]  # text -> width in pixels
 SIZES = {"#title": (34, True), "#subtitle": (18, False), "#heading": (17, True),
          "#kpi": (18, True), "#muted": (13, False), "#small": (12, False),
          "#primary": (15, True), None: (14, False), "#danger": (14, False),
-         "#kpi_small": (14, True)}
+         "#kpi_small": (14, True), "#lever": (14, True)}
 LINE_HEIGHT = {"#title": 50, "#subtitle": 27, "#heading": 25, "#kpi": 27, "#muted": 19,
                "#small": 18, "#primary": 22, None: 21, "#danger": 21}
 # Buttons and labels without a font in the theme use pygame_gui's per-language default font,

@@ -46,7 +46,7 @@ class Stepper:
         lw = label_width if label_width is not None else rect.width - 150
         x, y, h = rect.x, rect.y, rect.height
         self.label = UILabel(pygame.Rect(x, y, lw, h), marked(label, highlight), manager,
-                             container=container, object_id="#kpi_small" if highlight else None)
+                             container=container, object_id="#lever" if highlight else None)
         bx = x + lw
         self.minus = UIButton(pygame.Rect(bx, y + 1, 30, h - 2), "−", manager,
                               container=container, tool_tip_text=tooltip)

@@ -243,8 +243,8 @@ class PlanningScene(Scene):
         if self.need_focus is not None:
             UILabel(pygame.Rect(0, y, width, 22),
                     fit(tr("plan.need_marked", need=tr(f"need.{self.need_focus}")), width - 8,
-                        label_width("#kpi_small")), self.ui, container=box,
-                    object_id="#kpi_small")
+                        label_width("#lever")), self.ui, container=box,
+                    object_id="#lever")
             y += 24
         if lost:
             UILabel(pygame.Rect(0, y, width, 24), tr("plan.account_lost"), self.ui,
