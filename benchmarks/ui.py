@@ -1,4 +1,5 @@
-"""UI performance: planning-screen frame time, idle CPU, startup, and ending a quarter.
+"""UI performance: planning-screen frame time, idle CPU, startup, ending a quarter, and the
+whole last-quarter path to the debrief.
 
     python benchmarks/ui.py [--seconds 5]
 
@@ -156,6 +157,43 @@ def frame_times(frames: int = 120) -> tuple[float, float]:
             statistics.mean(end_quarter) * 1000)
 
 
+def last_quarter(scenario: str = "distributors", runs: int = 3) -> tuple[float, float]:
+    """The whole path of a game's last quarter, as the player waits for it: the quarter
+    (engine + autosave) and its results screen drawn, then Continue to the debrief (the
+    hidden truth, the lessons and the reference strategies computed, the screen drawn).
+    Returns the fastest of ``runs`` (ms) of each half."""
+
+    sys.path.insert(0, str(ROOT))
+    import tempfile
+
+    from kam_sandbox.base import i18n
+    from kam_sandbox.engine import new_game
+    from kam_sandbox.game.app import App
+    from kam_sandbox.game.saves import SaveStore
+    from kam_sandbox.game.session import Session
+
+    i18n.set_language("en")
+    app = App()
+    quarter, debrief = [], []
+    for _ in range(runs):
+        store = SaveStore(Path(tempfile.mkdtemp()))
+        session = Session(new_game(scenario, 1), slot="bench", store=store)
+        while session.game.turn < session.scenario.turns - 1:
+            session.game.play({})
+        start = time.perf_counter()
+        result = session.end_quarter()
+        app.reset_to("results", session, result)
+        app.render()
+        middle = time.perf_counter()
+        app.replace("debrief", session)
+        app.render()
+        end = time.perf_counter()
+        quarter.append((middle - start) * 1000)
+        debrief.append((end - middle) * 1000)
+    app.close()
+    return min(quarter), min(debrief)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0)
@@ -165,6 +203,10 @@ def main() -> None:
     mean, p95, end_q = frame_times()
     print(f"planning frame: mean {mean:.1f} ms, p95 {p95:.1f} ms (full redraw, 1280x720)")
     print(f"end quarter (engine + autosave + results screen drawn): {end_q:.1f} ms")
+    last, debrief = last_quarter()
+    print(f"last quarter (distributors): {last:.0f} ms to its results drawn, then "
+          f"{debrief:.0f} ms to the debrief drawn (reference strategies included), "
+          f"{last + debrief:.0f} ms in all")
     bare = min(float(child(BARE)) for _ in range(3))
     first = min(float(child(SPLASH)) for _ in range(3))
     title = min(float(child(TITLE)) for _ in range(3))

@@ -17,6 +17,7 @@ from . import kpis
 from .actions import Actions, PlanContext, actions_to_plan, compile_plan, validate_actions
 from .errors import GameStateError, PlanError
 from .model import Outcome, State, initial_state, personal_needs, step
+from .people import person_name
 from .scenario import NEEDS, STAGES, Event, Scenario
 from .view import CREDIT_BANDS, View
 from .world import RELATIONSHIP, Static, compile_scenario, draw_worlds
@@ -107,6 +108,7 @@ class Batch:
             rfm=kpis.rfm(s.turn, s.last_order[:, player], s.orders[:, player], to_date),
             clv=clv,
             last_conference=s.last_conference[:, player].copy(),
+            generation=s.generation.copy(),
         )
 
     def plan_context(self, player: int | None = None) -> PlanContext:
@@ -254,6 +256,9 @@ class PlayerRecord(_OnBatch):
                     "stakeholders": [
                         {
                             "id": sh.id,
+                            "name": person_name(batch.scenario, self.seed, i, j,
+                                                int(s.generation[0, i, j])),
+                            "replacements": int(s.generation[0, i, j]),
                             "role": sh.role,
                             "influence": float(st.influence[i, j]),
                             "needs": {d: float(v) for d, v in zip(NEEDS, pn[0, i, j])},
@@ -353,6 +358,15 @@ def _unmet(batch: Batch, o: Outcome, i: int, player: int = 0) -> np.ndarray:
     return st.influence[i][:, None] * pn * (1.0 - served) * st.mask[i][:, None]
 
 
+def _successor(sc, seed: int, i: int, before: np.ndarray, after: np.ndarray) -> dict:
+    """Who left account ``i`` and who took over (the slot whose generation moved)."""
+
+    j = int(np.argmax(after - before))
+    return {"stakeholder": sc.accounts[i].stakeholders[j].id,
+            "predecessor": person_name(sc, seed, i, j, int(before[j])),
+            "name": person_name(sc, seed, i, j, int(after[j]))}
+
+
 DRIVER_THRESHOLD = 0.03  # share of the influence-weighted need left unmet worth explaining
 
 
@@ -364,10 +378,14 @@ def _turn_result(batch: Batch, before: State, kp: dict[str, np.ndarray],
 
     sc, o, s = batch.scenario, batch.outcomes[-1], batch.state
     turn = s.turn  # 1-based number of the quarter just played
+    seed = int(batch.world.seeds[0])
     news = []
     for name, hits in o.events.items():
         for i in np.flatnonzero(hits[0]):
-            news.append({"type": name, "account": sc.accounts[i].id})
+            item = {"type": name, "account": sc.accounts[i].id}
+            if name == "stakeholder_change":
+                item.update(_successor(sc, seed, i, before.generation[0, i], s.generation[0, i]))
+            news.append(item)
     for i in np.flatnonzero(o.late[0]):
         news.append({"type": "late_payment", "account": sc.accounts[i].id})
     for i in np.flatnonzero(o.default[0]):
@@ -406,6 +424,7 @@ def _turn_result(batch: Batch, before: State, kp: dict[str, np.ndarray],
         if gap[j, d] > DRIVER_THRESHOLD and not s.defaulted[0, i]:
             sh = acc.stakeholders[j]
             drivers.append({"kind": "unmet_need", "stakeholder": sh.id, "role": sh.role,
+                            "name": person_name(sc, seed, i, int(j), int(s.generation[0, i, j])),
                             "need": NEEDS[d]})
         accounts.append(
             {

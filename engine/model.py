@@ -261,7 +261,8 @@ def step(
         mix = strength["need_shift"][gi, ai][:, None]
         shifted[gi, ai] = normalise((1 - mix) * s.needs[gi, ai] + mix * target)
         s.needs = shifted
-    # A stakeholder leaves: the successor brings new personal needs and starts from scratch.
+    # A stakeholder leaves: the successor (engine.people names them) brings new personal
+    # needs and starts from scratch: never met, stance and role unknown.
     change = ev["stakeholder_change"][..., None] & (np.arange(k) == leaver[..., None])  # (B,N,K)
     gi, ai, ki = np.nonzero(change)
     if len(gi):
@@ -276,7 +277,7 @@ def step(
         s.rel_effort = np.where(cp, 0.0, s.rel_effort)
         s.last_contact = np.where(cp, -1, s.last_contact)
         s.stance_turn = np.where(cp, -1, s.stance_turn)
-        s.role_seen = np.where(cp, st.role_known[None, None], s.role_seen)
+        s.role_seen = np.where(cp, False, s.role_seen)  # a new person: role yet to be found
     growth = (1.0 + st.growth) ** 0.25
     s.wallet = s.wallet * growth * np.exp(0.04 * nz["wallet"][..., 0])
     demand_pool = s.wallet / 4.0 * st.season[quarter]  # (B, N) this quarter's wallet

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .people import person_name
 from .scenario import NEEDS, STAGES, Scenario
 
 CREDIT_BANDS = ((0.01, "A"), (0.03, "B"), (0.06, "C"), (1.01, "D"))
@@ -57,10 +58,24 @@ class View:
     rfm: np.ndarray  # (B, N, 3) recency, frequency, monetary scores 1-5
     clv: np.ndarray  # (B, N) estimated lifetime value from known margin and satisfaction
     last_conference: np.ndarray  # (B,) quarter (0-based) of our last conference, -1 never
+    # (B, N, K) replacements per stakeholder slot (public: the news says who left); None
+    # reads as 0, for a snapshot written before it was part of the view
+    generation: np.ndarray | None = None
 
     @property
     def batch(self) -> int:
         return self.revenue.shape[0]
+
+    def replacements(self, b: int, i: int, j: int) -> int:
+        """How often slot ``j`` of account ``i`` changed hands in game ``b`` (0: the
+        scenario's own person)."""
+
+        return 0 if self.generation is None else int(self.generation[b, i, j])
+
+    def person(self, b: int, i: int, j: int) -> dict[str, str]:
+        """``{"zh", "en"}`` name of whoever holds slot ``j`` of account ``i`` now."""
+
+        return person_name(self.scenario, int(self.seeds[b]), i, j, self.replacements(b, i, j))
 
     def to_dict(self, b: int = 0) -> dict:
         """Game ``b`` of the view as plain JSON-serialisable data."""
@@ -74,7 +89,8 @@ class View:
                 stakeholders.append(
                     {
                         "id": sh.id,
-                        "name": sh.name.model_dump(),
+                        "name": self.person(b, i, j),
+                        "replacements": self.replacements(b, i, j),
                         "title": sh.title.model_dump(),
                         "role": sc.roles[r].id if r >= 0 else None,
                         "stance": _reading(self.stance_reading[b, i, j], self.stance_turn[b, i, j]),

@@ -19,11 +19,18 @@ imports another scene.
 
 Turn-based games must not burn batteries: the loop redraws only after input or when a
 scene asks (``app.redraw()``), and otherwise sleeps in ``pygame.event.wait``.
+
+Input is for the screen the player sees: a held key's repeats of Enter, Space or Esc are
+dropped (one press, one action), so are the clicks and keys queued behind a change of
+screen, and work that may be slow (a quarter, a replay, the debrief's reference games) runs
+through ``run_busy``, which drops input meanwhile and shows a busy indicator after
+``BUSY_AFTER`` seconds.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable
 from importlib import resources
@@ -34,13 +41,20 @@ import pygame_gui
 
 from kam_sandbox.base import i18n
 
-from .draw import drawn_width, wrap
+from .draw import card, drawn_width, text, wrap
 from .navigation import scene_class
-from .palette import BACKGROUND
+from .palette import BACKGROUND, INK
 
 WINDOW = (1280, 720)
 ACTIVE_SECONDS = 1.2  # keep animating this long after input, for hovers and tooltips
 IDLE_WAIT_MS = 250
+BUSY_AFTER = 0.15  # seconds of work before the busy indicator shows
+#: Keys whose press commits something (end a quarter, go on, go back): a held key's repeats
+#: of these never act again.
+COMMIT_KEYS = frozenset((pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE, pygame.K_ESCAPE))
+#: Events that are the player's input; those queued behind a change of screen are dropped.
+INPUT_EVENTS = frozenset((pygame.KEYDOWN, pygame.TEXTINPUT, pygame.MOUSEBUTTONDOWN,
+                          pygame.MOUSEBUTTONUP, pygame.MOUSEWHEEL))
 
 
 class Scene:
@@ -78,18 +92,30 @@ class Scene:
 TOOLTIP_WIDTH = 300
 
 
+def _not_hovered(x: float, y: float) -> bool:
+    return False
+
+
 class Manager(pygame_gui.UIManager):
-    """pygame_gui's manager with tooltips that wrap Chinese properly: its text boxes would
-    split a line of CJK (one long "word" to them) with stray hyphens, so CJK tooltip text is
-    broken into lines here, by character, to the tooltip's width."""
+    """pygame_gui's manager with tooltips that wrap Chinese properly and never take a click.
+
+    Its text boxes would split a line of CJK (one long "word" to them) with stray hyphens,
+    so CJK tooltip text is broken into lines here, by character, to the tooltip's width.
+    A tooltip's text box takes the clicks that land on it, and a tooltip shown below the
+    control the pointer rested on (after a wheel scroll, over the plan's toggles) ate the
+    click meant for the control under it: here the pointer passes through tooltips."""
 
     def create_tool_tip(self, text, position, hover_distance, parent_element, object_id, *,
                         wrap_width=None, text_kwargs=None):
         if any("\u4e00" <= ch <= "\u9fff" for ch in text):
             text = "<br>".join(wrap(text, TOOLTIP_WIDTH - 48, drawn_width(14)))  # a safe margin
-        return super().create_tool_tip(text, position, hover_distance, parent_element,
-                                       object_id, wrap_width=TOOLTIP_WIDTH,
-                                       text_kwargs=text_kwargs)
+        tip = super().create_tool_tip(text, position, hover_distance, parent_element,
+                                      object_id, wrap_width=TOOLTIP_WIDTH,
+                                      text_kwargs=text_kwargs)
+        for element in (tip, getattr(tip, "text_block", None)):
+            if element is not None:
+                element.hover_point = _not_hovered
+        return tip
 
 
 def theme_path() -> str:
@@ -118,6 +144,9 @@ class App:
         self._active_until = time.monotonic() + ACTIVE_SECONDS
         self.clock = pygame.time.Clock()
         self.on_frame: list[Callable[[App], None]] = []  # demo driver, screenshots
+        self.on_busy_frame: list[Callable[[App], None]] = []  # tests: while run_busy waits
+        self.busy_frames = 0
+        self.held: set[int] = set()  # keys down now (a KEYDOWN of one of these is a repeat)
 
     def _canvas(self) -> pygame.Surface:
         """What scenes draw on. At UI scale 1 it is the window itself; at a larger scale it is
@@ -233,10 +262,15 @@ class App:
     def step(self, events: list[pygame.event.Event], dt: float) -> None:
         """One frame: events, update, and a redraw if anything changed."""
 
+        shown = self.scene
         for event in events:
             if event.type == pygame.QUIT:
                 self.quit()
                 continue
+            if not self._track_keys(event):
+                continue
+            if self.scene is not shown and event.type in INPUT_EVENTS:
+                continue  # meant for the screen that was there when it was typed
             consumed = self.ui.process_events(event)  # it scales positions itself
             # A click that a widget took is not also a click on what lies under it.
             mouse = event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEWHEEL)
@@ -250,6 +284,71 @@ class App:
             hook(self)
         if self.dirty:
             self.render()
+
+    def _track_keys(self, event: pygame.event.Event) -> bool:
+        """Keep ``held`` up to date; False for a held commit key's repeat (to be dropped)."""
+
+        if event.type == pygame.KEYDOWN:
+            repeat = event.key in self.held
+            self.held.add(event.key)
+            return not (repeat and event.key in COMMIT_KEYS)
+        if event.type == pygame.KEYUP:
+            self.held.discard(event.key)
+        elif event.type == pygame.WINDOWFOCUSLOST:
+            self.held.clear()  # a key released elsewhere sends no KEYUP here
+        return True
+
+    def run_busy(self, work: Callable[..., object], *args: object) -> object:
+        """``work(*args)`` in a worker thread while this one keeps the window alive: input
+        that arrives meanwhile is dropped (a quit is kept for after), and once the work has
+        taken ``BUSY_AFTER`` seconds a busy indicator is drawn over the last frame. The work
+        must not touch pygame or the widgets; its exception is raised here."""
+
+        outcome: dict[str, object] = {}
+
+        def worker() -> None:
+            try:
+                outcome["value"] = work(*args)
+            except BaseException as exc:  # handed to the caller's thread
+                outcome["error"] = exc
+
+        thread = threading.Thread(target=worker, name="kam-busy", daemon=True)
+        started = time.monotonic()
+        thread.start()
+        quit_asked = False
+        while thread.is_alive():
+            thread.join(1 / 30)
+            for event in pygame.event.get():
+                quit_asked |= event.type == pygame.QUIT
+                self._track_keys(event)  # a key let go meanwhile is up afterwards
+            if thread.is_alive() and time.monotonic() - started >= BUSY_AFTER:
+                self._draw_busy(time.monotonic() - started)
+        for event in pygame.event.get():  # what was typed while the work finished
+            quit_asked |= event.type == pygame.QUIT
+            self._track_keys(event)
+        if quit_asked:
+            pygame.event.post(pygame.event.Event(pygame.QUIT))
+        self.redraw()
+        if "error" in outcome:
+            raise outcome["error"]  # type: ignore[misc]
+        return outcome.get("value")
+
+    def _draw_busy(self, seconds: float) -> None:
+        """The busy indicator over the last frame (the scene is not drawn: its data is being
+        changed by the work)."""
+
+        w, h = self.screen.get_size()
+        box = pygame.Rect(w // 2 - 130, h // 2 - 30, 260, 60)
+        card(self.screen, box)
+        dots = "." * (1 + int(seconds * 3) % 3)
+        text(self.screen, (box.x + 24, box.y + 18), i18n.tr("app.busy") + dots, 17, INK,
+             bold=True, max_width=box.width - 40)
+        if self.screen is not self.window:
+            pygame.transform.smoothscale(self.screen, self.window.get_size(), self.window)
+        pygame.display.flip()
+        self.busy_frames += 1
+        for hook in list(self.on_busy_frame):
+            hook(self)
 
     def _on_canvas(self, event: pygame.event.Event) -> pygame.event.Event:
         if self.effective_scale == 1.0 or not hasattr(event, "pos"):

@@ -487,6 +487,17 @@ def sparkline(
 # ----------------------------------------------------------------- bar chart
 
 
+def bar_rows(rect: RectLike, n: int, font: pygame.font.Font) -> list[pygame.Rect]:
+    """The rows ``bar_chart`` lays ``n`` bars out in, top to bottom (those that fit), for
+    widgets over the bars (a tooltip per bar)."""
+
+    rect = pygame.Rect(rect)
+    line_h = font.get_linesize()
+    row_h = max(line_h + 2, min(rect.h // max(n, 1), line_h * 2))
+    rows = min(n, max(1, rect.h // row_h))
+    return [pygame.Rect(rect.left, rect.top + i * row_h, rect.w, row_h) for i in range(rows)]
+
+
 def bar_chart(
     surface: pygame.Surface,
     rect: RectLike,
@@ -508,15 +519,14 @@ def bar_chart(
     ``rect`` are not drawn; NaN values show ``—`` and no bar.
     """
     rect = pygame.Rect(rect)
-    line_h = font.get_linesize()
     values = _clean(values)
     with _clipped(surface, rect):
         n = min(len(labels), len(values))
         if n == 0:
             _no_data(surface, rect, font)
             return
-        row_h = max(line_h + 2, min(rect.h // n, line_h * 2))
-        rows = min(n, max(1, rect.h // row_h))
+        row_rects = bar_rows(rect, n, font)
+        row_h, rows = row_rects[0].h, len(row_rects)
         texts = [value_format(v) if _is_num(v) else "—" for v in values[:rows]]
         label_w = min(max(font.size(t)[0] for t in labels[:rows]), rect.w * 2 // 5)
         value_w = min(max(font.size(t)[0] for t in texts), rect.w // 4)

@@ -92,8 +92,10 @@ class DemoDriver:
         self.app.quit()
 
     def press(self, key: int) -> None:
-        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode="\r",
-                                             scancode=0))
+        """Press and let go (a key never let go is held, and the app drops its repeats)."""
+
+        for kind in (pygame.KEYDOWN, pygame.KEYUP):
+            pygame.event.post(pygame.event.Event(kind, key=key, mod=0, unicode="\r", scancode=0))
 
     def shot(self, name: str) -> None:
         if self.screenshots is None:

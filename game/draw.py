@@ -23,7 +23,8 @@ Measure = Callable[[str], int]  # text -> width in pixels
 # and the height a label needs for one line of each.
 SIZES = {"#title": (34, True), "#subtitle": (18, False), "#heading": (17, True),
          "#kpi": (18, True), "#muted": (13, False), "#small": (12, False),
-         "#primary": (15, True), None: (14, False), "#danger": (14, False)}
+         "#primary": (15, True), None: (14, False), "#danger": (14, False),
+         "#kpi_small": (14, True), "#lever": (14, True)}
 LINE_HEIGHT = {"#title": 50, "#subtitle": 27, "#heading": 25, "#kpi": 27, "#muted": 19,
                "#small": 18, "#primary": 22, None: 21, "#danger": 21}
 # Buttons and labels without a font in the theme use pygame_gui's per-language default font,
@@ -61,14 +62,33 @@ def drawn_width(size: int = 14, bold: bool = False) -> Measure:
 
 
 # -- fitting and wrapping -----------------------------------------------------------------------
-def fit(value: str, width: int, measure: Measure) -> str:
-    """``value`` shortened with an ellipsis so that it fits ``width`` pixels."""
+#: The most characters of one string a screen shows; the rest is cut with an ellipsis. A
+#: scenario's text can be of any length, and laying out half a million characters hung a
+#: screen for minutes; no text the game shows needs more.
+MAX_TEXT = 2000
 
+
+def bounded(value: str, limit: int = MAX_TEXT) -> str:
+    """``value`` cut to at most ``limit`` characters (with an ellipsis when cut)."""
+
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def fit(value: str, width: int, measure: Measure) -> str:
+    """``value`` shortened with an ellipsis so that it fits ``width`` pixels (the longest
+    prefix that fits, found by halving: a few measures, whatever the length)."""
+
+    value = bounded(value)
     if measure(value) <= width:
         return value
-    while value and measure(value + "…") > width:
-        value = value[:-1]
-    return value.rstrip() + "…"
+    fits, too_long = 0, len(value)
+    while too_long - fits > 1:
+        mid = (fits + too_long) // 2
+        if measure(value[:mid] + "…") <= width:
+            fits = mid
+        else:
+            too_long = mid
+    return value[:fits].rstrip() + "…"
 
 
 def tokens(value: str) -> list[str]:
@@ -98,7 +118,7 @@ def wrap(value: str, width: int, measure: Measure, max_lines: int | None = None)
     ellipsis. The one wrapping rule of the game, whatever measures the text."""
 
     lines: list[str] = []
-    for para in value.split("\n"):
+    for para in bounded(value).split("\n"):
         line = ""
         for token in tokens(para):
             trial = line + token
@@ -120,8 +140,8 @@ def text(surface: pygame.Surface, pos: tuple[int, int], value: str, size: int = 
     """Draw one line of text, shortened with an ellipsis to fit ``max_width``. Every string
     the game draws itself goes through here (tests replace it to read the screen)."""
 
-    if max_width is not None:
-        value = fit(value, max_width, drawn_width(size, bold))
+    value = bounded(value) if max_width is None else fit(value, max_width,
+                                                          drawn_width(size, bold))
     return surface.blit(font(size, bold).render(value, True, colour), pos)
 
 

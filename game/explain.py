@@ -146,11 +146,26 @@ def news_items(result: dict, scenario, lang: str | None = None) -> list[str]:
         kind, account = item["type"], item.get("account")
         if kind in ("shortage", "credit_stress"):
             account = None
+        if kind == "stakeholder_change" and item.get("name"):  # names the newcomer: never
+            lines.append(t("news.stakeholder_replaced", lang,  # covered by a headline
+                           account=account_name(scenario, account, lang),
+                           predecessor=pick(item["predecessor"], lang),
+                           name=pick(item["name"], lang)))
+            continue
         if (kind, account) in seen or (kind, account) in covered or (kind, None) in covered:
             continue
         seen.add((kind, account))
         lines.append(t(f"news.{kind}", lang, account=account_name(scenario, account, lang)))
     return lines
+
+
+def person_label(person: dict, lang: str | None = None) -> str:
+    """A stakeholder's name as the screens show it, "(new)" after it for a successor
+    (``person``: a ``View.to_dict`` or ``Game.debrief`` stakeholder)."""
+
+    lang = _lang(lang)
+    name = pick(person["name"], lang)
+    return t("plan.new_person", lang, name=name) if person.get("replacements") else name
 
 
 def _account(scenario, account_id: str):
@@ -194,7 +209,9 @@ def driver_sentences(account_result: dict, scenario, lang: str | None = None) ->
                          role=_role_holding(scenario, acc_id, "gate", lang)))
         elif kind == "unmet_need":
             name = d.get("stakeholder", "")
-            if acc is not None:
+            if d.get("name"):  # whoever holds the seat then, a successor included
+                name = pick(d["name"], lang)
+            elif acc is not None:  # a result recorded before the engine named people
                 for sh in acc.stakeholders:
                     if sh.id == d.get("stakeholder"):
                         name = pick(sh.name, lang)

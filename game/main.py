@@ -29,10 +29,13 @@ def run(lang: str | None = None, scenario: str | None = None, seed: int | None =
     window, full = splash.window_settings(folder)
     try:
         splash.show(size or window, full if fullscreen is None else fullscreen)
-    except Exception as exc:  # pygame.error: no display, no video driver…
-        print(f"kam-sandbox: cannot open the game window: {exc}. Without a display, the "
-              f"headless commands still work (kam-sandbox --help), and the demo runs with "
-              f"SDL_VIDEODRIVER=dummy.", file=sys.stderr)
+    except splash.NoDisplay as exc:
+        i18n.set_language(lang or i18n.system_language())
+        print(i18n.tr("app.no_display", detail=exc), file=sys.stderr)
+        return 1
+    except Exception as exc:  # pygame.error: a window of that size or mode cannot open…
+        i18n.set_language(lang or i18n.system_language())
+        print(i18n.tr("app.no_window", detail=exc), file=sys.stderr)
         return 1
 
     from .app import App, headless

@@ -12,7 +12,7 @@ from kam_sandbox.base.i18n import tr
 from kam_sandbox.engine import Scenario, load_scenario
 
 from .app import App, Scene
-from .saves import game_from_record
+from .saves import draft_from_record, game_from_record
 from .session import Session
 
 
@@ -27,16 +27,22 @@ def short_error(app: App, error: str) -> str:
 
 
 def open_saved_game(app: App, slot: str) -> Scene:
-    """The scene that resumes save ``slot``: planning, or the debrief of a finished game.
+    """The scene that resumes save ``slot``: planning (with the plan being drafted when it
+    was saved), or the debrief of a finished game; from the slot's previous generation,
+    and saying so, when the latest is damaged.
 
     Raises (SaveError and the like) when the save cannot be opened; callers show why.
     """
 
-    record = app.store.load(slot)
+    record, damage = app.store.load_with_fallback(slot)
     game = game_from_record(record)
     session = Session(game, slot=slot, label=record.get("label") or slot,
                       scenario_path=record.get("scenario_path"), store=app.store)
-    return app.make("debrief" if game.over else "planning", session)
+    session.draft = draft_from_record(record, game) or session.draft
+    scene = app.make("debrief" if game.over else "planning", session)
+    if damage and hasattr(scene, "notice"):  # the planning screen's status line says so
+        scene.notice = tr("menu.fell_back_notice")
+    return scene
 
 
 @cache
@@ -47,6 +53,24 @@ def scenario_by_id(scenario_id: str) -> Scenario | None:
         return load_scenario(scenario_id)
     except Exception:
         return None
+
+
+def slot_title(info) -> str:
+    """A saved game's name in the current language: its case's title ("(what-if)" after a
+    what-if branch's), not the label written in the language of the day it started; the
+    label for a case that is not installed (opened from a file)."""
+
+    scenario = scenario_by_id(info.scenario) if info.scenario else None
+    if scenario is None:
+        return info.label or info.name
+    title = i18n.pick(scenario.title)
+    return tr("debrief.whatif.label", label=title) if info.name.endswith("-whatif") else title
+
+
+def seed_text(info) -> str:
+    """'seed 42', to tell two games of one case apart ('' when unknown)."""
+
+    return "" if info.seed is None else tr("menu.slot_seed", seed=info.seed)
 
 
 def progress_text(info, short: bool = False) -> str:

@@ -7,15 +7,21 @@ facilitator injected. ``game_from_record`` replays it into exactly the same game
     {"format": 1, "scenario": "tutorial", "scenario_version": "1.0", "scenario_path": None,
      "seed": 7, "plans": [...], "injected": {"2": [["hengyun_price_cut", None]]},
      "lang": "zh", "created": "2025-...+00:00", "updated": "...", "label": "第一局",
-     "turn": 3, "score": 61.2, "finished": False}
+     "turn": 3, "score": 61.2, "finished": False,
+     "draft": {"accounts": {...}, "portfolio": {...}}}
 
-``injected`` maps the 0-based quarter an event was queued in (a string, as JSON keys are)
+``draft`` (optional) is the plan being drafted for the next quarter when the save was
+written, so Continue brings it back as it was; ``draft_from_record`` drops one that no
+longer fits the scenario. ``injected`` maps the 0-based quarter an event was queued in (a string, as JSON keys are)
 to ``[event_id, account or null]`` pairs. ``turn``, ``score`` and ``finished`` are copies
 for the menu; the plans are the truth.
 
 Each slot is its own TinyDB file ``slot-<name>.json`` (atomic writes, see ``storage``), so a
-corrupt slot never hurts another. ``SaveStore.slots`` lists a broken slot with its error
-instead of raising, for the menu to grey it out.
+corrupt slot never hurts another. Each save first keeps the slot's previous good generation
+beside it as ``slot-<name>.json.prev``: when the latest one is damaged (a disk error, an
+editor), loading falls back to that one and says so (``SlotInfo.fell_back``), rather than
+Continue silently passing the game over. ``SaveStore.slots`` lists a broken slot with its
+error instead of raising, for the menu to grey it out.
 """
 
 from __future__ import annotations
@@ -30,7 +36,12 @@ from pathlib import Path
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from kam_sandbox.base.storage import AtomicJSONStorage, CorruptFileError, remove_stale_temp_files
+from kam_sandbox.base.storage import (
+    AtomicJSONStorage,
+    CorruptFileError,
+    remove_stale_temp_files,
+    write_atomically,
+)
 from kam_sandbox.engine import (
     Game,
     SaveError,
@@ -39,6 +50,7 @@ from kam_sandbox.engine import (
     UnknownScenarioError,
     load_scenario,
 )
+from kam_sandbox.engine.actions import parse_plan
 from kam_sandbox.engine.errors import KamError
 from kam_sandbox.engine.loader import resolve
 
@@ -66,6 +78,7 @@ _FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
     "turn": ((int,), True),
     "score": ((int, float), True),
     "finished": ((bool,), True),
+    "draft": ((dict, type(None)), False),
 }
 
 
@@ -86,6 +99,8 @@ class SlotInfo:
     finished: bool
     updated: str
     error: str | None = None
+    fell_back: str | None = None  # the latest generation's damage, when this is the one before
+    seed: int | None = None
 
 
 class SaveStore:
@@ -97,6 +112,10 @@ class SaveStore:
     def path(self, slot: str) -> Path:
         check_slot_name(slot)
         return self.folder / f"slot-{slot}.json"
+
+    def previous_path(self, slot: str) -> Path:
+        """Where ``slot``'s previous good generation is kept."""
+        return self.path(slot).with_name(f"slot-{slot}.json.prev")
 
     def slots(self) -> list[SlotInfo]:
         """Every slot, most recently updated first; a broken slot is listed with its error."""
@@ -110,13 +129,13 @@ class SaveStore:
             if not SLOT_NAME.fullmatch(name):
                 continue
             try:
-                record = self.load(name)
+                record, damage = self.load_with_fallback(name)
             except (SaveError, OSError) as exc:
                 infos.append(SlotInfo(name, "", "", 0, 0.0, False, _mtime(file), str(exc)))
                 continue
             infos.append(SlotInfo(name, record["label"], record["scenario"], record["turn"],
                                   float(record["score"]), record["finished"],
-                                  record["updated"], None))
+                                  record["updated"], None, damage, record["seed"]))
         return sorted(infos, key=lambda i: _when(i.updated), reverse=True)
 
     def latest(self) -> SlotInfo | None:
@@ -124,16 +143,26 @@ class SaveStore:
         return next((i for i in self.slots() if i.error is None), None)
 
     def load(self, slot: str) -> dict:
-        """The record in ``slot``; SaveError if it is missing, corrupt, newer or unplayable."""
+        """The record in ``slot`` (its previous generation if the latest is damaged);
+        SaveError if it is missing, corrupt, newer or unplayable."""
+        return self.load_with_fallback(slot)[0]
+
+    def load_with_fallback(self, slot: str) -> tuple[dict, str | None]:
+        """``slot``'s record and None, or, when the latest generation is damaged but the one
+        before it loads, that one and what is wrong with the latest. SaveError (the latest's)
+        when neither loads."""
         path = self.path(slot)
         if not path.is_file():
             raise SaveError(f"save slot {slot!r} is empty (no file {path})")
-        record = _read(path)
-        if record is None:
-            raise SaveError(f"save slot {slot!r} ({path}) holds no save")
-        check_record(record, where=f"save slot {slot!r} ({path})")
-        _check_scenario_exists(record, where=f"save slot {slot!r}")
-        return record
+        remove_stale_temp_files(self.previous_path(slot))  # a writer killed mid-copy
+        try:
+            return _load_file(path, slot), None
+        except SaveError as damage:
+            previous = self.previous_path(slot)
+            try:
+                return _load_file(previous, slot), str(damage)
+            except (SaveError, OSError):
+                raise damage from None
 
     def save(self, slot: str, record: dict) -> None:
         """Write ``record`` to ``slot`` (replacing what was there), stamping ``updated``.
@@ -146,6 +175,7 @@ class SaveStore:
                             f"this version writes format {FORMAT}")
         record = copy.deepcopy(record)
         record["updated"] = now()
+        self._keep_previous(slot)
 
         try:
             _write(path, record)
@@ -159,6 +189,17 @@ class SaveStore:
                                 f"{exc.strerror or exc}") from exc
             _write(path, record)
 
+    def _keep_previous(self, slot: str) -> None:
+        """Copy the slot's current file to its previous generation, if it loads (a damaged
+        one never replaces the good generation kept before it)."""
+        path = self.path(slot)
+        try:
+            payload = path.read_bytes()
+            _load_file(path, slot)
+        except (OSError, SaveError):
+            return
+        write_atomically(self.previous_path(slot), payload)
+
     def autosave(self, record: dict) -> None:
         self.save(AUTOSAVE, record)
 
@@ -167,9 +208,20 @@ class SaveStore:
         path = self.path(slot)
         try:
             path.unlink(missing_ok=True)
+            self.previous_path(slot).unlink(missing_ok=True)
         except OSError as exc:
             raise SaveError(f"cannot delete save slot {slot!r}: {exc.strerror or exc}") from exc
         remove_stale_temp_files(path)
+
+
+def _load_file(path: Path, slot: str) -> dict:
+    """The valid record in ``path`` (a generation of ``slot``); SaveError if there is none."""
+    record = _read(path)
+    if record is None:
+        raise SaveError(f"save slot {slot!r} ({path}) holds no save")
+    check_record(record, where=f"save slot {slot!r} ({path})")
+    _check_scenario_exists(record, where=f"save slot {slot!r}")
+    return record
 
 
 def _read(path: Path) -> dict | None:
@@ -288,8 +340,10 @@ def _check_scenario_exists(record: dict, where: str) -> None:
 
 
 def record_from_game(game: Game, lang: str, label: str,
-                     scenario_path: str | os.PathLike[str] | None = None) -> dict:
-    """The save record of ``game`` (its decision log) for ``SaveStore.save``.
+                     scenario_path: str | os.PathLike[str] | None = None,
+                     draft: dict | None = None) -> dict:
+    """The save record of ``game`` (its decision log, and ``draft``, the next quarter's plan
+    being drafted) for ``SaveStore.save``.
 
     ``scenario_path`` is required for a scenario opened from a file (it is stored absolute);
     a shipped scenario is found again by its id.
@@ -325,9 +379,24 @@ def record_from_game(game: Game, lang: str, label: str,
         "turn": int(game.turn),
         "score": float(game.scorecard()["score"]),
         "finished": bool(game.over),
+        "draft": None if game.over or not draft else copy.deepcopy(draft),
     }
     check_record(record, where="record_from_game", strict=True)
     return record
+
+
+def draft_from_record(record: dict, game: Game) -> dict | None:
+    """The draft kept in ``record`` for ``game``'s next quarter, or None when it has none or
+    it no longer fits the scenario (an account was removed from it since)."""
+
+    draft = record.get("draft")
+    if game.over or not isinstance(draft, dict):
+        return None
+    try:
+        parse_plan(draft, game.batch.static)
+    except KamError:
+        return None
+    return copy.deepcopy(draft)
 
 
 def game_from_record(record: dict) -> Game:

@@ -18,6 +18,7 @@ from kam_sandbox.engine.actions import parse_plan, resource_use, validate_action
 RESOURCES = ("budget", "am_days", "exec_days", "support_days")
 STAKEHOLDER_ACTIONS = ("am_days", "exec_days")
 ONE_OFF = ("survey", "feedback", "trial")  # not carried into the next quarter's draft
+DRAFT_SAVE_DELAY = 0.8  # seconds without an edit before the draft is written to the save
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Session:
 
     reload_problems: list = field(default_factory=list)  # author mode: what is wrong now
     _mtime: int | None = None
+    _unsaved: float | None = None  # seconds until the edited draft is saved; None: saved
 
     @property
     def scenario(self) -> Scenario:
@@ -91,6 +93,7 @@ class Session:
             acts[action] = value
         if not acts:
             self.draft["accounts"].pop(account_id, None)
+        self._edited()
 
     def get_days(self, account_id: str, action: str, stakeholder: str) -> float:
         return self.get(account_id, action, {}).get(stakeholder, 0)
@@ -111,9 +114,26 @@ class Session:
             self.draft["portfolio"][action] = True
         else:
             self.draft["portfolio"].pop(action, None)
+        self._edited()
 
     def clear_draft(self) -> None:
         self.draft = empty_plan()
+        self._edited()
+
+    def _edited(self) -> None:
+        self._unsaved = DRAFT_SAVE_DELAY  # each edit restarts the pause before the save
+
+    def keep_draft(self, dt: float) -> None:
+        """Called every frame with the time passed: once edits have paused for
+        ``DRAFT_SAVE_DELAY`` seconds the draft is saved with the game, so a crash or a kill
+        mid-plan loses at most the last moment's clicks (debounced: a 16-account plan is
+        clicked in quickly, and each save rewrites the slot)."""
+
+        if self._unsaved is None:
+            return
+        self._unsaved -= dt
+        if self._unsaved <= 1e-9:
+            self.autosave()
 
     def usage(self) -> dict[str, tuple[float, float]]:
         """(used, available) of each quarterly resource under the current draft."""
@@ -161,15 +181,17 @@ class Session:
                 self.draft["accounts"].pop(acc.id, None)
 
     def autosave(self) -> None:
-        """Save after every quarter and on quit; a failure is shown, never fatal."""
+        """Save the game and the draft: after every quarter, when edits pause
+        (``keep_draft``) and on quit; a failure is shown, never fatal."""
 
+        self._unsaved = None  # a failed save is retried at the next edit, not every frame
         if self.store is None:
             return
         from .saves import record_from_game
 
         try:
             record = record_from_game(self.game, i18n.language(), self.label or self.slot,
-                                      self.scenario_path)
+                                      self.scenario_path, draft=self.draft)
             self.store.save(self.slot, record)
             self.save_error = None
         except Exception as exc:  # a full disk must not end the game; the player is told

@@ -4,6 +4,7 @@ toolkit load (about half a second), so the player sees the game start at once.""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pygame
@@ -24,8 +25,26 @@ def window_settings(folder: Path) -> tuple[tuple[int, int], bool]:
         return (1280, 720), False
 
 
+#: SDL's video drivers that draw nowhere: SDL falls back on one when there is no display,
+#: and the game would run on unseen. Only asked for by name (tests, the demo) are they used.
+HEADLESS_DRIVERS = ("offscreen", "dummy")
+
+
+class NoDisplay(RuntimeError):
+    """There is no screen to open the game window on."""
+
+
 def show(size: tuple[int, int], fullscreen: bool) -> None:
-    pygame.display.init()
+    """Open the window with the first frame; NoDisplay when there is no screen."""
+
+    try:
+        pygame.display.init()
+    except pygame.error as exc:  # e.g. SDL_VIDEODRIVER=x11 and no X server
+        raise NoDisplay(str(exc)) from exc
+    driver = pygame.display.get_driver()
+    if driver in HEADLESS_DRIVERS and os.environ.get("SDL_VIDEODRIVER") != driver:
+        pygame.display.quit()
+        raise NoDisplay(f"SDL fell back on its {driver!r} video driver")
     pygame.font.init()
     pygame.display.set_caption("KAM Sandbox · 大客户管理沙盘")
     screen = pygame.display.set_mode(size, pygame.FULLSCREEN if fullscreen else 0)

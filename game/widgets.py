@@ -13,10 +13,20 @@ from pygame_gui.elements import UIButton, UILabel
 
 from kam_sandbox.base.i18n import language
 
+from .draw import bounded
+
 #: A bullet glued to its text with a no-break space: pygame_gui wraps only at plain spaces,
 #: so a long Chinese line starts beside its bullet and breaks by character, not dash.
 NBSP = "\u00a0"
 BULLET = "•" + NBSP
+
+
+#: Put before the label of a control that serves the need the player picked.
+LEVER_MARK = "▶ "
+
+
+def marked(label: str, highlight: bool) -> str:
+    return LEVER_MARK + label if highlight else label
 
 
 class Stepper:
@@ -29,12 +39,14 @@ class Stepper:
     def __init__(self, manager, rect: pygame.Rect, label: str, value: float, step: float,
                  maximum: float, fmt: Callable[[float], str],
                  on_change: Callable[[float], None], *, container=None,
-                 tooltip: str | None = None, label_width: int | None = None):
+                 tooltip: str | None = None, label_width: int | None = None,
+                 highlight: bool = False):
         self.value, self.step, self.maximum, self.fmt = value, step, maximum, fmt
         self.on_change = on_change
         lw = label_width if label_width is not None else rect.width - 150
         x, y, h = rect.x, rect.y, rect.height
-        self.label = UILabel(pygame.Rect(x, y, lw, h), label, manager, container=container)
+        self.label = UILabel(pygame.Rect(x, y, lw, h), marked(label, highlight), manager,
+                             container=container, object_id="#lever" if highlight else None)
         bx = x + lw
         self.minus = UIButton(pygame.Rect(bx, y + 1, 30, h - 2), "−", manager,
                               container=container, tool_tip_text=tooltip)
@@ -68,8 +80,8 @@ class Toggle:
 
     def __init__(self, manager, rect: pygame.Rect, label: str, on: bool,
                  on_change: Callable[[bool], None], *, container=None,
-                 tooltip: str | None = None):
-        self.label_text, self.on, self.on_change = label, on, on_change
+                 tooltip: str | None = None, highlight: bool = False):
+        self.label_text, self.on, self.on_change = marked(label, highlight), on, on_change
         self.manager, self.rect, self.container, self.tooltip = manager, rect, container, tooltip
         self.button = self._make()
 
@@ -126,8 +138,9 @@ def plain_key(event: pygame.event.Event) -> bool:
 
 
 def box_text(value: str) -> str:
-    """Escape ``value`` for a UITextBox; in Chinese glue it with no-break spaces so the box
-    breaks lines by character (as Chinese is set) rather than only at the odd space."""
+    """Escape ``value`` for a UITextBox (cut to ``draw.MAX_TEXT`` characters: a box lays
+    out all it is given); in Chinese glue it with no-break spaces so the box breaks lines
+    by character (as Chinese is set) rather than only at the odd space."""
 
-    value = html.escape(value)
+    value = html.escape(bounded(value))
     return value.replace(" ", NBSP) if language() == "zh" else value

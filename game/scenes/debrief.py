@@ -92,6 +92,12 @@ class DebriefScene(Scene):
 
     # -- lifecycle ----------------------------------------------------------------------------
     def enter(self) -> None:
+        # The reference games take a while: computed off the UI thread, behind the indicator.
+        self.app.run_busy(self.compute)
+
+    def compute(self) -> None:
+        """What the debrief shows, from the game (no pygame: runs in ``run_busy``'s worker)."""
+
         game = self.session.game
         sc = game.scenario
         self.scorecard = game.scorecard()
@@ -404,7 +410,6 @@ class DebriefScene(Scene):
 
     def _draw_people(self, surface, rect: pygame.Rect, truth: dict) -> None:
         sc, lang = self.session.scenario, language()
-        acc = sc.accounts[self.account]
         text(surface, rect.topleft, tr("debrief.truth.people"), 15, INK, bold=True,
              max_width=rect.width)
         cols = (("name", 0.17), ("role", 0.17), ("seen_role", 0.17), ("influence", 0.10),
@@ -421,7 +426,6 @@ class DebriefScene(Scene):
         row_h = max(20, min(26, (rect.bottom - y) // max(len(truth["stakeholders"]), 1)))
         unknown = tr("debrief.truth.unknown")
         for j, person in enumerate(truth["stakeholders"]):
-            sh = acc.stakeholders[j]
             seen_role = (explain.role_name(sc, person["seen_role"], lang)
                          if person["seen_role"] else unknown)
             seen = person["seen_stance"]
@@ -429,7 +433,7 @@ class DebriefScene(Scene):
             if seen is not None and person["seen_turn"]:
                 seen_text += f" ({tr('results.xq', **_yq(person['seen_turn'], sc.start_quarter))})"
             cells = (
-                explain.pick(sh.name, lang),
+                explain.person_label(person, lang),
                 explain.role_name(sc, person["role"], lang),
                 seen_role,
                 fmt.percent(person["influence"]),

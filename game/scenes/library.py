@@ -34,7 +34,7 @@ from kam_sandbox.engine import Problem, Scenario
 from ..app import App, Scene
 from ..draw import CJK_BUTTON, LINE_HEIGHT, fit, label_width, wrap
 from ..fonts import font
-from ..menu import open_saved_game, progress_text, short_error, slots_of
+from ..menu import open_saved_game, progress_text, seed_text, short_error, slot_title, slots_of
 from ..navigation import scene_class
 from ..palette import ACCENT, MUTED_HTML
 from ..session import Session
@@ -340,9 +340,9 @@ class LibraryScene(Scene):
             detail = tr("library.slot_damaged", error=short_error(self.app, info.error))
             detail_id = "#small"
         else:
-            title, title_id = info.label or info.name, CJK_BUTTON  # a label may be Chinese
-            when = updated_text(info.updated)
-            detail = progress_text(info, short=True) + (f" · {when}" if when else "")
+            title, title_id = slot_title(info), CJK_BUTTON  # a file case's label may be Chinese
+            parts = (progress_text(info, short=True), seed_text(info), updated_text(info.updated))
+            detail = " · ".join(part for part in parts if part)
             detail_id = "#small"
         if confirming:
             detail, detail_id = tr("library.confirm_delete"), "#danger"

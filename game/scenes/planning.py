@@ -16,11 +16,12 @@ from pygame_gui.elements import UIButton, UILabel, UIPanel, UIScrollingContainer
 
 from kam_sandbox.base import fmt
 from kam_sandbox.base.i18n import language, pick, tr
+from kam_sandbox.engine.levers import NEED_ACTIONS
 from kam_sandbox.engine.scenario import NEEDS, STAGES
 
-from .. import charts
+from .. import charts, explain
 from ..app import Scene
-from ..draw import card, drawn_width, text, wrap
+from ..draw import card, drawn_width, fit, label_width, text, wrap
 from ..fonts import font
 from ..palette import ACCENT, INK, LINE, MUTED, RULE, SOFT, WARN, WHITE, stance_colour
 from ..session import RESOURCES, Session
@@ -60,6 +61,8 @@ class PlanningScene(Scene):
         self.notice: str | None = None  # author mode: "scenario reloaded" and the like
         self.watch_timer = 0.0
         self.team_bar = None  # a workshop team's strip and link (game/team_bar.py)
+        self.need_focus: str | None = None  # a need picked in the needs card: its levers show
+        self.need_buttons: dict[object, str] = {}
 
     # -- lifecycle ----------------------------------------------------------------------------
     def enter(self) -> None:
@@ -74,11 +77,14 @@ class PlanningScene(Scene):
         self.session.autosave()  # on quit too: a closed window never loses a quarter
 
     def update(self, dt: float) -> None:
-        """Author mode: look at the scenario file once a second and reload it on change.
-        A workshop team: keep in step with the host (and the draft with it)."""
+        """Save the draft once edits pause. Author mode: look at the scenario file once a
+        second and reload it on change. A workshop team: keep in step with the host (and the
+        draft with it)."""
 
         if self.team_bar is not None:
-            self.team_bar.update(dt)
+            self.team_bar.update(dt)  # a team's draft is kept by the host
+        else:
+            self.session.keep_draft(dt)
         if not self.session.scenario_path:
             return
         self.watch_timer += dt
@@ -145,6 +151,7 @@ class PlanningScene(Scene):
         self.help_button = UIButton(pygame.Rect(top.right - 340, 10, 44, 36), "?", self.ui,
                                     tool_tip_text=tr("plan.help_tip"))
         self._build_hotspots(lay)
+        self._build_need_hotspots(lay)
         self._build_allocation(lay["alloc"])
         self._build_bottom(lay["bottom"])
         self._build_tutorial()
@@ -168,6 +175,54 @@ class PlanningScene(Scene):
         for rect, key in ((pygame.Rect(hx, header.y + 2, 180, 16), "plan.tier_tip"),
                           (pygame.Rect(hx, header.y + 32, 300, 18), "plan.rfm_tip")):
             UIButton(rect, "", self.ui, object_id="#hotspot", tool_tip_text=tr(key))
+        # The case, the quarter line, the account's name, persona and history are cut to
+        # fit; hovering shows the whole text.
+        acc = self._account()
+        for rect, whole in ((pygame.Rect(12, 6, 330, 20), pick(self.session.scenario.title)),
+                            (pygame.Rect(12, 30, 330, 18), self._status_line()),
+                            (pygame.Rect(header.x + 12, header.y + 6, header.width // 2 - 14,
+                                         26), pick(acc.name)),
+                            (pygame.Rect(header.x + 12, header.y + 34,
+                                         header.width // 2 - 14, 18), self._persona(acc)),
+                            (pygame.Rect(header.x + 12, header.y + 54, header.width - 24, 16),
+                             pick(acc.history))):
+            UIButton(rect, "", self.ui, object_id="#hotspot", tool_tip_text=whole)
+
+    def _build_need_hotspots(self, lay) -> None:
+        """Over each bar of the needs card: which actions serve that need (a click marks
+        them in the plan)."""
+
+        self.need_buttons = {}
+        if int(self.view.needs_turn[0, self.selected]) < 0:
+            return  # no bars yet: the card asks for a needs analysis
+        rows = charts.bar_rows(self._needs_chart(lay["needs"]), len(NEEDS), font(12))
+        for need, row in zip(NEEDS, rows):
+            button = UIButton(row, "", self.ui, object_id="#hotspot",
+                              tool_tip_text=self.need_tip(need))
+            self.need_buttons[button] = need
+
+    def levers(self, need: str) -> list[str]:
+        """The actions of this scenario that serve ``need``."""
+
+        return [a for a in NEED_ACTIONS[need] if a in self.session.scenario.actions]
+
+    def need_tip(self, need: str) -> str:
+        name = tr(f"need.{need}")
+        levers = self.levers(need)
+        if not levers:
+            return tr("plan.need_no_lever", need=name)
+        names = ("、" if language() == "zh" else ", ").join(tr(f"action.{a}") for a in levers)
+        tip = tr("plan.need_levers", need=name, actions=names)
+        if need == "delivery":
+            tip += " " + tr("plan.need_delivery")
+        return tip + " " + tr("plan.need_click")
+
+    def _marks(self, action: str) -> bool:
+        return self.need_focus is not None and action in NEED_ACTIONS[self.need_focus]
+
+    @staticmethod
+    def _needs_chart(rect: pygame.Rect) -> pygame.Rect:
+        return pygame.Rect(rect.x + 8, rect.y + 30, rect.width - 16, rect.height - 36)
 
     def _account(self):
         return self.session.scenario.accounts[self.selected]
@@ -185,6 +240,12 @@ class PlanningScene(Scene):
         UILabel(pygame.Rect(0, y, width, 28), tr("plan.allocation"), self.ui, container=box,
                 object_id="#heading")
         y += 30
+        if self.need_focus is not None:
+            UILabel(pygame.Rect(0, y, width, 22),
+                    fit(tr("plan.need_marked", need=tr(f"need.{self.need_focus}")), width - 8,
+                        label_width("#lever")), self.ui, container=box,
+                    object_id="#lever")
+            y += 24
         if lost:
             UILabel(pygame.Rect(0, y, width, 24), tr("plan.account_lost"), self.ui,
                     container=box, object_id="#warn")
@@ -201,7 +262,7 @@ class PlanningScene(Scene):
         for j, sh in enumerate(acc.stakeholders):
             r = int(known_role[j])
             role = pick(sc.roles[r].name) if r >= 0 else tr("plan.role_unknown")
-            UILabel(pygame.Rect(0, y, width, 20), f"{pick(sh.name)} · {role}", self.ui,
+            UILabel(pygame.Rect(0, y, width, 20), f"{self._person(i, j)} · {role}", self.ui,
                     container=box, object_id="#small")
             y += 20
             for action, maximum in (("am_days", res.am_days), ("exec_days", res.exec_days)):
@@ -215,7 +276,7 @@ class PlanningScene(Scene):
                                tr(f"action.{action}"), s.get_days(acc.id, action, sh.id), 0.5,
                                maximum, lambda v: fmt.days(v, language()),
                                self._setter_days(acc.id, action, sh.id), container=box,
-                               tooltip=tip)
+                               tooltip=tip, highlight=self._marks(action))
                 self.steppers[(action, sh.id)] = step
                 y += 30
             y += 4
@@ -234,7 +295,7 @@ class PlanningScene(Scene):
             step = Stepper(self.ui, pygame.Rect(0, y, width, 28), tr(f"action.{action}"), value,
                            stepv, limits[source], self._formatter(kind),
                            self._setter(acc.id, action), container=box,
-                           tooltip=tr(f"action.{action}.tip"))
+                           tooltip=tr(f"action.{action}.tip"), highlight=self._marks(action))
             self.steppers[(action, None)] = step
             y += 30
         for action in ACCOUNT_TOGGLES:
@@ -244,7 +305,8 @@ class PlanningScene(Scene):
             toggle = Toggle(self.ui, pygame.Rect(0, y, width, 28),
                             f"{tr(f'action.{action}')} ({fmt.money(cost, language())})",
                             bool(s.get(acc.id, action, False)), self._setter(acc.id, action),
-                            container=box, tooltip=tr(f"action.{action}.tip"))
+                            container=box, tooltip=tr(f"action.{action}.tip"),
+                            highlight=self._marks(action))
             self.toggles[(action, None)] = toggle
             y += 30
         box.set_scrollable_area_dimensions((width, y + 8))
@@ -257,10 +319,11 @@ class PlanningScene(Scene):
                 continue
             cost = getattr(sc.costs, action)
             label = f"{tr(f'action.{action}')} {fmt.money(cost, language())}"
-            width = font(14).size("■ " + label)[0] + 28
+            marked = self._marks(action)
+            width = font(14).size("■ " + ("▶ " if marked else "") + label)[0] + 28
             toggle = Toggle(self.ui, pygame.Rect(x, rect.y + 9, width, 34), label,
                             s.get_portfolio(action), self._portfolio_setter(action),
-                            tooltip=tr(f"action.{action}.tip"))
+                            tooltip=tr(f"action.{action}.tip"), highlight=marked)
             self.toggles[(action, "portfolio")] = toggle
             x += width + 6
         self.clear_button = UIButton(pygame.Rect(x, rect.y + 9, 120, 34), tr("plan.clear"),
@@ -335,6 +398,13 @@ class PlanningScene(Scene):
         if target == "resources":
             return pygame.Rect(lay["top"].x + 300, 4, 560, 48)
         return lay[target]
+
+    def _person(self, i: int, j: int) -> str:
+        """Who holds seat ``j`` of account ``i`` now, "(new)" after a successor's name."""
+
+        view = self.view
+        return explain.person_label({"name": view.person(0, i, j),
+                                     "replacements": view.replacements(0, i, j)})
 
     # -- helpers for the draft ----------------------------------------------------------------
     def _current(self, account_id: str, action: str) -> float:
@@ -435,6 +505,9 @@ class PlanningScene(Scene):
                 self.tutorial_step = 0
                 self.app.rebuild()
                 return
+            if event.ui_element in self.need_buttons:
+                self.focus_need(self.need_buttons[event.ui_element])
+                return
             if event.ui_element is self.clear_button:
                 self.session.clear_draft()
                 self.refresh()
@@ -490,6 +563,12 @@ class PlanningScene(Scene):
             self.tutorial_step = None
         self.app.rebuild()
 
+    def focus_need(self, need: str) -> None:
+        """Mark the actions that serve ``need`` in the plan (again: unmark)."""
+
+        self.need_focus = None if self.need_focus == need else need
+        self.app.rebuild()
+
     def select(self, index: int) -> None:
         self.selected = index
         left = self.layout()["left"]
@@ -519,7 +598,7 @@ class PlanningScene(Scene):
         if self.team_bar is not None:  # a team submits; the facilitator plays the round
             submit(self)
             return
-        result = self.session.end_quarter()
+        result = self.app.run_busy(self.session.end_quarter)
         self.app.replace("results", self.session, result)
 
     def to_menu(self) -> None:
@@ -549,12 +628,9 @@ class PlanningScene(Scene):
         sc, lang = self.session.scenario, language()
         pygame.draw.rect(surface, WHITE, rect)
         pygame.draw.line(surface, LINE, rect.bottomleft, rect.bottomright)
-        quarter = fmt.quarter_label(view.turn + 1, sc.start_quarter, lang)
         text(surface, (12, 6), pick(sc.title), 15, INK, bold=True, max_width=330)
-        status = tr("plan.quarter_of", quarter=quarter, i=view.turn + 1, n=sc.turns)
-        if view.peak:
-            status += " · " + tr("plan.peak")
-        text(surface, (12, 30), status, 13, WARN if view.peak else MUTED, max_width=330)
+        text(surface, (12, 30), self._status_line(), 13, WARN if view.peak else MUTED,
+             max_width=330)
         x = RESOURCE_X
         usage = self.session.usage()
         for resource in RESOURCES:
@@ -633,10 +709,10 @@ class PlanningScene(Scene):
         acc = sc.accounts[i]
         card(surface, rect)
         text(surface, (rect.x + 12, rect.y + 6), pick(acc.name), 19, INK, bold=True,
-             max_width=rect.width // 2)
-        persona = (f"{pick(acc.industry)} · {pick(acc.region)} · "
-                   f"{tr('plan.employees', n=fmt.number(acc.employees, lang))}")
-        text(surface, (rect.x + 12, rect.y + 34), persona, 13, MUTED, max_width=rect.width - 24)
+             max_width=rect.width // 2 - 14)
+        # The left half: the facts fill the right half down to the history line.
+        text(surface, (rect.x + 12, rect.y + 34), self._persona(acc), 13, MUTED,
+             max_width=rect.width // 2 - 14)
         text(surface, (rect.x + 12, rect.y + 54), pick(acc.history), 12, MUTED,
              max_width=rect.width - 24)
         rfm = view.rfm[0, i]
@@ -658,6 +734,19 @@ class PlanningScene(Scene):
         text(surface, (x, rect.y + 34), line, 12, INK, max_width=rect.right - x - 8)
         text(surface, (rect.x + 12, rect.y + 72), tr("plan.history_line"), 11, MUTED)
 
+    def _status_line(self) -> str:
+        """'Year 1 Q2 · quarter 1 of 8', and the peak-season warning in a peak quarter."""
+
+        sc, view = self.session.scenario, self.view
+        quarter = fmt.quarter_label(view.turn + 1, sc.start_quarter, language())
+        status = tr("plan.quarter_of", quarter=quarter, i=view.turn + 1, n=sc.turns)
+        return status + " · " + tr("plan.peak") if view.peak else status
+
+    @staticmethod
+    def _persona(acc) -> str:
+        return (f"{pick(acc.industry)} · {pick(acc.region)} · "
+                f"{tr('plan.employees', n=fmt.number(acc.employees, language()))}")
+
     def _draw_map(self, surface, rect, view) -> None:
         sc, i = self.session.scenario, self.selected
         acc = sc.accounts[i]
@@ -678,12 +767,12 @@ class PlanningScene(Scene):
             pygame.draw.circle(surface, stance_colour(stance), (cx, cy), 18)
             pygame.draw.circle(surface, INK, (cx, cy), 18, 1)
             r = int(view.role[0, i, j])
-            initial = pick(sh.name)[:1]
+            initial = pick(view.person(0, i, j))[:1]
             w_initial = font(15, True).size(initial)[0]
             text(surface, (cx - w_initial // 2, cy - 11), initial, 15, WHITE, bold=True)
             role = pick(sc.roles[r].name) if r >= 0 else tr("plan.role_unknown")
             lines = [
-                (pick(sh.name), 12, INK, True),
+                (self._person(i, j), 12, INK, True),
                 (pick(sh.title), 11, MUTED, False),
                 (role, 11, ACCENT if r >= 0 else MUTED, False),
             ]
@@ -729,9 +818,9 @@ class PlanningScene(Scene):
             return
         labels = [tr(f"need.{d}") for d in NEEDS]
         values = [float(v) for v in view.needs_reading[0, i]]
-        charts.bar_chart(surface, pygame.Rect(rect.x + 8, rect.y + 30, rect.width - 16,
-                                              rect.height - 36), labels, values,
-                         font=font(12), value_format=lambda v: fmt.percent(v))
+        charts.bar_chart(surface, self._needs_chart(rect), labels, values, font=font(12),
+                         value_format=lambda v: fmt.percent(v),
+                         highlight=NEEDS.index(self.need_focus) if self.need_focus else None)
 
 
 #: The guided tutorial: (string key, what it points at).

@@ -4,7 +4,8 @@ Layout (from the window size): a top bar with the quarter just played and the sc
 far; on the left the quarter's news and the accounts that moved most, each with the
 engine's reasons in plain words (``game.explain``); on the right a small multiple of KPI
 line charts over the quarters played; along the bottom a save warning, if any, and
-Continue (Enter or Space) to the next quarter's planning, or to the debrief after the last.
+Continue (Enter or Space) to the next quarter's planning, or to the debrief after the last;
+Esc saves and goes back to the title.
 """
 
 from __future__ import annotations
@@ -136,6 +137,15 @@ class ResultsScene(Scene):
         pressed = event.type == pygame.KEYDOWN and event.key in CONTINUE_KEYS
         if clicked or pressed:
             self.proceed()
+        elif (event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE
+              and not isinstance(self.session, TeamSession)):  # a team leaves from its plan
+            self.to_menu()
+
+    def to_menu(self) -> None:
+        """Esc: save and back to the title, as from the planning screen."""
+
+        self.session.autosave()
+        self.app.reset_to("title")
 
     def proceed(self) -> None:
         """To the next quarter's planning, or to the debrief after the last quarter."""

@@ -13,7 +13,7 @@ from kam_sandbox.base.i18n import tr
 
 from ..app import App, Scene
 from ..draw import CJK_BUTTON, LINE_HEIGHT, fit, label_width, wrap
-from ..menu import open_saved_game, progress_text, short_error, slots_of
+from ..menu import open_saved_game, progress_text, seed_text, short_error, slot_title, slots_of
 from ..navigation import available
 from ..palette import ACCENT, RULE
 from ..settings import switch_language
@@ -132,13 +132,17 @@ class TitleScene(Scene):
 
         lines: list[tuple[str, str]] = []
         if self.latest is not None:
-            label = self.latest.label or self.latest.name
-            detail = progress_text(self.latest)
+            label = slot_title(self.latest)
+            detail = " · ".join(t for t in (progress_text(self.latest), seed_text(self.latest))
+                                if t)
             one_line = f"{label} · {detail}"
             if label_width("#muted")(one_line) <= width:
                 lines.append((one_line, "#muted"))
             else:
                 lines += [(label, "#muted"), (detail, "#muted")]
+            if self.latest.fell_back:
+                lines += [(line, "#danger") for line in
+                          wrap(tr("menu.fell_back"), width, label_width("#danger"), 2)]
         elif self.damaged is None:
             lines.append((tr("menu.no_save"), "#muted"))
         if self.damaged is not None:
@@ -209,7 +213,7 @@ class TitleScene(Scene):
         if self.latest is None:
             return
         try:
-            scene = open_saved_game(self.app, self.latest.name)
+            scene = self.app.run_busy(open_saved_game, self.app, self.latest.name)  # a replay
         except Exception as exc:  # a save that will not replay must not crash the menu
             self.error = ("menu.open_failed", str(exc))
             self.app.rebuild()

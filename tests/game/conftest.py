@@ -31,7 +31,11 @@ def click(app, pos) -> None:
 
 
 def press(app, key: int) -> None:
+    """A key pressed and let go, as a finger does (a KEYDOWN without its KEYUP is a held key,
+    whose repeats of Enter, Space and Esc the app drops)."""
+
     pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode="", scancode=0))
+    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=key, mod=0, unicode="", scancode=0))
     pump(app)
 
 

@@ -190,13 +190,50 @@ def test_continue_resumes_the_latest_valid_save(menu_app, data):
     save_game(menu_app.store, "older", seed=1, quarters=1)
     save_game(menu_app.store, "newer", seed=2, quarters=2, label="Second try")
     open_title(menu_app)
-    assert any(t.startswith("Second try") for t in texts(menu_app))
+    assert any("seed 2" in t for t in texts(menu_app))  # the newer one (the case's title
+    # stands in for the label, in the current language)
     click_button(menu_app, tr("menu.continue"))
     scene = menu_app.scene
     assert isinstance(scene, PlanningScene)
     assert scene.session.slot == "newer"
     assert scene.session.game.turn == 2 and scene.session.game.seed == 2
     assert scene.session.label == "Second try"
+
+
+def test_continue_falls_back_to_the_save_before_a_damaged_one_and_says_so(menu_app, data):
+    from kam_sandbox.game.scenes.planning import PlanningScene
+
+    save_game(menu_app.store, "older", seed=1, quarters=1)
+    save_game(menu_app.store, "mine", seed=2, quarters=1, label="Mine")
+    save_game(menu_app.store, "mine", seed=2, quarters=2, label="Mine")
+    path = menu_app.store.path("mine")
+    path.write_bytes(path.read_bytes()[:80])  # the latest generation is damaged
+    open_title(menu_app)
+    assert tr("menu.fell_back")[:20] in " ".join(texts(menu_app))
+    press(menu_app, pygame.K_c)
+    scene = menu_app.scene
+    assert isinstance(scene, PlanningScene)
+    assert scene.session.slot == "mine" and scene.session.game.turn == 1  # not "older"
+    assert scene.status.text == tr("menu.fell_back_notice")
+
+
+def test_saves_show_the_case_in_the_current_language_with_seed(menu_app):
+    from kam_sandbox.base.i18n import pick
+    from kam_sandbox.engine import load_scenario
+    from kam_sandbox.game.scenes.library import LibraryScene
+
+    title = load_scenario("tutorial").title
+    save_game(menu_app.store, "tutorial-3", seed=3, label=pick(title, "zh"))
+    save_game(menu_app.store, "tutorial-3-whatif", seed=3, label=f"{pick(title, 'zh')}（假如）")
+    open_title(menu_app)  # English
+    shown = " ".join(texts(menu_app))
+    assert pick(title, "en") in shown and "seed 3" in shown
+    assert pick(title, "zh") not in shown
+    menu_app.push(LibraryScene(menu_app))
+    pump(menu_app)
+    shown = " ".join(texts(menu_app))
+    assert tr("debrief.whatif.label", label=pick(title, "en"))[:30] in shown
+    assert "（假如）" not in shown and "seed 3" in shown
 
 
 def test_continue_a_finished_game_opens_the_debrief(menu_app):

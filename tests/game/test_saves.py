@@ -392,16 +392,61 @@ def test_kill_mid_write_never_leaves_a_broken_save(tmp_path):
             kills += 1
         for store in stores:
             temp_left += any(p.name.endswith(".tmp") for p in store.folder.iterdir())
-            rec = store.load("kill")  # parses, validates, and cleans the dead writer's temp
+            # parses, validates, and cleans the dead writer's temp files
+            rec, damage = store.load_with_fallback("kill")
+            assert damage is None  # the latest generation is whole, not just the one before
             n = rec["seed"]
             expected = make_record(n)
             assert {k: v for k, v in rec.items() if k != "updated"} == {
                 k: v for k, v in expected.items() if k != "updated"}
             progressed += n > 1
-            assert [p.name for p in store.folder.iterdir()] == ["slot-kill.json"]
+            assert {p.name for p in store.folder.iterdir()} <= {"slot-kill.json",
+                                                                 "slot-kill.json.prev"}
     elapsed = time.monotonic() - start
     print(f"{kills} kills ({while_writing} mid-loop, {temp_left} left a temp file, "
           f"{progressed} after >1 write) in {elapsed:.1f}s")
     assert kills == rounds * parallel == 20
     assert while_writing >= 15  # the kills really landed while the writers were writing
     assert progressed >= 15
+
+
+# -- the previous generation ------------------------------------------------------------------
+
+
+def test_a_damaged_latest_save_falls_back_to_the_generation_before(store):
+    store.save("a", record("first"))  # turn 2
+    later = record_from_game(played(2), "zh", "second")
+    later["plans"].append(PLANS[2])
+    later["turn"] = 3
+    store.save("a", later)
+    assert store.load_with_fallback("a") == (store.load("a"), None)
+    path = store.path("a")
+    path.write_bytes(path.read_bytes()[:120])  # the latest generation is damaged
+    rec, damage = store.load_with_fallback("a")
+    assert rec["label"] == "first" and rec["turn"] == 2
+    assert "corrupt" in damage and str(path) in damage
+    info = store.latest()
+    assert info.name == "a" and info.turn == 2 and info.error is None
+    assert info.fell_back == damage
+    # Playing on saves over the damaged file; the good generation is not replaced by it.
+    store.save("a", record("third"))
+    assert store.load("a")["label"] == "third"
+    assert store.load_with_fallback("a")[1] is None
+    store.path("a").write_bytes(b"{")
+    assert store.load("a")["label"] == "first"
+
+
+def test_without_a_good_generation_the_damage_is_reported(store):
+    store.save("a", record("only"))
+    store.path("a").write_bytes(b"{")
+    with pytest.raises(SaveError, match="corrupt"):
+        store.load("a")
+    assert store.slots()[0].error and store.latest() is None
+
+
+def test_deleting_a_slot_removes_its_previous_generation(store):
+    store.save("a", record("one"))
+    store.save("a", record("two"))
+    assert store.previous_path("a").is_file()
+    store.delete("a")
+    assert list(store.folder.iterdir()) == []
