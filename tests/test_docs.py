@@ -68,7 +68,7 @@ def test_doc_has_complete_examples() -> None:
 
 @pytest.mark.parametrize("body", SCENARIOS, ids=[f"scenario{i}" for i in range(len(SCENARIOS))])
 def test_example_scenario_validates(body: str, tmp_path: Path) -> None:
-    path = tmp_path / "example.yaml"
+    path = tmp_path / f"{yaml.safe_load(body)['id']}.yaml"  # the file is named after its id
     path.write_text(body, encoding="utf-8")
     scenario, problems = check_scenario(path)
     assert [str(p) for p in problems] == []

@@ -1,0 +1,191 @@
+"""Explain the syntax mistakes authors make, instead of the YAML parser's own words.
+
+Three kinds, each located at its own line and column with the fix:
+
+- **bytes that are not UTF-8** (``decode``): the first bad byte's line and column, and
+  the encoding the file was probably saved in (GBK from Windows Notepad's "ANSI", Big5,
+  UTF-16), tried by decoding the whole file with each.
+- **look-alike characters** (``lookalikes``): a full-width colon ``：`` (U+FF1A) after a
+  key, a full-width space ``　`` (U+3000) or a tab in the indentation. A Chinese input
+  method types them; YAML reads none of them as syntax. Checked before parsing, since
+  the parser's error for them points at the wrong line or at none.
+- **indentation** (``indentation``): after the parser failed, the line near its error
+  that is indented more than its siblings, less than its siblings but more than its
+  parent, or a list item dedented from the item before it — named with the line to line
+  it up with.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .messages import Msg
+
+Pos = tuple[int, int]
+Found = tuple[Pos, Msg]
+
+#: Guesses for a file that is not UTF-8, most likely first for a Chinese author.
+_ENCODINGS = (("gbk", "GBK / GB18030"), ("big5", "Big5"), ("gb18030", "GB18030"))
+
+# A mapping key written in ASCII (optionally as a list item), then what follows it.
+_KEY = re.compile(r"^(?P<lead>[ \t\u3000]*(?:-[ \t\u3000]+)?)(?P<key>[A-Za-z_][\w-]*)[ \t]*(?P<colon>[:：])")
+
+
+def decode(raw: bytes) -> tuple[str | None, Found | None]:
+    """The text of ``raw`` (a UTF-8 BOM dropped), or None and the located problem."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, ((1, 1), Msg("file.utf16"))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        return None, (_byte_pos(raw, e.start), _not_utf8(raw, e.start))
+    if "\x00" in text:
+        at = raw.index(b"\x00")
+        return None, (_byte_pos(raw, at), Msg("file.nul", offset=at))
+    return text, None
+
+
+def _byte_pos(raw: bytes, offset: int) -> Pos:
+    start = raw.rfind(b"\n", 0, offset) + 1
+    before = raw[start:offset].decode("utf-8", errors="replace").removeprefix("\ufeff")
+    return raw.count(b"\n", 0, offset) + 1, len(before) + 1
+
+
+def _not_utf8(raw: bytes, offset: int) -> Msg:
+    byte = f"0x{raw[offset]:02x}"
+    if raw.count(b"\x00") > len(raw) // 4:
+        return Msg("file.not_utf8_guess", byte=byte, encoding="UTF-16")
+    for codec, name in _ENCODINGS:
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if not _CONTROL.search(text):  # a binary file decodes too, into control characters
+            return Msg("file.not_utf8_guess", byte=byte, encoding=name)
+    return Msg("file.not_utf8", byte=byte)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def lookalikes(text: str) -> list[Found]:
+    """Full-width colons after keys, full-width spaces and tabs in indentation; and
+    tabs after a key's colon, which YAML 1.2 (and the editor) allow but PyYAML does not,
+    are returned as positions to turn into spaces (see ``tabs_after_colons``)."""
+    out: list[Found] = []
+    for n, line in enumerate(text.splitlines(), 1):
+        m = _KEY.match(line)
+        if m is None:
+            continue
+        lead = m["lead"]
+        for col, ch in enumerate(lead, 1):
+            if ch == "\u3000":
+                out.append(((n, col), Msg("syntax.fullwidth_space")))
+                break
+            if ch == "\t":
+                out.append(((n, col), Msg("syntax.tab_indent")))
+                break
+        if m["colon"] == "：":
+            out.append(((n, m.start("colon") + 1), Msg("syntax.fullwidth_colon", key=m["key"])))
+    return out
+
+
+_TAB_AFTER_COLON = re.compile(r"^([ ]*(?:-[ ]+)?[A-Za-z_][\w-]*:)(\t+)", re.M)
+
+
+def tabs_after_colons(text: str) -> str:
+    """``key:<TAB>value`` as ``key:<SPACE>value`` (same columns): YAML 1.2 allows a tab
+    as the separator there, PyYAML does not, and validate must accept what the editor does."""
+    return _TAB_AFTER_COLON.sub(lambda m: m[1] + " " * len(m[2]), text)
+
+
+# --- indentation -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Line:
+    number: int
+    indent: int  # columns before the first character (the dash of a list item)
+    item: bool  # a list item "- …"
+    opens: bool  # ends with ":" (a block follows) or is a bare "-"
+    continues: bool  # leaves a flow collection ({…} or […]) open on the next line
+
+    @property
+    def content(self) -> int:
+        """Column of the line's mapping key: after "- " for a list item."""
+        return self.indent + 2 if self.item else self.indent
+
+
+def _lines(text: str) -> list[_Line]:
+    out = []
+    for n, raw in enumerate(text.splitlines(), 1):
+        body = raw.lstrip(" ")
+        if not body or body.startswith("#"):
+            continue
+        code = re.sub(r"\s+#.*$", "", body).rstrip()
+        item = code == "-" or code.startswith("- ")
+        opens = code.endswith(":") or code == "-" or bool(re.search(r":\s*[|>][-+0-9]*$", code))
+        depth = code.count("{") + code.count("[") - code.count("}") - code.count("]")
+        out.append(_Line(n, len(raw) - len(body), item, opens, depth > 0))
+    return out
+
+
+def indentation(text: str, error_line: int) -> Found | None:
+    """The indentation mistake that most likely made the parser fail at ``error_line``."""
+    lines = _lines(text)
+    candidates = [i for i, ln in enumerate(lines) if error_line - 3 <= ln.number <= error_line]
+    for i in reversed(candidates):
+        found = _misplaced(lines, i)
+        if found is not None:
+            return found
+    return None
+
+
+def _misplaced(lines: list[_Line], i: int) -> Found | None:
+    line = lines[i]
+    if i == 0:
+        return None
+    prev = lines[i - 1]
+    if prev.continues:
+        return None  # inside a flow collection any indentation goes
+    here = (line.number, line.indent + 1)
+    if line.item:
+        # A list item dedented from the item before it, with nothing in between at its level.
+        for earlier in reversed(lines[:i]):
+            if earlier.indent <= line.indent:
+                break
+            if earlier.item:
+                return here, Msg(
+                    "syntax.item_dedented", line=earlier.number, wanted=earlier.indent,
+                    got=line.indent,
+                )
+    if line.indent > prev.content and not prev.opens:
+        return here, Msg(
+            "syntax.over_indented", line=prev.number, wanted=prev.content, got=line.indent
+        )
+    if line.indent < prev.content:
+        levels = _open_levels(lines, i)
+        if line.indent not in levels:
+            sibling = max((lv for lv in levels if lv < line.indent), default=0)
+            above = [lv for lv in levels if lv > line.indent]
+            wanted = min(above) if above else sibling
+            match = next(
+                (ln.number for ln in reversed(lines[:i]) if ln.content == wanted), prev.number
+            )
+            return here, Msg("syntax.misaligned", line=match, wanted=wanted, got=line.indent)
+    return None
+
+
+def _open_levels(lines: list[_Line], i: int) -> set[int]:
+    """Indents a line after ``lines[:i]`` may have: the columns of the enclosing keys and
+    list items (walking back through ever smaller indents), and the top level."""
+    levels = {0}
+    limit = lines[i - 1].content + 1
+    for ln in reversed(lines[:i]):
+        if ln.indent < limit:
+            levels.update({ln.indent, ln.content})
+            limit = ln.indent
+        if limit == 0:
+            break
+    return levels
