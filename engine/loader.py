@@ -223,6 +223,9 @@ def _syntax_problem(e: yaml.MarkedYAMLError, text: str) -> tuple[Pos, Loc, str]:
         for n in range(e.context_mark.line, min(where[0], len(lines))):
             if " #" in lines[n]:  # the comment swallowed the rest of the {…} on that line
                 return (n + 1, lines[n].index(" #") + 2), (), Msg("syntax.hash_in_flow")
+    colon = _colon_in_text(e, text)
+    if colon is not None:
+        return colon
     if e.problem and re.search(r"expected <block end>|mapping values are not allowed|"
                                r"could not find expected ':'", e.problem):
         found = syntax.indentation(text, where[0])
@@ -236,6 +239,28 @@ def _syntax_problem(e: yaml.MarkedYAMLError, text: str) -> tuple[Pos, Loc, str]:
         else:
             detail = f"{e.context}, {e.problem}"
     return where, (), Msg("yaml.syntax", detail=detail)
+
+
+def _colon_in_text(e: yaml.MarkedYAMLError, text: str) -> tuple[Pos, Loc, str] | None:
+    """A ': ' inside unquoted text (a second key on the line), or a `{` left open."""
+    mark = e.problem_mark
+    if mark is None or not e.problem:
+        return None
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    where = _pos(mark)
+    in_flow = "flow mapping" in (e.context or "") and "but got ':'" in e.problem
+    opened = e.context_mark
+    # A new key at the start of a later line: the { opened above was never closed.
+    if (in_flow and opened is not None and opened.line != mark.line
+            and re.match(r"\s*(- )?[\w-]+$", line[: mark.column])):
+        return where, (), Msg("syntax.unclosed_brace", line=opened.line + 1)
+    before = line[: mark.column]
+    if (in_flow or e.problem.startswith("mapping values are not allowed")) and re.search(
+        r"[\w)\]]:\s", before
+    ):
+        return where, (), Msg("syntax.colon_in_text")
+    return None
 
 
 def _cut_texts(loader: StrictLoader, node: Node, path: Loc, doc: Document,
@@ -456,7 +481,7 @@ def _unknown_key(loc: Loc, value: Any) -> Msg:
     return Msg("schema.unknown_key", key=repr(loc[-1]), hint=hint(str(loc[-1]), names))
 
 
-_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}([,_]\d{3})+(\.\d+)?$")
 _PERCENT = re.compile(r"^([-+]?\d+(?:\.\d+)?)\s*[%％]$")
 _YAML11_BOOL = {"yes", "no", "on", "off", "y", "n"}
 
@@ -469,13 +494,11 @@ def _type_fix(kind: str, value: Any) -> str:
     if numeric and isinstance(value, str):
         text = value.strip()
         if _THOUSANDS.match(text):
-            return Msg("fix.no_commas", number=text.replace(",", ""))
+            return Msg("fix.no_commas", number=re.sub(r"[,_]", "", text))
         pct = _PERCENT.match(text)
         if pct:
             return Msg("fix.percent", value=text, number=f"{float(pct[1]) / 100:g}")
-        try:
-            float(text)
-        except ValueError:
+        if not _CORE[_FLOAT].match(text):  # float() would take 2_000 too
             return ""
         return Msg("fix.unquote", number=text)
     if kind in ("bool_type", "bool_parsing") and str(value).lower() in _YAML11_BOOL:

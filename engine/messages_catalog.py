@@ -70,6 +70,15 @@ CATALOG: dict[str, tuple[str, str]] = {
         "这个列表项缩进了 {got} 个空格，而前一项（第 {line} 行）缩进 {wanted} 个："
         "同一列表的各项必须对齐；请把“-”缩进 {wanted} 个空格",
     ),
+    "syntax.colon_in_text": (
+        "': ' inside unquoted text reads as a new key; put the text in quotes, e.g. "
+        "en: \"Minimal case: a test\"",
+        "未加引号的文字里有“: ”，会被当成新的键；请给文字加引号，例如 en: \"Minimal case: a test\"",
+    ),
+    "syntax.unclosed_brace": (
+        "the '{{' on line {line} is not closed; end it with '}}' on that line",
+        "第 {line} 行的“{{”没有闭合；请在那一行末尾加上“}}”",
+    ),
     "syntax.hash_in_flow": (
         "' #' starts a comment, which cuts the text and the closing brace; put the text "
         "in quotes, e.g. en: \"No. #1 client\"",
@@ -180,7 +189,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "schema.floor_is_target": ("floor and target must differ", "floor 和 target 不能相同"),
     # --- fixes --------------------------------------------------------------------------
     "fix.quote": (" (put it in quotes to make it text)", "（加引号使它成为文字）"),
-    "fix.no_commas": ("; write it without commas: {number}", "；请去掉千位分隔逗号：{number}"),
+    "fix.no_commas": (
+        "; write it without separators: {number}", "；请去掉数字中的分隔符：{number}"
+    ),
     "fix.percent": (
         "; write a share as a fraction: {value} is {number}",
         "；比例请写成小数：{value} 应写作 {number}",

@@ -41,7 +41,7 @@ def test_minimal_fixture_validates() -> None:
         (
             "syntax_error.yaml",
             [
-                "syntax_error.yaml:7:9: expected ',' or '}', but got ':' (while parsing a flow mapping at line 6)"
+                "syntax_error.yaml:7:9: the '{' on line 6 is not closed; end it with '}' on that line"
             ],
         ),
         ("yaml_bomb.yaml", ["yaml_bomb.yaml:3:4: YAML anchors (&name) are not allowed"]),

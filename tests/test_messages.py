@@ -37,6 +37,13 @@ CASES = [
      "6: items of one list must line up; indent its '-' by 6 spaces",
      "43:5: 这个列表项缩进了 4 个空格，而前一项（第 38 行）缩进 6 个：同一列表的各项必须对齐；"
      "请把“-”缩进 6 个空格"),
+    ("colon_in_text.yaml",
+     "7:19: ': ' inside unquoted text reads as a new key; put the text in quotes, e.g. en: "
+     "\"Minimal case: a test\"",
+     "7:19: 未加引号的文字里有“: ”，会被当成新的键；请给文字加引号，例如 en: \"Minimal case: a test\""),
+    ("syntax_error.yaml",
+     "7:9: the '{' on line 6 is not closed; end it with '}' on that line",
+     "7:9: 第 6 行的“{”没有闭合；请在那一行末尾加上“}”"),
     # 3. look-alike characters
     ("fullwidth_colon.yaml",
      "47:18: full-width colon '：' (U+FF1A) after influence: YAML needs the ASCII colon ':' "
@@ -57,9 +64,9 @@ CASES = [
      "请另存为 UTF-8（记事本：另存为，编码选 UTF-8）"),
     # 5. the fix in the message
     ("number_commas.yaml",
-     "27:13: accounts[0].wallet: expected a number, got '2,000,000'; write it without commas: "
-     "2000000",
-     "27:13: accounts[0].wallet: 应为数字，实际是 '2,000,000'；请去掉千位分隔逗号：2000000"),
+     "27:13: accounts[0].wallet: expected a number, got '2,000,000'; write it without "
+     "separators: 2000000",
+     "27:13: accounts[0].wallet: 应为数字，实际是 '2,000,000'；请去掉数字中的分隔符：2000000"),
     ("number_percent.yaml",
      "28:13: accounts[0].margin: expected a number, got '15%'; write a share as a fraction: "
      "15% is 0.15",
@@ -202,10 +209,10 @@ def _cli(*args: str, lang: str = "C.UTF-8") -> subprocess.CompletedProcess:
 def test_validate_follows_the_system_language_and_lang_forces_it() -> None:
     path = str(DATA / "number_commas.yaml")
     zh = _cli("validate", path, lang="zh_CN.UTF-8")
-    assert "请去掉千位分隔逗号：2000000" in zh.stdout
+    assert "请去掉数字中的分隔符：2000000" in zh.stdout
     en = _cli("validate", path, "--lang", "en", lang="zh_CN.UTF-8")
-    assert "write it without commas: 2000000" in en.stdout
-    assert "请去掉千位分隔逗号" in _cli("validate", path, "--lang", "zh").stdout
+    assert "write it without separators: 2000000" in en.stdout
+    assert "请去掉数字中的分隔符" in _cli("validate", path, "--lang", "zh").stdout
     ok = _cli("validate", str(DATA / "minimal.yaml"), lang="zh_CN.UTF-8")
     assert ok.stdout.strip().endswith("minimal.yaml：通过")
 
