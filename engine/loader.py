@@ -226,6 +226,12 @@ def _syntax_problem(e: yaml.MarkedYAMLError, text: str) -> tuple[Pos, Loc, str]:
     colon = _colon_in_text(e, text)
     if colon is not None:
         return colon
+    if e.problem and "could not find expected ':'" in e.problem and e.context_mark is not None:
+        start = text.splitlines()[e.context_mark.line]
+        glued = re.match(r"(\s*(?:- )?)([A-Za-z_][\w-]*):\S", start)
+        if glued:  # `turns:4` reads as one word
+            return ((e.context_mark.line + 1, glued.end(2) + 1), (),
+                    Msg("syntax.no_space", key=glued[2]))
     if e.problem and re.search(r"expected <block end>|mapping values are not allowed|"
                                r"could not find expected ':'", e.problem):
         found = syntax.indentation(text, where[0])

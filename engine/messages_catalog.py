@@ -64,11 +64,15 @@ CATALOG: dict[str, tuple[str, str]] = {
         "这一行缩进了 {got} 个空格，和上面任何一行都对不齐；第 {line} 行缩进 {wanted} 个："
         "若属于那里，请缩进 {wanted} 个空格",
     ),
-    "syntax.item_dedented": (
+    "syntax.item_misaligned": (
         "this list item is indented {got} spaces but the item before it (line {line}) is "
         "indented {wanted}: items of one list must line up; indent its '-' by {wanted} spaces",
         "这个列表项缩进了 {got} 个空格，而前一项（第 {line} 行）缩进 {wanted} 个："
         "同一列表的各项必须对齐；请把“-”缩进 {wanted} 个空格",
+    ),
+    "syntax.no_space": (
+        "no space after the ':' of {key}: YAML needs one, e.g. {key}: 4",
+        "{key} 的冒号后面没有空格：YAML 需要一个空格，例如 {key}: 4",
     ),
     "syntax.colon_in_text": (
         "': ' inside unquoted text reads as a new key; put the text in quotes, e.g. "

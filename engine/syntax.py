@@ -151,25 +151,21 @@ def _misplaced(lines: list[_Line], i: int) -> Found | None:
         return None  # inside a flow collection any indentation goes
     here = (line.number, line.indent + 1)
     if line.item:
-        # A list item dedented from the item before it, with nothing in between at its level.
-        for earlier in reversed(lines[:i]):
-            if earlier.indent <= line.indent:
-                break
-            if earlier.item:
-                return here, Msg(
-                    "syntax.item_dedented", line=earlier.number, wanted=earlier.indent,
-                    got=line.indent,
-                )
+        item = _item_before(lines, i)
+        if item is not None and item.indent != line.indent and not prev.opens:
+            return here, Msg(
+                "syntax.item_misaligned", line=item.number, wanted=item.indent, got=line.indent
+            )
     if line.indent > prev.content and not prev.opens:
         return here, Msg(
             "syntax.over_indented", line=prev.number, wanted=prev.content, got=line.indent
         )
     if line.indent < prev.content:
-        levels = _open_levels(lines, i)
-        if line.indent not in levels:
-            sibling = max((lv for lv in levels if lv < line.indent), default=0)
-            above = [lv for lv in levels if lv > line.indent]
-            wanted = min(above) if above else sibling
+        keys, dashes = _open_levels(lines, i)
+        allowed = keys | dashes if line.item else keys
+        if line.indent not in allowed:
+            above = [lv for lv in keys if lv > line.indent]
+            wanted = min(above) if above else max(lv for lv in keys if lv < line.indent)
             match = next(
                 (ln.number for ln in reversed(lines[:i]) if ln.content == wanted), prev.number
             )
@@ -177,15 +173,34 @@ def _misplaced(lines: list[_Line], i: int) -> Found | None:
     return None
 
 
-def _open_levels(lines: list[_Line], i: int) -> set[int]:
-    """Indents a line after ``lines[:i]`` may have: the columns of the enclosing keys and
-    list items (walking back through ever smaller indents), and the top level."""
-    levels = {0}
+def _item_before(lines: list[_Line], i: int) -> _Line | None:
+    """The list item that ``lines[i]`` (an item) most likely follows in the same list: the
+    nearest earlier item, near its indent, with only that item's own lines (deeper) between."""
+    deepest_between = None
+    for earlier in reversed(lines[:i]):
+        if earlier.item and abs(earlier.indent - lines[i].indent) <= 4:
+            if deepest_between is None or deepest_between > earlier.indent:
+                return earlier
+            return None
+        shallow = earlier.indent if deepest_between is None else min(deepest_between,
+                                                                       earlier.indent)
+        deepest_between = shallow
+        if shallow < lines[i].indent - 4:
+            return None
+    return None
+
+
+def _open_levels(lines: list[_Line], i: int) -> tuple[set[int], set[int]]:
+    """Where a line after ``lines[:i]`` may start: the key columns of the enclosing
+    mappings (walking back through ever smaller indents, and the top level), and the
+    dash columns of the enclosing lists (where only another item may start)."""
+    keys, dashes = {0}, set()
     limit = lines[i - 1].content + 1
     for ln in reversed(lines[:i]):
         if ln.indent < limit:
-            levels.update({ln.indent, ln.content})
+            keys.add(ln.content)
+            (dashes if ln.item else keys).add(ln.indent)
             limit = ln.indent
         if limit == 0:
             break
-    return levels
+    return keys, dashes

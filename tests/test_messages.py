@@ -44,6 +44,14 @@ CASES = [
     ("syntax_error.yaml",
      "7:9: the '{' on line 6 is not closed; end it with '}' on that line",
      "7:9: 第 6 行的“{”没有闭合；请在那一行末尾加上“}”"),
+    ("indent_item_over.yaml",
+     "43:9: this list item is indented 8 spaces but the item before it (line 38) is indented "
+     "6: items of one list must line up; indent its '-' by 6 spaces",
+     "43:9: 这个列表项缩进了 8 个空格，而前一项（第 38 行）缩进 6 个：同一列表的各项必须对齐；"
+     "请把“-”缩进 6 个空格"),
+    ("no_space.yaml",
+     "11:6: no space after the ':' of turns: YAML needs one, e.g. turns: 4",
+     "11:6: turns 的冒号后面没有空格：YAML 需要一个空格，例如 turns: 4"),
     # 3. look-alike characters
     ("fullwidth_colon.yaml",
      "47:18: full-width colon '：' (U+FF1A) after influence: YAML needs the ASCII colon ':' "
