@@ -4,7 +4,8 @@ The JSON Schema (``kam-sandbox schema``, shipped as scenarios/kam-scenario.schem
 generated from the pydantic model that `validate` uses. Here every fixture is read the way
 the editor reads it — YAML 1.2 (ruamel.yaml, independent of our loader) then the schema
 (jsonschema) — and the verdict must be validate's, except where a check lies beyond what a
-schema can express; those are listed with the reason.
+schema can express; those are listed with the reason. tests/test_editor.py makes the same
+comparison with the editor's own checker, yaml-language-server, where it is installed.
 """
 
 from __future__ import annotations
