@@ -157,7 +157,8 @@ def test_the_chinese_reference_has_the_same_fields_and_examples() -> None:
     assert ticked(TEXTS["zh"]) & fields == ticked(TEXT) & fields
     for tag in ("yaml", "json"):
         assert len(_blocks(tag, TEXTS["zh"])) == len(_blocks(tag)), tag
-    assert ZH_SCENARIOS == SCENARIOS, "the example scenarios are the same in both languages"
+    # The same example scenarios (their comments are translated).
+    assert [yaml.safe_load(b) for b in ZH_SCENARIOS] == [yaml.safe_load(b) for b in SCENARIOS]
 
 
 def _slug(heading: str) -> str:
