@@ -10,9 +10,12 @@ Three kinds, each located at its own line and column with the fix:
   method types them; YAML reads none of them as syntax. Checked before parsing, since
   the parser's error for them points at the wrong line or at none.
 - **indentation** (``indentation``): after the parser failed, the line near its error
-  that is indented more than its siblings, less than its siblings but more than its
-  parent, or a list item dedented from the item before it — named with the line to line
+  that is indented more than the line above it, at a column no enclosing key or list
+  uses, or a list item out of line with the item before it — named with the line to line
   it up with.
+
+``engine.loader`` adds the few explanations that need the parser's own error (a ': '
+inside unquoted text, a '{' left open, a ' #' inside braces, 'key:value' with no space).
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ Found = tuple[Pos, Msg]
 
 #: Guesses for a file that is not UTF-8, most likely first for a Chinese author.
 _ENCODINGS = (("gbk", "GBK / GB18030"), ("big5", "Big5"), ("gb18030", "GB18030"))
+#: Share of the non-ASCII characters of a GBK reading that must be common simplified
+#: characters (GB2312) for GBK to beat Big5, whose bytes GBK often decodes into rare ones.
+_COMMON_SHARE = 0.9
 
 # A mapping key written in ASCII (optionally as a list item), then what follows it.
 _KEY = re.compile(r"^(?P<lead>[ \t\u3000]*(?:-[ \t\u3000]+)?)(?P<key>[A-Za-z_][\w-]*)[ \t]*(?P<colon>[:：])")
@@ -42,6 +48,8 @@ def decode(raw: bytes) -> tuple[str | None, Found | None]:
         return None, (_byte_pos(raw, e.start), _not_utf8(raw, e.start))
     if "\x00" in text:
         at = raw.index(b"\x00")
+        if raw.count(b"\x00") > len(raw) // 4:  # every other byte: UTF-16 without a BOM
+            return None, ((1, 1), Msg("file.utf16"))
         return None, (_byte_pos(raw, at), Msg("file.nul", offset=at))
     return text, None
 
@@ -56,23 +64,40 @@ def _not_utf8(raw: bytes, offset: int) -> Msg:
     byte = f"0x{raw[offset]:02x}"
     if raw.count(b"\x00") > len(raw) // 4:
         return Msg("file.not_utf8_guess", byte=byte, encoding="UTF-16")
+    readings = {}
     for codec, name in _ENCODINGS:
         try:
             text = raw.decode(codec)
         except UnicodeDecodeError:
             continue
         if not _CONTROL.search(text):  # a binary file decodes too, into control characters
-            return Msg("file.not_utf8_guess", byte=byte, encoding=name)
+            readings[codec] = (name, text)
+    if "gbk" in readings and "big5" in readings and not _mostly_simplified(readings["gbk"][1]):
+        del readings["gbk"]
+    if readings:
+        return Msg("file.not_utf8_guess", byte=byte, encoding=next(iter(readings.values()))[0])
     return Msg("file.not_utf8", byte=byte)
+
+
+def _mostly_simplified(text: str) -> bool:
+    wide = [c for c in text if ord(c) > 127]
+    common = 0
+    for c in wide:
+        try:
+            c.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        common += 1
+    return not wide or common >= _COMMON_SHARE * len(wide)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def lookalikes(text: str) -> list[Found]:
-    """Full-width colons after keys, full-width spaces and tabs in indentation; and
-    tabs after a key's colon, which YAML 1.2 (and the editor) allow but PyYAML does not,
-    are returned as positions to turn into spaces (see ``tabs_after_colons``)."""
+    """Every full-width colon after a key, and the first full-width space or tab in the
+    indentation of each key's line (text in block scalars is left alone: the line must
+    look like ``key:``)."""
     out: list[Found] = []
     for n, line in enumerate(text.splitlines(), 1):
         m = _KEY.match(line)

@@ -156,6 +156,20 @@ def test_every_data_fixture_renders_in_chinese() -> None:
             assert re.search(r"[\u4e00-\u9fff]", zh), zh
 
 
+@pytest.mark.parametrize(("encoding", "named"), [
+    ("big5", "it looks saved as Big5"),
+    ("utf-16-le", "it looks saved as UTF-16"),
+    ("utf-16", "it is saved as UTF-16"),
+])
+def test_the_likely_encoding_is_named(tmp_path: Path, encoding: str, named: str) -> None:
+    text = (DATA / "minimal.yaml").read_text(encoding="utf-8").replace("阿克米", "客戶關係")
+    path = tmp_path / "minimal.yaml"
+    path.write_bytes(text.encode(encoding, errors="replace"))
+    (problem,) = check_scenario(path)[1]
+    assert named in problem.message and "save it as UTF-8" in problem.message
+    assert "UTF-8" in problem.render("zh") and "另存为" in problem.render("zh")
+
+
 def test_tab_after_colon_is_accepted_as_the_editor_does() -> None:
     scenario, problems = check_scenario(DATA / "valid_tab_after_colon.yaml")
     assert scenario is not None and problems == []
