@@ -208,65 +208,12 @@ def parse_yaml(text: str) -> Document:
             ((line, column), (), Msg("yaml.bad_char", code=f"{e.character:04x}", reason=e.reason))
         )
     except yaml.MarkedYAMLError as e:
-        doc.problems.append(_syntax_problem(e, text))
+        where, message = syntax.explain(e, text)
+        doc.problems.append((where, (), message))
     finally:
         if loader is not None:
             loader.dispose()
     return doc
-
-
-def _syntax_problem(e: yaml.MarkedYAMLError, text: str) -> tuple[Pos, Loc, str]:
-    """The parser's error, explained when it is a known mistake (indentation, ` #`)."""
-    where = _pos(e.problem_mark or e.context_mark)
-    if e.context and "flow" in e.context and e.context_mark is not None:
-        lines = text.splitlines()
-        for n in range(e.context_mark.line, min(where[0], len(lines))):
-            if " #" in lines[n]:  # the comment swallowed the rest of the {…} on that line
-                return (n + 1, lines[n].index(" #") + 2), (), Msg("syntax.hash_in_flow")
-    colon = _colon_in_text(e, text)
-    if colon is not None:
-        return colon
-    if e.problem and "could not find expected ':'" in e.problem and e.context_mark is not None:
-        start = text.splitlines()[e.context_mark.line]
-        glued = re.match(r"(\s*(?:- )?)([A-Za-z_][\w-]*):\S", start)
-        if glued:  # `turns:4` reads as one word
-            return ((e.context_mark.line + 1, glued.end(2) + 1), (),
-                    Msg("syntax.no_space", key=glued[2]))
-    if e.problem and re.search(r"expected <block end>|mapping values are not allowed|"
-                               r"could not find expected ':'", e.problem):
-        found = syntax.indentation(text, where[0])
-        if found is not None:
-            return found[0], (), found[1]
-    detail = e.problem or e.context or "invalid YAML"
-    if e.problem and e.context:
-        # "while parsing X" says where the broken construct began; others read as a lead-in.
-        if e.context.startswith("while") and e.context_mark is not None:
-            detail += f" ({e.context} at line {e.context_mark.line + 1})"
-        else:
-            detail = f"{e.context}, {e.problem}"
-    return where, (), Msg("yaml.syntax", detail=detail)
-
-
-def _colon_in_text(e: yaml.MarkedYAMLError, text: str) -> tuple[Pos, Loc, str] | None:
-    """A ': ' inside unquoted text (a second key on the line), or a `{` left open."""
-    mark = e.problem_mark
-    if mark is None or not e.problem:
-        return None
-    lines = text.splitlines()
-    line = lines[mark.line] if mark.line < len(lines) else ""
-    where = _pos(mark)
-    in_flow = "flow mapping" in (e.context or "") and "but got ':'" in e.problem
-    opened = e.context_mark
-    # A new key at the start of a later line: the { opened above was never closed.
-    if (in_flow and opened is not None and opened.line != mark.line
-            and re.match(r"\s*(- )?[\w-]+$", line[: mark.column])):
-        return where, (), Msg("syntax.unclosed_brace", line=opened.line + 1)
-    before = line[: mark.column]
-    if (in_flow or e.problem.startswith("mapping values are not allowed")) and re.search(
-        r"[\w)\]]:\s", before
-    ):
-        return where, (), Msg("syntax.colon_in_text")
-    return None
 
 
 def _cut_texts(loader: StrictLoader, node: Node, path: Loc, doc: Document,

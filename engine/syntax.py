@@ -14,14 +14,17 @@ Three kinds, each located at its own line and column with the fix:
   uses, or a list item out of line with the item before it — named with the line to line
   it up with.
 
-``engine.loader`` adds the few explanations that need the parser's own error (a ': '
-inside unquoted text, a '{' left open, a ' #' inside braces, 'key:value' with no space).
+- **the parser's error** (``explain``): besides indentation, a ': ' inside unquoted text,
+  a '{' left open (named with its line), a ' #' inside braces, ``key:value`` with no space;
+  anything else keeps the parser's words.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+import yaml
 
 from .messages import Msg
 
@@ -123,6 +126,74 @@ def tabs_after_colons(text: str) -> str:
     """``key:<TAB>value`` as ``key:<SPACE>value`` (same columns): YAML 1.2 allows a tab
     as the separator there, PyYAML does not, and validate must accept what the editor does."""
     return _TAB_AFTER_COLON.sub(lambda m: m[1] + " " * len(m[2]), text)
+
+
+# --- the parser's errors ------------------------------------------------------------------
+
+
+def explain(e: yaml.MarkedYAMLError, text: str) -> Found:
+    """Where the parser failed and why, in the author's terms when the mistake is known."""
+    mark = e.problem_mark or e.context_mark
+    where = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    lines = text.splitlines()
+    for explained in (_hash_in_flow(e, lines, where), _colon_in_text(e, lines),
+                      _no_space(e, lines)):
+        if explained is not None:
+            return explained
+    if e.problem and re.search(r"expected <block end>|mapping values are not allowed|"
+                               r"could not find expected ':'", e.problem):
+        found = indentation(text, where[0])
+        if found is not None:
+            return found
+    detail = e.problem or e.context or "invalid YAML"
+    if e.problem and e.context:
+        # "while parsing X" says where the broken construct began; others read as a lead-in.
+        if e.context.startswith("while") and e.context_mark is not None:
+            detail += f" ({e.context} at line {e.context_mark.line + 1})"
+        else:
+            detail = f"{e.context}, {e.problem}"
+    return where, Msg("yaml.syntax", detail=detail)
+
+
+def _hash_in_flow(e: yaml.MarkedYAMLError, lines: list[str], where: Pos) -> Found | None:
+    """A ' #' inside {…}: the comment swallowed the rest of the braces on that line."""
+    if not (e.context and "flow" in e.context and e.context_mark is not None):
+        return None
+    for n in range(e.context_mark.line, min(where[0], len(lines))):
+        if " #" in lines[n]:
+            return (n + 1, lines[n].index(" #") + 2), Msg("syntax.hash_in_flow")
+    return None
+
+
+def _colon_in_text(e: yaml.MarkedYAMLError, lines: list[str]) -> Found | None:
+    """A ': ' inside unquoted text (a second key on the line), or a `{` left open."""
+    mark = e.problem_mark
+    if mark is None or not e.problem:
+        return None
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    where = (mark.line + 1, mark.column + 1)
+    in_flow = "flow mapping" in (e.context or "") and "but got ':'" in e.problem
+    opened = e.context_mark
+    # A new key at the start of a later line: the { opened above was never closed.
+    if (in_flow and opened is not None and opened.line != mark.line
+            and re.match(r"\s*(- )?[\w-]+$", line[: mark.column])):
+        return where, Msg("syntax.unclosed_brace", line=opened.line + 1)
+    if (in_flow or e.problem.startswith("mapping values are not allowed")) and re.search(
+        r"[\w)\]]:\s", line[: mark.column]
+    ):
+        return where, Msg("syntax.colon_in_text")
+    return None
+
+
+def _no_space(e: yaml.MarkedYAMLError, lines: list[str]) -> Found | None:
+    """``turns:4``: with no space after the colon YAML reads one word, not a key."""
+    if not (e.problem and "could not find expected ':'" in e.problem and e.context_mark):
+        return None
+    line = lines[e.context_mark.line] if e.context_mark.line < len(lines) else ""
+    glued = re.match(r"(\s*(?:- )?)([A-Za-z_][\w-]*):\S", line)
+    if glued is None:
+        return None
+    return (e.context_mark.line + 1, glued.end(2) + 1), Msg("syntax.no_space", key=glued[2])
 
 
 # --- indentation -------------------------------------------------------------------------
