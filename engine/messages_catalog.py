@@ -58,6 +58,19 @@ CATALOG: dict[str, tuple[str, str]] = {
         "这一行缩进了 {got} 个空格，比上面第 {line} 行（{wanted} 个）多：同一层的键必须对齐；"
         "请缩进 {wanted} 个空格",
     ),
+    "syntax.dedented": (
+        "this line is indented {got} spaces, less than the lines around it (lines {before} "
+        "and {after} have {wanted}): keys of one mapping must line up; indent it by {wanted} "
+        "spaces",
+        "这一行缩进了 {got} 个空格，比前后两行（第 {before} 和第 {after} 行：{wanted} 个）少："
+        "同一层的键必须对齐；请缩进 {wanted} 个空格",
+    ),
+    "syntax.first_key": (
+        "this line is indented {got} spaces but the keys after it (line {after}) are "
+        "indented {wanted}: keys of one mapping must line up; indent it by {wanted} spaces",
+        "这一行缩进了 {got} 个空格，而它后面的键（第 {after} 行）缩进 {wanted} 个："
+        "同一层的键必须对齐；请缩进 {wanted} 个空格",
+    ),
     "syntax.misaligned": (
         "this line is indented {got} spaces, which lines up with no line above it; "
         "line {line} is indented {wanted}: indent it by {wanted} spaces to belong there",

@@ -253,12 +253,28 @@ def _misplaced(lines: list[_Line], i: int) -> Found | None:
                 "syntax.item_misaligned", line=item.number, wanted=item.indent, got=line.indent
             )
     if line.indent > prev.content and not prev.opens:
+        # The line above may be the one that slipped left: its neighbours line up.
+        before = lines[i - 2] if i > 1 else None
+        if (before is not None and not before.opens and not before.continues
+                and before.indent == line.indent and before.item == line.item):
+            return (prev.number, prev.indent + 1), Msg(
+                "syntax.dedented", before=before.number, after=line.number,
+                wanted=line.indent, got=prev.indent,
+            )
         return here, Msg(
             "syntax.over_indented", line=prev.number, wanted=prev.content, got=line.indent
         )
     if line.indent < prev.content:
         keys, dashes = _open_levels(lines, i)
         allowed = keys | dashes if line.item else keys
+        after = lines[i + 1] if i + 1 < len(lines) else None
+        if (line.indent not in allowed and i > 1 and lines[i - 2].opens and not prev.item
+                and lines[i - 2].content < line.indent < prev.indent
+                and after is not None and after.indent == line.indent):
+            # The first key under a block stepped too far right; the keys after it agree.
+            return (prev.number, prev.indent + 1), Msg(
+                "syntax.first_key", after=line.number, wanted=line.indent, got=prev.indent
+            )
         if line.indent not in allowed:
             above = [lv for lv in keys if lv > line.indent]
             wanted = min(above) if above else max(lv for lv in keys if lv < line.indent)

@@ -52,6 +52,16 @@ CASES = [
     ("no_space.yaml",
      "11:6: no space after the ':' of turns: YAML needs one, e.g. turns: 4",
      "11:6: turns 的冒号后面没有空格：YAML 需要一个空格，例如 turns: 4"),
+    ("indent_dedented.yaml",
+     "32:5: this line is indented 4 spaces, less than the lines around it (lines 31 and 33 "
+     "have 6): keys of one mapping must line up; indent it by 6 spaces",
+     "32:5: 这一行缩进了 4 个空格，比前后两行（第 31 和第 33 行：6 个）少：同一层的键必须对齐；"
+     "请缩进 6 个空格"),
+    ("indent_first_key.yaml",
+     "29:8: this line is indented 7 spaces but the keys after it (line 30) are indented 6: "
+     "keys of one mapping must line up; indent it by 6 spaces",
+     "29:8: 这一行缩进了 7 个空格，而它后面的键（第 30 行）缩进 6 个：同一层的键必须对齐；"
+     "请缩进 6 个空格"),
     # 3. look-alike characters
     ("fullwidth_colon.yaml",
      "47:18: full-width colon '：' (U+FF1A) after influence: YAML needs the ASCII colon ':' "
