@@ -183,7 +183,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc.render(getattr(args, "lang", None) or "en"), file=sys.stderr)
         return 1
     except (KamError, ValueError) as exc:
-        print(f"kam-sandbox: {exc}", file=sys.stderr)
+        from kam_sandbox.engine.messages import render
+
+        said = render(exc.args[0], getattr(args, "lang", None) or lang) if exc.args else exc
+        print(f"kam-sandbox: {said}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0

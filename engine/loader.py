@@ -511,6 +511,8 @@ def _check(
     try:
         with path.open("rb") as f:
             raw = f.read(MAX_BYTES + 1)  # never more: /dev/zero must not eat the memory
+    except FileNotFoundError:
+        return None, [((1, 1), (), Msg("file.not_found"))]
     except OSError as e:
         return None, [((1, 1), (), Msg("file.cannot_read", reason=str(e.strerror or e)))]
     scenario, problems = _check_bytes(raw, warned)
@@ -577,14 +579,14 @@ def resolve(ref: str | os.PathLike[str]) -> Path:
     if _is_path(ref):
         path = Path(text)
         if not path.is_file():
-            raise UnknownScenarioError(f"no scenario file {text!r}")
+            raise UnknownScenarioError(Msg("scenario.no_file", path=repr(text)))
         return path
     shipped = {p.stem: p for p in shipped_scenarios()}
     if text in shipped:
         return shipped[text]
     listing = ", ".join(shipped) or "none"
     raise UnknownScenarioError(
-        f"unknown scenario {text!r}{hint(text, shipped)}; shipped: {listing}"
+        Msg("scenario.unknown", id=repr(text), hint=hint(text, shipped), shipped=listing)
     )
 
 

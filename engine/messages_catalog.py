@@ -19,6 +19,14 @@ CATALOG: dict[str, tuple[str, str]] = {
         "文件太大（上限 {limit} 字节）",
     ),
     "file.cannot_read": ("cannot read file: {reason}", "无法读取文件：{reason}"),
+    "file.not_found": (
+        "cannot read file: No such file or directory", "无法读取文件：找不到该文件"
+    ),
+    "scenario.no_file": ("no scenario file {path}", "没有情景文件 {path}"),
+    "scenario.unknown": (
+        "unknown scenario {id}{hint}; shipped: {shipped}",
+        "未知的情景 {id}{hint}；自带情景：{shipped}",
+    ),
     "file.not_utf8": (
         "not a UTF-8 text file (byte {byte} here); save it as UTF-8",
         "不是 UTF-8 文本文件（此处字节 {byte}）；请另存为 UTF-8 编码",

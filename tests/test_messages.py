@@ -249,6 +249,15 @@ def test_validate_follows_the_system_language_and_lang_forces_it() -> None:
     assert ok.stdout.strip().endswith("minimal.yaml：通过")
 
 
+def test_an_unknown_scenario_and_a_missing_file_are_said_in_the_language() -> None:
+    zh = _cli("simulate", "tutorail", "--policy", "needs", lang="zh_CN.UTF-8")
+    assert zh.returncode == 2 and "未知的情景 'tutorail'（是不是 'tutorial'？）" in zh.stderr
+    en = _cli("simulate", "tutorail", "--policy", "needs", "--lang", "en", lang="zh_CN.UTF-8")
+    assert "unknown scenario 'tutorail' (did you mean 'tutorial'?)" in en.stderr
+    missing = _cli("validate", "no/such.yaml", lang="zh_CN.UTF-8")
+    assert missing.stdout.strip() == "no/such.yaml:1:1: 无法读取文件：找不到该文件"
+
+
 @pytest.mark.parametrize("command", ["validate", "new", "schema", "simulate", "balance"])
 def test_help_follows_the_language(command: str) -> None:
     zh = _cli(command, "--help", lang="zh_CN.UTF-8")
