@@ -38,7 +38,84 @@ def cmd_play(args) -> int:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def argv_language(argv: Sequence[str]) -> str:
+    """The language ``--lang zh|en`` on the command line asks for, else the system's."""
+    from kam_sandbox.base.i18n import LANGUAGES, system_language
+
+    for i, arg in enumerate(argv):
+        value = arg.partition("=")[2] if arg.startswith("--lang=") else (
+            argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else None)
+        if value in LANGUAGES:
+            return value
+    return system_language()
+
+
+def _translated(lang: str) -> type[argparse.HelpFormatter]:
+    """A help formatter whose "usage:" is in ``lang``."""
+    from kam_sandbox.base.i18n import tr
+
+    class Formatter(argparse.HelpFormatter):
+        def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[override]
+            super().add_usage(usage, actions, groups, tr("cli.usage", lang))
+
+    return Formatter
+
+
+def _add_authoring(sub, lang: str) -> None:
+    """validate, new, schema, simulate, balance: the author's commands, helped in ``lang``."""
+    from kam_sandbox.base.i18n import tr
+
+    def t(key: str) -> str:
+        return tr(key, lang).replace("%", "%%")  # argparse formats help with %
+
+    def command(name: str, key: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=t(key), description=t(key), add_help=False,
+                           formatter_class=_translated(lang))
+        p._positionals.title = tr("cli.positionals", lang)
+        p._optionals.title = tr("cli.options", lang)
+        p.add_argument("-h", "--help", action="help", help=t("cli.help"))
+        return p
+
+    p = command("validate", "cli.validate")
+    p.add_argument("files", nargs="+", metavar="FILE", help=t("cli.validate.files"))
+    p.add_argument("-q", "--quiet", action="store_true", help=t("cli.validate.quiet"))
+    p.add_argument("--strict", action="store_true", help=t("cli.validate.strict"))
+    p.add_argument("--deep", action="store_true", help=t("cli.validate.deep"))
+    p.add_argument("--runs", type=int, default=60, help=t("cli.validate.runs"))
+    p.add_argument("--seed", type=int, default=1, help=t("cli.validate.seed"))
+    p.add_argument("--lang", choices=("zh", "en"), help=t("cli.lang"))
+    p.set_defaults(func="validate")
+
+    p = command("new", "cli.new")
+    p.add_argument("name", help=t("cli.new.name"))
+    p.add_argument("--from", dest="from_id", metavar="ID", help=t("cli.new.from"))
+    p.add_argument("--dir", default=".", help=t("cli.new.dir"))
+    p.add_argument("--lang", choices=("zh", "en"), help=t("cli.lang"))
+    p.set_defaults(func="new")
+
+    p = command("schema", "cli.schema")
+    p.add_argument("--lang", choices=("zh", "en"), help=t("cli.lang"))
+    p.set_defaults(func="schema")
+
+    for name in ("simulate", "balance"):
+        p = command(name, f"cli.{name}")
+        p.add_argument("scenario", help=t("cli.scenario"))
+        if name == "simulate":
+            p.add_argument("--policy", required=True, help=t("cli.simulate.policy"))
+            p.add_argument("--lang", choices=("zh", "en"), help=t("cli.lang"))
+        else:
+            p.add_argument("--policy", action="append", help=t("cli.balance.policy"))
+            p.add_argument("--html", metavar="FILE", help=t("cli.balance.html"))
+            p.add_argument("--jobs", type=int, default=1, help=t("cli.balance.jobs"))
+            p.add_argument("--lang", choices=("zh", "en"), help=t("cli.balance.lang"))
+        p.add_argument("--runs", type=int, default=100, help=t("cli.runs"))
+        p.add_argument("--seed", type=int, default=1, help=t("cli.seed"))
+        p.add_argument("--json", action="store_true", help=t("cli.json"))
+        p.set_defaults(func=name)
+
+
+def build_parser(lang: str = "en") -> argparse.ArgumentParser:
+    """The whole command line; the authoring commands' help is in ``lang``."""
     parser = argparse.ArgumentParser(
         prog="kam-sandbox",
         description="KAM Sandbox (大客户管理沙盘): a key-account management training game.",
@@ -50,49 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("zh", "en"), default="en")
     p.set_defaults(func="scenarios")
 
-    p = sub.add_parser("validate", help="check scenario files; FILE:LINE:COL: errors")
-    p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
-    p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
-    p.add_argument("--deep", action="store_true",
-                   help="also simulate: warn if the benchmark is out of reach or too easy, "
-                        "or if every strategy scores alike")
-    p.add_argument("--runs", type=int, default=60, help="games per strategy for --deep")
-    p.add_argument("--seed", type=int, default=1, help="first seed for --deep")
-    p.set_defaults(func="validate")
-
-    p = sub.add_parser("new", help="write a commented starter scenario (or a copy) to edit")
-    p.add_argument("name", help="the new scenario's id and file name")
-    p.add_argument("--from", dest="from_id", metavar="ID", help="copy this shipped scenario")
-    p.add_argument("--dir", default=".", help="folder to write into (default: here)")
-    p.set_defaults(func="new")
-
-    p = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
-    p.set_defaults(func="schema")
-
-    for name, helptext in (
-        ("simulate", "play headless games with one policy"),
-        ("balance", "every built-in policy on the same seeds"),
-    ):
-        p = sub.add_parser(name, help=helptext)
-        p.add_argument("scenario", help="a shipped scenario id or a path to a YAML file")
-        if name == "simulate":
-            p.add_argument("--policy", required=True,
-                           help="built-in policy name or module:function")
-        else:
-            p.add_argument("--policy", action="append",
-                           help="add an author's policy module:function (repeatable)")
-            p.add_argument("--html", metavar="FILE",
-                           help="also write a self-contained HTML report (charts, lesson "
-                                "statistics, sensitivity, best and worst seeds)")
-            p.add_argument("--jobs", type=int, default=1,
-                           help="worker processes (0: one per CPU); results are identical")
-            p.add_argument("--lang", choices=("zh", "en"), default="en",
-                           help="language of the HTML report")
-        p.add_argument("--runs", type=int, default=100)
-        p.add_argument("--seed", type=int, default=1)
-        p.add_argument("--json", action="store_true", help="machine-readable output")
-        p.set_defaults(func=name)
+    _add_authoring(sub, lang)
 
     p = sub.add_parser("play", help="start the game (default when no command is given)")
     p.add_argument("--lang", choices=("zh", "en"), help="interface language")
@@ -141,10 +176,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = argv_language(argv)
+    args = build_parser(lang).parse_args(argv)
     command = args.func if args.command else "play"
     if command in ("play", "join"):
         return cmd_play(args)
+    if command in ("validate", "new", "schema", "simulate", "balance"):
+        args.lang = args.lang or lang  # the system's language unless --lang forces one
     if "." not in sys.path:
         sys.path.insert(0, ".")  # so --policy module:function finds the author's module
     from kam_sandbox.engine import KamError, ScenarioError
@@ -158,10 +197,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return workshop_cli.run(args)
         return getattr(commands, f"cmd_{command}")(args)
     except ScenarioError as exc:
-        print(exc, file=sys.stderr)
+        print(exc.render(getattr(args, "lang", None) or "en"), file=sys.stderr)
         return 1
     except (KamError, ValueError) as exc:
-        print(f"kam-sandbox: {exc}", file=sys.stderr)
+        from kam_sandbox.engine.messages import render
+
+        said = render(exc.args[0], getattr(args, "lang", None) or lang) if exc.args else exc
+        print(f"kam-sandbox: {said}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sys
 
+from kam_sandbox.base.i18n import tr
 from kam_sandbox.engine import (
     KamError,
     check_scenario,
@@ -75,14 +76,17 @@ def cmd_validate(args) -> int:
 
             problems = problems + deep_problems(file, scenario, args.runs, args.seed)
         for p in problems:
-            print(p)
+            print(p.render(args.lang))
         errors = [p for p in problems if p.severity == "error"]
         warnings = [p for p in problems if p.severity != "error"]
         if errors or (args.strict and warnings):
             failed = True
         elif not args.quiet:
-            note = f" ({len(warnings)} warning{'s' * (len(warnings) != 1)})" if warnings else ""
-            print(f"{file}: ok{note}")
+            if warnings:
+                key = "cli.validate.ok_warning" if len(warnings) == 1 else "cli.validate.ok_warnings"
+                print(tr(key, args.lang, file=file, count=len(warnings)))
+            else:
+                print(tr("cli.validate.ok", args.lang, file=file))
     return 1 if failed else 0
 
 
@@ -92,9 +96,8 @@ def cmd_new(args) -> int:
     from kam_sandbox.engine.template import write_template
 
     path = write_template(args.name, args.from_id, Path(args.dir))
-    print(f"wrote {path} (and kam-scenario.schema.json beside it for your editor)")
-    print(f"next: edit it, then `kam-sandbox validate {path}` and "
-          f"`kam-sandbox balance {path} --runs 200`")
+    print(tr("cli.new.wrote", args.lang, path=path))
+    print(tr("cli.new.next", args.lang, path=path))
     return 0
 
 

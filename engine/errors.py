@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from .messages import Msg, render
 
 
 class KamError(Exception):
@@ -21,9 +24,21 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
+        return self.render("en")
+
+    def render(self, lang: str = "en") -> str:
+        """``file:line:col: [warning: ]path: message`` with the message in ``lang``."""
         where = f"{self.path}: " if self.path else ""
-        kind = "" if self.severity == "error" else f"{self.severity}: "
-        return f"{self.file}:{self.line}:{self.column}: {kind}{where}{self.message}"
+        kind = "" if self.severity == "error" else Msg(f"severity.{self.severity}").render(lang)
+        return f"{self.file}:{self.line}:{self.column}: {kind}{where}{render(self.message, lang)}"
+
+
+def dotted(path: tuple[Any, ...]) -> str:
+    """``("accounts", 2, "role")`` -> ``accounts[2].role``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
 
 
 class ScenarioError(KamError):
@@ -32,6 +47,10 @@ class ScenarioError(KamError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+    def render(self, lang: str = "en") -> str:
+        """Every problem, one a line, in ``lang``."""
+        return "\n".join(p.render(lang) for p in self.problems)
 
 
 class UnknownScenarioError(KamError):

@@ -53,6 +53,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .errors import dotted
+from .messages import Msg, any_of
 from .scenario import NEEDS, Scenario, Text
 
 Loc = tuple[Any, ...]
@@ -72,12 +74,8 @@ SEASON_TOLERANCE = 0.15
 #: trust lost, stock cut). The other types ignore it.
 STRENGTH_TYPES = ("competitor_attack", "need_shift", "service_failure", "shortage")
 DEFAULT_STRENGTH = 0.5
-#: Event types that should name the account they hit.
-NEEDS_ACCOUNT = {
-    "default": "bankrupts every account at once",
-    "late_payment": "makes every account pay late at once",
-    "stakeholder_change": "makes someone leave at every account at once",
-}
+#: Event types that should name the account they hit (else they hit every account at once).
+NEEDS_ACCOUNT = ("default", "late_payment", "stakeholder_change")
 
 #: The actions that serve each need dimension (docs/scenario-format.md 3.11).
 SERVES: dict[str, tuple[str, ...]] = {
@@ -120,24 +118,26 @@ def _weights(d: dict[str, float]) -> list[float]:
     return [float(d.get(n, 0.0)) for n in NEEDS]
 
 
-def _unavailable(sc: Scenario, action: str) -> tuple[str, str] | None:
+def _unavailable(sc: Scenario, action: str) -> tuple[Msg, Msg] | None:
     """Why the player cannot use ``action`` at all in this case, and the fix; None if usable."""
     if action not in sc.actions:
-        return f"{action} is not among the actions", f"add {action} to `actions`"
+        return Msg("why.not_offered", action=action), Msg("fix.add_action", action=action)
     r, c = sc.resources, sc.costs
 
-    def short(resource: str, cost: float = 0.0) -> tuple[str, str] | None:
+    def short(resource: str, cost: float = 0.0) -> tuple[Msg, Msg] | None:
         if getattr(r, resource) <= 0:
-            return f"resources.{resource} is 0", f"raise resources.{resource}"
+            return Msg("why.zero", name=f"resources.{resource}"), Msg(
+                "fix.raise", name=f"resources.{resource}")
         if cost > 0 and r.budget <= 0:
-            return "resources.budget is 0", "raise resources.budget"
+            return Msg("why.zero", name="resources.budget"), Msg("fix.raise",
+                                                                 name="resources.budget")
         return None
 
-    def price(cost: float, what: str) -> tuple[str, str] | None:
+    def price(cost: float, what: str) -> tuple[Msg, Msg] | None:
         if cost > r.budget:
             return (
-                f"one {what} costs {_num(cost)}, more than resources.budget ({_num(r.budget)})",
-                f"lower costs.{what} or raise resources.budget",
+                Msg("why.too_dear", what=what, cost=_num(cost), budget=_num(r.budget)),
+                Msg("fix.cheaper", what=what),
             )
         return None
 
@@ -154,7 +154,8 @@ def _unavailable(sc: Scenario, action: str) -> tuple[str, str] | None:
     if action in ("trial", "survey", "feedback", "conference", "data_analysis", "info_sharing"):
         return price(getattr(c, action), action)
     if action == "discount" and sc.limits.max_discount <= 0:
-        return "limits.max_discount is 0", "raise limits.max_discount"
+        return Msg("why.zero", name="limits.max_discount"), Msg("fix.raise",
+                                                                name="limits.max_discount")
     return None
 
 
@@ -229,26 +230,40 @@ def unreachable_accounts(sc: Scenario) -> Iterator[Finding]:
             reverse=True,
         )
         top = ", ".join(f"{need} {_pct(w)}" for w, need in unserved[:3])
-        fixes: list[str] = []
+        fixes: list[Msg] = []
         for _, need in unserved:
-            for a in SERVES[need]:
-                if a == "supply" and not _stock_can_run_short(sc):
-                    fixes.append(
-                        "add a peak quarter short of stock so that supply matters"
-                        if a in sc.actions
-                        else "offer supply with a peak quarter short of stock"
-                    )
-                else:
-                    fixes.append(f"offer {a}")
+            fixes += [_serve_fix(sc, a) for a in SERVES[need]]
         fixes = list(dict.fromkeys(fixes))[:3]
-        offer = f"{' or '.join(fixes)}, or " if fixes else ""
-        fixed = " (no action serves quality)" if any(n == "quality" for _, n in unserved) else ""
         yield (
             ("accounts", i, "needs"),
-            f"no allowed action can move this account: the actions offered serve only "
-            f"{_pct(reach)} of what its buying center weighs ({top}); {offer}give it needs "
-            f"the player can serve{fixed}",
+            Msg(
+                "lint.unreachable", reach=_pct(reach), top=top,
+                offer=Msg("lint.unreachable_offer", fixes=any_of(fixes)) if fixes else "",
+                quality=Msg("lint.no_quality")
+                if any(n == "quality" for _, n in unserved) else "",
+            ),
         )
+
+
+#: Model constants that switch an action's effect off at 0.
+_EFFECT = {"trial": "trial_effort", "discount": "discount_effort",
+           "credit_days": "credit_effort", "conference": "conference_effort",
+           "info_sharing": "info_effort"}
+
+
+def _serve_fix(sc: Scenario, action: str) -> Msg:
+    """How to make ``action`` serve a need: offer it, or, when it is offered already,
+    remove what stops it (a zero resource, a price above the budget, a zero constant)."""
+    if action == "supply" and not _stock_can_run_short(sc):
+        return Msg("fix.peak" if action in sc.actions else "fix.offer_supply")
+    blocked = _unavailable(sc, action)
+    if blocked is not None:
+        return blocked[1]
+    if action == "credit_days" and sc.limits.max_credit_days <= 0:
+        return Msg("fix.raise", name="limits.max_credit_days")
+    if action in _EFFECT:
+        return Msg("fix.raise", name=f"model.{_EFFECT[action]}")
+    return Msg("fix.add_action", action=action)
 
 
 def weak_stakeholders(sc: Scenario) -> Iterator[Finding]:
@@ -261,9 +276,7 @@ def weak_stakeholders(sc: Scenario) -> Iterator[Finding]:
             enough = others * 0.05 / 0.95  # 5 % of the total once raised
             yield (
                 ("accounts", i, "stakeholders", j, "influence"),
-                f"influence is {_pct(share)} of the account's total: this person has next to "
-                f"no say in the decision; raise it to at least {enough:.2g} or remove the "
-                f"stakeholder",
+                Msg("lint.weak_stakeholder", share=_pct(share), enough=f"{enough:.2g}"),
             )
 
 
@@ -275,65 +288,38 @@ def pointless_events(sc: Scenario) -> Iterator[Finding]:
     if feedback and support:
         offered = {"feedback", "support_days"} & set(sc.actions)
         why = (
-            f"{feedback[0]}; {support[0]}" if offered
-            else "neither feedback nor support_days is among the actions"
+            Msg("why.both", first=feedback[0], second=support[0]) if offered
+            else Msg("why.no_complaint_action")
         )
         unresolvable = why, feedback[1]
     for i, ev in enumerate(sc.events):
         if ev.type == "own_event" and event_support:
             why, fix = event_support
-            yield (
-                ("events", i, "type"),
-                f"an own_event only makes event_support count more, and {why}, so this event "
-                f"changes nothing; {fix} or remove the event",
-            )
+            yield ("events", i, "type"), Msg("lint.own_event", why=why, fix=fix)
         if ev.type == "shortage" and supply:
             why, fix = supply
-            yield (
-                ("events", i, "type"),
-                f"the player cannot decide who gets the short stock: {why}; {fix} or remove "
-                f"the event",
-            )
+            yield ("events", i, "type"), Msg("lint.shortage", why=why, fix=fix)
         if ev.type == "complaint" and unresolvable:
             why, fix = unresolvable
-            yield (
-                ("events", i, "type"),
-                f"the player can never resolve this complaint ({why}), so it costs trust "
-                f"every quarter to the end; {fix} or remove the event",
-            )
+            yield ("events", i, "type"), Msg("lint.complaint", why=why, fix=fix)
         if ev.type in STRENGTH_TYPES and ev.strength == 0:
-            yield (
-                ("events", i, "strength"),
-                f"strength 0 makes this {ev.type} do nothing; use a strength above 0 "
-                f"(0.5 is a typical {ev.type}) or remove the event",
-            )
+            yield ("events", i, "strength"), Msg("lint.strength_zero", type=ev.type)
         if ev.type in NEEDS_ACCOUNT and ev.account is None:
-            yield (
-                ("events", i, "type"),
-                f"a {ev.type} without `account` {NEEDS_ACCOUNT[ev.type]}; name the account "
-                f"it hits with `account:`",
-            )
+            yield ("events", i, "type"), Msg(f"lint.no_account.{ev.type}")
         if ev.type == "shortage" and ev.account is not None:
-            yield (
-                ("events", i, "account"),
-                "a shortage cuts our whole supply whichever account it names; remove "
-                "`account`",
-            )
+            yield ("events", i, "account"), Msg("lint.shortage_account")
     rates = sc.random_events
     if rates.own_event > 0 and event_support:
         why, fix = event_support
         yield (
             _written(sc, ("random_events", "own_event"), ("random_events",), ("actions",)),
-            f"random own events (random_events.own_event {_num(rates.own_event)}) change "
-            f"nothing because {why}; set random_events.own_event to 0 or {fix}",
+            Msg("lint.random_own_event", rate=_num(rates.own_event), why=why, fix=fix),
         )
     if rates.complaint > 0 and unresolvable:
         why, fix = unresolvable
         yield (
             _written(sc, ("random_events", "complaint"), ("random_events",), ("actions",)),
-            f"random complaints (random_events.complaint {_num(rates.complaint)}) can never "
-            f"be resolved ({why}) and cost trust every quarter to the end; set "
-            f"random_events.complaint to 0 or {fix}",
+            Msg("lint.random_complaint", rate=_num(rates.complaint), why=why, fix=fix),
         )
 
 
@@ -344,10 +330,9 @@ def ignored_strength(sc: Scenario) -> Iterator[Finding]:
             and "strength" in ev.model_fields_set
             and ev.strength != DEFAULT_STRENGTH
         ):
-            yield (
-                ("events", i, "strength"),
-                f"strength has no effect for this type ({ev.type}); remove it (only "
-                f"{', '.join(STRENGTH_TYPES[:-1])} and {STRENGTH_TYPES[-1]} use strength)",
+            yield ("events", i, "strength"), Msg(
+                "lint.strength_ignored", type=ev.type, types=", ".join(STRENGTH_TYPES[:-1]),
+                last=STRENGTH_TYPES[-1],
             )
 
 
@@ -396,23 +381,15 @@ def one_language_texts(sc: Scenario) -> Iterator[Finding]:
         zh_han = any(_is_han(c) for c in text.zh)
         if text.zh.strip() == text.en.strip():
             if zh_han:
-                yield (*path, "en"), "en is the same text as zh; write the English version here"
+                yield (*path, "en"), Msg("lint.en_same")
             else:
-                yield (*path, "zh"), "zh is the same text as en; write the Chinese version here"
+                yield (*path, "zh"), Msg("lint.zh_same")
             continue
         if not zh_han:
-            yield (
-                (*path, "zh"),
-                "zh has no Chinese characters; write the Chinese text here (or swap zh and en "
-                "if they are the wrong way round)",
-            )
+            yield (*path, "zh"), Msg("lint.zh_not_chinese")
         cjk = [c for c in text.en if _is_cjk(c)]
         if cjk:
-            yield (
-                (*path, "en"),
-                f"en contains Chinese characters or full-width punctuation "
-                f"({_show_chars(cjk)}); write it in English with ASCII punctuation",
-            )
+            yield (*path, "en"), Msg("lint.en_chinese", chars=_show_chars(cjk))
 
 
 # --- the font -------------------------------------------------------------------------------
@@ -526,18 +503,23 @@ def _invisible(ch: str) -> bool:
 
 
 def unshowable_characters(sc: Scenario) -> Iterator[Finding]:
+    """One warning per file (at the first field), listing every field with such a character."""
     covered = font_coverage()
     if covered is None:  # pygame_gui not installed: nothing to check against
         return
+    fields: list[Loc] = []
+    missing: list[str] = []
     for path, text in texts(sc):
         for lang in ("zh", "en"):
-            missing = [c for c in getattr(text, lang) if ord(c) not in covered and not _invisible(c)]
-            if missing:
-                yield (
-                    (*path, lang),
-                    f"the game's font ({FONT_FILE}) has no glyph for {_show_chars(missing)}: "
-                    f"it would show as a box; replace it with a common character",
-                )
+            here = [c for c in getattr(text, lang) if ord(c) not in covered and not _invisible(c)]
+            if here:
+                fields.append((*path, lang))
+                missing += here
+    if fields:
+        listed = ", ".join(dotted(f) for f in fields[:6])
+        more = f" (+{len(fields) - 6})" if len(fields) > 6 else ""
+        yield fields[0], Msg("lint.font", font=FONT_FILE, chars=_show_chars(missing),
+                             fields=listed + more)
 
 
 # --- numbers --------------------------------------------------------------------------------
@@ -551,9 +533,7 @@ def credit_terms(sc: Scenario) -> Iterator[Finding]:
         if acc.credit.terms > top:
             yield (
                 _written(sc, ("accounts", i, "credit", "terms"), ("limits", "max_credit_days")),
-                f"starting terms of {acc.credit.terms} days are above limits.max_credit_days "
-                f"({top}): once the player changes them they can never be offered again; "
-                f"lower terms to {top} or less, or raise limits.max_credit_days",
+                Msg("lint.credit_terms", terms=acc.credit.terms, top=top),
             )
 
 
@@ -564,11 +544,8 @@ def season_mean(sc: Scenario) -> Iterator[Finding]:
         return
     scaled = ", ".join(_num(round(d / mean, 2)) for d in demand)
     more = "more" if mean > 1 else "less"
-    yield (
-        ("season", "demand"),
-        f"the four quarters average {mean:.2f}, not 1: every account buys {_pct(abs(mean - 1))} "
-        f"{more} a year than its `wallet` says; scale them to average 1, e.g. [{scaled}]",
-    )
+    yield ("season", "demand"), Msg(f"lint.season_{more}", mean=f"{mean:.2f}",
+                                    gap=_pct(abs(mean - 1)), scaled=scaled)
 
 
 def discount_above_margin(sc: Scenario) -> Iterator[Finding]:
@@ -581,9 +558,7 @@ def discount_above_margin(sc: Scenario) -> Iterator[Finding]:
         return
     yield (
         _written(sc, ("limits", "max_discount"), ("accounts", i, "margin"), ("accounts", i)),
-        f"limits.max_discount ({_num(cap)}) is above the margin of account {acc.id!r} "
-        f"({_num(acc.margin)}): a full discount there sells at a loss; lower "
-        f"limits.max_discount to {_num(acc.margin)} or less, or raise that margin",
+        Msg("lint.discount", cap=_num(cap), account=repr(acc.id), margin=_num(acc.margin)),
     )
 
 
@@ -596,12 +571,9 @@ def scorecard_balance(sc: Scenario) -> Iterator[Finding]:
         share = item.weight / total if total > 0 else 0.0
         if share > MAX_WEIGHT:
             others = total - item.weight
-            yield (
-                ("scorecard", i, "weight"),
-                f"{item.metric} carries {_pct(share)} of the scorecard's weight, so the grade "
-                f"is mostly this one number; lower its weight to {others * 1.5:.3g} or less "
-                f"(60 %) or weigh other metrics more",
-            )
+            yield ("scorecard", i, "weight"), Msg(
+                "lint.scorecard", metric=item.metric, share=_pct(share),
+                weight=f"{others * 1.5:.3g}")
 
 
 def supply_settings(sc: Scenario) -> Iterator[Finding]:
@@ -609,15 +581,22 @@ def supply_settings(sc: Scenario) -> Iterator[Finding]:
     if sup.peak_quarters and sup.capacity >= 1.0:
         yield (
             _written(sc, ("supply", "capacity"), ("supply", "peak_quarters")),
-            "peak quarters with capacity 1 are not short of stock at all; set capacity below "
-            "1 (e.g. 0.8) or remove peak_quarters",
+            Msg("lint.peak_full"),
         )
     if not sup.peak_quarters and sup.capacity < 1.0:
-        yield (
-            ("supply", "capacity"),
-            "capacity applies only in peak_quarters, and none is listed; list the peak "
-            "quarters (e.g. peak_quarters: [4]) or remove capacity",
-        )
+        yield ("supply", "capacity"), Msg("lint.capacity_no_peak")
+
+
+#: An annual probability of default above this is probably a percentage or a typo.
+MAX_PD = 0.3
+
+
+def default_odds(sc: Scenario) -> Iterator[Finding]:
+    for i, acc in enumerate(sc.accounts):
+        if acc.credit.pd > MAX_PD:
+            yield ("accounts", i, "credit", "pd"), Msg(
+                "lint.pd", pd=_num(acc.credit.pd), pct=_pct(acc.credit.pd),
+                limit=_pct(MAX_PD), fraction=_num(acc.credit.pd / 100))
 
 
 RULES: tuple[Callable[[Scenario], Iterable[Finding]], ...] = (
@@ -632,6 +611,7 @@ RULES: tuple[Callable[[Scenario], Iterable[Finding]], ...] = (
     discount_above_margin,
     scorecard_balance,
     supply_settings,
+    default_odds,
 )
 
 
@@ -643,7 +623,8 @@ def lint(scenario: Scenario) -> list[Finding]:
         try:
             out.extend(rule(scenario))
         except Exception as e:  # never let a lint bug make a valid file unloadable
-            out.append(((), f"internal error in check {rule.__name__}: {type(e).__name__}: {e}"))
+            out.append(((), Msg("internal.check", check=rule.__name__,
+                                error=f"{type(e).__name__}: {e}")))
     return out
 
 
@@ -669,26 +650,14 @@ def lint_balance(scenario: Scenario, runs: int = 60, seed: int = 1) -> list[Find
     out: list[Finding] = []
     low, high = SCORE_RANGE
     if means[best] < low:
-        out.append((
-            ("scorecard",),
-            f"the best reference strategy ({best}) scores only {means[best]:.0f} on average "
-            f"over {runs} games: the benchmark is out of reach; move the scorecard targets "
-            f"down towards what `kam-sandbox balance` shows for {best}",
-        ))
+        out.append((("scorecard",), Msg("lint.out_of_reach", best=best,
+                                         score=f"{means[best]:.0f}", runs=runs)))
     elif means[best] > high:
-        out.append((
-            ("scorecard",),
-            f"the best reference strategy ({best}) scores {means[best]:.0f} on average over "
-            f"{runs} games: the benchmark is too easy; move the scorecard targets up so that "
-            f"good play scores about 80",
-        ))
+        out.append((("scorecard",), Msg("lint.too_easy", best=best,
+                                         score=f"{means[best]:.0f}", runs=runs)))
     spread = means[best] - means[worst]
     if spread < MIN_SPREAD:
-        out.append((
-            ("scorecard",),
-            f"the reference strategies all score within {spread:.1f} points of each other "
-            f"({worst} {means[worst]:.0f}, {best} {means[best]:.0f}): the grade barely "
-            f"depends on how the case is played; put floors near what random scores and "
-            f"targets near what needs scores, or make the accounts differ more",
-        ))
+        out.append((("scorecard",), Msg(
+            "lint.no_spread", spread=f"{spread:.1f}", worst=worst,
+            worst_score=f"{means[worst]:.0f}", best=best, best_score=f"{means[best]:.0f}")))
     return out

@@ -12,7 +12,9 @@ import difflib
 from collections.abc import Iterable, Iterator
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
+
+from .messages import Msg
 
 FORMAT_VERSION = 1
 
@@ -82,6 +84,15 @@ Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 Positive = Annotated[float, Field(gt=0.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
 
+# Every number is bounded: a value far outside what the model was made for overflows
+# (need_noise 1e6) or prints as Infinity in JSON results (wallet 1e300).
+MONEY_MAX = 1e12  # a year's spend or a quarter's budget, in currency units
+DAYS_MAX = 10_000.0  # days of capacity per quarter
+#: Longest text each kind of field shows on screen (characters, either language).
+LABEL_MAX, HEADLINE_MAX, LINE_MAX, TEXT_MAX = 80, 240, 400, 4000
+Money = Annotated[float, Field(ge=0.0, le=MONEY_MAX)]
+Weight = Annotated[float, Field(ge=0.0, le=100.0)]
+
 
 class Strict(BaseModel):
     """Base for every section: unknown keys are errors, values are not coerced silently."""
@@ -89,30 +100,55 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
+def _text_fields(limit: int) -> dict:
+    return {
+        "zh": (str, Field(min_length=1, max_length=limit, description="Chinese text / 中文文字")),
+        "en": (str, Field(min_length=1, max_length=limit, description="English text / 英文文字")),
+    }
+
+
 class Text(Strict):
-    """Player-facing text in both interface languages."""
+    """Player-facing text in both interface languages (a paragraph, such as the briefing)."""
 
-    zh: str = Field(min_length=1, description="Chinese text")
-    en: str = Field(min_length=1, description="English text")
+    zh: str = Field(min_length=1, max_length=TEXT_MAX, description="Chinese text / 中文文字")
+    en: str = Field(min_length=1, max_length=TEXT_MAX, description="English text / 英文文字")
 
 
-NeedWeights = dict[Literal[NEEDS], NonNegative]  # type: ignore[valid-type]
+def _sized(name: str, limit: int, doc: str) -> type[Text]:
+    """A ``Text`` whose zh and en hold at most ``limit`` characters (the screen's room)."""
+    return create_model(name, __base__=Text, __doc__=doc, __module__=__name__,
+                        **_text_fields(limit))
+
+
+Line = _sized("Line", LINE_MAX, "One line or two: a summary, an objective, a history.")
+Headline = _sized("Headline", HEADLINE_MAX, "An event's headline: one line on the news panel.")
+Label = _sized("Label", LABEL_MAX, "A name or a title: a few words.")
+
+
+NeedWeights = dict[Literal[NEEDS], Weight]  # type: ignore[valid-type]
 
 
 class Role(Strict):
     """A buying-center role (Webster & Wind mapped to Miller Heiman)."""
 
-    id: Id
-    name: Text
+    id: Id = Field(description="Role id that stakeholders name in `role` / 角色标识，联系人的 role 引用它")
+    name: Label = Field(description="Role name shown to the player / 显示给玩家的角色名称")
     needs: NeedWeights = Field(
         default_factory=dict,
-        description="Extra weight this role puts on need dimensions, added to the account's needs",
+        description="Extra weight this role puts on need dimensions, added to the account's "
+        "needs / 该角色额外看重的需求维度权重，叠加在客户需求上",
     )
-    exec_affinity: NonNegative = Field(
-        1.0, description="How much an executive visit counts with this role (1 = like an AM day)"
+    exec_affinity: float = Field(
+        1.0, ge=0.0, le=20.0,
+        description="How much an executive visit counts with this role (1 = like an AM day) "
+        "/ 高层拜访对该角色的分量（1 = 相当于一个客户经理日）",
     )
-    veto: bool = Field(False, description="A hostile holder of this role can block the deal")
-    gate: bool = Field(False, description="This role's need fit is a technical gate")
+    veto: bool = Field(
+        False, description="A hostile holder of this role can block the deal / 持敌对态度时可否决交易"
+    )
+    gate: bool = Field(
+        False, description="This role's need fit is a technical gate / 该角色的需求匹配是技术门槛"
+    )
 
 
 def default_roles() -> list[Role]:
@@ -121,33 +157,33 @@ def default_roles() -> list[Role]:
     return [
         Role(
             id="economic",
-            name=Text(zh="经济决策者", en="Economic buyer"),
+            name=Label(zh="经济决策者", en="Economic buyer"),
             needs={"price": 0.4, "relationship": 0.6},
             exec_affinity=3.0,
             veto=True,
         ),
         Role(
             id="technical",
-            name=Text(zh="技术评估者", en="Technical evaluator"),
+            name=Label(zh="技术评估者", en="Technical evaluator"),
             needs={"quality": 0.5, "support": 0.7, "innovation": 0.4},
             exec_affinity=0.6,
             gate=True,
         ),
         Role(
             id="user",
-            name=Text(zh="一线使用者", en="User"),
+            name=Label(zh="一线使用者", en="User"),
             needs={"training": 0.8, "support": 0.4, "delivery": 0.3},
             exec_affinity=0.3,
         ),
         Role(
             id="procurement",
-            name=Text(zh="采购把关者", en="Procurement"),
+            name=Label(zh="采购把关者", en="Procurement"),
             needs={"price": 0.8, "delivery": 0.5},
             exec_affinity=0.8,
         ),
         Role(
             id="coach",
-            name=Text(zh="内部支持者", en="Coach"),
+            name=Label(zh="内部支持者", en="Coach"),
             needs={"relationship": 0.8, "promotion": 0.3},
             exec_affinity=1.0,
         ),
@@ -155,160 +191,225 @@ def default_roles() -> list[Role]:
 
 
 class Stakeholder(Strict):
-    id: Id
-    name: Text
-    title: Text
-    role: Id = Field(description="Id of a role in `roles`")
-    influence: Positive = Field(description="Relative weight in the account's decision")
-    needs: NeedWeights = Field(default_factory=dict, description="Personal need bias")
-    stance: float = Field(0.0, ge=-1.0, le=1.0, description="Initial stance towards us")
-    trust: Fraction = Field(0.3, description="Initial trust in us")
-    role_known: bool = Field(False, description="Whether the player sees the role from the start")
+    id: Id = Field(description="Stakeholder id, unique in its account / 联系人标识，在本客户内唯一")
+    name: Label = Field(description="Person's name / 姓名")
+    title: Label = Field(description="Job title / 职务")
+    role: Id = Field(description="Id of a role in `roles` / `roles` 中某个角色的 id")
+    influence: float = Field(
+        gt=0.0, le=1000.0,
+        description="Relative weight in the account's decision / 在客户决策中的相对分量",
+    )
+    needs: NeedWeights = Field(
+        default_factory=dict, description="Personal need bias / 个人需求偏好"
+    )
+    stance: float = Field(
+        0.0, ge=-1.0, le=1.0, description="Initial stance towards us (-1 to 1) / 对我方的初始态度（-1 到 1）"
+    )
+    trust: Fraction = Field(0.3, description="Initial trust in us (0 to 1) / 对我方的初始信任（0 到 1）")
+    role_known: bool = Field(
+        False, description="Whether the player sees the role from the start / 玩家是否一开始就知道其角色"
+    )
 
 
 class Credit(Strict):
-    pd: Fraction = Field(0.01, description="Annual probability of default")
-    late: Fraction = Field(0.05, description="Quarterly chance of paying late at 30-day terms")
-    terms: int = Field(30, ge=0, le=180, description="Initial credit terms in days")
+    pd: Fraction = Field(
+        0.01, description="Annual probability of default, a fraction (0.01 = 1 %) / 年违约概率，小数（0.01 = 1%）"
+    )
+    late: Fraction = Field(
+        0.05, description="Quarterly chance of paying late at 30-day terms / 30 天账期下每季度延迟付款的概率"
+    )
+    terms: int = Field(30, ge=0, le=180, description="Initial credit terms in days / 初始账期（天）")
 
 
 class Account(Strict):
-    id: Id
-    name: Text
-    industry: Text
-    region: Text
-    history: Text = Field(description="A line of background shown in the account's persona")
-    employees: int = Field(ge=1, description="Head count, shown as the account's size")
-    wallet: Positive = Field(description="Annual spend on our category, in currency units")
-    growth: float = Field(0.05, ge=-0.5, le=1.0, description="Annual growth of the wallet")
-    share: Fraction = Field(0.3, description="Our initial share of the wallet")
-    margin: Fraction = Field(0.3, description="Gross margin rate on this account")
-    needs: NeedWeights = Field(description="True (hidden) needs; normalised by the engine")
-    competitor: Fraction = Field(0.5, description="Hidden strength of the rivals at this account")
+    id: Id = Field(description="Account id, unique in the case / 客户标识，在案例中唯一")
+    name: Label = Field(description="Account name / 客户名称")
+    industry: Label = Field(description="Industry / 行业")
+    region: Label = Field(description="Region / 地区")
+    history: Line = Field(
+        description="A line of background shown in the account's persona / 客户画像中的一句背景"
+    )
+    employees: int = Field(
+        ge=1, le=10_000_000, description="Head count, shown as the account's size / 员工人数，显示为客户规模"
+    )
+    wallet: float = Field(
+        gt=0.0, le=MONEY_MAX,
+        description="Annual spend on our category, in currency units / 每年在本品类上的采购额（货币单位）",
+    )
+    growth: float = Field(
+        0.05, ge=-0.5, le=1.0, description="Annual growth of the wallet / 采购额的年增长率"
+    )
+    share: Fraction = Field(0.3, description="Our initial share of the wallet / 我方初始份额")
+    margin: Fraction = Field(0.3, description="Gross margin rate on this account / 该客户的毛利率")
+    needs: NeedWeights = Field(
+        description="True (hidden) needs; normalised by the engine / 真实（隐藏）需求，由引擎归一化"
+    )
+    competitor: Fraction = Field(
+        0.5, description="Hidden strength of the rivals at this account / 对手在该客户处的隐藏实力"
+    )
     switching_cost: Fraction = Field(
         0.2, description="Cost of leaving us ('false loyalty'): cuts the chance of defecting "
-        "by this fraction"
+        "by this fraction / 离开我方的成本（“虚假忠诚”）：按此比例降低流失概率"
     )
-    stage: Literal[STAGES[:5]] = "early"  # type: ignore[valid-type]
-    credit: Credit = Field(default_factory=Credit)
-    stakeholders: list[Stakeholder] = Field(min_length=2, max_length=8)
+    stage: Literal[STAGES[:5]] = Field(  # type: ignore[valid-type]
+        "early", description="Relationship stage at the start / 初始关系阶段"
+    )
+    credit: Credit = Field(default_factory=Credit, description="Credit risk / 信用风险")
+    stakeholders: list[Stakeholder] = Field(
+        min_length=2, max_length=8, description="The buying center, 2 to 8 people / 采购中心，2 到 8 人"
+    )
 
     @field_validator("needs")
     @classmethod
     def _needs_not_empty(cls, v: dict[str, float]) -> dict[str, float]:
         if sum(v.values()) <= 0:
-            raise ValueError("needs must give at least one dimension a positive weight")
+            raise ValueError(Msg("schema.needs_positive"))
         return v
 
 
-
 class Rival(Strict):
-    id: Id
-    name: Text
-    strength: Fraction = Field(0.5, description="Base attractiveness of this rival's offer")
+    id: Id = Field(description="Rival id / 对手标识")
+    name: Label = Field(description="Rival's name / 对手名称")
+    strength: Fraction = Field(
+        0.5, description="Base attractiveness of this rival's offer / 该对手方案的基础吸引力"
+    )
 
 
 class Resources(Strict):
     """What the player may spend each quarter."""
 
-    budget: NonNegative = Field(description="Money for actions per quarter")
-    am_days: NonNegative = Field(description="Account-manager days per quarter")
-    exec_days: NonNegative = Field(description="Executive days per quarter")
-    support_days: NonNegative = Field(description="Support and training days per quarter")
+    budget: Money = Field(description="Money for actions per quarter / 每季度的行动预算")
+    am_days: float = Field(
+        ge=0.0, le=DAYS_MAX, description="Account-manager days per quarter / 每季度客户经理天数"
+    )
+    exec_days: float = Field(
+        ge=0.0, le=DAYS_MAX, description="Executive days per quarter / 每季度高层天数"
+    )
+    support_days: float = Field(
+        ge=0.0, le=DAYS_MAX, description="Support and training days per quarter / 每季度支持与培训天数"
+    )
 
 
 class Costs(Strict):
     """Money cost of each action (days also draw on their capacity)."""
 
-    am_day: NonNegative = 0.0
-    exec_day: NonNegative = 0.0
-    support_day: NonNegative = 1500.0
-    training_day: NonNegative = 1500.0
-    trial: NonNegative = 20000.0
-    survey: NonNegative = 8000.0
-    feedback: NonNegative = 3000.0
-    conference: NonNegative = 120000.0
-    data_analysis: NonNegative = 25000.0
-    info_sharing: NonNegative = 8000.0
-    cost_to_serve: NonNegative = Field(
-        6000.0, description="Fixed cost per active account per quarter at the 'early' stage"
+    am_day: Money = Field(0.0, description="Cost of an account-manager day / 客户经理日的费用")
+    exec_day: Money = Field(0.0, description="Cost of an executive day / 高层日的费用")
+    support_day: Money = Field(1500.0, description="Cost of a support day / 支持日的费用")
+    training_day: Money = Field(1500.0, description="Cost of a training day / 培训日的费用")
+    trial: Money = Field(20000.0, description="Cost of a product trial / 一次产品试用的费用")
+    survey: Money = Field(8000.0, description="Cost of a needs analysis / 一次需求调研的费用")
+    feedback: Money = Field(3000.0, description="Cost of a feedback visit / 一次回访的费用")
+    conference: Money = Field(120000.0, description="Cost of a customer conference / 一次客户大会的费用")
+    data_analysis: Money = Field(25000.0, description="Cost of a data analysis / 一次数据分析的费用")
+    info_sharing: Money = Field(8000.0, description="Cost of information sharing / 一次信息分享的费用")
+    cost_to_serve: Money = Field(
+        6000.0, description="Fixed cost per active account per quarter at the 'early' stage "
+        "/ early 阶段每个活跃客户每季度的固定服务成本"
     )
 
 
 class Limits(Strict):
-    max_discount: Fraction = 0.2
-    max_credit_days: int = Field(120, ge=0, le=360)
-    min_contact_days: NonNegative = Field(
-        0.5, description="Fewest account-manager or executive days that count as contact with "
-        "one person in a quarter; a smaller positive amount is refused (a token touch is not "
-        "a contact)"
+    max_discount: Fraction = Field(0.2, description="Deepest discount allowed / 允许的最大折扣")
+    max_credit_days: int = Field(
+        120, ge=0, le=360, description="Longest credit terms allowed, in days / 允许的最长账期（天）"
+    )
+    min_contact_days: float = Field(
+        0.5, ge=0.0, le=30.0, description="Fewest account-manager or executive days that count "
+        "as contact with one person in a quarter; a smaller positive amount is refused (a token "
+        "touch is not a contact) / 一个季度内对一位联系人计为一次接触所需的最少天数（客户经理或高管）；"
+        "更少的正数天数会被拒绝（象征性的接触不算接触）"
     )
     conference_interval: int = Field(
         4, ge=1, le=40, description="Quarters from one key-account conference to the next "
-        "(4 = at most once a year); an earlier one is refused"
+        "(4 = at most once a year); an earlier one is refused / 两次大客户会议之间至少间隔的季度数"
+        "（4 = 每年至多一次）；提前举办会被拒绝"
     )
 
 
 class Supply(Strict):
     """Peak-season shortage: in these quarters we can ship only part of the demand."""
 
-    peak_quarters: list[Annotated[int, Field(ge=1, le=4)]] = Field(default_factory=list)
-    capacity: Fraction = Field(1.0, description="Share of our demand we can ship in a peak quarter")
+    peak_quarters: list[Annotated[int, Field(ge=1, le=4)]] = Field(
+        default_factory=list, description="Quarters of the year (1-4) short of stock / 缺货的季度（1-4）"
+    )
+    capacity: Fraction = Field(
+        1.0, description="Share of our demand we can ship in a peak quarter / 旺季能发货的需求比例"
+    )
 
 
 class Season(Strict):
-    demand: list[Positive] = Field(
+    demand: list[Annotated[float, Field(gt=0.0, le=10.0)]] = Field(
         default_factory=lambda: [1.0, 1.0, 1.0, 1.0],
         min_length=4,
         max_length=4,
-        description="Demand multiplier for quarters 1-4",
+        description="Demand multiplier for quarters 1-4 / 第 1-4 季度的需求系数",
     )
 
 
 class RandomEvents(Strict):
     """Quarterly chance per account of each random event."""
 
-    competitor_attack: Fraction = 0.04
-    stakeholder_change: Fraction = 0.03
-    need_shift: Fraction = 0.04
-    service_failure: Fraction = 0.03
-    complaint: Fraction = 0.04
-    own_event: Fraction = 0.06
+    competitor_attack: Fraction = Field(0.04, description="Chance of a rival attack / 对手进攻的概率")
+    stakeholder_change: Fraction = Field(
+        0.03, description="Chance someone leaves / 有人离职的概率"
+    )
+    need_shift: Fraction = Field(0.04, description="Chance the needs shift / 需求变化的概率")
+    service_failure: Fraction = Field(0.03, description="Chance of a service failure / 服务失误的概率")
+    complaint: Fraction = Field(0.04, description="Chance of a complaint / 投诉的概率")
+    own_event: Fraction = Field(0.06, description="Chance the account holds its own event / 客户自办活动的概率")
 
 
 class Event(Strict):
     """A scripted event (with `turn`) or a library event for facilitators (without)."""
 
-    id: Id
-    type: Literal[EVENT_TYPES]  # type: ignore[valid-type]
-    turn: int | None = Field(None, ge=1, description="Quarter it fires; omit for library-only")
-    account: Id | None = Field(None, description="Account it hits; omit for every account")
-    stakeholder: Id | None = Field(None, description="For stakeholder_change: who leaves")
-    strength: Fraction = Field(0.5, description="How hard it hits (meaning depends on type)")
-    toward: NeedWeights | None = Field(
-        None, description="For need_shift: the needs it shifts towards (default: at random)"
+    id: Id = Field(description="Event id / 事件标识")
+    type: Literal[EVENT_TYPES] = Field(description="What happens / 事件类型")  # type: ignore[valid-type]
+    turn: int | None = Field(
+        None, ge=1, le=40, description="Quarter it fires; omit for library-only / 触发的季度；省略则只放在事件库中"
     )
-    headline: Text
+    account: Id | None = Field(
+        None, description="Account it hits; omit for every account / 受影响的客户；省略则影响所有客户"
+    )
+    stakeholder: Id | None = Field(
+        None, description="For stakeholder_change: who leaves / 用于 stakeholder_change：谁离职"
+    )
+    strength: Fraction = Field(
+        0.5, description="How hard it hits (meaning depends on type) / 冲击强度（含义取决于类型）"
+    )
+    toward: NeedWeights | None = Field(
+        None, description="For need_shift: the needs it shifts towards (default: at random) "
+        "/ 用于 need_shift：需求转向哪些维度（默认随机）"
+    )
+    headline: Headline = Field(description="What the player reads / 玩家看到的标题")
 
     @model_validator(mode="after")
     def _toward_only_for_need_shift(self) -> Event:
         if self.toward is not None and self.type != "need_shift":
-            raise ValueError("only need_shift events take `toward`")
+            raise ValueError(Msg("schema.toward_only_need_shift"))
         if self.toward is not None and sum(self.toward.values()) <= 0:
-            raise ValueError("toward must give at least one need a positive weight")
+            raise ValueError(Msg("schema.toward_positive"))
         return self
 
 
+#: Bound of a scorecard floor or target (profits in currency units over a whole game).
+SCORE_MAX = 1e15
+
+
 class ScoreItem(Strict):
-    metric: Literal[SCORE_METRICS]  # type: ignore[valid-type]
-    weight: Positive
-    floor: float = Field(description="Value that scores 0")
-    target: float = Field(description="Benchmark value that scores 100")
+    metric: Literal[SCORE_METRICS] = Field(description="What is measured / 衡量的指标")  # type: ignore[valid-type]
+    weight: float = Field(gt=0.0, le=1000.0, description="Relative weight in the grade / 在成绩中的相对权重")
+    floor: float = Field(
+        ge=-SCORE_MAX, le=SCORE_MAX, description="Value that scores 0 / 得 0 分的数值"
+    )
+    target: float = Field(
+        ge=-SCORE_MAX, le=SCORE_MAX, description="Benchmark value that scores 100 / 得 100 分的基准值"
+    )
 
     @model_validator(mode="after")
     def _distinct(self) -> ScoreItem:
         if self.floor == self.target:
-            raise ValueError("floor and target must differ")
+            raise ValueError(Msg("schema.floor_is_target"))
         return self
 
 
@@ -324,17 +425,27 @@ HALF_EFFORT = {
 
 
 class Model(Strict):
-    """Constants of the simulation (DESIGN §3). Defaults are calibrated for the shipped cases."""
+    """Constants of the simulation (DESIGN §3). Defaults are calibrated for the shipped cases.
 
-    carryover: Fraction = Field(0.6, description="Effort carry-over per quarter (adstock λ)")
-    response_shape: float = Field(1.3, ge=0.5, le=3.0, description="ADBUDG exponent γ")
-    half_effort: dict[Literal[tuple(HALF_EFFORT)], Positive] = Field(  # type: ignore[valid-type]
+    Each is bounded to a range the model was made for (``le``/``ge``), so a typo such as
+    ``need_noise: 1e6`` is an error with the range, not an overflow mid-game."""
+
+    carryover: Fraction = Field(
+        0.6, description="Effort carry-over per quarter (adstock λ) / 投入每季度的延续比例（adstock λ）"
+    )
+    response_shape: float = Field(
+        1.3, ge=0.5, le=3.0, description="ADBUDG exponent γ / ADBUDG 指数 γ"
+    )
+    half_effort: dict[Literal[tuple(HALF_EFFORT)], Annotated[float, Field(gt=0.0, le=1000.0)]] = Field(  # type: ignore[valid-type]
         default_factory=lambda: dict(HALF_EFFORT),
         description="Effort units at which each need dimension is half served (ADBUDG ρ); "
-        "dimensions left out keep their defaults",
+        "dimensions left out keep their defaults / 每个需求维度满足一半所需的投入量（ADBUDG ρ）；"
+        "未写的维度保持默认",
     )
-    initial_effort: NonNegative = Field(
-        0.8, description="Effort stocks at the start, as a fraction of half_effort (past service)"
+    initial_effort: float = Field(
+        0.8, ge=0.0, le=10.0,
+        description="Effort stocks at the start, as a fraction of half_effort (past service) "
+        "/ 开局时的投入存量，占 half_effort 的比例（过去的服务）",
     )
     @field_validator("half_effort")
     @classmethod
@@ -342,110 +453,207 @@ class Model(Strict):
         return {**HALF_EFFORT, **v}
 
     base_service: Fraction = Field(
-        0.2, description="How well the standard offer serves a need with no extra effort"
+        0.2, description="How well the standard offer serves a need with no extra effort "
+        "/ 不额外投入时标准方案对需求的满足程度"
     )
-    quality: Fraction = Field(0.55, description="How well our product serves the quality need")
-    reliability: Fraction = Field(0.7, description="How well normal delivery serves delivery")
-    promotion_unit: Positive = Field(10000.0, description="Money per effort unit of promotion")
-    event_unit: Positive = Field(10000.0, description="Money per effort unit of event support")
-    trial_effort: NonNegative = Field(4.0, description="Innovation effort of one product trial")
-    discount_effort: NonNegative = Field(60.0, description="Price effort per 100 % discount")
-    credit_effort: NonNegative = Field(2.0, description="Price effort per 30 days of credit")
-    conference_effort: NonNegative = Field(2.0, description="Relationship effort, every contact")
-    info_effort: NonNegative = Field(0.5, description="Relationship effort of information sharing")
-    own_event_bonus: NonNegative = Field(3.0, description="Multiplier on event support when the account holds its own event")
-    need_noise: NonNegative = Field(0.35, description="Seed-to-seed spread of hidden needs")
-    stakeholder_spread: NonNegative = Field(0.5, description="How far personal needs stray")
-    need_drift: NonNegative = Field(0.06, description="Quarterly random drift of needs")
-    trust_up: Fraction = Field(0.25, description="Share of the gap trust closes per quarter when rising")
-    trust_down: Fraction = Field(0.6, description="Share of the gap trust closes per quarter when falling")
-    stance_rate: Fraction = 0.4
-    social_rate: Fraction = Field(0.15, description="Pull of stance towards influential colleagues")
-    value_weight: Fraction = Field(0.55, description="Weight of current value (vs trust) in choice")
-    satisfaction_slope: Positive = Field(5.0, description="Steepness of satisfaction around expectations")
-    expectation: Fraction = Field(0.33, description="Value the account expects, before rivals")
-    churn_at_5: Fraction = Field(0.001, description="Quarterly defection at satisfaction 5")
-    churn_ratio: Positive = Field(6.0, description="Defection ratio per satisfaction point (Jones & Sasser)")
-    churn_max: Fraction = 0.35
-    rival_level: Positive = Field(
-        0.75, description="Rivals' utility per unit of account `competitor` strength"
+    quality: Fraction = Field(
+        0.55, description="How well our product serves the quality need / 我方产品对质量需求的满足程度"
     )
-    share_inertia: Fraction = Field(0.3, description="Share of the gap to target share closed per quarter")
-    rank_softness: Positive = Field(0.08, description="Utility gap that makes rank a coin toss")
+    reliability: Fraction = Field(
+        0.7, description="How well normal delivery serves delivery / 正常交付对交付需求的满足程度"
+    )
+    promotion_unit: float = Field(
+        10000.0, gt=0.0, le=MONEY_MAX,
+        description="Money per effort unit of promotion / 推广每单位投入的费用",
+    )
+    event_unit: float = Field(
+        10000.0, gt=0.0, le=MONEY_MAX,
+        description="Money per effort unit of event support / 活动支持每单位投入的费用",
+    )
+    trial_effort: float = Field(
+        4.0, ge=0.0, le=100.0, description="Innovation effort of one product trial / 一次产品试用的创新投入"
+    )
+    discount_effort: float = Field(
+        60.0, ge=0.0, le=1000.0, description="Price effort per 100 % discount / 每 100% 折扣的价格投入"
+    )
+    credit_effort: float = Field(
+        2.0, ge=0.0, le=100.0, description="Price effort per 30 days of credit / 每 30 天账期的价格投入"
+    )
+    conference_effort: float = Field(
+        2.0, ge=0.0, le=100.0, description="Relationship effort, every contact / 客户大会给每位联系人的关系投入"
+    )
+    info_effort: float = Field(
+        0.5, ge=0.0, le=100.0,
+        description="Relationship effort of information sharing / 信息分享的关系投入",
+    )
+    own_event_bonus: float = Field(
+        3.0, ge=0.0, le=20.0,
+        description="Multiplier on event support when the account holds its own event "
+        "/ 客户自办活动时活动支持的倍数",
+    )
+    need_noise: float = Field(
+        0.35, ge=0.0, le=5.0, description="Seed-to-seed spread of hidden needs / 隐藏需求在不同种子间的离散度"
+    )
+    stakeholder_spread: float = Field(
+        0.5, ge=0.0, le=10.0, description="How far personal needs stray / 个人需求偏离的程度"
+    )
+    need_drift: float = Field(
+        0.06, ge=0.0, le=1.0, description="Quarterly random drift of needs / 需求每季度的随机漂移"
+    )
+    trust_up: Fraction = Field(
+        0.25, description="Share of the gap trust closes per quarter when rising / 信任上升时每季度缩小差距的比例"
+    )
+    trust_down: Fraction = Field(
+        0.6, description="Share of the gap trust closes per quarter when falling / 信任下降时每季度缩小差距的比例"
+    )
+    stance_rate: Fraction = Field(
+        0.4, description="Share of the gap stance closes per quarter / 态度每季度缩小差距的比例"
+    )
+    social_rate: Fraction = Field(
+        0.15, description="Pull of stance towards influential colleagues / 有影响力的同事对态度的牵引"
+    )
+    value_weight: Fraction = Field(
+        0.55, description="Weight of current value (vs trust) in choice / 选择时当前价值（相对信任）的权重"
+    )
+    satisfaction_slope: float = Field(
+        5.0, gt=0.0, le=50.0,
+        description="Steepness of satisfaction around expectations / 满意度在期望附近的陡峭程度",
+    )
+    expectation: Fraction = Field(
+        0.33, description="Value the account expects, before rivals / 客户在考虑对手之前期望的价值"
+    )
+    churn_at_5: Fraction = Field(
+        0.001, description="Quarterly defection at satisfaction 5 / 满意度为 5 时每季度的流失率"
+    )
+    churn_ratio: float = Field(
+        6.0, gt=0.0, le=100.0,
+        description="Defection ratio per satisfaction point (Jones & Sasser) / 满意度每降一分流失率的倍数（Jones & Sasser）",
+    )
+    churn_max: Fraction = Field(0.35, description="Highest quarterly defection / 每季度流失率上限")
+    rival_level: float = Field(
+        0.75, gt=0.0, le=10.0,
+        description="Rivals' utility per unit of account `competitor` strength / 客户 `competitor` 实力每单位对应的对手效用",
+    )
+    share_inertia: Fraction = Field(
+        0.3, description="Share of the gap to target share closed per quarter / 份额每季度向目标份额靠拢的比例"
+    )
+    rank_softness: float = Field(
+        0.08, gt=0.0, le=10.0,
+        description="Utility gap that makes rank a coin toss / 让排名变成抛硬币的效用差",
+    )
     stage_caps: list[Fraction] = Field(
         default_factory=lambda: [0.35, 0.55, 0.75, 0.9, 1.0, 0.15],
         min_length=6,
         max_length=6,
-        description="Highest share of wallet at each stage",
+        description="Highest share of wallet at each stage / 各阶段的最高份额",
     )
     stage_trust: list[Fraction] = Field(
         default_factory=lambda: [0.0, 0.25, 0.35, 0.45, 0.6],
         min_length=5,
         max_length=5,
-        description="Average trust needed to hold each stage",
+        description="Average trust needed to hold each stage / 保持各阶段所需的平均信任",
     )
-    stage_coverage: Fraction = Field(0.6, description="Influence-weighted contact breadth to climb")
-    stage_cost: list[NonNegative] = Field(
+    stage_coverage: Fraction = Field(
+        0.6, description="Influence-weighted contact breadth to climb / 晋级所需的（按影响力加权的）接触广度"
+    )
+    stage_cost: list[Annotated[float, Field(ge=0.0, le=10.0)]] = Field(
         default_factory=lambda: [1.3, 1.0, 0.9, 0.8, 0.7, 1.2],
         min_length=6,
         max_length=6,
-        description="Cost-to-serve multiplier at each stage",
+        description="Cost-to-serve multiplier at each stage / 各阶段服务成本的倍数",
     )
-    veto_threshold: float = Field(-0.3, ge=-1.0, le=1.0)
-    veto_penalty: Fraction = 0.35
-    gate_value: Fraction = Field(0.25, description="Technical value below which the gate bites")
-    gate_penalty: Fraction = 0.25
-    supply_trust_hit: NonNegative = Field(0.4, description="Trust lost per unit of unmet supply")
-    failure_trust_hit: NonNegative = Field(0.2, description="Trust lost in a service failure")
-    complaint_hit: NonNegative = Field(0.15, description="Trust lost per unresolved complaint")
-    attack_strength: NonNegative = Field(0.15, description="Rival utility added by an attack")
-    attack_decay: Fraction = 0.6
-    late_credit_factor: NonNegative = Field(1.0, description="Extra late-payment odds per 30 days")
-    late_collect: Fraction = Field(0.5, description="Chance an overdue balance is paid each quarter")
-    stress_pd: Positive = Field(4.0, description="Default multiplier under credit stress")
-    capital_cost: Fraction = Field(0.02, description="Quarterly cost of carrying receivables")
-    survey_noise: NonNegative = Field(0.08, description="Noise of a needs analysis reading")
-    stance_noise: NonNegative = Field(0.6, description="Noise of a stance reading with no contact")
-    share_noise: NonNegative = Field(0.15, description="Noise of share estimates without analysis")
-    discount_trust: NonNegative = Field(
-        0.1, description="Share of trust lost per quarter at the deepest allowed discount "
-        "(haggling teaches an account to buy on price)"
+    veto_threshold: float = Field(
+        -0.3, ge=-1.0, le=1.0, description="Stance below which a veto role blocks / 否决角色在态度低于此值时否决"
     )
-    clv_discount_rate: Fraction = Field(0.03, description="Quarterly discount rate i for CLV")
+    veto_penalty: Fraction = Field(0.35, description="Value lost to a veto / 被否决时损失的价值")
+    gate_value: Fraction = Field(
+        0.25, description="Technical value below which the gate bites / 技术价值低于此值时门槛生效"
+    )
+    gate_penalty: Fraction = Field(0.25, description="Value lost at the gate / 未过门槛时损失的价值")
+    supply_trust_hit: float = Field(
+        0.4, ge=0.0, le=5.0, description="Trust lost per unit of unmet supply / 每单位未满足供货损失的信任"
+    )
+    failure_trust_hit: float = Field(
+        0.2, ge=0.0, le=1.0, description="Trust lost in a service failure / 服务失误损失的信任"
+    )
+    complaint_hit: float = Field(
+        0.15, ge=0.0, le=1.0, description="Trust lost per unresolved complaint / 每个未解决投诉损失的信任"
+    )
+    attack_strength: float = Field(
+        0.15, ge=0.0, le=5.0, description="Rival utility added by an attack / 对手进攻增加的效用"
+    )
+    attack_decay: Fraction = Field(0.6, description="Share of an attack left next quarter / 进攻效果留到下季度的比例")
+    late_credit_factor: float = Field(
+        1.0, ge=0.0, le=20.0, description="Extra late-payment odds per 30 days / 每 30 天账期增加的延迟付款几率"
+    )
+    late_collect: Fraction = Field(
+        0.5, description="Chance an overdue balance is paid each quarter / 逾期款每季度收回的概率"
+    )
+    stress_pd: float = Field(
+        4.0, gt=0.0, le=100.0, description="Default multiplier under credit stress / 信用紧张时违约率的倍数"
+    )
+    capital_cost: Fraction = Field(
+        0.02, description="Quarterly cost of carrying receivables / 应收账款的季度资金成本"
+    )
+    survey_noise: float = Field(
+        0.08, ge=0.0, le=5.0, description="Noise of a needs analysis reading / 需求调研读数的噪声"
+    )
+    stance_noise: float = Field(
+        0.6, ge=0.0, le=5.0, description="Noise of a stance reading with no contact / 未接触时态度读数的噪声"
+    )
+    share_noise: float = Field(
+        0.15, ge=0.0, le=5.0, description="Noise of share estimates without analysis / 未做分析时份额估计的噪声"
+    )
+    discount_trust: float = Field(
+        0.1, ge=0.0, le=1.0,
+        description="Share of trust lost per quarter at the deepest allowed discount "
+        "(haggling teaches an account to buy on price) / 最大折扣下每季度损失的信任比例（讨价还价让客户只看价格）",
+    )
+    clv_discount_rate: Fraction = Field(
+        0.03, description="Quarterly discount rate i for CLV / 计算客户终身价值的季度折现率 i"
+    )
     neutral_trust: Fraction = Field(
-        0.3, description="Trust at which a person's stance settles at neutral (0)"
+        0.3, description="Trust at which a person's stance settles at neutral (0) / 态度稳定在中立（0）时的信任"
     )
 
 
 class Scenario(Strict):
     """One playable case."""
 
-    format: Literal[1] = Field(description="Scenario format version")
-    id: Id
-    version: str = Field(pattern=r"^\d+\.\d+(\.\d+)?$", description="Content version, e.g. 1.0")
-    title: Text
-    summary: Text
-    briefing: Text
-    objectives: list[Text] = Field(min_length=1)
-    difficulty: Literal["easy", "medium", "hard"]
-    turns: int = Field(ge=1, le=40)
-    start_quarter: int = Field(1, ge=1, le=4)
-    currency: Literal["CNY", "USD", "EUR"] = "CNY"
-    resources: Resources
-    actions: list[Literal[ACTIONS]] = Field(  # type: ignore[valid-type]
-        default_factory=lambda: list(ACTIONS), description="Actions allowed in this case"
+    format: Literal[1] = Field(description="Scenario format version / 场景格式版本")
+    id: Id = Field(description="Case id, the same as the file name / 案例标识，与文件名相同")
+    version: str = Field(
+        pattern=r"^\d+\.\d+(\.\d+)?$", description="Content version, e.g. 1.0 / 内容版本，例如 1.0"
     )
-    costs: Costs = Field(default_factory=Costs)
-    limits: Limits = Field(default_factory=Limits)
-    season: Season = Field(default_factory=Season)
-    supply: Supply = Field(default_factory=Supply)
-    roles: list[Role] = Field(default_factory=default_roles)
-    rivals: list[Rival] = Field(min_length=1, max_length=4)
-    accounts: list[Account] = Field(min_length=1, max_length=60)
-    random_events: RandomEvents = Field(default_factory=RandomEvents)
-    events: list[Event] = Field(default_factory=list)
-    scorecard: list[ScoreItem] = Field(min_length=1)
-    model: Model = Field(default_factory=Model)
+    title: Label = Field(description="Case title / 案例标题")
+    summary: Line = Field(description="One or two lines for the case library / 案例库中的一两句简介")
+    briefing: Text = Field(description="What the player reads before quarter 1 / 开局前玩家读到的情况介绍")
+    objectives: list[Line] = Field(min_length=1, max_length=10, description="Learning objectives / 学习目标")
+    difficulty: Literal["easy", "medium", "hard"] = Field(description="Difficulty / 难度")
+    turns: int = Field(ge=1, le=40, description="Quarters in a game / 一局的季度数")
+    start_quarter: int = Field(1, ge=1, le=4, description="Quarter of the year the game starts in / 开局所在的季度")
+    currency: Literal["CNY", "USD", "EUR"] = Field("CNY", description="Currency / 货币")
+    resources: Resources = Field(description="What the player may spend each quarter / 每季度可用资源")
+    actions: list[Literal[ACTIONS]] = Field(  # type: ignore[valid-type]
+        default_factory=lambda: list(ACTIONS),
+        description="Actions allowed in this case / 本案例允许的行动",
+    )
+    costs: Costs = Field(default_factory=Costs, description="Money cost of each action / 各行动的费用")
+    limits: Limits = Field(default_factory=Limits, description="Discount and credit limits / 折扣与账期上限")
+    season: Season = Field(default_factory=Season, description="Seasonal demand / 季节性需求")
+    supply: Supply = Field(default_factory=Supply, description="Peak-season shortage / 旺季缺货")
+    roles: list[Role] = Field(
+        default_factory=default_roles,
+        description="Buying-center roles; omit for the five standard ones / 采购中心角色；省略则用五个标准角色",
+    )
+    rivals: list[Rival] = Field(min_length=1, max_length=4, description="Competitors / 竞争对手")
+    accounts: list[Account] = Field(min_length=1, max_length=60, description="The key accounts / 大客户")
+    random_events: RandomEvents = Field(
+        default_factory=RandomEvents, description="Chances of random events / 随机事件的概率"
+    )
+    events: list[Event] = Field(default_factory=list, description="Scripted and library events / 预设事件与事件库")
+    scorecard: list[ScoreItem] = Field(min_length=1, description="How a game is graded / 成绩计算方式")
+    model: Model = Field(default_factory=Model, description="Simulation constants / 模拟常数")
 
     # Cross-references are checked by engine.loader (cross_reference_problems), so that
     # each broken reference is reported at its own line.
@@ -462,14 +670,14 @@ class Scenario(Strict):
 Path = tuple[str | int, ...]
 
 
-def cross_reference_problems(s: Scenario) -> Iterator[tuple[Path, str]]:
+def cross_reference_problems(s: Scenario) -> Iterator[tuple[Path, Msg]]:
     """Yield (path, message) for every broken reference; the loader reports them one by one."""
 
     def dupes(items, *where: str | int) -> Iterator[tuple[Path, str]]:
         seen: set[str] = set()
         for i, item in enumerate(items):
             if item.id in seen:
-                yield (*where, i, "id"), f"duplicate id {item.id!r} in {where[-1]}"
+                yield (*where, i, "id"), Msg("ref.duplicate_id", id=repr(item.id), where=where[-1])
             seen.add(item.id)
 
     yield from dupes(s.accounts, "accounts")
@@ -479,43 +687,55 @@ def cross_reference_problems(s: Scenario) -> Iterator[tuple[Path, str]]:
     yield from dupes(s.rivals, "rivals")
     yield from dupes(s.events, "events")
     role_ids = [r.id for r in s.roles]
+    # Without `roles:` the five standard roles apply; a new role must be added under roles:.
+    own_roles = "roles" in s.model_fields_set
     for i, acc in enumerate(s.accounts):
         for j, sh in enumerate(acc.stakeholders):
             if sh.role not in role_ids:
                 yield (
                     ("accounts", i, "stakeholders", j, "role"),
-                    f"unknown role {sh.role!r}{hint(sh.role, role_ids)}",
+                    _unknown_role(sh.role, role_ids, own_roles),
                 )
     accounts = {a.id: a for a in s.accounts}
     for i, ev in enumerate(s.events):
         if ev.turn is not None and ev.turn > s.turns:
-            yield ("events", i, "turn"), f"turn {ev.turn} is after the last quarter ({s.turns})"
+            yield ("events", i, "turn"), Msg("ref.turn_after_end", turn=ev.turn, turns=s.turns)
         if ev.account is not None and ev.account not in accounts:
             yield (
                 ("events", i, "account"),
-                f"unknown account {ev.account!r}{hint(ev.account, list(accounts))}",
+                Msg("ref.unknown_account", account=repr(ev.account),
+                    hint=hint(ev.account, list(accounts))),
             )
         if ev.stakeholder is not None:
             if ev.type != "stakeholder_change":
-                yield ("events", i, "stakeholder"), "only stakeholder_change events name a stakeholder"
+                yield ("events", i, "stakeholder"), Msg("ref.stakeholder_wrong_type")
             elif ev.account is None:
-                yield ("events", i, "stakeholder"), "a stakeholder needs its account"
+                yield ("events", i, "stakeholder"), Msg("ref.stakeholder_no_account")
             elif ev.account in accounts:
                 ids = [sh.id for sh in accounts[ev.account].stakeholders]
                 if ev.stakeholder not in ids:
                     yield (
                         ("events", i, "stakeholder"),
-                        f"unknown stakeholder {ev.stakeholder!r} in account {ev.account!r}"
-                        f"{hint(ev.stakeholder, ids)}",
+                        Msg("ref.unknown_stakeholder", stakeholder=repr(ev.stakeholder),
+                            account=repr(ev.account), hint=hint(ev.stakeholder, ids)),
                     )
     metrics = [item.metric for item in s.scorecard]
     for i, m in enumerate(metrics):
         if metrics.index(m) != i:
-            yield ("scorecard", i, "metric"), f"metric {m!r} is scored twice"
+            yield ("scorecard", i, "metric"), Msg("ref.metric_twice", metric=repr(m))
+
+
+def _unknown_role(role: str, role_ids: list[str], own_roles: bool) -> Msg:
+    """A typo gets "did you mean"; a new role gets where to add it."""
+    close = hint(role, role_ids)
+    if close:
+        return Msg("ref.unknown_role_typo", role=repr(role), hint=close)
+    code = "ref.unknown_role" if own_roles else "ref.unknown_role_no_roles"
+    return Msg(code, role=repr(role), roles=", ".join(role_ids))
 
 
 def hint(word: str, choices: Iterable[str]) -> str:
     """A ' (did you mean …?)' suffix for a near miss, or ''."""
 
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return Msg("hint.did_you_mean", word=repr(close[0])) if close else ""

@@ -14,6 +14,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from .errors import KamError, UnknownScenarioError
+from .messages import Msg
 from .scenario import Scenario, hint
 
 SCHEMA_FILE = "kam-scenario.schema.json"
@@ -46,7 +47,8 @@ def _shipped_text(from_id: str) -> str:
     if from_id not in shipped:
         listing = ", ".join(shipped) or "none"
         raise UnknownScenarioError(
-            f"unknown scenario {from_id!r}{hint(from_id, shipped)}; shipped: {listing}"
+            Msg("scenario.unknown", id=repr(from_id), hint=hint(from_id, shipped),
+                shipped=listing)
         )
     return shipped[from_id].read_text(encoding="utf-8-sig")
 

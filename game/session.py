@@ -59,7 +59,7 @@ class Session:
         self._mtime = mtime
         scenario, problems = check_scenario(self.scenario_path)
         if scenario is None:
-            self.reload_problems = [str(p) for p in problems]
+            self.reload_problems = [p.render(i18n.language()) for p in problems]
             return i18n.tr("author.invalid", n=len(problems))
         self.reload_problems = []
         injected = {t: [(e.id, e.account) for e in events]

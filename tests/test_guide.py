@@ -241,17 +241,18 @@ def test_relative_links_resolve(lang: str) -> None:
 # --- quoted validator output -------------------------------------------------------------
 
 
-def quoted_problems() -> list[tuple[str, str]]:
-    """(fixture, line) for every quoted problem line whose file is in tests/data."""
+def quoted_problems() -> list[tuple[str, str, str]]:
+    """(language, fixture, line) for every quoted problem line whose file is in tests/data:
+    each guide quotes the validator in its own language."""
     out = []
-    for text in TEXTS.values():
+    for lang, text in TEXTS.items():
         for tag, body in blocks(text):
             if tag not in ("text", ""):
                 continue
             for line in body.splitlines():
                 m = re.match(r"([\w.-]+\.yaml):\d+:\d+: ", line)
                 if m and (DATA / m.group(1)).is_file():
-                    out.append((m.group(1), line))
+                    out.append((lang, m.group(1), line))
     return sorted(set(out))
 
 
@@ -262,8 +263,9 @@ def test_guides_quote_real_messages() -> None:
     assert len(QUOTED) >= 10
 
 
-@pytest.mark.parametrize(("fixture", "line"), QUOTED, ids=[line[:60] for _, line in QUOTED])
-def test_quoted_message_is_what_validate_prints(fixture: str, line: str) -> None:
+@pytest.mark.parametrize(("lang", "fixture", "line"), QUOTED,
+                         ids=[f"{lang}:{line[:60]}" for lang, _, line in QUOTED])
+def test_quoted_message_is_what_validate_prints(lang: str, fixture: str, line: str) -> None:
     _, problems = check_scenario(DATA / fixture)
-    printed = [str(p).replace(f"{DATA}/", "") for p in problems]
+    printed = [p.render(lang).replace(f"{DATA}/", "") for p in problems]
     assert line in printed

@@ -35,7 +35,7 @@ EXPECTED = [
         ("warn_credit_terms.yaml", "warn_credit_terms.yaml:29:21: warning: accounts[0].credit.terms: starting terms of 90 days are above limits.max_credit_days (60): once the player changes them they can never be offered again; lower terms to 60 or less, or raise limits.max_credit_days"),
         ("warn_discount.yaml", "warn_discount.yaml:18:17: warning: limits.max_discount: limits.max_discount (0.35) is above the margin of account 'acme' (0.3): a full discount there sells at a loss; lower limits.max_discount to 0.3 or less, or raise that margin"),
         ("warn_en_chinese.yaml", "warn_en_chinese.yaml:7:30: warning: briefing.en: en contains Chinese characters or full-width punctuation ('。' (U+3002)); write it in English with ASCII punctuation"),
-        ("warn_font.yaml", "warn_font.yaml:53:30: warning: events[0].headline.en: the game's font (NotoSansSC-Regular.otf) has no glyph for '💸' (U+1F4B8): it would show as a box; replace it with a common character"),
+        ("warn_font.yaml", "warn_font.yaml:53:30: warning: events[0].headline.en: the game's font (NotoSansSC-Regular.otf) has no glyph for '💸' (U+1F4B8): it would show as a box; replace it with a common character (in events[0].headline.en)"),
         ("warn_influence.yaml", "warn_influence.yaml:47:20: warning: accounts[0].stakeholders[1].influence: influence is 1.0 % of the account's total: this person has next to no say in the decision; raise it to at least 0.11 or remove the stakeholder"),
         ("warn_no_account.yaml", "warn_no_account.yaml:55:11: warning: events[1].type: a default without `account` bankrupts every account at once; name the account it hits with `account:`"),
         ("warn_own_event.yaml", "warn_own_event.yaml:56:11: warning: events[1].type: an own_event only makes event_support count more, and event_support is not among the actions, so this event changes nothing; add event_support to `actions` or remove the event"),
@@ -50,6 +50,10 @@ EXPECTED = [
         ("warn_strength_ignored.yaml", "warn_strength_ignored.yaml:57:15: warning: events[1].strength: strength has no effect for this type (complaint); remove it (only competitor_attack, need_shift, service_failure and shortage use strength)"),
         ("warn_strength_zero.yaml", "warn_strength_zero.yaml:52:15: warning: events[0].strength: strength 0 makes this competitor_attack do nothing; use a strength above 0 (0.5 is a typical competitor_attack) or remove the event"),
         ("warn_unreachable.yaml", "warn_unreachable.yaml:35:12: warning: accounts[0].needs: no allowed action can move this account: the actions offered serve only 0 % of what its buying center weighs (quality 69 %, delivery 31 %); add a peak quarter short of stock so that supply matters, or give it needs the player can serve (no action serves quality)"),
+        ("warn_pd.yaml", "warn_pd.yaml:28:18: warning: accounts[0].credit.pd: pd 0.6 means a 60 % chance a year that this account defaults, above the plausible 30 %; write 0.006 if you meant 0.6 % (pd is a fraction)"),
+        ("warn_text_cut.yaml", "warn_text_cut.yaml:9:26: warning: briefing.en: the text ends at ' #' (Look after our no.…): the rest of the line is a comment; put the whole text in quotes"),
+        ("warn_id_name.yaml", "warn_id_name.yaml:3:1: warning: id: id 'other_name' differs from the file name warn_id_name.yaml: the library lists the case by id and `kam-sandbox` finds it by file name; make them the same"),
+        ("warn_font_fields.yaml", "warn_font_fields.yaml:53:20: warning: events[0].headline.zh: the game's font (NotoSansSC-Regular.otf) has no glyph for '💸' (U+1F4B8): it would show as a box; replace it with a common character (in events[0].headline.zh, events[0].headline.en)"),
         ("warn_zh_not_chinese.yaml", "warn_zh_not_chinese.yaml:23:20: warning: accounts[0].industry.zh: zh has no Chinese characters; write the Chinese text here (or swap zh and en if they are the wrong way round)"),
 ]
 
@@ -60,7 +64,8 @@ def test_fixture_triggers_exactly_its_warning(fixture: str, expected: str) -> No
     assert scenario is not None, "a warning must never stop a file from loading"
     assert [str(p).replace(f"{DATA}/", "") for p in problems] == [expected]
     assert problems[0].severity == "warning"
-    assert load_scenario(DATA / fixture).id == "minimal"
+    if fixture != "warn_id_name.yaml":
+        assert load_scenario(DATA / fixture).id == fixture.removesuffix(".yaml")
 
 
 def test_every_rule_has_a_fixture() -> None:
@@ -75,7 +80,7 @@ def test_every_rule_has_a_fixture() -> None:
 
 def test_every_message_ends_with_a_suggestion() -> None:
     verbs = ("add", "raise", "lower", "remove", "set", "write", "name", "use", "give", "offer",
-             "replace", "scale", "list", "swap", "weigh")
+             "replace", "scale", "list", "swap", "weigh", "put", "make")
     for _, line in EXPECTED:
         message = line.split(": ", 2)[2]
         suggestion = message.rsplit("; ", 1)[1]
@@ -95,7 +100,7 @@ def test_shipped_scenarios_have_no_warnings(path: Path) -> None:
 
 def test_unreachable_when_no_action_touches_the_account(tmp_path: Path) -> None:
     text = (DATA / "minimal.yaml").read_text(encoding="utf-8")
-    path = tmp_path / "idle.yaml"
+    path = tmp_path / "minimal.yaml"
     path.write_text(text.replace("rivals:\n", "actions: [survey, data_analysis]\n"
                                  "random_events: {own_event: 0, complaint: 0}\nrivals:\n"),
                     encoding="utf-8")
@@ -104,13 +109,13 @@ def test_unreachable_when_no_action_touches_the_account(tmp_path: Path) -> None:
     assert [(p.path, p.message.split(":")[0]) for p in problems] == [
         ("accounts[0].needs", "no allowed action can move this account")
     ]
-    assert "offer discount or offer credit_days" in problems[0].message
+    assert "add discount to `actions` or add credit_days to `actions`" in problems[0].message
 
 
 def test_warnings_for_unwritten_defaults_point_at_a_written_line(tmp_path: Path) -> None:
     # The random own_event rate is a default here: the warning points at `actions`.
     text = (DATA / "minimal.yaml").read_text(encoding="utf-8")
-    path = tmp_path / "no_events.yaml"
+    path = tmp_path / "minimal.yaml"
     path.write_text(text.replace("rivals:\n", "actions: [am_days, support_days]\nrivals:\n"),
                     encoding="utf-8")
     _, problems = check_scenario(path)

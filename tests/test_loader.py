@@ -41,7 +41,7 @@ def test_minimal_fixture_validates() -> None:
         (
             "syntax_error.yaml",
             [
-                "syntax_error.yaml:7:9: expected ',' or '}', but got ':' (while parsing a flow mapping at line 6)"
+                "syntax_error.yaml:7:9: the '{' on line 6 is not closed; end it with '}' on that line"
             ],
         ),
         ("yaml_bomb.yaml", ["yaml_bomb.yaml:3:4: YAML anchors (&name) are not allowed"]),
@@ -179,9 +179,11 @@ def test_literal_hint(tmp_path: Path) -> None:
 def test_binary_file(tmp_path: Path) -> None:
     path = tmp_path / "logo.yaml"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    assert lines(path) == [f"{path}:1:1: not a UTF-8 text file (byte 0x89 at offset 0)"]
+    assert lines(path) == [f"{path}:1:1: not a UTF-8 text file (byte 0x89 here); save it as UTF-8"]
     path.write_bytes(b"format: 1\x00\x00")
-    assert lines(path) == [f"{path}:1:1: not a UTF-8 text file (byte 0x00 at offset 9)"]
+    assert lines(path) == [
+        f"{path}:1:10: not a UTF-8 text file (byte 0x00 at offset 9); save it as UTF-8"
+    ]
 
 
 def test_top_level_must_be_a_mapping(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ from kam_sandbox import engine
 from kam_sandbox.base import fmt, i18n
 from kam_sandbox.base.i18n import pick, tr
 from kam_sandbox.engine import Problem, Scenario
+from kam_sandbox.engine.messages import render
 
 from ..app import App, Scene
 from ..draw import CJK_BUTTON, LINE_HEIGHT, fit, label_width, wrap
@@ -52,6 +53,11 @@ SLOTS_MIN_H = 200  # room kept under the scenario cards for the saved games
 
 def random_seed() -> int:
     return random.SystemRandom().randrange(1, 10**6)
+
+
+def said(problem: Problem) -> str:
+    """A scenario problem's message in the interface language."""
+    return render(problem.message, i18n.language())
 
 
 @dataclass
@@ -362,7 +368,7 @@ class LibraryScene(Scene):
         if entry.scenario is None:
             UILabel(Rect(pad, pad, iw, 40), fit(entry.path.name, iw, label_width("#kpi")), ui,
                     container=panel, object_id="#kpi")
-            problems = "<br>".join(html.escape(f"{p.line}:{p.column} {p.path} {p.message}")
+            problems = "<br>".join(html.escape(f"{p.line}:{p.column} {p.path} {said(p)}")
                                    for p in entry.problems)
             UITextBox(f"{html.escape(tr('library.broken_detail'))}<br><br>{problems}",
                       Rect(pad, pad + 48, iw, area.height - 2 * pad - 48), ui,
@@ -456,7 +462,7 @@ class LibraryScene(Scene):
         if warnings:  # an author's file: what validate would warn about, with positions
             parts.append(f"<b>{html.escape(tr('library.warnings', n=len(warnings)))}</b>")
             for p in warnings:
-                parts.append(f"<br>{html.escape(f'{p.line}:{p.column} {p.path}: {p.message}')}")
+                parts.append(f"<br>{html.escape(f'{p.line}:{p.column} {p.path}: {said(p)}')}")
             parts.append("<br><br>")
         parts += [html.escape(pick(sc.briefing)).replace("\n", " "), "<br><br>",
                   f"<b>{html.escape(tr('library.objectives'))}</b>"]

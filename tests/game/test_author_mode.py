@@ -60,6 +60,20 @@ def test_a_broken_edit_keeps_the_last_good_version_and_says_where(scenario_file)
                for p in session.reload_problems)
 
 
+def test_the_problems_of_a_broken_edit_are_in_the_interface_language(scenario_file):
+    from kam_sandbox.base import i18n
+
+    session = authored_session(scenario_file)
+    touch_edit(scenario_file, "budget: 60000", "budgte: 60000")
+    before = i18n.language()
+    i18n.set_language("zh")
+    try:
+        session.check_reload()
+    finally:
+        i18n.set_language(before)
+    assert any("未知的键 'budgte'（是不是 'budget'？）" in p for p in session.reload_problems)
+
+
 def test_removing_an_account_restarts_the_game(scenario_file):
     session = authored_session(scenario_file)
     text = scenario_file.read_text(encoding="utf-8")
