@@ -515,7 +515,10 @@ def _model_message(err: dict, key: str) -> tuple[str, dict[str, Any]]:
 
 _ENGINE_MESSAGES = [  # engine.scenario.cross_reference_problems, in the author's language
     (re.compile(r"^duplicate id (?P<id>'[^']*'|\"[^\"]*\") in \w+$"), "sheet.engine.duplicate_id"),
-    (re.compile(r"^unknown role (?P<id>'[^']*')(?P<hint>.*)$"), "sheet.engine.unknown_role"),
+    # the engine's own fix ("; use one of the roles under roles: …") speaks of the YAML file;
+    # on a workbook the sheet's wording says where to add the role instead
+    (re.compile(r"^unknown role (?P<id>'[^']*')(?P<hint>(?: \(did you mean '[^']*'\?\))?)"
+                r"(?:[;:] .*)?$"), "sheet.engine.unknown_role"),
     (re.compile(r"^unknown account (?P<id>'[^']*')(?P<hint>.*)$"), "sheet.engine.unknown_account"),
     (re.compile(r"^unknown stakeholder (?P<id>'[^']*') in account (?P<account>'[^']*')"
                 r"(?P<hint>.*)$"), "sheet.engine.unknown_stakeholder"),
