@@ -92,6 +92,12 @@ class TeamSession(Session):
         return self.state["team"]
 
     @property
+    def rejoin_secret(self) -> str | None:
+        """What a teammate types to play for the team on a second device."""
+
+        return self.state.get("rejoin_secret")
+
+    @property
     def submitted(self) -> bool:
         """Whether the team's plan for the open round is in (it may still resubmit)."""
 

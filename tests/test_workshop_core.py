@@ -166,15 +166,20 @@ def test_join_code_and_tokens(session):
     red = session.join("红队", code)
     assert red["team"]["name"] == "红队" and "token" not in red["team"]
     assert session.team_for_token(red["token"])["id"] == "t1"
-    assert session.join("红队", f" {code} ")["token"] == red["token"]  # rejoin: same token
+    again = session.join("红队", f" {code} ")  # a second device waits for approval
+    assert "token" not in again and again["request"] and again["key"]
+    second = session.join("红队", code, secret=red["secret"])
+    assert second["token"] != red["token"]  # every device its own token
+    assert session.team_for_token(second["token"])["id"] == "t1"
     for bad in (None, "", "x" * 24, session.meta["facilitator_token"]):
         with pytest.raises(AccessError):
             session.team_for_token(bad)
     with pytest.raises(AccessError):
         session.check_facilitator(red["token"])
     session.check_facilitator(session.meta["facilitator_token"])
-    tokens = {t["token"] for t in session.teams()} | {session.meta["facilitator_token"]}
-    assert len(tokens) == 4
+    tokens = ({t["token"] for t in session.teams()} | {session.meta["facilitator_token"]}
+              | {red["token"], second["token"]} | {t["rejoin"] for t in session.teams()})
+    assert len(tokens) == 9
 
 
 def test_board_and_status_keep_secrets(session):

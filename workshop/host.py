@@ -51,11 +51,26 @@ class Host:
         with self._lock:
             return self._with_online(self.session.board())
 
-    def join(self, team: str, code: str) -> dict:
+    def join(self, team: str, code: str, secret: str | None = None, device: str = "",
+             address: str = "") -> dict:
+        """Admit a device (``Session.join``): a token, or a request to wait on."""
+
         with self._lock:
-            joined = self.session.join(team, code)
-            self._seen[joined["team"]["id"]] = time.monotonic()
+            joined = self.session.join(team, code, secret, device, address)
+            if "token" in joined:
+                self._seen[joined["team"]["id"]] = time.monotonic()
+            self.changes += 1  # the console shows a new device or a waiting one
             return joined
+
+    def join_status(self, request: str, key: str) -> dict:
+        """How a waiting device's request stands (``Session.join_status``)."""
+
+        with self._lock:
+            answer = self.session.join_status(request, key)
+            if "token" in answer:
+                self._seen[answer["team"]["id"]] = time.monotonic()
+                self.changes += 1
+            return answer
 
     def role(self, token: str | None) -> str | None:
         """Who holds ``token``: ``"facilitator"``, ``"team"`` or None (nobody), so that the
@@ -163,6 +178,7 @@ class Host:
 FACILITATOR_ACTIONS = frozenset({
     "advance", "close_round", "open_next_round", "pause", "resume", "set_timer",
     "extend_timer", "inject", "add_team", "rename_team", "set_members",
+    "approve_join", "deny_join", "revoke_device", "reset_team_access", "rotate_join_code",
 })
 
 

@@ -11,7 +11,10 @@ Routes (JSON; ``Authorization: Bearer TOKEN``; the OpenAPI description is /opena
 
     GET  /api/info                      anyone: the case and the teams, before joining
     GET  /api/board                     anyone: the projector view (no secrets)
-    POST /api/join {team, code}         anyone with the join code: {team, token}
+    POST /api/join {team, code, secret?, device?}   anyone with the join code: a device
+                                        token (first device, or with the rejoin secret), or
+                                        202 {request, key}: wait for the facilitator
+    POST /api/join/status {request, key}  a waiting device: 202, 200 {token...} or 403
     GET  /api/team                      a team: its own state (never another team's)
     PUT  /api/team/draft {plan, author} a team: keep the plan in progress
     POST /api/team/submissions {plan, author}   a team: submit the round's plan
@@ -101,9 +104,32 @@ class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+Short = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_plain_text)]
+
+
 class JoinBody(_Body):
     team: Name = Field(description="team name, number or id")
-    code: Annotated[str, Field(min_length=1, max_length=32), AfterValidator(_plain_text)]
+    code: Short = Field(description="the room's join code")
+    secret: Short | None = Field(None, description="the team's rejoin secret (shown on its "
+                                                   "screen): needed once a team is claimed")
+    device: Author = Field("", description="what this device calls itself (a player's name)")
+
+
+class JoinStatusBody(_Body):
+    request: Short
+    key: Short
+
+
+class RequestBody(_Body):
+    request: Short = Field(description="a waiting join request's id (from /api/status)")
+
+
+class DeviceBody(_Body):
+    device: Short = Field(description="a device's id (from /api/status)")
+
+
+class TeamBody(_Body):
+    team: Name
 
 
 class PlanBody(_Body):
@@ -151,6 +177,8 @@ ACTION_BODIES: dict[str, type[_Body] | None] = {
     "advance": FillBody, "close_round": FillBody, "open_next_round": None, "pause": None,
     "resume": None, "set_timer": TimerBody, "extend_timer": ExtendBody, "inject": InjectBody,
     "add_team": AddTeamBody, "rename_team": RenameBody, "set_members": MembersBody,
+    "approve_join": RequestBody, "deny_join": RequestBody, "revoke_device": DeviceBody,
+    "reset_team_access": TeamBody, "rotate_join_code": None,
 }
 
 
@@ -163,7 +191,21 @@ class ErrorBody(BaseModel):
 
 class JoinAnswer(BaseModel):
     team: dict[str, Any] = Field(description="id, name, colour, members")
-    token: str = Field(description="the team's token: send it as Authorization: Bearer")
+    state: str = Field(description="admitted, or pending: wait for the facilitator's approval")
+    token: str | None = Field(None, description="admitted: this device's token, sent as "
+                                                "Authorization: Bearer")
+    secret: str | None = Field(None, description="admitted: the team's rejoin secret")
+    device: str | None = Field(None, description="admitted: this device's id")
+    request: str | None = Field(None, description="pending: the request to follow")
+    key: str | None = Field(None, description="pending: the key to follow it with")
+
+
+def _join_answer(joined: dict) -> JSONResponse:
+    """200 for an admitted device, 202 for one waiting for the facilitator."""
+
+    state = "admitted" if "token" in joined else "pending"
+    body = JoinAnswer(**{**joined, "state": state}).model_dump(mode="json", exclude_none=True)
+    return JSONResponse(body, status_code=200 if state == "admitted" else 202)
 
 
 class DraftAnswer(BaseModel):
@@ -186,6 +228,10 @@ class ScenarioAnswer(BaseModel):
 class ActionAnswer(BaseModel):
     action: str
     result: Any = Field(description="what the Session method returned")
+
+
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else ""
 
 
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
@@ -288,11 +334,23 @@ def create_app(host: Host) -> FastAPI:
         headlines for everyone. No plans, tokens or targeted events."""
         return host.board()
 
+    joined = {202: {"model": JoinAnswer, "description": "waiting for the facilitator"}}
+
     @app.post("/api/join", tags=["room"], response_model=JoinAnswer,
-              responses=_errors(403, 409, 413, 422))
-    def join(body: JoinBody) -> dict:
-        """A team's token for the room's join code (joining again returns the same token)."""
-        return _call(host.join, body.team, body.code)
+              responses={**_errors(403, 409, 413, 422), **joined})
+    def join(body: JoinBody, request: Request) -> JSONResponse:
+        """Admit this device for a team with the room's join code. The team's first device
+        gets a token at once; a further one needs the team's rejoin secret, or waits (202)
+        for the facilitator's approval and follows its request at /api/join/status."""
+        return _join_answer(_call(host.join, body.team, body.code, body.secret, body.device,
+                                  _client_address(request)))
+
+    @app.post("/api/join/status", tags=["room"], response_model=JoinAnswer,
+              responses={**_errors(403, 409, 413, 422), **joined})
+    def join_status(body: JoinStatusBody) -> JSONResponse:
+        """A waiting device's request: still pending (202), admitted (200, once), or
+        refused (403)."""
+        return _join_answer(_call(host.join_status, body.request, body.key))
 
     @app.get("/api/team", tags=["team"], response_model=dict[str, Any],
              responses=_errors(401, 403))
@@ -364,7 +422,7 @@ def _handle_errors(app: FastAPI, host: Host) -> None:
 
     @app.exception_handler(AccessError)
     def access_error(request: Request, exc: AccessError) -> JSONResponse:
-        if request.url.path == "/api/join":  # a wrong join code, not a missing sign-in
+        if request.url.path.startswith("/api/join"):  # a wrong code, not a missing sign-in
             return _payload(403, str(exc), "forbidden")
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() == "bearer" and token and host.role(token.strip()) is not None:

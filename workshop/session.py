@@ -86,6 +86,24 @@ class AccessError(WorkshopError):
     """A wrong join code or token: the caller may not do this."""
 
 
+class WrongSecret(AccessError):
+    """A team's rejoin secret that is not the team's."""
+
+
+class JoinDenied(AccessError):
+    """The facilitator refused a waiting device."""
+
+
+class ApprovalPending(WorkshopError):
+    """The team already plays on another device: this one waits for the facilitator's
+    approval (``WorkshopClient.follow(request, key)``), or joins with the team's rejoin
+    secret."""
+
+    def __init__(self, team: dict, request: str, key: str):
+        super().__init__(f"waiting for the facilitator to let this device join {team['name']}")
+        self.team, self.request, self.key = team, request, key
+
+
 def _writes(method):
     """A public write: needs the folder's lock, and lands on disk as one atomic replace (or,
     on any error, not at all)."""
@@ -484,7 +502,7 @@ class Session:
                 "title": sc.title.model_dump(), "mode": m["mode"], "round": m["round"],
                 "rounds": m["rounds"], "state": self.state, "finished": m["finished"],
                 "closed_rounds": self.closed_rounds(), "timer": self.timer(),
-                "join_code": m["join_code"], "teams": teams,
+                "teams": teams,
                 "headlines": [self._headline(i) for i in self.injections()
                               if i["team"] is None]}
 
@@ -497,7 +515,8 @@ class Session:
         for row, t in zip(board["teams"], self.teams()):
             row["members"] = t["members"]
             row["submissions"] = len(self.history(t["id"]))
-        board.update(seed=m["seed"], injections=[{**i, "team_name": names.get(i["team"])}
+        board.update(seed=m["seed"], join_code=m["join_code"], devices=self.devices(),
+                     requests=self.join_requests(), injections=[{**i, "team_name": names.get(i["team"])}
                                                  for i in self.injections()])
         return board
 
@@ -515,7 +534,8 @@ class Session:
         results = sorted((r for r in self.db.table("results").all() if r["team"] == t["id"]),
                          key=lambda r: r["round"])
         return {"session": m["id"], "scenario": m["scenario_id"], "seed": m["seed"],
-                "mode": m["mode"], "team": _public(t), "round": m["round"],
+                "mode": m["mode"], "team": _public(t), "rejoin_secret": t.get("rejoin"),
+                "round": m["round"],
                 "rounds": m["rounds"], "state": self.state, "finished": m["finished"],
                 "closed_rounds": closed, "timer": self.timer(),
                 "submitted": self.counting_plan(t["id"], m["round"]) is not None,
@@ -549,23 +569,154 @@ class Session:
         return dict(docs[0]) if docs else None
 
     # -- access -------------------------------------------------------------------------------
-    def join(self, team: str | int, code: str) -> dict:
-        """A team's token, for the right join code (the code is shown to the room)."""
+    # The way a room works: the join code admits a device to the session; the first device
+    # to claim a team gets a token of its own for it; a further device for a claimed team
+    # needs the team's rejoin secret (on the team's screen) or the facilitator's approval.
+    # Each device has its own token, so one can be revoked without the others.
+    def devices(self, team: str | int | None = None) -> list[dict]:
+        """The devices admitted to play for a team (or every team), without their tokens."""
 
-        if not hmac.compare_digest(str(code).strip().encode(), self.meta["join_code"].encode()):
+        tid = self.team(team)["id"] if team is not None else None
+        return [_public(d) for d in sorted(self.db.table("devices").all(),
+                                           key=lambda d: d["seq"])
+                if tid is None or d["team"] == tid]
+
+    def join_requests(self) -> list[dict]:
+        """Devices waiting for the facilitator's approval, oldest first (no poll keys)."""
+
+        return [{k: v for k, v in r.items() if k not in ("key", "token")}
+                for r in sorted(self.db.table("requests").all(), key=lambda r: r["seq"])
+                if r["state"] == "pending"]
+
+    @_writes
+    def join(self, team: str | int, code: str, secret: str | None = None,
+             device: str = "", address: str = "") -> dict:
+        """Admit a device for a team: ``{"team", "token", "secret"}`` when it may play (the
+        first device of the team, or one with the team's rejoin secret), else ``{"team",
+        "request", "key"}``: a request the facilitator approves or denies, which the device
+        follows with ``join_status(request, key)``."""
+
+        if not _same(str(code).strip(), self.meta["join_code"]):
             raise AccessError("wrong join code")
         t = self.team(team)
-        return {"team": _public(t), "token": t["token"]}
+        label = _device_label(device)
+        if secret:
+            if not _same(_secret_form(secret), t.get("rejoin", "")):
+                raise WrongSecret(f"wrong rejoin secret for {t['name']}: it is shown on the "
+                                  "team's own screen; or leave it out and ask the facilitator")
+            return self._admit(t, label, address, "secret")
+        if not any(d["team"] == t["id"] for d in self.db.table("devices").all()):
+            return self._admit(t, label, address, "first")
+        req = {"seq": self._next_seq("requests"), "id": f"r{secrets.token_hex(4)}",
+               "team": t["id"], "team_name": t["name"], "device": label, "address": address,
+               "key": secrets.token_urlsafe(18), "state": "pending", "time": _now()}
+        self.db.table("requests").insert(req)
+        return {"team": _public(t), "request": req["id"], "key": req["key"]}
+
+    def _admit(self, team: dict, label: str, address: str, via: str) -> dict:
+        doc = {"seq": self._next_seq("devices"), "id": f"d{secrets.token_hex(4)}",
+               "team": team["id"], "label": label, "address": address, "via": via,
+               "time": _now(), "token": secrets.token_urlsafe(18)}
+        self.db.table("devices").insert(doc)
+        return {"team": _public(team), "token": doc["token"], "secret": team.get("rejoin"),
+                "device": doc["id"]}
+
+    @_writes
+    def join_status(self, request: str, key: str) -> dict:
+        """A waiting device asks how its request stands: ``{"state": "pending"}``, or, once
+        approved, what ``join`` gives an admitted device (once: the request is then done).
+        A denied or unknown request is an AccessError."""
+
+        req = self._request(request, AccessError)
+        if not _same(str(key), req["key"]):
+            raise AccessError("unknown join request: join again with the join code")
+        if req["state"] == "pending":
+            return {"team": _public(self.team(req["team"])), "state": "pending"}
+        self.db.table("requests").remove(Query().id == req["id"])
+        if req["state"] == "denied":
+            raise JoinDenied("the facilitator did not let this device join "
+                              f"{req['team_name']}")
+        t = self.team(req["team"])
+        return {**self._admit(t, req["device"], req["address"], "approval"), "state": "admitted"}
+
+    def _request(self, request: str, error: type[WorkshopError] = WorkshopError) -> dict:
+        for r in self.db.table("requests").all():
+            if r["id"] == str(request).strip():
+                return dict(r)
+        raise error(f"unknown join request {request!r}")
+
+    @_writes
+    def approve_join(self, request: str) -> dict:
+        """Let a waiting device play for the team it asked for."""
+
+        return self._decide(request, "approved")
+
+    @_writes
+    def deny_join(self, request: str) -> dict:
+        """Refuse a waiting device."""
+
+        return self._decide(request, "denied")
+
+    def _decide(self, request: str, state: str) -> dict:
+        req = self._request(request)
+        if req["state"] != "pending":
+            raise WorkshopError(f"join request {req['id']} is already {req['state']}")
+        self.db.table("requests").update({"state": state}, Query().id == req["id"])
+        return {k: v for k, v in {**req, "state": state}.items() if k != "key"}
+
+    @_writes
+    def revoke_device(self, device: str) -> dict:
+        """Withdraw one device's token: it must join again (and will need the rejoin secret
+        or approval)."""
+
+        docs = [d for d in self.db.table("devices").all() if d["id"] == str(device).strip()]
+        if not docs:
+            known = ", ".join(d["id"] for d in self.devices()) or "none"
+            raise WorkshopError(f"unknown device {device!r}; devices: {known}")
+        self.db.table("devices").remove(Query().id == docs[0]["id"])
+        return _public(docs[0])
+
+    @_writes
+    def reset_team_access(self, team: str | int) -> dict:
+        """Revoke every device of a team and give it a new rejoin secret: the next device to
+        join claims the team afresh (a lost or overheard secret is then worthless)."""
+
+        t = self.team(team)
+        self.db.table("devices").remove(Query().team == t["id"])
+        self.db.table("requests").remove(Query().team == t["id"])
+        self.db.table("teams").update({"rejoin": _new_rejoin_secret()}, Query().id == t["id"])
+        return _public(self.team(t["id"]))
+
+    @_writes
+    def rotate_join_code(self) -> str:
+        """A new join code for the room; devices already admitted keep playing."""
+
+        code = self.meta["join_code"]
+        while code == self.meta["join_code"]:
+            code = f"{secrets.randbelow(10**6):06d}"
+        self._set_meta(join_code=code)
+        return code
+
+    def device_for_token(self, token: str | None) -> dict | None:
+        if token:
+            for d in self.db.table("devices").all():
+                if _same(str(token), d["token"]):
+                    return dict(d)
+        return None
 
     def team_for_token(self, token: str | None) -> dict:
+        """The team a token plays for: a device's token, or the team's own token (hot-seat
+        play and the command line on the trainer's machine; never given to a device)."""
+
+        if (device := self.device_for_token(token)) is not None:
+            return self.team(device["team"])
         for t in self.teams():
-            if token and hmac.compare_digest(str(token).encode(), t["token"].encode()):
+            if token and _same(str(token), t["token"]):
                 return t
         raise AccessError("unknown team token: join again with the join code")
 
     def check_facilitator(self, token: str | None) -> None:
-        if not token or not hmac.compare_digest(str(token).encode(),
-                                                self.meta["facilitator_token"].encode()):
+        if not token or not _same(str(token), self.meta["facilitator_token"]):
             raise AccessError("this needs the facilitator's token")
 
     # -- writing ------------------------------------------------------------------------------
@@ -600,7 +751,8 @@ class Session:
             raise WorkshopError("teams can only be added before the first round closes")
         n = max((int(t["id"][1:]) for t in teams), default=0) + 1
         team = {"id": f"t{n}", "name": name, "colour": colour or COLOURS[(n - 1) % len(COLOURS)],
-                "members": [str(x) for x in members or []], "token": secrets.token_urlsafe(18)}
+                "members": [str(x) for x in members or []], "token": secrets.token_urlsafe(18),
+                "rejoin": _new_rejoin_secret()}
         self.db.table("teams").insert(team)
         return _public(team)
 
@@ -831,10 +983,39 @@ class Session:
         return write_html(self, Path(path))
 
 
-def _public(team: dict) -> dict:
-    """A team as anyone may see it: without its token."""
+def _public(doc: dict) -> dict:
+    """A team or a device as others may see it: without its token or rejoin secret."""
 
-    return {k: v for k, v in team.items() if k != "token"}
+    return {k: v for k, v in doc.items() if k not in ("token", "rejoin")}
+
+
+def _same(given: str, expected: str) -> bool:
+    """A secret compared in constant time."""
+
+    return bool(expected) and hmac.compare_digest(given.encode(), str(expected).encode())
+
+
+# Rejoin secrets are read off one screen and typed on another: no 0/O, 1/I/L.
+_SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def _new_rejoin_secret() -> str:
+    chars = "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(8))
+    return f"{chars[:4]}-{chars[4:]}"
+
+
+def _secret_form(text: str) -> str:
+    """A typed rejoin secret as stored: upper case, one dash in the middle, spaces ignored."""
+
+    chars = "".join(c for c in str(text).upper() if c.isalnum())
+    return f"{chars[:4]}-{chars[4:]}" if len(chars) == 8 else chars
+
+
+def _device_label(text: str) -> str:
+    """What a device calls itself (its player's name, say), for the facilitator's list."""
+
+    label = " ".join(str(text).split())[:40]
+    return label or "device"
 
 
 def plain_json_problem(value: Any, _depth: int = 0) -> str | None:
