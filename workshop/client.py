@@ -184,8 +184,8 @@ class RemoteTeamLink(_Api):
         body = {"plan": check_plan(plan), "author": author}
         return self.call("POST", "/api/team/submissions", body)
 
-    def scenario_text(self) -> str:
-        return self.call("GET", "/api/scenario", retry=True)["yaml"]
+    def case(self) -> dict:
+        return self.call("GET", "/api/scenario", retry=True)["scenario"]
 
 
 class WorkshopClient(_Api):
@@ -238,9 +238,6 @@ class FacilitatorClient(_Api):
             raise WorkshopError(f"unknown action {action!r}; actions: "
                                 f"{', '.join(sorted(FACILITATOR_ACTIONS))}")
         return self.call("POST", f"/api/facilitator/{action}", args)["result"]
-
-    def scenario_text(self) -> str:
-        return self.call("GET", "/api/scenario", retry=True)["yaml"]
 
 
 __all__ = ["DEFAULT_PORT", "ApprovalPending", "ConnectionLost", "FacilitatorClient", "RemoteTeamLink",

@@ -7,7 +7,7 @@ one operation at a time (a lock: the server answers requests on several threads)
 each operation landing on disk whole before it returns (``Session`` writes atomically).
 
 A team's side of it is a ``TeamLink``: ``state()``, ``save_draft()``, ``submit()`` and
-``scenario_text()``. ``LocalTeamLink`` talks to a ``Host`` in this process; the LAN client
+``case()`` (the case as a team may see it: never the file, the seed or hidden state). ``LocalTeamLink`` talks to a ``Host`` in this process; the LAN client
 (``workshop.client``) has the same methods over HTTP, so the game's team screens work with
 either.
 """
@@ -115,15 +115,16 @@ class Host:
             self.changes += 1
             return {k: sub[k] for k in ("seq", "team", "round", "time", "author")}
 
-    def scenario_text(self, token: str | None, *, seen: bool = True) -> str:
-        """The case's YAML as the session keeps it, for a team or the facilitator."""
+    def case(self, token: str | None, *, seen: bool = True) -> dict:
+        """The case as a team may see it (``Session.public_case``), for a team or the
+        facilitator."""
 
         with self._lock:
             try:
                 self.session.check_facilitator(token)
             except AccessError:
                 self._team(token, seen)
-            return self.session.meta["scenario_yaml"]
+            return self.session.public_case()
 
     # -- the facilitator, with the facilitator's token ----------------------------------------
     def _facilitator(self, token: str | None) -> Session:
@@ -191,7 +192,7 @@ class TeamLink(Protocol):
 
     def submit(self, plan: dict, author: str = "") -> dict: ...
 
-    def scenario_text(self) -> str: ...
+    def case(self) -> dict: ...
 
 
 class LocalTeamLink:
@@ -210,8 +211,8 @@ class LocalTeamLink:
     def submit(self, plan: dict, author: str = "") -> dict:
         return self.host.submit(self.token, plan, author, seen=False)
 
-    def scenario_text(self) -> str:
-        return self.host.scenario_text(self.token, seen=False)
+    def case(self) -> dict:
+        return self.host.case(self.token, seen=False)
 
 
 __all__ = ["FACILITATOR_ACTIONS", "Host", "LocalTeamLink", "TeamLink"]

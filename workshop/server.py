@@ -18,7 +18,8 @@ Routes (JSON; ``Authorization: Bearer TOKEN``; the OpenAPI description is /opena
     GET  /api/team                      a team: its own state (never another team's)
     PUT  /api/team/draft {plan, author} a team: keep the plan in progress
     POST /api/team/submissions {plan, author}   a team: submit the round's plan
-    GET  /api/scenario                  a team or the facilitator: {yaml}
+    GET  /api/scenario                  a team or the facilitator: {scenario}: the case
+                                        with its hidden fields neutral (no file, no seed)
     GET  /api/status                    the facilitator: board + members, injections
     POST /api/facilitator/{action}      the facilitator: one of ``FACILITATOR_ACTIONS``
 
@@ -222,7 +223,8 @@ class SubmissionAnswer(BaseModel):
 
 
 class ScenarioAnswer(BaseModel):
-    yaml: str = Field(description="the case as the session keeps it")
+    scenario: dict[str, Any] = Field(description="the case as a team may see it: hidden "
+                                                 "fields neutral, no events, no seed")
 
 
 class ActionAnswer(BaseModel):
@@ -374,8 +376,8 @@ def create_app(host: Host) -> FastAPI:
     @app.get("/api/scenario", tags=["team"], response_model=ScenarioAnswer,
              responses=_errors(401))
     def scenario(token: AnyToken) -> dict:
-        """The case's YAML as the session keeps it."""
-        return {"yaml": host.scenario_text(token)}
+        """The case as a team may see it (never the file: it holds the hidden state)."""
+        return {"scenario": host.case(token)}
 
     @app.get("/api/status", tags=["facilitator"], response_model=dict[str, Any],
              responses=_errors(401, 403))

@@ -54,10 +54,12 @@ from kam_sandbox.engine import Game, KamError, load_scenario
 from kam_sandbox.engine.actions import actions_to_plan, compile_plan
 from kam_sandbox.engine.kpis import grade_band
 from kam_sandbox.engine.loader import load_scenario_text, resolve
-from kam_sandbox.engine.market import MAX_PLAYERS, Market, Seat, snapshot
+from kam_sandbox.engine.market import MAX_PLAYERS, Market, Seat
 from kam_sandbox.engine.policies import decide, get_policy
 from kam_sandbox.engine.scenario import Scenario
 from kam_sandbox.engine.world import Static, compile_scenario
+
+from .secrecy import public_case, team_snapshot, world_seed
 
 SESSION_FILE = "session.json"
 LOCK_FILE = ".lock"
@@ -208,13 +210,17 @@ class Session:
         self._scenario: Scenario | None = None
         self._static: Static | None = None
         self._seats_cache: tuple[tuple, dict] | None = None
+        self._public_case: dict | None = None
         self.clock = time.time  # the round timer's clock; tests replace it
 
     # -- opening ------------------------------------------------------------------------------
     @classmethod
     def create(cls, folder: str | os.PathLike[str], scenario: str, teams: int | list[str] = 3,
-               seed: int = 1, mode: str = "parallel") -> Session:
-        """A new session in ``folder`` (which must not hold one) with round 1 open."""
+               seed: int = 1, mode: str = "parallel",
+               world_secret: str | None = None) -> Session:
+        """A new session in ``folder`` (which must not hold one) with round 1 open. Its world
+        is drawn from ``seed`` and ``world_secret`` (default: a new random one; two sessions
+        given the same seed and secret play the same world, e.g. two rooms)."""
 
         if mode not in MODES:
             raise WorkshopError(f"unknown mode {mode!r}; choose parallel or shared")
@@ -250,6 +256,7 @@ class Session:
                     "deadline": None, "remaining": None,
                     "join_code": f"{secrets.randbelow(10**6):06d}",
                     "facilitator_token": secrets.token_urlsafe(18),
+                    "world_secret": world_secret or secrets.token_hex(16),
                 })
                 for name in names:
                     session.add_team(name)
@@ -320,6 +327,16 @@ class Session:
                               else load_scenario(m["scenario"]))
         return self._scenario
 
+    def public_case(self) -> dict:
+        """The case as a team may see it (``workshop.secrecy.public_case``); once every
+        round is played, the whole case (the debrief shows the hidden truth)."""
+
+        if self.closed_rounds() >= self.meta["rounds"]:
+            return self.scenario.model_dump(mode="json")
+        if self._public_case is None:
+            self._public_case = public_case(self.scenario)
+        return self._public_case
+
     def _forget_cached_reads(self) -> None:
         """After a write was rolled back: drop TinyDB's query caches of what never landed."""
 
@@ -334,6 +351,14 @@ class Session:
         if self._static is None:
             self._static = compile_scenario(self.scenario)
         return self._static
+
+    @property
+    def world_seed(self) -> int:
+        """What the session's world is drawn from: the seed plus the session's secret (see
+        ``workshop.secrecy``), so that the seed alone tells a team nothing."""
+
+        m = self.meta
+        return world_seed(m["seed"], m.get("world_secret"))
 
     @property
     def round(self) -> int:
@@ -416,11 +441,12 @@ class Session:
                 subs[t["id"], r] = sub
         # Who events are injected into: the one shared world, or each team's own.
         if self.meta["mode"] == "shared":
-            market = Market(self.scenario, self.meta["seed"], len(teams))
+            market = Market(self.scenario, self.world_seed, len(teams))
             games = dict(zip((t["id"] for t in teams), market.seats))
             targets = [(market, self.injected_for(None))]
         else:
-            games = {t["id"]: Game(self.scenario, self.meta["seed"]) for t in teams}
+            seed = self.world_seed
+            games = {t["id"]: Game(self.scenario, seed) for t in teams}
             targets = [(game, self.injected_for(tid)) for tid, game in games.items()]
         out = {tid: TeamReplay(game, []) for tid, game in games.items()}
         for r in range(1, upto + 2):
@@ -521,40 +547,44 @@ class Session:
         return board
 
     def team_state(self, team: str | int) -> dict:
-        """Everything a team's own client needs, and nothing of the other teams: its plans
-        and injected events (enough to rebuild its game with ``Game.replay``), its draft, its
-        submissions and scores, the round and the timer."""
+        """Everything a team's own client needs, and nothing of the other teams nor of its
+        world's hidden state: a snapshot of its game (``workshop.secrecy.team_snapshot``: its
+        view and record, no seed), its plans, draft, submissions and scores, the round and
+        the timer."""
 
         t = self.team(team)
         m = self.meta
         closed = self.closed_rounds()
         plans = [self.counting_plan(t["id"], r)["plan"] for r in range(1, closed + 1)]
-        injected = {str(k): [list(e) for e in v] for k, v in self.injected_for(t["id"]).items()}
         draft = self.draft(t["id"])
         results = sorted((r for r in self.db.table("results").all() if r["team"] == t["id"]),
                          key=lambda r: r["round"])
-        return {"session": m["id"], "scenario": m["scenario_id"], "seed": m["seed"],
-                "mode": m["mode"], "team": _public(t), "rejoin_secret": t.get("rejoin"),
+        return {"session": m["id"], "scenario": m["scenario_id"], "mode": m["mode"], "team": _public(t), "rejoin_secret": t.get("rejoin"),
                 "round": m["round"],
                 "rounds": m["rounds"], "state": self.state, "finished": m["finished"],
                 "closed_rounds": closed, "timer": self.timer(),
                 "submitted": self.counting_plan(t["id"], m["round"]) is not None,
-                "draft": draft["plan"] if draft else None, "plans": plans, "injected": injected,
+                "draft": draft["plan"] if draft else None, "plans": plans,
+                # Once every round is played the team may rebuild its game (a what-if).
+                "injected": ({str(k): [list(e) for e in v]
+                              for k, v in self.injected_for(t["id"]).items()}
+                             if closed >= m["rounds"] else None),
                 "scores": [float(r["score"]) for r in results],
                 "submissions": [{k: sub[k] for k in ("seq", "round", "time", "author",
                                                      "filled_by")}
                                 for sub in self.history(t["id"])],
-                "seat": self._seat_snapshot(t["id"]) if m["mode"] == "shared" else None,
+                "seat": self._seat_snapshot(t["id"]),
                 "headlines": [self._headline(i) for i in self.injections()
                               if i["team"] in (None, t["id"])]}
 
     def _seat_snapshot(self, team_id: str) -> dict:
-        """A shared market's team cannot rebuild its game (that takes the other teams'
-        plans), so it gets its seat's data. Cached until a round closes: teams poll often."""
+        """A team's game as its client may read it (rebuilding it would need the seed, and
+        in a shared market the rivals' plans). Cached until a round closes: teams poll
+        often."""
 
         key = (self.closed_rounds(), len(self.teams()), len(self.injections()))
         if self._seats_cache is None or self._seats_cache[0] != key:
-            self._seats_cache = (key, {tid: snapshot(rep.game)
+            self._seats_cache = (key, {tid: team_snapshot(rep.game)
                                        for tid, rep in self.replay().items()})
         return self._seats_cache[1][team_id]
 

@@ -383,7 +383,9 @@ def test_the_console_and_the_command_line_run_the_same_operations(app, tmp_path,
     capsys.readouterr()
 
     gui = tmp_path / "gui"
-    Session.create(gui, "tutorial", 3, seed=7).close()
+    with Session.open(cli, write=False) as s:  # the same world: the same seed and secret
+        secret = s.meta["world_secret"]
+    Session.create(gui, "tutorial", 3, seed=7, world_secret=secret).close()
     scene = open_console(app, gui)
     scene.host.local_team("t1").submit(PLAN, "Li Na")
     pump(app)
