@@ -45,10 +45,11 @@ class AtomicJSONStorage(Storage):
     """TinyDB storage in one UTF-8 JSON file, replaced atomically on every write."""
 
     def __init__(self, path: str | os.PathLike[str], *, create_dirs: bool = True,
-                 indent: int | None = None):
+                 indent: int | None = None, private: bool = False):
         super().__init__()
         self.path = Path(path)
         self.indent = indent
+        self.private = private  # readable by its owner only (it holds secrets)
         self._pending: dict | None = None  # inside batch(): the database not yet written
         self._depth = 0
         self._cache: tuple[tuple[int, int, int], dict] | None = None  # (file stamp, data)
@@ -138,7 +139,7 @@ class AtomicJSONStorage(Storage):
             self._cache = None
             raise
         try:
-            write_atomically(self.path, payload)
+            write_atomically(self.path, payload, private=self.private)
         except BaseException:
             self._cache = None
             raise
@@ -151,15 +152,20 @@ class AtomicJSONStorage(Storage):
         pass
 
 
-def write_atomically(path: Path, payload: bytes) -> None:
+def write_atomically(path: Path, payload: bytes, private: bool = False) -> None:
     """Replace ``path`` with ``payload`` so that a reader or a crash sees the old file or the
     new one, never half of one: a temp file in the same folder, fsync, ``os.replace``,
-    fsync of the folder. SaveError (the old file untouched) if the disk refuses."""
+    fsync of the folder. SaveError (the old file untouched) if the disk refuses.
+    ``private``: the file is readable and writable by its owner only (0600)."""
 
     tmp = temp_path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as f:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0),
+                     0o600 if private else 0o666)
+        if private and os.name != "nt":
+            os.fchmod(fd, 0o600)  # a stale temp file keeps its old mode: set it
+        with os.fdopen(fd, "wb") as f:
             f.write(payload)
             f.flush()
             os.fsync(f.fileno())

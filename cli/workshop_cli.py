@@ -385,6 +385,10 @@ def _devices_text(st: dict) -> str:
                             for d in st["devices"]]
     if not st["devices"]:
         lines.append("  none yet")
+    if st.get("failed_joins"):
+        lines += ["", f"failed join attempts: {st['failed_joins_total']} (latest last):"]
+        lines += [f"  {f['time']}  {f['address'] or '?'}  {f['team']}  {f['reason']}"
+                  for f in st["failed_joins"][-5:]]
     if st["requests"]:
         lines += ["", "waiting for your approval (workshop approve --request ID):"]
         lines += [f"  {r['id']}  {r['team_name']}  {r['device']}  from {r['address'] or '?'}"

@@ -70,9 +70,16 @@ class AccessDialog:
         self._modal_card(surface, r, tr("console.access.title"))
         text(surface, (r.x + 24, r.y + 52), tr("console.access.note"), 13, MUTED,
              max_width=r.width - 48)
-        text(surface, (r.x + 24, r.y + 78),
-             tr("console.access.code", code=self.status["join_code"]), 15, INK, True,
-             max_width=r.width - 48)
+        code = text(surface, (r.x + 24, r.y + 78),
+                    tr("console.access.code", code=self.status["join_code"]), 15, INK, True,
+                    max_width=r.width - 48)
+        failed = self.status.get("failed_joins") or []
+        if failed:  # someone mistyped, or is guessing: the facilitator should know
+            last = failed[-1]
+            text(surface, (code.right + 24, r.y + 80),
+                 tr("console.access.failed", n=self.status.get("failed_joins_total", 0),
+                    address=last["address"] or "?", time=last["time"][11:19]), 13, WARN,
+                 max_width=r.right - 24 - code.right - 24)
         names = {t["id"]: t["name"] for t in self.teams}
         y = r.y + 110
         lines = self.access_lines()

@@ -5,6 +5,8 @@ facilitator's approval; the facilitator sees devices, revokes them, rotates the 
 from __future__ import annotations
 
 import json
+import os
+import stat
 
 import httpx
 import pytest
@@ -16,6 +18,7 @@ from kam_sandbox.workshop.client import (
     RemoteTeamLink,
     WorkshopClient,
 )
+from kam_sandbox.workshop.limits import TooMany
 from kam_sandbox.workshop.session import AccessError
 
 
@@ -145,3 +148,56 @@ def test_the_command_line_lists_approves_revokes_and_rotates(served, capsys):
     assert served.session.devices("红队") == []
     assert main(["workshop", "approve", "--data", data, "--request", "r0"]) == 2
     assert "unknown join request" in capsys.readouterr().err
+
+
+def test_guessing_the_join_code_is_stopped_and_logged(served):
+    """10 wrong codes a minute from one address, then 429 with Retry-After even for the right
+    code; the facilitator sees the attempts; after the window the device may try again."""
+
+    now = [1000.0]
+    served.host.clock = lambda: now[0]
+    wrong = "000000" if served.code != "000000" else "111111"
+    for _ in range(10):
+        r = call(served.url, "POST", "/api/join", json={"team": "红队", "code": wrong})
+        assert r.status_code == 403
+    r = call(served.url, "POST", "/api/join", json={"team": "红队", "code": served.code})
+    assert r.status_code == 429 and r.json()["error"] == "too_many"
+    assert r.headers["retry-after"] == "60"
+    now[0] += 30
+    with pytest.raises(TooMany) as refused:
+        WorkshopClient(served.url).join("红队", served.code)
+    assert refused.value.retry_after == 30
+    status = FacilitatorClient(served.url, served.facilitator).status()
+    assert status["failed_joins_total"] == 10
+    assert status["failed_joins"][-1]["address"] == "127.0.0.1"
+    assert "wrong join code" in status["failed_joins"][-1]["reason"]
+    now[0] += 31
+    assert WorkshopClient(served.url).join("红队", served.code).state()["team"]["id"] == "t1"
+    # Wrong team secrets count too, and so do forged keys of a join request.
+    for _ in range(10):
+        with pytest.raises(AccessError):
+            WorkshopClient(served.url).join("红队", served.code, secret="AAAA-AAAA")
+    with pytest.raises(TooMany):
+        WorkshopClient(served.url).join("红队", served.code)
+
+
+def test_guessing_from_many_addresses_is_stopped_for_the_session(served):
+    now = [1000.0]
+    host = served.host
+    host.clock = lambda: now[0]
+    wrong = "000000" if served.code != "000000" else "111111"
+    for k in range(30):  # 30 addresses, one guess each
+        with pytest.raises(AccessError):
+            host.join("1", wrong, address=f"10.0.0.{k}")
+    with pytest.raises(TooMany):
+        host.join("1", served.code, address="10.0.1.1")
+    now[0] += 61
+    assert "token" in host.join("1", served.code, address="10.0.1.1")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
+def test_the_files_holding_tokens_are_private(served):
+    folder = served.session.folder
+    served.session.set_timer(60)  # a write after creation keeps the mode too
+    for name in ("session.json", "host.json", ".lock"):
+        assert stat.S_IMODE((folder / name).stat().st_mode) == 0o600, name

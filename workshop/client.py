@@ -32,6 +32,7 @@ import httpx
 from kam_sandbox.engine.errors import PlanError
 
 from .host import FACILITATOR_ACTIONS
+from .limits import TooMany
 from .session import (
     AccessError,
     ApprovalPending,
@@ -159,6 +160,9 @@ def _error(response: httpx.Response) -> WorkshopError | PlanError:
     status = response.status_code
     if kind == "plan":
         return PlanError(detail)
+    if status == 429:
+        wait = response.headers.get("retry-after", "")
+        return TooMany(detail, int(wait) if wait.isdigit() else 60)
     if kind in ("unauthorized", "forbidden") or status in (401, 403):
         return AccessError(detail)
     if status >= 500:

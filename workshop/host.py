@@ -14,13 +14,25 @@ either.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+from collections import deque
+from datetime import datetime, timezone
 from typing import Any, Protocol
 
-from .session import AccessError, Session, WorkshopError
+from .limits import SlidingWindow, TooMany
+from .session import AccessError, JoinDenied, Session, WorkshopError
 
 ONLINE_SECONDS = 15.0  # a team client polls every few seconds; silent longer = offline
+# Wrong join codes, team secrets or request keys: a person mistypes a few times a minute; a
+# script guesses a thousand a second. Past these a client (or the whole room, when many
+# addresses guess at once) waits out the minute.
+FAILED_JOINS_PER_ADDRESS = 10
+FAILED_JOINS_PER_SESSION = 30
+FAILED_JOINS_WINDOW = 60.0
+FAILED_JOINS_KEPT = 50  # the facilitator sees the latest ones
+log = logging.getLogger("kam_sandbox.workshop.host")
 
 
 class Host:
@@ -31,6 +43,13 @@ class Host:
         self._lock = threading.RLock()
         self._seen: dict[str, float] = {}  # team id → last request (monotonic), not stored
         self.changes = 0  # bumped after every write; screens redraw when it moves
+        self.clock = time.monotonic  # for the rate limits; tests replace it
+        self._failed_by_address = SlidingWindow(FAILED_JOINS_PER_ADDRESS, FAILED_JOINS_WINDOW,
+                                                lambda: self.clock())
+        self._failed_in_session = SlidingWindow(FAILED_JOINS_PER_SESSION, FAILED_JOINS_WINDOW,
+                                                lambda: self.clock())
+        self.failed_joins: deque[dict] = deque(maxlen=FAILED_JOINS_KEPT)
+        self.failed_total = 0
 
     # -- anyone in the room -------------------------------------------------------------------
     def info(self) -> dict:
@@ -56,21 +75,53 @@ class Host:
         """Admit a device (``Session.join``): a token, or a request to wait on."""
 
         with self._lock:
-            joined = self.session.join(team, code, secret, device, address)
+            self._check_attempts(address)
+            try:
+                joined = self.session.join(team, code, secret, device, address)
+            except AccessError as exc:
+                self._failed(address, team, exc)
+                raise
             if "token" in joined:
                 self._seen[joined["team"]["id"]] = time.monotonic()
             self.changes += 1  # the console shows a new device or a waiting one
             return joined
 
-    def join_status(self, request: str, key: str) -> dict:
+    def join_status(self, request: str, key: str, address: str = "") -> dict:
         """How a waiting device's request stands (``Session.join_status``)."""
 
         with self._lock:
-            answer = self.session.join_status(request, key)
+            self._check_attempts(address)
+            try:
+                answer = self.session.join_status(request, key)
+            except AccessError as exc:
+                if not isinstance(exc, JoinDenied):  # a forged key, not the facilitator's no
+                    self._failed(address, "", exc)
+                raise
             if "token" in answer:
                 self._seen[answer["team"]["id"]] = time.monotonic()
                 self.changes += 1
             return answer
+
+    def _check_attempts(self, address: str) -> None:
+        """Refuse a client (or, under a spread-out attack, the room) that has failed to
+        join too often lately, before looking at what it sent."""
+
+        wait = max(self._failed_by_address.wait(address), self._failed_in_session.wait(None))
+        if wait:
+            raise TooMany(f"too many wrong join attempts; try again in {wait} s", wait)
+
+    def _failed(self, address: str, team: str, exc: Exception) -> None:
+        """A wrong join code, team secret or request key: counted, logged, kept for the
+        facilitator."""
+
+        self._failed_by_address.add(address)
+        self._failed_in_session.add(None)
+        self.failed_total += 1
+        self.failed_joins.append({"time": datetime.now(timezone.utc).isoformat(
+            timespec="seconds"), "address": address, "team": str(team)[:40],
+            "reason": str(exc)[:120]})
+        log.warning("failed join from %s for %r: %s", address or "this machine", team, exc)
+        self.changes += 1
 
     def role(self, token: str | None) -> str | None:
         """Who holds ``token``: ``"facilitator"``, ``"team"`` or None (nobody), so that the
@@ -132,8 +183,14 @@ class Host:
         return self.session
 
     def status(self, token: str | None) -> dict:
+        """The facilitator's view (``Session.status``), with who is online and the latest
+        failed joins."""
+
         with self._lock:
-            return self._with_online(self._facilitator(token).status())
+            view = self._with_online(self._facilitator(token).status())
+            view["failed_joins"] = list(self.failed_joins)
+            view["failed_joins_total"] = self.failed_total
+            return view
 
     def _with_online(self, view: dict) -> dict:
         online = self.online()

@@ -26,7 +26,8 @@ Routes (JSON; ``Authorization: Bearer TOKEN``; the OpenAPI description is /opena
 Errors are ``{"detail": message, "error": kind}``: 401 no or unknown token, 403 a token (or
 join code) that may not do this, 409 the workshop's state or rules refuse it, 413 a body
 over 256 KB (refused before it is read), 422 an invalid request or plan (the engine's own
-message). Nothing answers with a traceback; an unexpected failure is logged and is a plain
+message), 429 a client that failed to join too often lately (``Retry-After`` says how long
+it waits; ``Host`` counts and logs failed joins). Nothing answers with a traceback; an unexpected failure is logged and is a plain
 500.
 
 No ``from __future__ import annotations`` here: FastAPI reads the endpoints' annotations,
@@ -61,6 +62,7 @@ from kam_sandbox.engine.policies import POLICIES
 
 from .client import DEFAULT_PORT, HOST_FILE
 from .host import FACILITATOR_ACTIONS, Host
+from .limits import TooMany
 from .session import (
     DEFAULT_FILL_POLICY,
     MAX_TIMER_SECONDS,
@@ -187,7 +189,8 @@ ACTION_BODIES: dict[str, type[_Body] | None] = {
 class ErrorBody(BaseModel):
     detail: str = Field(description="what went wrong, in words to show the user")
     error: str = Field(description="unauthorized, forbidden, conflict, plan, invalid, "
-                                   "too_large, not_found, not_allowed, unavailable or internal")
+                                   "too_large, too_many, not_found, not_allowed, unavailable "
+                                   "or internal")
 
 
 class JoinAnswer(BaseModel):
@@ -240,6 +243,7 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     words = {401: "no token, or an unknown one", 403: "this token may not do this",
              409: "the workshop's state or rules do not allow it",
              413: f"the request body is larger than {MAX_BODY_BYTES // 1024} KB",
+             429: "too many failed attempts lately: wait Retry-After seconds",
              422: "the request (or the plan) is not valid"}
     return {code: {"model": ErrorBody, "description": words[code]} for code in codes}
 
@@ -339,7 +343,7 @@ def create_app(host: Host) -> FastAPI:
     joined = {202: {"model": JoinAnswer, "description": "waiting for the facilitator"}}
 
     @app.post("/api/join", tags=["room"], response_model=JoinAnswer,
-              responses={**_errors(403, 409, 413, 422), **joined})
+              responses={**_errors(403, 409, 413, 422, 429), **joined})
     def join(body: JoinBody, request: Request) -> JSONResponse:
         """Admit this device for a team with the room's join code. The team's first device
         gets a token at once; a further one needs the team's rejoin secret, or waits (202)
@@ -348,11 +352,12 @@ def create_app(host: Host) -> FastAPI:
                                   _client_address(request)))
 
     @app.post("/api/join/status", tags=["room"], response_model=JoinAnswer,
-              responses={**_errors(403, 409, 413, 422), **joined})
-    def join_status(body: JoinStatusBody) -> JSONResponse:
+              responses={**_errors(403, 409, 413, 422, 429), **joined})
+    def join_status(body: JoinStatusBody, request: Request) -> JSONResponse:
         """A waiting device's request: still pending (202), admitted (200, once), or
         refused (403)."""
-        return _join_answer(_call(host.join_status, body.request, body.key))
+        return _join_answer(_call(host.join_status, body.request, body.key,
+                                  _client_address(request)))
 
     @app.get("/api/team", tags=["team"], response_model=dict[str, Any],
              responses=_errors(401, 403))
@@ -430,6 +435,10 @@ def _handle_errors(app: FastAPI, host: Host) -> None:
         if scheme.lower() == "bearer" and token and host.role(token.strip()) is not None:
             return _payload(403, str(exc), "forbidden")  # known, but not for this
         return _payload(401, str(exc), "unauthorized", {"WWW-Authenticate": "Bearer"})
+
+    @app.exception_handler(TooMany)
+    def too_many(request: Request, exc: TooMany) -> JSONResponse:
+        return _payload(429, str(exc), "too_many", {"Retry-After": str(exc.retry_after)})
 
     @app.exception_handler(KamError)
     def kam_error(request: Request, exc: KamError) -> JSONResponse:
@@ -669,7 +678,8 @@ class ServerThread:
     def _announce(self) -> None:
         info = {"url": self.url, "urls": self.urls, "port": self.port, "bind": self.bind,
                 "pid": os.getpid(), "session": self.host.info()["session"]}
-        write_atomically(self.host_file, json.dumps(info, indent=1).encode("utf-8"))
+        write_atomically(self.host_file, json.dumps(info, indent=1).encode("utf-8"),
+                         private=True)
 
     def _withdraw(self) -> None:
         with contextlib.suppress(OSError, ValueError):

@@ -156,7 +156,7 @@ class FolderLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         for _ in range(3):
             try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             except FileExistsError:
                 pid = self._owner()
                 if pid is not None and _pid_alive(pid):
@@ -283,7 +283,7 @@ class Session:
         if lock:
             lock.acquire()
         try:
-            db = TinyDB(path, storage=AtomicJSONStorage)
+            db = TinyDB(path, storage=AtomicJSONStorage, private=True)  # it holds every token
             session = cls(folder, db, lock)
             session.db.tables()  # read now: a corrupt file raises here, before any write
             if must_exist:

@@ -30,6 +30,7 @@ from kam_sandbox.game.scenes import console as console_module  # noqa: E402
 from kam_sandbox.game.scenes.console import ConsoleScene  # noqa: E402
 from kam_sandbox.game.scenes.title import TitleScene  # noqa: E402
 from kam_sandbox.workshop import LockedError, Session  # noqa: E402
+from kam_sandbox.workshop.session import AccessError  # noqa: E402
 
 PLAN = {"accounts": {"jinggong": {"survey": True, "support_days": 2.0}}, "portfolio": {}}
 PLAN2 = {"accounts": {"hengyun": {"support_days": 1.5, "discount": 0.02}}, "portfolio": {}}
@@ -454,6 +455,8 @@ def test_the_facilitator_approves_revokes_and_rotates_from_the_console(app, cons
     host, code = console.host, console.status["join_code"]
     first = host.join("Red", code, device="Li Na")
     waiting = host.join("Red", code, device="Han")  # a second device: waits for approval
+    with pytest.raises(AccessError):
+        host.join("Blue", "999999" if code != "999999" else "888888", address="10.1.2.3")
     pump(app)
     console.refresh()
     app.rebuild()
@@ -461,6 +464,7 @@ def test_the_facilitator_approves_revokes_and_rotates_from_the_console(app, cons
     assert console.modal == "access"
     shown = screen_text(app, drawn)
     assert code in shown and "Han" in shown and "Li Na" in shown
+    assert "10.1.2.3" in shown  # a failed join is the facilitator's news
     assert first["token"] not in shown and first["secret"] not in shown
     click_button(app, tr("console.access.approve"))
     admitted = host.join_status(waiting["request"], waiting["key"])

@@ -35,6 +35,7 @@ def host(tmp_path):
     served = Host(ws)
     served.token = ws.meta["facilitator_token"]
     served.now = now
+    served.clock = lambda: now[0]  # the rate limits' clock too
     yield served
     ws.close()
 
@@ -337,6 +338,15 @@ def tr_text(scene, key: str) -> bool:
 
     start = tr(key)[:12]
     return any(start in getattr(e, "text", "") for e in scene.ui.get_root_container().elements)
+
+
+def test_too_many_wrong_codes_are_said_with_the_wait(app, host, tmp_path):
+    scene = open_join(app, host, tmp_path)
+    wrong = "000000" if host.session.meta["join_code"] != "000000" else "111111"
+    for _ in range(10):
+        join_as(app, scene, code=wrong)
+    join_as(app, scene, code=host.session.meta["join_code"])
+    assert app.scene is scene and scene.message == ("join.error.too_many", {"seconds": 60})
 
 
 def test_join_shows_the_case_and_the_teams(app, host, tmp_path):
