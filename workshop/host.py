@@ -32,6 +32,9 @@ FAILED_JOINS_PER_ADDRESS = 10
 FAILED_JOINS_PER_SESSION = 30
 FAILED_JOINS_WINDOW = 60.0
 FAILED_JOINS_KEPT = 50  # the facilitator sees the latest ones
+# A person saves a draft a second or two after a change and submits now and then; a team
+# with several devices, a few times that. Faster is a script, slowing everyone down.
+TEAM_WRITES_PER_MINUTE = 120
 log = logging.getLogger("kam_sandbox.workshop.host")
 
 
@@ -49,6 +52,7 @@ class Host:
         self._failed_in_session = SlidingWindow(FAILED_JOINS_PER_SESSION, FAILED_JOINS_WINDOW,
                                                 lambda: self.clock())
         self.failed_joins: deque[dict] = deque(maxlen=FAILED_JOINS_KEPT)
+        self._team_writes = SlidingWindow(TEAM_WRITES_PER_MINUTE, 60.0, lambda: self.clock())
         self.failed_total = 0
 
     # -- anyone in the room -------------------------------------------------------------------
@@ -148,6 +152,18 @@ class Host:
             self._seen[t["id"]] = time.monotonic()
         return t
 
+    def _throttled(self, token: str | None, seen: bool) -> str:
+        """The id of the team whose draft or plan this is, if it is not writing faster than
+        people do (``TooMany`` otherwise)."""
+
+        tid = self._team(token, seen)["id"]
+        wait = self._team_writes.wait(tid)
+        if wait:
+            raise TooMany(f"this team saves and submits faster than a person can; try again "
+                          f"in {wait} s", wait)
+        self._team_writes.add(tid)
+        return tid
+
     def team_state(self, token: str | None, *, seen: bool = True) -> dict:
         with self._lock:
             return self.session.team_state(self._team(token, seen)["id"])
@@ -155,14 +171,14 @@ class Host:
     def save_draft(self, token: str | None, plan: dict, author: str = "", *,
                    seen: bool = True) -> dict:
         with self._lock:
-            doc = self.session.save_draft(self._team(token, seen)["id"], plan, author)
+            doc = self.session.save_draft(self._throttled(token, seen), plan, author)
             self.changes += 1
             return {"round": doc["round"], "time": doc["time"]}
 
     def submit(self, token: str | None, plan: dict, author: str = "", *,
                seen: bool = True) -> dict:
         with self._lock:
-            sub = self.session.submit(self._team(token, seen)["id"], plan, author)
+            sub = self.session.submit(self._throttled(token, seen), plan, author)
             self.changes += 1
             return {k: sub[k] for k in ("seq", "team", "round", "time", "author")}
 

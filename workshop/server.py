@@ -47,6 +47,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
+import h11
 import uvicorn
 from fastapi import Body, Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -55,6 +56,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from kam_sandbox.base.storage import write_atomically
 from kam_sandbox.engine.errors import KamError, PlanError, SaveError
@@ -66,7 +68,9 @@ from .limits import TooMany
 from .session import (
     DEFAULT_FILL_POLICY,
     MAX_TIMER_SECONDS,
+    MIN_TIMER_SECONDS,
     AccessError,
+    PlanTooLarge,
     Session,
     WorkshopError,
     plain_json_problem,
@@ -145,13 +149,17 @@ class FillBody(_Body):
                                     description="the built-in strategy that plays absent teams")
 
 
+# A number, strictly: not true, not "60" (the session refuses them too).
+Seconds = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+
+
 class TimerBody(_Body):
-    seconds: float | None = Field(gt=0, le=MAX_TIMER_SECONDS, allow_inf_nan=False,
-                                  description="the countdown; null removes the timer")
+    seconds: Annotated[Seconds, Field(ge=MIN_TIMER_SECONDS, le=MAX_TIMER_SECONDS)] | None = \
+        Field(description="the countdown; null removes the timer")
 
 
 class ExtendBody(_Body):
-    seconds: float = Field(ge=-MAX_TIMER_SECONDS, le=MAX_TIMER_SECONDS, allow_inf_nan=False)
+    seconds: Annotated[Seconds, Field(ge=-MAX_TIMER_SECONDS, le=MAX_TIMER_SECONDS)]
 
 
 class InjectBody(_Body):
@@ -189,8 +197,8 @@ ACTION_BODIES: dict[str, type[_Body] | None] = {
 class ErrorBody(BaseModel):
     detail: str = Field(description="what went wrong, in words to show the user")
     error: str = Field(description="unauthorized, forbidden, conflict, plan, invalid, "
-                                   "too_large, too_many, not_found, not_allowed, unavailable "
-                                   "or internal")
+                                   "too_large, too_many, not_found, not_allowed, wrong_host, "
+                                   "unavailable or internal")
 
 
 class JoinAnswer(BaseModel):
@@ -315,14 +323,17 @@ def _call(operation: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         raise _BadInput(str(exc)) from exc
 
 
-def create_app(host: Host) -> FastAPI:
-    """The HTTP API of ``host`` (see the module docstring)."""
+def create_app(host: Host, allowed_hosts: set[str] | None = None) -> FastAPI:
+    """The HTTP API of ``host`` (see the module docstring). ``allowed_hosts``: the names a
+    request's ``Host`` header may give (the addresses served on, and localhost); others are
+    refused, so that a web page elsewhere cannot reach the host by DNS rebinding. None:
+    any (tests that mount the app directly)."""
 
     app = FastAPI(title="KAM Sandbox workshop", version="1",
                   description="A facilitated KAM Sandbox workshop: teams join with the room's "
                               "code and play round by round; the facilitator runs the rounds.",
                   docs_url=None, redoc_url=None)  # the docs pages load scripts from the web
-    app.add_middleware(_Guard, limit=MAX_BODY_BYTES)
+    app.add_middleware(_Guard, limit=MAX_BODY_BYTES, hosts=allowed_hosts)
     _handle_errors(app, host)
     auth = _Auth(host)
     TeamToken = Annotated[str, Depends(auth.team)]
@@ -367,13 +378,13 @@ def create_app(host: Host) -> FastAPI:
         return host.team_state(token)
 
     @app.put("/api/team/draft", tags=["team"], response_model=DraftAnswer,
-             responses=_errors(401, 403, 409, 413, 422))
+             responses=_errors(401, 403, 409, 413, 422, 429))
     def save_draft(body: PlanBody, token: TeamToken) -> dict:
         """Keep the team's plan in progress for the open round (not checked yet)."""
         return _call(host.save_draft, token, body.plan, body.author)
 
     @app.post("/api/team/submissions", tags=["team"], response_model=SubmissionAnswer,
-              status_code=201, responses=_errors(401, 403, 409, 413, 422))
+              status_code=201, responses=_errors(401, 403, 409, 413, 422, 429))
     def submit(body: PlanBody, token: TeamToken) -> dict:
         """Submit the team's plan for the open round; the last submission counts."""
         return _call(host.submit, token, body.plan, body.author)
@@ -444,6 +455,8 @@ def _handle_errors(app: FastAPI, host: Host) -> None:
     def kam_error(request: Request, exc: KamError) -> JSONResponse:
         if isinstance(exc, PlanError):
             return _payload(422, str(exc), "plan")
+        if isinstance(exc, PlanTooLarge):
+            return _payload(413, str(exc), "too_large")
         if isinstance(exc, _BadInput):
             return _payload(422, str(exc), "invalid")
         if isinstance(exc, SaveError):  # the disk, not the request
@@ -483,6 +496,40 @@ def _explain(errors: Any) -> str:
     return "; ".join(parts) or "invalid input"
 
 
+def _host_name(header: str) -> str:
+    """The name in a ``Host`` header, without its port or an IPv6 address's brackets."""
+
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].split("]")[0]
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+def allowed_host_names(bind: str) -> set[str]:
+    """The names a host bound to ``bind`` answers to: localhost, and the addresses it
+    serves (every address of this machine, and its name, for 0.0.0.0)."""
+
+    names = {"localhost", "127.0.0.1", "::1", bind.lower()}
+    if bind in ("0.0.0.0", "::", ""):
+        names |= set(lan_addresses())
+        hostname = socket.gethostname().lower()
+        names |= {hostname, f"{hostname}.local"}
+    return names
+
+
+class _JsonErrors(H11Protocol):
+    """uvicorn's HTTP protocol, answering a request it cannot parse (e.g. a negative
+    Content-Length) in the API's JSON error shape rather than plain text."""
+
+    def send_400_response(self, msg: str) -> None:
+        body = json.dumps({"detail": f"invalid HTTP request: {msg}", "error": "invalid"})
+        headers = [(b"content-type", b"application/json"), (b"connection", b"close")]
+        self.transport.write(self.conn.send(h11.Response(status_code=400, headers=headers)))
+        self.transport.write(self.conn.send(h11.Data(data=body.encode())))
+        self.transport.write(self.conn.send(h11.EndOfMessage()))
+        self.transport.close()
+
+
 class _TooLarge(HTTPException):
     def __init__(self) -> None:
         super().__init__(413, f"the request body is larger than {MAX_BODY_BYTES // 1024} KB")
@@ -493,15 +540,22 @@ class _Guard:
     Content-Length, or as soon as a streamed body passes the limit), and turns any
     unexpected exception into a logged, plain 500 instead of a traceback."""
 
-    def __init__(self, app: Callable, limit: int):
+    def __init__(self, app: Callable, limit: int, hosts: set[str] | None = None):
         self.app = app
         self.limit = limit
+        self.hosts = {h.lower() for h in hosts} if hosts is not None else None
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        length = Headers(scope=scope).get("content-length", "")
+        headers = Headers(scope=scope)
+        name = _host_name(headers.get("host", ""))
+        if self.hosts is not None and name not in self.hosts:
+            await _payload(400, f"this workshop host does not answer to the name {name!r}; "
+                                "use its address", "wrong_host")(scope, receive, send)
+            return
+        length = headers.get("content-length", "")
         if length.isdigit() and int(length) > self.limit:
             await _payload(413, _TooLarge().detail, "too_large")(scope, receive, send)
             return
@@ -631,8 +685,9 @@ class ServerThread:
             raise WorkshopError("this server is already running")
         sock = _listen(self.bind, self.port)
         self.port = sock.getsockname()[1]
-        config = uvicorn.Config(create_app(self.host), log_config=None, log_level="warning",
-                                access_log=False, lifespan="off", timeout_graceful_shutdown=2)
+        config = uvicorn.Config(create_app(self.host, allowed_host_names(self.bind)),
+                                log_config=None, log_level="warning", access_log=False,
+                                lifespan="off", timeout_graceful_shutdown=2, http=_JsonErrors)
         self._server = server = _Uvicorn(config)
 
         def run() -> None:

@@ -10,9 +10,12 @@ Everything lives in one TinyDB file ``DIR/session.json`` (written through the at
 * ``teams``        id (``t1``..), name, colour, members, the team's token;
 * ``drafts``       each team's latest unsubmitted plan of a round (a client that crashes
                    or loses the network finds it again);
-* ``submissions``  every plan ever submitted: team, round, seq, time, author, plan and
-                   ``filled_by`` (the built-in policy that played an absent team). History is
-                   append-only; the LAST submission of a round counts;
+* ``submissions``  the plans submitted: team, round, seq, time, author, plan and
+                   ``filled_by`` (the built-in policy that played an absent team); the LAST
+                   submission of a round counts, and the last ``KEPT_SUBMISSIONS`` of each
+                   team's round are kept (a client submitting non-stop cannot grow the file);
+* ``devices``      each device admitted to play for a team, with its own token;
+* ``requests``     devices waiting for the facilitator's approval;
 * ``injections``   facilitator events: round, team (None = every team), event id, headline
                    shown to the teams, time;
 * ``results``      each team's KPIs and score per closed round (a cache: the decision log is
@@ -59,6 +62,7 @@ from kam_sandbox.engine.policies import decide, get_policy
 from kam_sandbox.engine.scenario import Scenario
 from kam_sandbox.engine.world import Static, compile_scenario
 
+from .names import team_name, visible_text
 from .secrecy import public_case, team_snapshot, world_seed
 
 SESSION_FILE = "session.json"
@@ -67,7 +71,10 @@ FORMAT = 1
 MODES = ("parallel", "shared")
 DEFAULT_FILL_POLICY = "uniform"
 MAX_PLAN_BYTES = 64 * 1024  # a real plan is a few kB; anything larger is a mistake or abuse
+MAX_MEMBERS = 30  # people at one team's table, and then some
+KEPT_SUBMISSIONS = 20  # per team and round: the history a debrief could want
 MAX_TIMER_SECONDS = 6 * 3600
+MIN_TIMER_SECONDS = 1
 MAX_JSON_DEPTH = 16  # a plan is four levels deep
 MAX_JSON_NUMBER = 1e15  # beyond any budget, and beyond what the engine reads exactly
 # Okabe-Ito (distinguishable for colour-blind players, as in engine/report.py), then four of
@@ -86,6 +93,10 @@ class LockedError(WorkshopError):
 
 class AccessError(WorkshopError):
     """A wrong join code or token: the caller may not do this."""
+
+
+class PlanTooLarge(WorkshopError):
+    """A plan larger than any real one (413 over HTTP, not a conflict)."""
 
 
 class WrongSecret(AccessError):
@@ -225,7 +236,7 @@ class Session:
         if mode not in MODES:
             raise WorkshopError(f"unknown mode {mode!r}; choose parallel or shared")
         names = ([f"Team {i}" for i in range(1, teams + 1)] if isinstance(teams, int)
-                 else [str(n).strip() for n in teams])
+                 else [team_name(n) for n in teams])
         if not names:
             raise WorkshopError("a workshop needs at least one team")
         if len(set(names)) != len(names) or not all(names):
@@ -771,17 +782,16 @@ class Session:
     @_writes
     def add_team(self, name: str, colour: str | None = None,
                  members: list[str] | None = None) -> dict:
-        name = str(name).strip()
+        name = team_name(name)
+        members = _members(members or [])
         teams = self.teams()
-        if not name:
-            raise WorkshopError("a team needs a name")
         if any(t["name"].casefold() == name.casefold() for t in teams):
             raise WorkshopError(f"there is already a team called {name!r}")
         if self.db.table("meta").all() and self.closed_rounds() > 0:
             raise WorkshopError("teams can only be added before the first round closes")
         n = max((int(t["id"][1:]) for t in teams), default=0) + 1
         team = {"id": f"t{n}", "name": name, "colour": colour or COLOURS[(n - 1) % len(COLOURS)],
-                "members": [str(x) for x in members or []], "token": secrets.token_urlsafe(18),
+                "members": members, "token": secrets.token_urlsafe(18),
                 "rejoin": _new_rejoin_secret()}
         self.db.table("teams").insert(team)
         return _public(team)
@@ -789,9 +799,7 @@ class Session:
     @_writes
     def rename_team(self, team: str | int, name: str) -> dict:
         t = self.team(team)
-        name = str(name).strip()
-        if not name:
-            raise WorkshopError("a team needs a name")
+        name = team_name(name)
         if any(o["name"].casefold() == name.casefold() and o["id"] != t["id"]
                for o in self.teams()):
             raise WorkshopError(f"there is already a team called {name!r}")
@@ -801,8 +809,7 @@ class Session:
     @_writes
     def set_members(self, team: str | int, members: list[str]) -> None:
         t = self.team(team)
-        self.db.table("teams").update({"members": [str(x) for x in members]},
-                                      Query().id == t["id"])
+        self.db.table("teams").update({"members": _members(members)}, Query().id == t["id"])
 
     @_writes
     def submit(self, team: str | int, plan: dict, author: str = "") -> dict:
@@ -811,6 +818,7 @@ class Session:
 
         m = self._need_open_round("submit a plan")
         t = self.team(team)
+        author = visible_text(author, "an author's name", allow_empty=True)
         _check_plan_size(plan)
         compile_plan(plan, self.static)  # PlanError: nothing is recorded
         self._add_member(t, author)
@@ -823,6 +831,7 @@ class Session:
 
         m = self._need_open_round("save a draft", allow_paused=True)
         t = self.team(team)
+        author = visible_text(author, "an author's name", allow_empty=True)
         _check_plan_size(plan)
         doc = {"team": t["id"], "round": m["round"], "plan": plan, "author": str(author),
                "time": _now()}
@@ -837,7 +846,14 @@ class Session:
         sub = {"seq": self._next_seq("submissions"), "team": team_id, "round": round,
                "time": _now(), "author": str(author), "plan": plan, "filled_by": filled_by,
                "from_draft": from_draft}
-        self.db.table("submissions").insert(sub)
+        table = self.db.table("submissions")
+        table.insert(sub)
+        # A bounded history: the last KEPT_SUBMISSIONS of a team's round (the last counts);
+        # a client submitting non-stop must not grow the file, and slow everyone, forever.
+        mine = sorted((d for d in table.all() if d["team"] == team_id and d["round"] == round),
+                      key=lambda d: d["seq"])
+        if len(mine) > KEPT_SUBMISSIONS:
+            table.remove(doc_ids=[d.doc_id for d in mine[:-KEPT_SUBMISSIONS]])
         return sub
 
     def _submit_draft(self, team_id: str, round: int) -> bool:
@@ -861,7 +877,8 @@ class Session:
         """The names teams type when they join become the team's members."""
 
         name = str(author).strip()
-        if name and name != team["name"] and name not in team["members"]:
+        if name and name != team["name"] and name not in team["members"] \
+                and len(team["members"]) < MAX_MEMBERS:
             self.db.table("teams").update({"members": [*team["members"], name]},
                                           Query().id == team["id"])
 
@@ -928,6 +945,8 @@ class Session:
 
         self._need_open_round("extend the timer", allow_paused=True)
         left = self.timer()["remaining"] or 0.0
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+            raise WorkshopError(f"a timer needs a number of seconds, not {seconds!r}")
         return self._run_timer(_timer_seconds(left + float(seconds)))
 
     def _run_timer(self, seconds: float) -> dict:
@@ -1019,6 +1038,13 @@ def _public(doc: dict) -> dict:
     return {k: v for k, v in doc.items() if k not in ("token", "rejoin")}
 
 
+def _members(members: list) -> list[str]:
+    names = [visible_text(m, "a member's name") for m in members]
+    if len(names) > MAX_MEMBERS:
+        raise ValueError(f"a team has at most {MAX_MEMBERS} members, not {len(names)}")
+    return list(dict.fromkeys(names))
+
+
 def _same(given: str, expected: str) -> bool:
     """A secret compared in constant time."""
 
@@ -1094,16 +1120,15 @@ def _check_plan_size(plan: Any) -> None:
         raise WorkshopError(f"the plan cannot be used: {problem}")
     size = len(json.dumps(plan, ensure_ascii=False).encode("utf-8"))
     if size > MAX_PLAN_BYTES:
-        raise WorkshopError(f"the plan is too large ({size:,} bytes; the limit is "
+        raise PlanTooLarge(f"the plan is too large ({size:,} bytes; the limit is "
                             f"{MAX_PLAN_BYTES:,})")
 
 
 def _timer_seconds(seconds: Any) -> float:
-    try:
-        value = float(seconds)
-    except (TypeError, ValueError):
-        raise WorkshopError(f"a timer needs a number of seconds, not {seconds!r}") from None
-    if not 0 < value <= MAX_TIMER_SECONDS:
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise WorkshopError(f"a timer needs a number of seconds, not {seconds!r}")
+    value = float(seconds)
+    if not MIN_TIMER_SECONDS <= value <= MAX_TIMER_SECONDS:
         raise WorkshopError(f"a timer must run between 1 second and {MAX_TIMER_SECONDS // 3600} "
                             f"hours, not {value:g} seconds")
     return value
