@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,8 @@ from typing import Any
 from tinydb.storages import Storage
 
 from kam_sandbox.engine.errors import SaveError
+
+log = logging.getLogger("kam_sandbox.storage")
 
 
 class CorruptFileError(SaveError):
@@ -45,11 +48,15 @@ class AtomicJSONStorage(Storage):
     """TinyDB storage in one UTF-8 JSON file, replaced atomically on every write."""
 
     def __init__(self, path: str | os.PathLike[str], *, create_dirs: bool = True,
-                 indent: int | None = None, private: bool = False):
+                 indent: int | None = None, private: bool = False, sole_writer: bool = False):
         super().__init__()
         self.path = Path(path)
         self.indent = indent
         self.private = private  # readable by its owner only (it holds secrets)
+        # The only writer of the file (it holds a lock): a file deleted, emptied or damaged
+        # behind its back is someone else's mistake, repaired from the last good content.
+        self.sole_writer = sole_writer
+        self._last_good: bytes | None = None
         self._pending: dict | None = None  # inside batch(): the database not yet written
         self._depth = 0
         self._cache: tuple[tuple[int, int, int], dict] | None = None  # (file stamp, data)
@@ -91,9 +98,35 @@ class AtomicJSONStorage(Storage):
                 return self._cache[1]
             raw = self.path.read_bytes()
         except FileNotFoundError:
-            return None
+            return self._repaired("deleted")
         except OSError as exc:
             raise SaveError(f"cannot read {self.path}: {exc.strerror or exc}") from exc
+        try:
+            data = self._parse(raw)
+        except CorruptFileError as exc:
+            if self.sole_writer and self._last_good is not None:
+                return self._repaired(str(exc))
+            raise
+        if data is None:
+            return self._repaired("emptied")
+        if self.sole_writer:
+            self._last_good = raw
+        self._cache = (stamp, data)
+        return data
+
+    def _repaired(self, what: str) -> dict[str, dict[str, Any]] | None:
+        """The sole writer's last good content when the file went missing, empty or bad
+        under it: written back (the next write would do it anyway) and returned."""
+
+        if not (self.sole_writer and self._last_good is not None):
+            return None
+        log.warning("%s was %s while in use; writing back its last content", self.path, what)
+        with contextlib.suppress(SaveError):
+            write_atomically(self.path, self._last_good, private=self.private)
+        self._cache = None
+        return self._parse(self._last_good)
+
+    def _parse(self, raw: bytes) -> dict[str, dict[str, Any]] | None:
         try:
             text = raw.decode("utf-8-sig")  # tolerate a BOM added by a Windows editor
         except UnicodeDecodeError as exc:
@@ -113,7 +146,6 @@ class AtomicJSONStorage(Storage):
             raise CorruptFileError(
                 f"{self.path} is not a KAM Sandbox database: expected a JSON object of tables"
             )
-        self._cache = (stamp, data)
         return data
 
     def _stamp(self) -> tuple[int, int, int]:
@@ -143,6 +175,8 @@ class AtomicJSONStorage(Storage):
         except BaseException:
             self._cache = None
             raise
+        if self.sole_writer:
+            self._last_good = payload
         try:
             self._cache = (self._stamp(), data)
         except OSError:

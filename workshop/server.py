@@ -705,7 +705,11 @@ class ServerThread:
             self.stop()
             raise WorkshopError(f"the workshop server did not start on {self.url}")
         if self.announce:
-            self._announce()
+            try:
+                self._announce()
+            except KamError:  # e.g. a full disk: not a host nobody can find
+                self.stop()
+                raise
         return self.url
 
     def stop(self) -> None:
@@ -750,6 +754,19 @@ class ServerThread:
         self.stop()
 
 
+def _answers(announced: dict) -> bool:
+    """Whether the host a ``host.json`` names really serves its session: after a reboot its
+    pid may belong to another program, so ask it over HTTP."""
+
+    from .client import ConnectionLost, WorkshopClient
+
+    try:
+        with WorkshopClient(announced["url"]) as probe:
+            return probe.info().get("session") == announced.get("session")
+    except (ConnectionLost, WorkshopError):
+        return False
+
+
 def serve(folder: str | os.PathLike[str], port: int = DEFAULT_PORT, bind: str = "127.0.0.1",
           out: Callable[[str], None] = print) -> int:
     """``kam-sandbox workshop host``: serve the session in ``folder`` until Ctrl+C (or
@@ -760,7 +777,7 @@ def serve(folder: str | os.PathLike[str], port: int = DEFAULT_PORT, bind: str = 
 
     from .client import running_host
 
-    if (running := running_host(folder)) is not None:
+    if (running := running_host(folder)) is not None and _answers(running):
         raise WorkshopError(f"{folder} is already served by the workshop host at "
                             f"{running['url']} (pid {running['pid']}); stop that one first")
     session = Session.open(folder)

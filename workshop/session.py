@@ -37,6 +37,7 @@ O_CREAT|O_EXCL, holding the pid); a lock whose pid is gone is taken over.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import hmac
 import json
@@ -156,6 +157,16 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _disk_hint(exc: OSError) -> str:
+    """What a trainer can do about a folder the session cannot be written in."""
+
+    if exc.errno == errno.ENOSPC:
+        return "; the disk is full: free some space, or use a --data folder on another disk"
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return "; the folder cannot be written: use a --data folder you can write to"
+    return ""
+
+
 class FolderLock:
     """``DIR/.lock`` holding the writer's pid; a stale lock (dead pid) is taken over."""
 
@@ -179,9 +190,18 @@ class FolderLock:
                     self.path.unlink()  # stale: its writer is dead
                 continue
             except OSError as exc:
-                raise WorkshopError(f"cannot lock {self.path}: {exc.strerror or exc}") from exc
-            with os.fdopen(fd, "w") as f:
-                f.write(str(os.getpid()))
+                raise WorkshopError(f"cannot lock {self.path}: {exc.strerror or exc}"
+                                    f"{_disk_hint(exc)}") from None
+            try:
+                os.write(fd, str(os.getpid()).encode("ascii"))
+                os.fsync(fd)
+            except OSError as exc:  # a full disk: no empty lock left behind
+                os.close(fd)
+                with contextlib.suppress(OSError):
+                    self.path.unlink()
+                raise WorkshopError(f"cannot lock {self.path}: {exc.strerror or exc}"
+                                    f"{_disk_hint(exc)}") from None
+            os.close(fd)
             self.held = True
             return
         raise LockedError(f"cannot take the lock {self.path}: another process keeps creating it")
@@ -294,7 +314,8 @@ class Session:
         if lock:
             lock.acquire()
         try:
-            db = TinyDB(path, storage=AtomicJSONStorage, private=True)  # it holds every token
+            # It holds every token: private. The writer holds the lock: sole writer.
+            db = TinyDB(path, storage=AtomicJSONStorage, private=True, sole_writer=write)
             session = cls(folder, db, lock)
             session.db.tables()  # read now: a corrupt file raises here, before any write
             if must_exist:
