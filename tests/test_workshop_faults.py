@@ -83,3 +83,49 @@ def test_a_stale_host_file_with_a_reused_pid_does_not_block_a_restart(tmp_path):
         proc.terminate()
         proc.communicate(timeout=20)
     assert proc.returncode == 0
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX file limits")
+def test_idle_connections_under_a_low_file_limit_do_not_stop_a_teams_draft(tmp_path):
+    """macOS's default `ulimit -n 256`, 300 idle connections: the host stays up, closes
+    the idle ones after a few seconds, and a team's draft still lands."""
+
+    import resource
+    import socket
+
+    data = tmp_path / "ws"
+    with Session.create(data, "tutorial", 2) as s:
+        code = s.meta["join_code"]
+
+    def low_limit():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
+
+    proc = subprocess.Popen([sys.executable, "-m", "kam_sandbox", "workshop", "host",
+                             "--data", str(data), "--port", "0"], preexec_fn=low_limit,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    idle = []
+    try:
+        info = wait_for_host(data, proc)
+        url = info["url"]
+        token = httpx.post(url + "/api/join", json={"team": "1", "code": code}).json()["token"]
+        port = int(url.rsplit(":", 1)[1])
+        for _ in range(300):
+            with contextlib_suppress():
+                idle.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+        r = httpx.put(url + "/api/team/draft", json={"plan": {"accounts": {}}},
+                      headers={"Authorization": f"Bearer {token}"}, timeout=60)
+        assert r.status_code == 200
+        assert proc.poll() is None
+    finally:
+        for sock in idle:
+            sock.close()
+        proc.terminate()
+        out, err = proc.communicate(timeout=30)
+    assert err.count("too many connections") <= 2  # one line, not thousands
+    assert "Traceback" not in err
+
+
+def contextlib_suppress():
+    import contextlib
+
+    return contextlib.suppress(OSError)

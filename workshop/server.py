@@ -40,9 +40,11 @@ import errno
 import inspect
 import json
 import logging
+import math
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -77,6 +79,9 @@ from .session import (
 )
 
 MAX_BODY_BYTES = 256 * 1024
+HEADER_TIMEOUT = 5.0  # a connection that sends no request in this long is closed
+KEEP_ALIVE_SECONDS = 5  # … and one idle between requests
+WANTED_FILES = 4096  # file descriptors the host asks for at start (macOS gives 256)
 START_TIMEOUT = 15.0
 STOP_TIMEOUT = 5.0
 log = logging.getLogger("kam_sandbox.workshop.server")
@@ -517,9 +522,47 @@ def allowed_host_names(bind: str) -> set[str]:
     return names
 
 
-class _JsonErrors(H11Protocol):
-    """uvicorn's HTTP protocol, answering a request it cannot parse (e.g. a negative
-    Content-Length) in the API's JSON error shape rather than plain text."""
+class _OncePerMinute(logging.Filter):
+    """asyncio logs a traceback for every accept() that finds no free file descriptor (tens
+    of thousands under a flood of connections): one line a minute says it instead."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last = -math.inf
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "out of system resource" not in record.getMessage():
+            return True
+        now = time.monotonic()
+        if now - self.last < 60:
+            return False
+        self.last = now
+        record.msg, record.args, record.exc_info = (
+            "too many connections: new ones wait until idle ones are closed", None, None)
+        return True
+
+
+logging.getLogger("asyncio").addFilter(_OncePerMinute())
+
+
+class _Connection(H11Protocol):
+    """uvicorn's HTTP protocol, bounded: a connection that sends no complete request within
+    ``HEADER_TIMEOUT`` is closed (idle and slow-header connections cannot pile up until the
+    host runs out of file descriptors), and a request it cannot parse (e.g. a negative
+    Content-Length) gets the API's JSON error shape rather than plain text."""
+
+    def connection_made(self, transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._first_request = self.loop.call_later(HEADER_TIMEOUT, self._no_request)
+
+    def _no_request(self) -> None:
+        if self.cycle is None and not self.transport.is_closing():
+            self.transport.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if getattr(self, "_first_request", None) is not None:
+            self._first_request.cancel()
+        super().connection_lost(exc)
 
     def send_400_response(self, msg: str) -> None:
         body = json.dumps({"detail": f"invalid HTTP request: {msg}", "error": "invalid"})
@@ -630,6 +673,21 @@ def _listen(bind: str, port: int) -> socket.socket:
     return sock
 
 
+def raise_file_limit() -> None:
+    """Ask for more file descriptors (each connection is one) where the system allows: the
+    soft limit up to the hard one, at most ``WANTED_FILES`` (macOS starts at 256)."""
+
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit on sockets
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = WANTED_FILES if hard == resource.RLIM_INFINITY else min(hard, WANTED_FILES)
+    if soft != resource.RLIM_INFINITY and soft < want:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+
+
 def _hostport(address: str, port: int) -> str:
     return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
 
@@ -685,9 +743,11 @@ class ServerThread:
             raise WorkshopError("this server is already running")
         sock = _listen(self.bind, self.port)
         self.port = sock.getsockname()[1]
+        raise_file_limit()
         config = uvicorn.Config(create_app(self.host, allowed_host_names(self.bind)),
                                 log_config=None, log_level="warning", access_log=False,
-                                lifespan="off", timeout_graceful_shutdown=2, http=_JsonErrors)
+                                lifespan="off", timeout_graceful_shutdown=2, http=_Connection,
+                                timeout_keep_alive=KEEP_ALIVE_SECONDS)
         self._server = server = _Uvicorn(config)
 
         def run() -> None:
