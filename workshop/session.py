@@ -242,6 +242,7 @@ class Session:
         self._static: Static | None = None
         self._seats_cache: tuple[tuple, dict] | None = None
         self._public_case: dict | None = None
+        self._games: tuple[tuple, dict[str, TeamReplay]] | None = None  # see replay()
         self.clock = time.time  # the round timer's clock; tests replace it
 
     # -- opening ------------------------------------------------------------------------------
@@ -372,6 +373,7 @@ class Session:
     def _forget_cached_reads(self) -> None:
         """After a write was rolled back: drop TinyDB's query caches of what never landed."""
 
+        self._games = None  # they may have played a round that never landed
         with contextlib.suppress(Exception):
             for name in self.db.tables():
                 self.db.table(name).clear_cache()
@@ -460,9 +462,28 @@ class Session:
         return self.replay(upto)[self.team(team)["id"]]
 
     def replay(self, upto: int | None = None) -> dict[str, TeamReplay]:
-        """Every team's game rebuilt from the log, by team id (see ``replay_team``)."""
+        """Every team's game rebuilt from the log, by team id (see ``replay_team``). The
+        games after the last closed round are kept (``_games``): closing the next round
+        then plays one quarter per team instead of replaying every round. Read them, never
+        play them: only ``close_round`` moves them on."""
 
-        upto = self.closed_rounds() if upto is None else upto
+        closed = self.closed_rounds()
+        upto = closed if upto is None else upto
+        if upto == closed and self._games is not None and self._games[0] == self._games_key():
+            return self._games[1]
+        out = self._replay(upto)
+        if upto == closed:
+            self._games = (self._games_key(), out)
+        return out
+
+    def _games_key(self) -> tuple:
+        """What the kept games depend on besides the plans of closed rounds (which never
+        change): the rounds closed, the teams, the injections."""
+
+        return (self.closed_rounds(), tuple(t["id"] for t in self.teams()),
+                len(self.injections()))
+
+    def _replay(self, upto: int) -> dict[str, TeamReplay]:
         teams = self.teams()
         subs = {}
         for t in teams:
@@ -490,12 +511,7 @@ class Session:
                 break
             self._play_round([subs[t["id"], r]["plan"] for t in teams], games)
             for tid, game in games.items():
-                sub = subs[tid, r]
-                out[tid].rounds.append({
-                    "round": r, "kpis": game.kpi_history()[-1],
-                    "score": game.scorecard()["score"], "plan": sub["plan"],
-                    "author": sub["author"], "filled_by": sub.get("filled_by"),
-                    "from_draft": bool(sub.get("from_draft"))})
+                out[tid].rounds.append(_round_entry(r, game, subs[tid, r]))
         return out
 
     def _play_round(self, plans: list[dict], games: dict[str, Game | Seat]) -> None:
@@ -993,7 +1009,8 @@ class Session:
         m = self._need_open_round("close the round", allow_paused=True)
         policy = get_policy(fill_policy)  # ValueError for an unknown name, before any change
         r = m["round"]
-        games = {tid: rep.game for tid, rep in self.replay(upto=r - 1).items()}
+        reps = self.replay(upto=r - 1)  # kept since the last close: no replay from round 1
+        games = {tid: rep.game for tid, rep in reps.items()}
         subs = []
         for tid, game in games.items():
             if self.counting_plan(tid, r) is None and not self._submit_draft(tid, r):
@@ -1009,6 +1026,9 @@ class Session:
         self.db.table("results").insert_multiple(results)
         self._set_meta(deadline=None, remaining=None)
         self._set_round_state("closed", closed=_now())
+        for rep, sub in zip(reps.values(), subs):
+            rep.rounds.append(_round_entry(r, rep.game, sub))
+        self._games = (self._games_key(), reps)  # a failed write drops them (_writes)
         return results
 
     @_writes
@@ -1093,6 +1113,14 @@ def _device_label(text: str) -> str:
 
     label = " ".join(str(text).split())[:40]
     return label or "device"
+
+
+def _round_entry(r: int, game: Game | Seat, sub: dict) -> dict:
+    """A closed round of a team's replay: its KPIs and score after it, and the plan."""
+
+    return {"round": r, "kpis": game.kpi_history()[-1], "score": game.scorecard()["score"],
+            "plan": sub["plan"], "author": sub["author"], "filled_by": sub.get("filled_by"),
+            "from_draft": bool(sub.get("from_draft"))}
 
 
 def plain_json_problem(value: Any, _depth: int = 0) -> str | None:
