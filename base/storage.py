@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,8 @@ from typing import Any
 from tinydb.storages import Storage
 
 from kam_sandbox.engine.errors import SaveError
+
+log = logging.getLogger("kam_sandbox.storage")
 
 
 class CorruptFileError(SaveError):
@@ -45,10 +48,15 @@ class AtomicJSONStorage(Storage):
     """TinyDB storage in one UTF-8 JSON file, replaced atomically on every write."""
 
     def __init__(self, path: str | os.PathLike[str], *, create_dirs: bool = True,
-                 indent: int | None = None):
+                 indent: int | None = None, private: bool = False, sole_writer: bool = False):
         super().__init__()
         self.path = Path(path)
         self.indent = indent
+        self.private = private  # readable by its owner only (it holds secrets)
+        # The only writer of the file (it holds a lock): a file deleted, emptied or damaged
+        # behind its back is someone else's mistake, repaired from the last good content.
+        self.sole_writer = sole_writer
+        self._last_good: bytes | None = None
         self._pending: dict | None = None  # inside batch(): the database not yet written
         self._depth = 0
         self._cache: tuple[tuple[int, int, int], dict] | None = None  # (file stamp, data)
@@ -90,9 +98,35 @@ class AtomicJSONStorage(Storage):
                 return self._cache[1]
             raw = self.path.read_bytes()
         except FileNotFoundError:
-            return None
+            return self._repaired("deleted")
         except OSError as exc:
             raise SaveError(f"cannot read {self.path}: {exc.strerror or exc}") from exc
+        try:
+            data = self._parse(raw)
+        except CorruptFileError as exc:
+            if self.sole_writer and self._last_good is not None:
+                return self._repaired(str(exc))
+            raise
+        if data is None:
+            return self._repaired("emptied")
+        if self.sole_writer:
+            self._last_good = raw
+        self._cache = (stamp, data)
+        return data
+
+    def _repaired(self, what: str) -> dict[str, dict[str, Any]] | None:
+        """The sole writer's last good content when the file went missing, empty or bad
+        under it: written back (the next write would do it anyway) and returned."""
+
+        if not (self.sole_writer and self._last_good is not None):
+            return None
+        log.warning("%s was %s while in use; writing back its last content", self.path, what)
+        with contextlib.suppress(SaveError):
+            write_atomically(self.path, self._last_good, private=self.private)
+        self._cache = None
+        return self._parse(self._last_good)
+
+    def _parse(self, raw: bytes) -> dict[str, dict[str, Any]] | None:
         try:
             text = raw.decode("utf-8-sig")  # tolerate a BOM added by a Windows editor
         except UnicodeDecodeError as exc:
@@ -112,7 +146,6 @@ class AtomicJSONStorage(Storage):
             raise CorruptFileError(
                 f"{self.path} is not a KAM Sandbox database: expected a JSON object of tables"
             )
-        self._cache = (stamp, data)
         return data
 
     def _stamp(self) -> tuple[int, int, int]:
@@ -138,10 +171,12 @@ class AtomicJSONStorage(Storage):
             self._cache = None
             raise
         try:
-            write_atomically(self.path, payload)
+            write_atomically(self.path, payload, private=self.private)
         except BaseException:
             self._cache = None
             raise
+        if self.sole_writer:
+            self._last_good = payload
         try:
             self._cache = (self._stamp(), data)
         except OSError:
@@ -151,15 +186,20 @@ class AtomicJSONStorage(Storage):
         pass
 
 
-def write_atomically(path: Path, payload: bytes) -> None:
+def write_atomically(path: Path, payload: bytes, private: bool = False) -> None:
     """Replace ``path`` with ``payload`` so that a reader or a crash sees the old file or the
     new one, never half of one: a temp file in the same folder, fsync, ``os.replace``,
-    fsync of the folder. SaveError (the old file untouched) if the disk refuses."""
+    fsync of the folder. SaveError (the old file untouched) if the disk refuses.
+    ``private``: the file is readable and writable by its owner only (0600)."""
 
     tmp = temp_path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as f:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0),
+                     0o600 if private else 0o666)
+        if private and os.name != "nt":
+            os.fchmod(fd, 0o600)  # a stale temp file keeps its old mode: set it
+        with os.fdopen(fd, "wb") as f:
             f.write(payload)
             f.flush()
             os.fsync(f.fileno())

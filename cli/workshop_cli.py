@@ -26,7 +26,8 @@ from typing import Any
 POLICY_NAMES = ("uniform", "focus", "needs", "discount", "executive", "lax-credit", "random")
 
 WRITE_COMMANDS = ("submit", "advance", "inject", "pause", "resume", "timer", "extend",
-                  "add-team", "rename-team")
+                  "add-team", "rename-team", "approve", "deny", "revoke", "reset-team",
+                  "rotate-code")
 
 
 def add_parser(sub) -> None:
@@ -106,6 +107,24 @@ def add_parser(sub) -> None:
     p.add_argument("--team", required=True, help="team name, number or id")
     p.add_argument("--name", required=True, help="the new name")
 
+    p = ws.add_parser("devices", help="the devices playing for each team, and the ones "
+                                      "waiting for your approval")
+    data(p)
+    for name, helptext in (("approve", "let a waiting device play for its team"),
+                           ("deny", "refuse a waiting device")):
+        p = ws.add_parser(name, help=helptext)
+        data(p)
+        p.add_argument("--request", required=True, metavar="ID", help="see: workshop devices")
+    p = ws.add_parser("revoke", help="withdraw one device's token")
+    data(p)
+    p.add_argument("--device", required=True, metavar="ID", help="see: workshop devices")
+    p = ws.add_parser("reset-team", help="revoke every device of a team and give it a new "
+                                         "team secret")
+    data(p)
+    p.add_argument("--team", required=True, help="team name, number or id")
+    p = ws.add_parser("rotate-code", help="a new join code (admitted devices play on)")
+    data(p)
+
     p = ws.add_parser("export", help="CSV of every team x round x KPI and an HTML debrief")
     data(p)
     p.add_argument("--csv", metavar="FILE")
@@ -118,7 +137,8 @@ def run(args) -> int:
     cmd = args.workshop_command
     if cmd is None:
         raise WorkshopError("choose an action: new, host, join-code, status, submit, advance, "
-                            "inject, pause, resume, timer, extend, add-team, rename-team or "
+                            "inject, pause, resume, timer, extend, add-team, rename-team, "
+                            "devices, approve, deny, revoke, reset-team, rotate-code or "
                             "export (see kam-sandbox workshop --help)")
     if cmd == "new":
         if args.names:
@@ -156,6 +176,9 @@ def run(args) -> int:
             print(json.dumps(st, ensure_ascii=False, indent=1))
         else:
             print(_status_text(st))
+        return 0
+    if cmd == "devices":
+        print(_devices_text(_status(args.data)))
         return 0
     if cmd == "export":
         if not args.csv and not args.html:
@@ -201,6 +224,20 @@ def run(args) -> int:
         elif cmd == "rename-team":
             team = op.act("rename_team", team=args.team, name=args.name)
             print(f"{team['id']} is now {team['name']}")
+        elif cmd in ("approve", "deny"):
+            req = op.act(f"{cmd}_join", request=args.request)
+            print(f"{req['device']} {'may now play' if cmd == 'approve' else 'refused'} "
+                  f"for {req['team_name']}")
+        elif cmd == "revoke":
+            device = op.act("revoke_device", device=args.device)
+            print(f"{device['label']} ({device['id']}) can no longer play for "
+                  f"{op.team_names()[device['team']]}")
+        elif cmd == "reset-team":
+            team = op.act("reset_team_access", team=args.team)
+            print(f"{team['name']}: every device signed out, new team secret; the next device "
+                  "to join claims the team")
+        elif cmd == "rotate-code":
+            print(f"new join code: {op.act('rotate_join_code')}")
         else:  # pragma: no cover - argparse only offers the commands above
             raise WorkshopError(f"unknown action {cmd!r}")
     return 0
@@ -339,6 +376,24 @@ def _read_plan(path: str) -> dict:
     if problem := plain_json_problem(plan):  # e.g. a number too large for the engine
         raise WorkshopError(f"plan {path} cannot be used: {problem}")
     return plan
+
+
+def _devices_text(st: dict) -> str:
+    names = {t["id"]: t["name"] for t in st["teams"]}
+    lines = ["devices:"] + [f"  {d['id']}  {names.get(d['team'], d['team'])}  {d['label']}  "
+                            f"({d['via']}, {d['address'] or 'this machine'}, {d['time'][:19]})"
+                            for d in st["devices"]]
+    if not st["devices"]:
+        lines.append("  none yet")
+    if st.get("failed_joins"):
+        lines += ["", f"failed join attempts: {st['failed_joins_total']} (latest last):"]
+        lines += [f"  {f['time']}  {f['address'] or '?'}  {f['team']}  {f['reason']}"
+                  for f in st["failed_joins"][-5:]]
+    if st["requests"]:
+        lines += ["", "waiting for your approval (workshop approve --request ID):"]
+        lines += [f"  {r['id']}  {r['team_name']}  {r['device']}  from {r['address'] or '?'}"
+                  for r in st["requests"]]
+    return "\n".join(lines)
 
 
 BANDS = {"excellent": "excellent", "good": "good", "fair": "fair", "weak": "needs work"}

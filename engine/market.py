@@ -155,8 +155,10 @@ class Seat(PlayerRecord):
 # client reads it through ``SeatSnapshot``, which has the same read interface again.
 
 
-def snapshot(seat: Seat) -> dict:
-    """Everything team ``seat.player`` may know, as plain JSON data (arrays exact)."""
+def snapshot(seat: PlayerRecord) -> dict:
+    """Everything player ``seat`` (a shared market's ``Seat``, or a ``Game``) may know, as
+    plain JSON data (arrays exact). A workshop strips the seed before sending it: a
+    ``SeatSnapshot`` reads it without one."""
 
     view = seat.view()
     arrays = {}
@@ -169,7 +171,8 @@ def snapshot(seat: Seat) -> dict:
                               "data": value.reshape(-1).tolist()}
         else:
             arrays[f.name] = value
-    return {"player": seat.player, "seed": seat.seed, "turn": seat.turn, "view": arrays,
+    return {"player": getattr(seat, "player", 0), "seed": seat.seed, "turn": seat.turn,
+            "view": arrays,
             "plans": seat.plans, "results": seat.results, "kpis": seat.kpi_history(),
             "scorecard": seat.scorecard(), "debrief": seat.debrief() if seat.over else None}
 
@@ -192,7 +195,7 @@ class SeatSnapshot:
         self._scenario = scenario
         self.data = data
         self.batch = _Rules(scenario)
-        self.seed = int(data["seed"])
+        self.seed = int(data["seed"]) if data.get("seed") is not None else None
         self.player = int(data["player"])
         self.plans: list[dict] = data["plans"]
         self.results: list[dict] = data["results"]
@@ -202,6 +205,7 @@ class SeatSnapshot:
                 value = np.array(value["data"], dtype=np.dtype(value["dtype"]))
                 value = value.reshape(data["view"][name]["shape"])
             values[name] = value
+        values.setdefault("seeds", np.zeros(1, dtype=np.int64))  # a world without its seed
         self._view = View(scenario=scenario, **values)
 
     @property

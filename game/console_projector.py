@@ -2,8 +2,9 @@
 from the back of a room at 1280×720 — the round, a big countdown, the join code and LAN
 address, every team's progress and the leaderboard on the absolute scale.
 
-It draws from ``Host.board()`` only (the public view): no members, no drafts or plans, no
-events injected into one team, no tokens. The headline of an event injected into every
+It draws from ``Host.board()`` (the public view: no members, no drafts or plans, no events
+injected into one team, no tokens) plus the join code, which the console adds from the
+facilitator's status (the room's ``/api/board`` never carries it). The headline of an event injected into every
 team is public and runs along the bottom.
 """
 

@@ -369,8 +369,18 @@ class TeamBar:
         marker = self.marker()
         mark_w = font(13, True).size(marker)[0] if marker else 0
         parts["marker"] = pygame.Rect(r.right - 12 - mark_w, r.y + 6, mark_w, 20)
-        parts["news"] = pygame.Rect(x, r.y + 3, max(parts["marker"].x - 16 - x, 0), 24)
+        secret = self.secret_text()
+        secret_w = font(13).size(secret)[0] if secret else 0
+        parts["secret"] = pygame.Rect(parts["marker"].x - (16 if marker else 0) - secret_w,
+                                      r.y + 6, secret_w, 20)
+        parts["news"] = pygame.Rect(x, r.y + 3, max(parts["secret"].x - 16 - x, 0), 24)
         return parts
+
+    def secret_text(self) -> str:
+        """The team's rejoin secret, for a teammate joining on a second device."""
+
+        secret = self.session.rejoin_secret
+        return tr("team.rejoin_secret", secret=secret) if secret else ""
 
     def marker(self) -> str:
         s = self.session
@@ -393,6 +403,9 @@ class TeamBar:
                    headline=headline_text(h)) for h in s.headlines]
             self.news_spot = UIButton(parts["news"], "", ui, object_id="#hotspot",
                                       tool_tip_text="\n".join(html.escape(x) for x in lines))
+        if self.secret_text():
+            UIButton(parts["secret"], "", ui, object_id="#hotspot",
+                     tool_tip_text=html.escape(tr("team.rejoin_secret_tip")))
         if self.marker():
             error = s.sync_error or s.save_error or ""
             UIButton(parts["marker"], "", ui, object_id="#hotspot",
@@ -460,6 +473,9 @@ class TeamBar:
             line = tr("team.news_line", headline=headline_text(s.headlines[0]))
             text(surface, (news.x, news.y + 3), line, 13, INK if fresh else MUTED, bold=fresh,
                  max_width=news.width)
+        secret = self.secret_text()
+        if secret:
+            text(surface, parts["secret"].topleft, secret, 13, MUTED)
         marker = self.marker()
         if marker:
             text(surface, parts["marker"].topleft, marker, 13, WARN, bold=True)

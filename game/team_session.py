@@ -4,9 +4,10 @@ The planning, results and debrief screens work on a ``game.session.Session``; a 
 workshop plays through the same screens with a ``TeamSession``, which differs in three
 places only:
 
-* its game is rebuilt from the workshop's record (``Game.replay`` of the team's counting
-  plans and the events injected into it), so the team client holds no state of its own
-  that a crash could lose;
+* its game is the host's snapshot of the team's game (``workshop.secrecy``: its view and
+  record, read through ``SeatSnapshot``) on the case as a team may see it: a team never
+  receives the seed, the case file or hidden state, and holds no state of its own that a
+  crash could lose;
 * ``autosave`` keeps the draft with the workshop (``TeamLink.save_draft``), so a client that
   crashes or loses the network finds its draft again when it rejoins;
 * ``end_quarter`` submits the plan (``TeamLink.submit``) and returns None: the quarter is
@@ -28,23 +29,30 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from kam_sandbox.engine import Game, Scenario
-from kam_sandbox.engine.loader import load_scenario_text
 from kam_sandbox.engine.market import SeatSnapshot
+from kam_sandbox.workshop.secrecy import with_known_roles
 
 from .session import Session, carried_forward, empty_plan
 
 
-def rebuild_game(scenario: Scenario, state: dict) -> Game | SeatSnapshot:
-    """The team's game exactly as the workshop host plays it: replayed from its own plans,
-    or, in a shared market (where that would need the rivals' plans), the host's snapshot
-    of its seat."""
+def rebuild_game(case: Scenario, state: dict) -> Game | SeatSnapshot:
+    """The team's game exactly as the workshop host plays it, from the host's snapshot, on
+    the public ``case`` with the roles the team has discovered so far. Once every round is
+    played (the host then sends the whole case, the world's seed and the team's events), a
+    team of parallel worlds rebuilds its own ``Game``, so its debrief's what-if works."""
 
-    if state.get("seat") is not None:
-        return SeatSnapshot(scenario, state["seat"])
-    injected = {int(turn): [tuple(e) for e in events]
-                for turn, events in state["injected"].items()}
-    return Game.replay(scenario, state["seed"], state["plans"], injected)
+    seat = state["seat"]
+    if seat.get("seed") is not None and state.get("injected") is not None \
+            and state.get("mode") != "shared":
+        injected = {int(turn): [tuple(e) for e in events]
+                    for turn, events in state["injected"].items()}
+        return Game.replay(case, seat["seed"], state["plans"], injected)
+    role = seat["view"]["role"]
+    known = np.array(role["data"], dtype=np.dtype(role["dtype"])).reshape(role["shape"])
+    return SeatSnapshot(with_known_roles(case, known), state["seat"])
 
 
 @dataclass
@@ -59,6 +67,7 @@ class TeamSession(Session):
     state_age: float = 0.0  # seconds since ``state`` was fetched (the scenes tick it)
     seen_headlines: int = 0  # how many of ``state["headlines"]`` the team has seen
     _saved: tuple | None = None  # (round, draft) last kept with the host
+    case: Scenario | None = None  # the case as the host sent it (hidden fields neutral)
     poll_link: object | None = None  # a second link, for looks at the host off the UI thread
     fetching: object | None = None  # such a look in flight (game.team_bar.Fetch)
     local_changes: int = 0  # bumped by each submission: a look begun before it is stale
@@ -69,10 +78,11 @@ class TeamSession(Session):
         up its draft. Raises KamError (or the link's own error) when that fails."""
 
         state = link.state()
-        scenario = load_scenario_text(link.scenario_text(), f"<workshop {state['session']}>")
-        game = rebuild_game(scenario, state)
+        case = Scenario.model_validate(link.case())
+        game = rebuild_game(case, state)
         session = cls(game=game, slot=f"workshop-{state['session']}-{state['team']['id']}",
-                      label=state["team"]["name"], link=link, state=state, author=author)
+                      label=state["team"]["name"], link=link, state=state, author=author,
+                      case=case)
         if state.get("draft") and session._draft_is_current():
             session.draft = copy.deepcopy(state["draft"])
             session._saved = (state["round"], copy.deepcopy(state["draft"]))
@@ -90,6 +100,12 @@ class TeamSession(Session):
     @property
     def team(self) -> dict:
         return self.state["team"]
+
+    @property
+    def rejoin_secret(self) -> str | None:
+        """What a teammate types to play for the team on a second device."""
+
+        return self.state.get("rejoin_secret")
 
     @property
     def submitted(self) -> bool:
@@ -191,7 +207,9 @@ class TeamSession(Session):
         self.state = state
         self.state_age = 0.0
         if played:
-            self.game = rebuild_game(self.scenario, state)
+            if state["closed_rounds"] >= state["rounds"]:  # the truth opens for the debrief
+                self.case = Scenario.model_validate(self.link.case())
+            self.game = rebuild_game(self.case, state)
             self.last_result = self.game.results[-1] if self.game.results else None
             self._next_draft()
         return played

@@ -91,13 +91,12 @@ def test_injection_reaches_only_named_team(played):
 
 def test_replay_is_deterministic_and_matches_engine(played):
     with Session.open(played, write=False) as s:
-        meta = s.meta
         for t in s.teams():
             a = s.replay_team(t["id"])
             b = s.replay_team(t["id"])
             assert [r["score"] for r in a.rounds] == [r["score"] for r in b.rounds]
             plans = [s.counting_plan(t["id"], r)["plan"] for r in range(1, 5)]
-            g = Game.replay(load_scenario("tutorial"), meta["seed"], plans,
+            g = Game.replay(load_scenario("tutorial"), s.world_seed, plans,
                             s.injected_for(t["id"]))
             assert g.scorecard()["score"] == a.rounds[-1]["score"]
             stored = sorted((r for r in s.db.table("results").all() if r["team"] == t["id"]),

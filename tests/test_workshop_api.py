@@ -25,9 +25,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from kam_sandbox.cli import main
-from kam_sandbox.engine import PlanError
+from kam_sandbox.engine import PlanError, Scenario
 from kam_sandbox.engine.actions import actions_to_plan
-from kam_sandbox.engine.loader import load_scenario_text
 from kam_sandbox.engine.policies import POLICIES, decide
 from kam_sandbox.game.team_session import TeamSession, rebuild_game
 from kam_sandbox.workshop import Session, WorkshopError
@@ -83,7 +82,7 @@ def call(url: str, method: str, path: str, token: str | None = None, **kw) -> ht
 def policy_plan(link: RemoteTeamLink, policy: str) -> dict:
     """What a team client would submit: a built-in strategy on its own rebuilt game."""
 
-    game = rebuild_game(load_scenario_text(link.scenario_text(), "<test>"), link.state())
+    game = rebuild_game(Scenario.model_validate(link.case()), link.state())
     return actions_to_plan(decide(POLICIES[policy], game.view(), game.scenario,
                                   game.batch.static), game.batch.static)
 
@@ -114,8 +113,8 @@ def test_join_with_right_and_wrong_code(served):
         with pytest.raises(WorkshopError, match="unknown team"):
             room.join("Nobody", served.code)
         link = room.join("2", served.code)  # by number, as the room reads it
-        again = room.join("蓝队", served.code)
-    assert link.token == again.token == served.session.team("蓝队")["token"]
+    assert served.session.team_for_token(link.token)["name"] == "蓝队"
+    assert link.token != served.session.team("蓝队")["token"]  # the device's own token
     assert link.state()["team"]["name"] == "蓝队"
     r = call(served.url, "POST", "/api/join", json={"team": "红队", "code": "nope"})
     assert r.status_code == 403 and r.json()["error"] == "forbidden"
@@ -158,7 +157,7 @@ def test_tokens_and_roles(served):
         assert call(served.url, method, path, "x" * 40, json=body).status_code == 401
         if path != "/api/scenario":  # the facilitator reads the case too, but is no team
             assert call(served.url, method, path, fac, json=body).status_code == 403
-    assert call(served.url, "GET", "/api/scenario", fac).json()["yaml"].startswith("#")
+    assert call(served.url, "GET", "/api/scenario", fac).json()["scenario"]["id"] == "tutorial"
     with pytest.raises(AccessError):
         FacilitatorClient(served.url, red.token).status()
     with pytest.raises(AccessError, match="unknown team token"):
@@ -228,7 +227,6 @@ def test_bad_requests_are_clear_4xx_never_5xx(served):
 def test_three_team_game_over_loopback(served):
     red, blue, green = links = served.join_all()
     fac = FacilitatorClient(served.url, served.facilitator)
-    scenario = load_scenario_text(red.scenario_text(), "<test>")
     fac.act("inject", event_id="dingxin_late_delivery", team="蓝队")
     fac.act("set_timer", seconds=600)
     for r in range(1, 5):
@@ -241,13 +239,15 @@ def test_three_team_game_over_loopback(served):
         assert board["timer"]["remaining"] > 0  # each round starts with the set countdown
         assert fac.act("advance") == (r + 1 if r < 4 else None)
         for link in links:  # every client rebuilds exactly the host's game
-            state = link.state()
-            game = rebuild_game(scenario, state)
+            state = link.state()  # after the last round the case is the whole truth
+            game = rebuild_game(Scenario.model_validate(link.case()), state)
             assert len(game.results) == r == len(state["scores"])
             assert game.scorecard()["score"] == state["scores"][-1]
     status = fac.status()
     assert status["state"] == "finished"
     final = {t["name"]: t for t in status["teams"]}
+    scenario = Scenario.model_validate(red.case())
+    assert scenario == served.session.scenario
     for link in links:
         state = link.state()
         assert state["finished"] and rebuild_game(scenario, state).over
@@ -434,7 +434,7 @@ def test_fuzz_every_route(tmp_path):
     finally:
         spec.close()
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 8 + len(FACILITATOR_ACTIONS)
+    assert len(operations) == 9 + len(FACILITATOR_ACTIONS)
     failures: list[str] = []
     for i, operation in enumerate(operations):
         target = Served(tmp_path / f"op{i}")

@@ -166,15 +166,20 @@ def test_join_code_and_tokens(session):
     red = session.join("红队", code)
     assert red["team"]["name"] == "红队" and "token" not in red["team"]
     assert session.team_for_token(red["token"])["id"] == "t1"
-    assert session.join("红队", f" {code} ")["token"] == red["token"]  # rejoin: same token
+    again = session.join("红队", f" {code} ")  # a second device waits for approval
+    assert "token" not in again and again["request"] and again["key"]
+    second = session.join("红队", code, secret=red["secret"])
+    assert second["token"] != red["token"]  # every device its own token
+    assert session.team_for_token(second["token"])["id"] == "t1"
     for bad in (None, "", "x" * 24, session.meta["facilitator_token"]):
         with pytest.raises(AccessError):
             session.team_for_token(bad)
     with pytest.raises(AccessError):
         session.check_facilitator(red["token"])
     session.check_facilitator(session.meta["facilitator_token"])
-    tokens = {t["token"] for t in session.teams()} | {session.meta["facilitator_token"]}
-    assert len(tokens) == 4
+    tokens = ({t["token"] for t in session.teams()} | {session.meta["facilitator_token"]}
+              | {red["token"], second["token"]} | {t["rejoin"] for t in session.teams()})
+    assert len(tokens) == 9
 
 
 def test_board_and_status_keep_secrets(session):
@@ -204,7 +209,6 @@ def test_team_state_shows_only_the_team(session):
     text = json.dumps(red, ensure_ascii=False)
     assert "Wang" not in text and "jinhua_complaint" not in text and "t2" not in text
     assert red["draft"] == OVER_BUDGET and not red["submitted"]
-    assert red["injected"] == {"0": [["dingxin_late_delivery", None]]}
     assert [h["event"] for h in red["headlines"]] == ["dingxin_late_delivery"]
     assert red["headlines"][0]["headline"]["zh"] and red["headlines"][0]["headline"]["en"]
     session.advance()
@@ -263,7 +267,7 @@ def test_host_checks_every_caller(session):
     assert "close" not in FACILITATOR_ACTIONS and "submit" not in FACILITATOR_ACTIONS
     with pytest.raises(AccessError):
         host.team_state("forged")
-    assert host.scenario_text(red) == host.scenario_text(ft) == session.meta["scenario_yaml"]
+    assert host.case(red) == host.case(ft) == session.public_case()  # never the file
     changes = host.changes
     host.submit(red, PLAN)
     host.act(ft, "set_timer", seconds=300)
@@ -296,9 +300,9 @@ def test_team_plays_through_a_link_and_rejoins(session):
     red = TeamSession.connect(host.local_team("红队"))  # filled in by the policy
     assert red.game.plans == [session.counting_plan("t1", 1)["plan"]]
     # the event injected during round 1 hit blue's first quarter, and only blue's
-    assert [e.id for e in team.game.batch.injected[0]] == ["jinhua_complaint"]
-    assert red.game.batch.injected == {}
-    assert Game.replay(load_scenario("tutorial"), 3, team.game.plans,
+    assert [h["event"] for h in team.state["headlines"]] == ["jinhua_complaint"]
+    assert red.state["headlines"] == []
+    assert Game.replay(load_scenario("tutorial"), session.world_seed, team.game.plans,
                        session.injected_for("t2")).scorecard() == team.game.scorecard()
 
 
@@ -318,7 +322,8 @@ def test_shared_market_session(tmp_path):
         s.advance(fill_policy="needs")  # C is absent: filled in, marked
         assert s.counting_plan("t3", 1)["filled_by"] == "needs"
         rounds = [[s.counting_plan(t, 1)["plan"] for t in ("t1", "t2", "t3")]]
-        market = Market.replay(load_scenario("tutorial"), 6, 3, rounds, s.injected_for(None))
+        market = Market.replay(load_scenario("tutorial"), s.world_seed, 3, rounds,
+                               s.injected_for(None))
         replays = s.replay()
         for p, tid in enumerate(("t1", "t2", "t3")):
             assert replays[tid].game.scorecard() == market.seat(p).scorecard()

@@ -34,7 +34,7 @@ from pathlib import Path
 import httpx
 from hosting import wait_for_host
 
-from kam_sandbox.engine.loader import load_scenario_text
+from kam_sandbox.engine import Scenario
 from kam_sandbox.game.team_session import TeamSession, rebuild_game
 from kam_sandbox.workshop import Session
 from kam_sandbox.workshop.client import RemoteTeamLink, running_host
@@ -233,5 +233,5 @@ def test_team_client_killed_after_saving_its_draft(tmp_path):
         assert [x["author"] for x in state["submissions"]] == ["Li Lei"]
         team = TeamSession.connect(link)
         assert team.draft == plan
-        game = rebuild_game(load_scenario_text(link.scenario_text(), "<test>"), state)
+        game = rebuild_game(Scenario.model_validate(link.case()), state)
         assert team.game.turn == game.turn

@@ -32,7 +32,14 @@ import httpx
 from kam_sandbox.engine.errors import PlanError
 
 from .host import FACILITATOR_ACTIONS
-from .session import AccessError, WorkshopError, _pid_alive, plain_json_problem
+from .limits import TooMany
+from .session import (
+    AccessError,
+    ApprovalPending,
+    WorkshopError,
+    _pid_alive,
+    plain_json_problem,
+)
 
 DEFAULT_PORT = 8765
 HOST_FILE = "host.json"
@@ -153,6 +160,9 @@ def _error(response: httpx.Response) -> WorkshopError | PlanError:
     status = response.status_code
     if kind == "plan":
         return PlanError(detail)
+    if status == 429:
+        wait = response.headers.get("retry-after", "")
+        return TooMany(detail, int(wait) if wait.isdigit() else 60)
     if kind in ("unauthorized", "forbidden") or status in (401, 403):
         return AccessError(detail)
     if status >= 500:
@@ -178,8 +188,8 @@ class RemoteTeamLink(_Api):
         body = {"plan": check_plan(plan), "author": author}
         return self.call("POST", "/api/team/submissions", body)
 
-    def scenario_text(self) -> str:
-        return self.call("GET", "/api/scenario", retry=True)["yaml"]
+    def case(self) -> dict:
+        return self.call("GET", "/api/scenario", retry=True)["scenario"]
 
 
 class WorkshopClient(_Api):
@@ -191,11 +201,28 @@ class WorkshopClient(_Api):
     def board(self) -> dict:
         return self.call("GET", "/api/board", retry=True)
 
-    def join(self, team: str, code: str) -> RemoteTeamLink:
-        """A link for ``team`` (name, number or id) with the room's join code."""
+    def join(self, team: str, code: str, secret: str | None = None,
+             device: str = "") -> RemoteTeamLink:
+        """A link for ``team`` (name, number or id) with the room's join code (and, for a
+        team that plays on another device already, its rejoin secret). Raises
+        ``ApprovalPending`` when the device must wait for the facilitator. Sent once: a
+        join admits a device."""
 
-        joined = self.call("POST", "/api/join", {"team": str(team), "code": str(code)},
-                           retry=True)  # joining twice returns the same token
+        body = {"team": str(team), "code": str(code), "device": str(device)}
+        if secret:
+            body["secret"] = str(secret)
+        return self._admitted(self.call("POST", "/api/join", body))
+
+    def follow(self, request: str, key: str) -> RemoteTeamLink:
+        """A waiting device's request: its link once approved; ``ApprovalPending`` while it
+        waits; ``AccessError`` when the facilitator said no."""
+
+        answer = self.call("POST", "/api/join/status", {"request": request, "key": key})
+        return self._admitted({"request": request, "key": key, **answer})
+
+    def _admitted(self, joined: dict) -> RemoteTeamLink:
+        if joined.get("state") == "pending":
+            raise ApprovalPending(joined["team"], joined["request"], joined["key"])
         return RemoteTeamLink(self.url, joined["token"])
 
 
@@ -216,9 +243,6 @@ class FacilitatorClient(_Api):
                                 f"{', '.join(sorted(FACILITATOR_ACTIONS))}")
         return self.call("POST", f"/api/facilitator/{action}", args)["result"]
 
-    def scenario_text(self) -> str:
-        return self.call("GET", "/api/scenario", retry=True)["yaml"]
 
-
-__all__ = ["DEFAULT_PORT", "ConnectionLost", "FacilitatorClient", "RemoteTeamLink",
+__all__ = ["DEFAULT_PORT", "ApprovalPending", "ConnectionLost", "FacilitatorClient", "RemoteTeamLink",
            "WorkshopClient", "base_url", "check_plan", "running_host"]

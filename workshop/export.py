@@ -29,6 +29,19 @@ def _replays(session: Session) -> list[tuple[dict, list[dict]]]:
     return [(t, session.replay_team(t["id"]).rounds) for t in session.teams()]
 
 
+# A spreadsheet runs a cell that begins like this as a formula (OWASP "CSV injection"):
+# names and authors are typed by the teams.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(value: str) -> str:
+    """A text cell that a spreadsheet shows as text, never runs: a leading ``'``
+    where it would begin a formula (OWASP's advice; numbers are written as numbers)."""
+
+    value = str(value)
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
 def write_csv(session: Session, path: Path) -> Path:
     """UTF-8 with BOM so Excel and WPS show Chinese team names correctly."""
 
@@ -48,7 +61,8 @@ def write_csv(session: Session, path: Path) -> Path:
         for team, rounds in replays:
             for r in rounds:
                 w.writerow([meta["id"], meta["scenario_id"], meta["seed"], team["id"],
-                            team["name"], r["round"], r["author"], r["filled_by"] or "",
+                            text_cell(team["name"]), r["round"], text_cell(r["author"]),
+                            r["filled_by"] or "",
                             "yes" if r.get("from_draft") else "",
                             f"{r['score']:.4f}",
                             # 4 decimals: exact enough, and 1.0 not 1.0000000000000002

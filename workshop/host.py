@@ -7,20 +7,35 @@ one operation at a time (a lock: the server answers requests on several threads)
 each operation landing on disk whole before it returns (``Session`` writes atomically).
 
 A team's side of it is a ``TeamLink``: ``state()``, ``save_draft()``, ``submit()`` and
-``scenario_text()``. ``LocalTeamLink`` talks to a ``Host`` in this process; the LAN client
+``case()`` (the case as a team may see it: never the file, the seed or hidden state). ``LocalTeamLink`` talks to a ``Host`` in this process; the LAN client
 (``workshop.client``) has the same methods over HTTP, so the game's team screens work with
 either.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+from collections import deque
+from datetime import datetime, timezone
 from typing import Any, Protocol
 
-from .session import AccessError, Session, WorkshopError
+from .limits import SlidingWindow, TooMany
+from .session import AccessError, JoinDenied, Session, WorkshopError
 
 ONLINE_SECONDS = 15.0  # a team client polls every few seconds; silent longer = offline
+# Wrong join codes, team secrets or request keys: a person mistypes a few times a minute; a
+# script guesses a thousand a second. Past these a client (or the whole room, when many
+# addresses guess at once) waits out the minute.
+FAILED_JOINS_PER_ADDRESS = 10
+FAILED_JOINS_PER_SESSION = 30
+FAILED_JOINS_WINDOW = 60.0
+FAILED_JOINS_KEPT = 50  # the facilitator sees the latest ones
+# A person saves a draft a second or two after a change and submits now and then; a team
+# with several devices, a few times that. Faster is a script, slowing everyone down.
+TEAM_WRITES_PER_MINUTE = 120
+log = logging.getLogger("kam_sandbox.workshop.host")
 
 
 class Host:
@@ -31,6 +46,14 @@ class Host:
         self._lock = threading.RLock()
         self._seen: dict[str, float] = {}  # team id → last request (monotonic), not stored
         self.changes = 0  # bumped after every write; screens redraw when it moves
+        self.clock = time.monotonic  # for the rate limits; tests replace it
+        self._failed_by_address = SlidingWindow(FAILED_JOINS_PER_ADDRESS, FAILED_JOINS_WINDOW,
+                                                lambda: self.clock())
+        self._failed_in_session = SlidingWindow(FAILED_JOINS_PER_SESSION, FAILED_JOINS_WINDOW,
+                                                lambda: self.clock())
+        self.failed_joins: deque[dict] = deque(maxlen=FAILED_JOINS_KEPT)
+        self._team_writes = SlidingWindow(TEAM_WRITES_PER_MINUTE, 60.0, lambda: self.clock())
+        self.failed_total = 0
 
     # -- anyone in the room -------------------------------------------------------------------
     def info(self) -> dict:
@@ -51,11 +74,58 @@ class Host:
         with self._lock:
             return self._with_online(self.session.board())
 
-    def join(self, team: str, code: str) -> dict:
+    def join(self, team: str, code: str, secret: str | None = None, device: str = "",
+             address: str = "") -> dict:
+        """Admit a device (``Session.join``): a token, or a request to wait on."""
+
         with self._lock:
-            joined = self.session.join(team, code)
-            self._seen[joined["team"]["id"]] = time.monotonic()
+            self._check_attempts(address)
+            try:
+                joined = self.session.join(team, code, secret, device, address)
+            except AccessError as exc:
+                self._failed(address, team, exc)
+                raise
+            if "token" in joined:
+                self._seen[joined["team"]["id"]] = time.monotonic()
+            self.changes += 1  # the console shows a new device or a waiting one
             return joined
+
+    def join_status(self, request: str, key: str, address: str = "") -> dict:
+        """How a waiting device's request stands (``Session.join_status``)."""
+
+        with self._lock:
+            self._check_attempts(address)
+            try:
+                answer = self.session.join_status(request, key)
+            except AccessError as exc:
+                if not isinstance(exc, JoinDenied):  # a forged key, not the facilitator's no
+                    self._failed(address, "", exc)
+                raise
+            if "token" in answer:
+                self._seen[answer["team"]["id"]] = time.monotonic()
+                self.changes += 1
+            return answer
+
+    def _check_attempts(self, address: str) -> None:
+        """Refuse a client (or, under a spread-out attack, the room) that has failed to
+        join too often lately, before looking at what it sent."""
+
+        wait = max(self._failed_by_address.wait(address), self._failed_in_session.wait(None))
+        if wait:
+            raise TooMany(f"too many wrong join attempts; try again in {wait} s", wait)
+
+    def _failed(self, address: str, team: str, exc: Exception) -> None:
+        """A wrong join code, team secret or request key: counted, logged, kept for the
+        facilitator."""
+
+        self._failed_by_address.add(address)
+        self._failed_in_session.add(None)
+        self.failed_total += 1
+        self.failed_joins.append({"time": datetime.now(timezone.utc).isoformat(
+            timespec="seconds"), "address": address, "team": str(team)[:40],
+            "reason": str(exc)[:120]})
+        log.warning("failed join from %s for %r: %s", address or "this machine", team, exc)
+        self.changes += 1
 
     def role(self, token: str | None) -> str | None:
         """Who holds ``token``: ``"facilitator"``, ``"team"`` or None (nobody), so that the
@@ -82,6 +152,18 @@ class Host:
             self._seen[t["id"]] = time.monotonic()
         return t
 
+    def _throttled(self, token: str | None, seen: bool) -> str:
+        """The id of the team whose draft or plan this is, if it is not writing faster than
+        people do (``TooMany`` otherwise)."""
+
+        tid = self._team(token, seen)["id"]
+        wait = self._team_writes.wait(tid)
+        if wait:
+            raise TooMany(f"this team saves and submits faster than a person can; try again "
+                          f"in {wait} s", wait)
+        self._team_writes.add(tid)
+        return tid
+
     def team_state(self, token: str | None, *, seen: bool = True) -> dict:
         with self._lock:
             return self.session.team_state(self._team(token, seen)["id"])
@@ -89,26 +171,27 @@ class Host:
     def save_draft(self, token: str | None, plan: dict, author: str = "", *,
                    seen: bool = True) -> dict:
         with self._lock:
-            doc = self.session.save_draft(self._team(token, seen)["id"], plan, author)
+            doc = self.session.save_draft(self._throttled(token, seen), plan, author)
             self.changes += 1
             return {"round": doc["round"], "time": doc["time"]}
 
     def submit(self, token: str | None, plan: dict, author: str = "", *,
                seen: bool = True) -> dict:
         with self._lock:
-            sub = self.session.submit(self._team(token, seen)["id"], plan, author)
+            sub = self.session.submit(self._throttled(token, seen), plan, author)
             self.changes += 1
             return {k: sub[k] for k in ("seq", "team", "round", "time", "author")}
 
-    def scenario_text(self, token: str | None, *, seen: bool = True) -> str:
-        """The case's YAML as the session keeps it, for a team or the facilitator."""
+    def case(self, token: str | None, *, seen: bool = True) -> dict:
+        """The case as a team may see it (``Session.public_case``), for a team or the
+        facilitator."""
 
         with self._lock:
             try:
                 self.session.check_facilitator(token)
             except AccessError:
                 self._team(token, seen)
-            return self.session.meta["scenario_yaml"]
+            return self.session.public_case()
 
     # -- the facilitator, with the facilitator's token ----------------------------------------
     def _facilitator(self, token: str | None) -> Session:
@@ -116,8 +199,14 @@ class Host:
         return self.session
 
     def status(self, token: str | None) -> dict:
+        """The facilitator's view (``Session.status``), with who is online and the latest
+        failed joins."""
+
         with self._lock:
-            return self._with_online(self._facilitator(token).status())
+            view = self._with_online(self._facilitator(token).status())
+            view["failed_joins"] = list(self.failed_joins)
+            view["failed_joins_total"] = self.failed_total
+            return view
 
     def _with_online(self, view: dict) -> dict:
         online = self.online()
@@ -163,6 +252,7 @@ class Host:
 FACILITATOR_ACTIONS = frozenset({
     "advance", "close_round", "open_next_round", "pause", "resume", "set_timer",
     "extend_timer", "inject", "add_team", "rename_team", "set_members",
+    "approve_join", "deny_join", "revoke_device", "reset_team_access", "rotate_join_code",
 })
 
 
@@ -175,7 +265,7 @@ class TeamLink(Protocol):
 
     def submit(self, plan: dict, author: str = "") -> dict: ...
 
-    def scenario_text(self) -> str: ...
+    def case(self) -> dict: ...
 
 
 class LocalTeamLink:
@@ -194,8 +284,8 @@ class LocalTeamLink:
     def submit(self, plan: dict, author: str = "") -> dict:
         return self.host.submit(self.token, plan, author, seen=False)
 
-    def scenario_text(self) -> str:
-        return self.host.scenario_text(self.token, seen=False)
+    def case(self) -> dict:
+        return self.host.case(self.token, seen=False)
 
 
 __all__ = ["FACILITATOR_ACTIONS", "Host", "LocalTeamLink", "TeamLink"]

@@ -11,18 +11,23 @@ Routes (JSON; ``Authorization: Bearer TOKEN``; the OpenAPI description is /opena
 
     GET  /api/info                      anyone: the case and the teams, before joining
     GET  /api/board                     anyone: the projector view (no secrets)
-    POST /api/join {team, code}         anyone with the join code: {team, token}
+    POST /api/join {team, code, secret?, device?}   anyone with the join code: a device
+                                        token (first device, or with the rejoin secret), or
+                                        202 {request, key}: wait for the facilitator
+    POST /api/join/status {request, key}  a waiting device: 202, 200 {token...} or 403
     GET  /api/team                      a team: its own state (never another team's)
     PUT  /api/team/draft {plan, author} a team: keep the plan in progress
     POST /api/team/submissions {plan, author}   a team: submit the round's plan
-    GET  /api/scenario                  a team or the facilitator: {yaml}
+    GET  /api/scenario                  a team or the facilitator: {scenario}: the case
+                                        with its hidden fields neutral (no file, no seed)
     GET  /api/status                    the facilitator: board + members, injections
     POST /api/facilitator/{action}      the facilitator: one of ``FACILITATOR_ACTIONS``
 
 Errors are ``{"detail": message, "error": kind}``: 401 no or unknown token, 403 a token (or
 join code) that may not do this, 409 the workshop's state or rules refuse it, 413 a body
 over 256 KB (refused before it is read), 422 an invalid request or plan (the engine's own
-message). Nothing answers with a traceback; an unexpected failure is logged and is a plain
+message), 429 a client that failed to join too often lately (``Retry-After`` says how long
+it waits; ``Host`` counts and logs failed joins). Nothing answers with a traceback; an unexpected failure is logged and is a plain
 500.
 
 No ``from __future__ import annotations`` here: FastAPI reads the endpoints' annotations,
@@ -35,13 +40,16 @@ import errno
 import inspect
 import json
 import logging
+import math
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
+import h11
 import uvicorn
 from fastapi import Body, Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -50,6 +58,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from kam_sandbox.base.storage import write_atomically
 from kam_sandbox.engine.errors import KamError, PlanError, SaveError
@@ -57,16 +66,22 @@ from kam_sandbox.engine.policies import POLICIES
 
 from .client import DEFAULT_PORT, HOST_FILE
 from .host import FACILITATOR_ACTIONS, Host
+from .limits import TooMany
 from .session import (
     DEFAULT_FILL_POLICY,
     MAX_TIMER_SECONDS,
+    MIN_TIMER_SECONDS,
     AccessError,
+    PlanTooLarge,
     Session,
     WorkshopError,
     plain_json_problem,
 )
 
 MAX_BODY_BYTES = 256 * 1024
+HEADER_TIMEOUT = 5.0  # a connection that sends no request in this long is closed
+KEEP_ALIVE_SECONDS = 5  # … and one idle between requests
+WANTED_FILES = 4096  # file descriptors the host asks for at start (macOS gives 256)
 START_TIMEOUT = 15.0
 STOP_TIMEOUT = 5.0
 log = logging.getLogger("kam_sandbox.workshop.server")
@@ -101,9 +116,32 @@ class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+Short = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_plain_text)]
+
+
 class JoinBody(_Body):
     team: Name = Field(description="team name, number or id")
-    code: Annotated[str, Field(min_length=1, max_length=32), AfterValidator(_plain_text)]
+    code: Short = Field(description="the room's join code")
+    secret: Short | None = Field(None, description="the team's rejoin secret (shown on its "
+                                                   "screen): needed once a team is claimed")
+    device: Author = Field("", description="what this device calls itself (a player's name)")
+
+
+class JoinStatusBody(_Body):
+    request: Short
+    key: Short
+
+
+class RequestBody(_Body):
+    request: Short = Field(description="a waiting join request's id (from /api/status)")
+
+
+class DeviceBody(_Body):
+    device: Short = Field(description="a device's id (from /api/status)")
+
+
+class TeamBody(_Body):
+    team: Name
 
 
 class PlanBody(_Body):
@@ -116,13 +154,17 @@ class FillBody(_Body):
                                     description="the built-in strategy that plays absent teams")
 
 
+# A number, strictly: not true, not "60" (the session refuses them too).
+Seconds = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+
+
 class TimerBody(_Body):
-    seconds: float | None = Field(gt=0, le=MAX_TIMER_SECONDS, allow_inf_nan=False,
-                                  description="the countdown; null removes the timer")
+    seconds: Annotated[Seconds, Field(ge=MIN_TIMER_SECONDS, le=MAX_TIMER_SECONDS)] | None = \
+        Field(description="the countdown; null removes the timer")
 
 
 class ExtendBody(_Body):
-    seconds: float = Field(ge=-MAX_TIMER_SECONDS, le=MAX_TIMER_SECONDS, allow_inf_nan=False)
+    seconds: Annotated[Seconds, Field(ge=-MAX_TIMER_SECONDS, le=MAX_TIMER_SECONDS)]
 
 
 class InjectBody(_Body):
@@ -151,6 +193,8 @@ ACTION_BODIES: dict[str, type[_Body] | None] = {
     "advance": FillBody, "close_round": FillBody, "open_next_round": None, "pause": None,
     "resume": None, "set_timer": TimerBody, "extend_timer": ExtendBody, "inject": InjectBody,
     "add_team": AddTeamBody, "rename_team": RenameBody, "set_members": MembersBody,
+    "approve_join": RequestBody, "deny_join": RequestBody, "revoke_device": DeviceBody,
+    "reset_team_access": TeamBody, "rotate_join_code": None,
 }
 
 
@@ -158,12 +202,27 @@ ACTION_BODIES: dict[str, type[_Body] | None] = {
 class ErrorBody(BaseModel):
     detail: str = Field(description="what went wrong, in words to show the user")
     error: str = Field(description="unauthorized, forbidden, conflict, plan, invalid, "
-                                   "too_large, not_found, not_allowed, unavailable or internal")
+                                   "too_large, too_many, not_found, not_allowed, wrong_host, "
+                                   "unavailable or internal")
 
 
 class JoinAnswer(BaseModel):
     team: dict[str, Any] = Field(description="id, name, colour, members")
-    token: str = Field(description="the team's token: send it as Authorization: Bearer")
+    state: str = Field(description="admitted, or pending: wait for the facilitator's approval")
+    token: str | None = Field(None, description="admitted: this device's token, sent as "
+                                                "Authorization: Bearer")
+    secret: str | None = Field(None, description="admitted: the team's rejoin secret")
+    device: str | None = Field(None, description="admitted: this device's id")
+    request: str | None = Field(None, description="pending: the request to follow")
+    key: str | None = Field(None, description="pending: the key to follow it with")
+
+
+def _join_answer(joined: dict) -> JSONResponse:
+    """200 for an admitted device, 202 for one waiting for the facilitator."""
+
+    state = "admitted" if "token" in joined else "pending"
+    body = JoinAnswer(**{**joined, "state": state}).model_dump(mode="json", exclude_none=True)
+    return JSONResponse(body, status_code=200 if state == "admitted" else 202)
 
 
 class DraftAnswer(BaseModel):
@@ -180,7 +239,8 @@ class SubmissionAnswer(BaseModel):
 
 
 class ScenarioAnswer(BaseModel):
-    yaml: str = Field(description="the case as the session keeps it")
+    scenario: dict[str, Any] = Field(description="the case as a team may see it: hidden "
+                                                 "fields neutral, no events, no seed")
 
 
 class ActionAnswer(BaseModel):
@@ -188,10 +248,15 @@ class ActionAnswer(BaseModel):
     result: Any = Field(description="what the Session method returned")
 
 
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     words = {401: "no token, or an unknown one", 403: "this token may not do this",
              409: "the workshop's state or rules do not allow it",
              413: f"the request body is larger than {MAX_BODY_BYTES // 1024} KB",
+             429: "too many failed attempts lately: wait Retry-After seconds",
              422: "the request (or the plan) is not valid"}
     return {code: {"model": ErrorBody, "description": words[code]} for code in codes}
 
@@ -263,14 +328,17 @@ def _call(operation: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         raise _BadInput(str(exc)) from exc
 
 
-def create_app(host: Host) -> FastAPI:
-    """The HTTP API of ``host`` (see the module docstring)."""
+def create_app(host: Host, allowed_hosts: set[str] | None = None) -> FastAPI:
+    """The HTTP API of ``host`` (see the module docstring). ``allowed_hosts``: the names a
+    request's ``Host`` header may give (the addresses served on, and localhost); others are
+    refused, so that a web page elsewhere cannot reach the host by DNS rebinding. None:
+    any (tests that mount the app directly)."""
 
     app = FastAPI(title="KAM Sandbox workshop", version="1",
                   description="A facilitated KAM Sandbox workshop: teams join with the room's "
                               "code and play round by round; the facilitator runs the rounds.",
                   docs_url=None, redoc_url=None)  # the docs pages load scripts from the web
-    app.add_middleware(_Guard, limit=MAX_BODY_BYTES)
+    app.add_middleware(_Guard, limit=MAX_BODY_BYTES, hosts=allowed_hosts)
     _handle_errors(app, host)
     auth = _Auth(host)
     TeamToken = Annotated[str, Depends(auth.team)]
@@ -288,11 +356,24 @@ def create_app(host: Host) -> FastAPI:
         headlines for everyone. No plans, tokens or targeted events."""
         return host.board()
 
+    joined = {202: {"model": JoinAnswer, "description": "waiting for the facilitator"}}
+
     @app.post("/api/join", tags=["room"], response_model=JoinAnswer,
-              responses=_errors(403, 409, 413, 422))
-    def join(body: JoinBody) -> dict:
-        """A team's token for the room's join code (joining again returns the same token)."""
-        return _call(host.join, body.team, body.code)
+              responses={**_errors(403, 409, 413, 422, 429), **joined})
+    def join(body: JoinBody, request: Request) -> JSONResponse:
+        """Admit this device for a team with the room's join code. The team's first device
+        gets a token at once; a further one needs the team's rejoin secret, or waits (202)
+        for the facilitator's approval and follows its request at /api/join/status."""
+        return _join_answer(_call(host.join, body.team, body.code, body.secret, body.device,
+                                  _client_address(request)))
+
+    @app.post("/api/join/status", tags=["room"], response_model=JoinAnswer,
+              responses={**_errors(403, 409, 413, 422, 429), **joined})
+    def join_status(body: JoinStatusBody, request: Request) -> JSONResponse:
+        """A waiting device's request: still pending (202), admitted (200, once), or
+        refused (403)."""
+        return _join_answer(_call(host.join_status, body.request, body.key,
+                                  _client_address(request)))
 
     @app.get("/api/team", tags=["team"], response_model=dict[str, Any],
              responses=_errors(401, 403))
@@ -302,13 +383,13 @@ def create_app(host: Host) -> FastAPI:
         return host.team_state(token)
 
     @app.put("/api/team/draft", tags=["team"], response_model=DraftAnswer,
-             responses=_errors(401, 403, 409, 413, 422))
+             responses=_errors(401, 403, 409, 413, 422, 429))
     def save_draft(body: PlanBody, token: TeamToken) -> dict:
         """Keep the team's plan in progress for the open round (not checked yet)."""
         return _call(host.save_draft, token, body.plan, body.author)
 
     @app.post("/api/team/submissions", tags=["team"], response_model=SubmissionAnswer,
-              status_code=201, responses=_errors(401, 403, 409, 413, 422))
+              status_code=201, responses=_errors(401, 403, 409, 413, 422, 429))
     def submit(body: PlanBody, token: TeamToken) -> dict:
         """Submit the team's plan for the open round; the last submission counts."""
         return _call(host.submit, token, body.plan, body.author)
@@ -316,8 +397,8 @@ def create_app(host: Host) -> FastAPI:
     @app.get("/api/scenario", tags=["team"], response_model=ScenarioAnswer,
              responses=_errors(401))
     def scenario(token: AnyToken) -> dict:
-        """The case's YAML as the session keeps it."""
-        return {"yaml": host.scenario_text(token)}
+        """The case as a team may see it (never the file: it holds the hidden state)."""
+        return {"scenario": host.case(token)}
 
     @app.get("/api/status", tags=["facilitator"], response_model=dict[str, Any],
              responses=_errors(401, 403))
@@ -364,17 +445,23 @@ def _handle_errors(app: FastAPI, host: Host) -> None:
 
     @app.exception_handler(AccessError)
     def access_error(request: Request, exc: AccessError) -> JSONResponse:
-        if request.url.path == "/api/join":  # a wrong join code, not a missing sign-in
+        if request.url.path.startswith("/api/join"):  # a wrong code, not a missing sign-in
             return _payload(403, str(exc), "forbidden")
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() == "bearer" and token and host.role(token.strip()) is not None:
             return _payload(403, str(exc), "forbidden")  # known, but not for this
         return _payload(401, str(exc), "unauthorized", {"WWW-Authenticate": "Bearer"})
 
+    @app.exception_handler(TooMany)
+    def too_many(request: Request, exc: TooMany) -> JSONResponse:
+        return _payload(429, str(exc), "too_many", {"Retry-After": str(exc.retry_after)})
+
     @app.exception_handler(KamError)
     def kam_error(request: Request, exc: KamError) -> JSONResponse:
         if isinstance(exc, PlanError):
             return _payload(422, str(exc), "plan")
+        if isinstance(exc, PlanTooLarge):
+            return _payload(413, str(exc), "too_large")
         if isinstance(exc, _BadInput):
             return _payload(422, str(exc), "invalid")
         if isinstance(exc, SaveError):  # the disk, not the request
@@ -414,6 +501,78 @@ def _explain(errors: Any) -> str:
     return "; ".join(parts) or "invalid input"
 
 
+def _host_name(header: str) -> str:
+    """The name in a ``Host`` header, without its port or an IPv6 address's brackets."""
+
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].split("]")[0]
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+def allowed_host_names(bind: str) -> set[str]:
+    """The names a host bound to ``bind`` answers to: localhost, and the addresses it
+    serves (every address of this machine, and its name, for 0.0.0.0)."""
+
+    names = {"localhost", "127.0.0.1", "::1", bind.lower()}
+    if bind in ("0.0.0.0", "::", ""):
+        names |= set(lan_addresses())
+        hostname = socket.gethostname().lower()
+        names |= {hostname, f"{hostname}.local"}
+    return names
+
+
+class _OncePerMinute(logging.Filter):
+    """asyncio logs a traceback for every accept() that finds no free file descriptor (tens
+    of thousands under a flood of connections): one line a minute says it instead."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last = -math.inf
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "out of system resource" not in record.getMessage():
+            return True
+        now = time.monotonic()
+        if now - self.last < 60:
+            return False
+        self.last = now
+        record.msg, record.args, record.exc_info = (
+            "too many connections: new ones wait until idle ones are closed", None, None)
+        return True
+
+
+logging.getLogger("asyncio").addFilter(_OncePerMinute())
+
+
+class _Connection(H11Protocol):
+    """uvicorn's HTTP protocol, bounded: a connection that sends no complete request within
+    ``HEADER_TIMEOUT`` is closed (idle and slow-header connections cannot pile up until the
+    host runs out of file descriptors), and a request it cannot parse (e.g. a negative
+    Content-Length) gets the API's JSON error shape rather than plain text."""
+
+    def connection_made(self, transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._first_request = self.loop.call_later(HEADER_TIMEOUT, self._no_request)
+
+    def _no_request(self) -> None:
+        if self.cycle is None and not self.transport.is_closing():
+            self.transport.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if getattr(self, "_first_request", None) is not None:
+            self._first_request.cancel()
+        super().connection_lost(exc)
+
+    def send_400_response(self, msg: str) -> None:
+        body = json.dumps({"detail": f"invalid HTTP request: {msg}", "error": "invalid"})
+        headers = [(b"content-type", b"application/json"), (b"connection", b"close")]
+        self.transport.write(self.conn.send(h11.Response(status_code=400, headers=headers)))
+        self.transport.write(self.conn.send(h11.Data(data=body.encode())))
+        self.transport.write(self.conn.send(h11.EndOfMessage()))
+        self.transport.close()
+
+
 class _TooLarge(HTTPException):
     def __init__(self) -> None:
         super().__init__(413, f"the request body is larger than {MAX_BODY_BYTES // 1024} KB")
@@ -424,15 +583,22 @@ class _Guard:
     Content-Length, or as soon as a streamed body passes the limit), and turns any
     unexpected exception into a logged, plain 500 instead of a traceback."""
 
-    def __init__(self, app: Callable, limit: int):
+    def __init__(self, app: Callable, limit: int, hosts: set[str] | None = None):
         self.app = app
         self.limit = limit
+        self.hosts = {h.lower() for h in hosts} if hosts is not None else None
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        length = Headers(scope=scope).get("content-length", "")
+        headers = Headers(scope=scope)
+        name = _host_name(headers.get("host", ""))
+        if self.hosts is not None and name not in self.hosts:
+            await _payload(400, f"this workshop host does not answer to the name {name!r}; "
+                                "use its address", "wrong_host")(scope, receive, send)
+            return
+        length = headers.get("content-length", "")
         if length.isdigit() and int(length) > self.limit:
             await _payload(413, _TooLarge().detail, "too_large")(scope, receive, send)
             return
@@ -507,6 +673,21 @@ def _listen(bind: str, port: int) -> socket.socket:
     return sock
 
 
+def raise_file_limit() -> None:
+    """Ask for more file descriptors (each connection is one) where the system allows: the
+    soft limit up to the hard one, at most ``WANTED_FILES`` (macOS starts at 256)."""
+
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit on sockets
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = WANTED_FILES if hard == resource.RLIM_INFINITY else min(hard, WANTED_FILES)
+    if soft != resource.RLIM_INFINITY and soft < want:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+
+
 def _hostport(address: str, port: int) -> str:
     return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
 
@@ -562,8 +743,11 @@ class ServerThread:
             raise WorkshopError("this server is already running")
         sock = _listen(self.bind, self.port)
         self.port = sock.getsockname()[1]
-        config = uvicorn.Config(create_app(self.host), log_config=None, log_level="warning",
-                                access_log=False, lifespan="off", timeout_graceful_shutdown=2)
+        raise_file_limit()
+        config = uvicorn.Config(create_app(self.host, allowed_host_names(self.bind)),
+                                log_config=None, log_level="warning", access_log=False,
+                                lifespan="off", timeout_graceful_shutdown=2, http=_Connection,
+                                timeout_keep_alive=KEEP_ALIVE_SECONDS)
         self._server = server = _Uvicorn(config)
 
         def run() -> None:
@@ -581,7 +765,11 @@ class ServerThread:
             self.stop()
             raise WorkshopError(f"the workshop server did not start on {self.url}")
         if self.announce:
-            self._announce()
+            try:
+                self._announce()
+            except KamError:  # e.g. a full disk: not a host nobody can find
+                self.stop()
+                raise
         return self.url
 
     def stop(self) -> None:
@@ -609,7 +797,8 @@ class ServerThread:
     def _announce(self) -> None:
         info = {"url": self.url, "urls": self.urls, "port": self.port, "bind": self.bind,
                 "pid": os.getpid(), "session": self.host.info()["session"]}
-        write_atomically(self.host_file, json.dumps(info, indent=1).encode("utf-8"))
+        write_atomically(self.host_file, json.dumps(info, indent=1).encode("utf-8"),
+                         private=True)
 
     def _withdraw(self) -> None:
         with contextlib.suppress(OSError, ValueError):
@@ -625,6 +814,19 @@ class ServerThread:
         self.stop()
 
 
+def _answers(announced: dict) -> bool:
+    """Whether the host a ``host.json`` names really serves its session: after a reboot its
+    pid may belong to another program, so ask it over HTTP."""
+
+    from .client import ConnectionLost, WorkshopClient
+
+    try:
+        with WorkshopClient(announced["url"]) as probe:
+            return probe.info().get("session") == announced.get("session")
+    except (ConnectionLost, WorkshopError):
+        return False
+
+
 def serve(folder: str | os.PathLike[str], port: int = DEFAULT_PORT, bind: str = "127.0.0.1",
           out: Callable[[str], None] = print) -> int:
     """``kam-sandbox workshop host``: serve the session in ``folder`` until Ctrl+C (or
@@ -635,7 +837,7 @@ def serve(folder: str | os.PathLike[str], port: int = DEFAULT_PORT, bind: str = 
 
     from .client import running_host
 
-    if (running := running_host(folder)) is not None:
+    if (running := running_host(folder)) is not None and _answers(running):
         raise WorkshopError(f"{folder} is already served by the workshop host at "
                             f"{running['url']} (pid {running['pid']}); stop that one first")
     session = Session.open(folder)

@@ -10,9 +10,12 @@ Everything lives in one TinyDB file ``DIR/session.json`` (written through the at
 * ``teams``        id (``t1``..), name, colour, members, the team's token;
 * ``drafts``       each team's latest unsubmitted plan of a round (a client that crashes
                    or loses the network finds it again);
-* ``submissions``  every plan ever submitted: team, round, seq, time, author, plan and
-                   ``filled_by`` (the built-in policy that played an absent team). History is
-                   append-only; the LAST submission of a round counts;
+* ``submissions``  the plans submitted: team, round, seq, time, author, plan and
+                   ``filled_by`` (the built-in policy that played an absent team); the LAST
+                   submission of a round counts, and the last ``KEPT_SUBMISSIONS`` of each
+                   team's round are kept (a client submitting non-stop cannot grow the file);
+* ``devices``      each device admitted to play for a team, with its own token;
+* ``requests``     devices waiting for the facilitator's approval;
 * ``injections``   facilitator events: round, team (None = every team), event id, headline
                    shown to the teams, time;
 * ``results``      each team's KPIs and score per closed round (a cache: the decision log is
@@ -34,6 +37,7 @@ O_CREAT|O_EXCL, holding the pid); a lock whose pid is gone is taken over.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import hmac
 import json
@@ -54,10 +58,13 @@ from kam_sandbox.engine import Game, KamError, load_scenario
 from kam_sandbox.engine.actions import PlanContext, actions_to_plan, compile_plan
 from kam_sandbox.engine.kpis import grade_band
 from kam_sandbox.engine.loader import load_scenario_text, resolve
-from kam_sandbox.engine.market import MAX_PLAYERS, Market, Seat, snapshot
+from kam_sandbox.engine.market import MAX_PLAYERS, Market, Seat
 from kam_sandbox.engine.policies import decide, get_policy
 from kam_sandbox.engine.scenario import Scenario
 from kam_sandbox.engine.world import Static, compile_scenario
+
+from .names import team_name, visible_text
+from .secrecy import public_case, team_snapshot, world_seed
 
 SESSION_FILE = "session.json"
 LOCK_FILE = ".lock"
@@ -65,7 +72,10 @@ FORMAT = 1
 MODES = ("parallel", "shared")
 DEFAULT_FILL_POLICY = "uniform"
 MAX_PLAN_BYTES = 64 * 1024  # a real plan is a few kB; anything larger is a mistake or abuse
+MAX_MEMBERS = 30  # people at one team's table, and then some
+KEPT_SUBMISSIONS = 20  # per team and round: the history a debrief could want
 MAX_TIMER_SECONDS = 6 * 3600
+MIN_TIMER_SECONDS = 1
 MAX_JSON_DEPTH = 16  # a plan is four levels deep
 MAX_JSON_NUMBER = 1e15  # beyond any budget, and beyond what the engine reads exactly
 # Okabe-Ito (distinguishable for colour-blind players, as in engine/report.py), then four of
@@ -84,6 +94,28 @@ class LockedError(WorkshopError):
 
 class AccessError(WorkshopError):
     """A wrong join code or token: the caller may not do this."""
+
+
+class PlanTooLarge(WorkshopError):
+    """A plan larger than any real one (413 over HTTP, not a conflict)."""
+
+
+class WrongSecret(AccessError):
+    """A team's rejoin secret that is not the team's."""
+
+
+class JoinDenied(AccessError):
+    """The facilitator refused a waiting device."""
+
+
+class ApprovalPending(WorkshopError):
+    """The team already plays on another device: this one waits for the facilitator's
+    approval (``WorkshopClient.follow(request, key)``), or joins with the team's rejoin
+    secret."""
+
+    def __init__(self, team: dict, request: str, key: str):
+        super().__init__(f"waiting for the facilitator to let this device join {team['name']}")
+        self.team, self.request, self.key = team, request, key
 
 
 def _writes(method):
@@ -125,6 +157,16 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _disk_hint(exc: OSError) -> str:
+    """What a trainer can do about a folder the session cannot be written in."""
+
+    if exc.errno == errno.ENOSPC:
+        return "; the disk is full: free some space, or use a --data folder on another disk"
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return "; the folder cannot be written: use a --data folder you can write to"
+    return ""
+
+
 class FolderLock:
     """``DIR/.lock`` holding the writer's pid; a stale lock (dead pid) is taken over."""
 
@@ -136,7 +178,7 @@ class FolderLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         for _ in range(3):
             try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             except FileExistsError:
                 pid = self._owner()
                 if pid is not None and _pid_alive(pid):
@@ -148,9 +190,18 @@ class FolderLock:
                     self.path.unlink()  # stale: its writer is dead
                 continue
             except OSError as exc:
-                raise WorkshopError(f"cannot lock {self.path}: {exc.strerror or exc}") from exc
-            with os.fdopen(fd, "w") as f:
-                f.write(str(os.getpid()))
+                raise WorkshopError(f"cannot lock {self.path}: {exc.strerror or exc}"
+                                    f"{_disk_hint(exc)}") from None
+            try:
+                os.write(fd, str(os.getpid()).encode("ascii"))
+                os.fsync(fd)
+            except OSError as exc:  # a full disk: no empty lock left behind
+                os.close(fd)
+                with contextlib.suppress(OSError):
+                    self.path.unlink()
+                raise WorkshopError(f"cannot lock {self.path}: {exc.strerror or exc}"
+                                    f"{_disk_hint(exc)}") from None
+            os.close(fd)
             self.held = True
             return
         raise LockedError(f"cannot take the lock {self.path}: another process keeps creating it")
@@ -190,18 +241,23 @@ class Session:
         self._scenario: Scenario | None = None
         self._static: Static | None = None
         self._seats_cache: tuple[tuple, dict] | None = None
+        self._public_case: dict | None = None
+        self._games: tuple[tuple, dict[str, TeamReplay]] | None = None  # see replay()
         self.clock = time.time  # the round timer's clock; tests replace it
 
     # -- opening ------------------------------------------------------------------------------
     @classmethod
     def create(cls, folder: str | os.PathLike[str], scenario: str, teams: int | list[str] = 3,
-               seed: int = 1, mode: str = "parallel") -> Session:
-        """A new session in ``folder`` (which must not hold one) with round 1 open."""
+               seed: int = 1, mode: str = "parallel",
+               world_secret: str | None = None) -> Session:
+        """A new session in ``folder`` (which must not hold one) with round 1 open. Its world
+        is drawn from ``seed`` and ``world_secret`` (default: a new random one; two sessions
+        given the same seed and secret play the same world, e.g. two rooms)."""
 
         if mode not in MODES:
             raise WorkshopError(f"unknown mode {mode!r}; choose parallel or shared")
         names = ([f"Team {i}" for i in range(1, teams + 1)] if isinstance(teams, int)
-                 else [str(n).strip() for n in teams])
+                 else [team_name(n) for n in teams])
         if not names:
             raise WorkshopError("a workshop needs at least one team")
         if len(set(names)) != len(names) or not all(names):
@@ -232,6 +288,7 @@ class Session:
                     "deadline": None, "remaining": None,
                     "join_code": f"{secrets.randbelow(10**6):06d}",
                     "facilitator_token": secrets.token_urlsafe(18),
+                    "world_secret": world_secret or secrets.token_hex(16),
                 })
                 for name in names:
                     session.add_team(name)
@@ -258,7 +315,8 @@ class Session:
         if lock:
             lock.acquire()
         try:
-            db = TinyDB(path, storage=AtomicJSONStorage)
+            # It holds every token: private. The writer holds the lock: sole writer.
+            db = TinyDB(path, storage=AtomicJSONStorage, private=True, sole_writer=write)
             session = cls(folder, db, lock)
             session.db.tables()  # read now: a corrupt file raises here, before any write
             if must_exist:
@@ -302,9 +360,20 @@ class Session:
                               else load_scenario(m["scenario"]))
         return self._scenario
 
+    def public_case(self) -> dict:
+        """The case as a team may see it (``workshop.secrecy.public_case``); once every
+        round is played, the whole case (the debrief shows the hidden truth)."""
+
+        if self.closed_rounds() >= self.meta["rounds"]:
+            return self.scenario.model_dump(mode="json")
+        if self._public_case is None:
+            self._public_case = public_case(self.scenario)
+        return self._public_case
+
     def _forget_cached_reads(self) -> None:
         """After a write was rolled back: drop TinyDB's query caches of what never landed."""
 
+        self._games = None  # they may have played a round that never landed
         with contextlib.suppress(Exception):
             for name in self.db.tables():
                 self.db.table(name).clear_cache()
@@ -316,6 +385,14 @@ class Session:
         if self._static is None:
             self._static = compile_scenario(self.scenario)
         return self._static
+
+    @property
+    def world_seed(self) -> int:
+        """What the session's world is drawn from: the seed plus the session's secret (see
+        ``workshop.secrecy``), so that the seed alone tells a team nothing."""
+
+        m = self.meta
+        return world_seed(m["seed"], m.get("world_secret"))
 
     @property
     def round(self) -> int:
@@ -385,9 +462,28 @@ class Session:
         return self.replay(upto)[self.team(team)["id"]]
 
     def replay(self, upto: int | None = None) -> dict[str, TeamReplay]:
-        """Every team's game rebuilt from the log, by team id (see ``replay_team``)."""
+        """Every team's game rebuilt from the log, by team id (see ``replay_team``). The
+        games after the last closed round are kept (``_games``): closing the next round
+        then plays one quarter per team instead of replaying every round. Read them, never
+        play them: only ``close_round`` moves them on."""
 
-        upto = self.closed_rounds() if upto is None else upto
+        closed = self.closed_rounds()
+        upto = closed if upto is None else upto
+        if upto == closed and self._games is not None and self._games[0] == self._games_key():
+            return self._games[1]
+        out = self._replay(upto)
+        if upto == closed:
+            self._games = (self._games_key(), out)
+        return out
+
+    def _games_key(self) -> tuple:
+        """What the kept games depend on besides the plans of closed rounds (which never
+        change): the rounds closed, the teams, the injections."""
+
+        return (self.closed_rounds(), tuple(t["id"] for t in self.teams()),
+                len(self.injections()))
+
+    def _replay(self, upto: int) -> dict[str, TeamReplay]:
         teams = self.teams()
         subs = {}
         for t in teams:
@@ -398,11 +494,12 @@ class Session:
                 subs[t["id"], r] = sub
         # Who events are injected into: the one shared world, or each team's own.
         if self.meta["mode"] == "shared":
-            market = Market(self.scenario, self.meta["seed"], len(teams))
+            market = Market(self.scenario, self.world_seed, len(teams))
             games = dict(zip((t["id"] for t in teams), market.seats))
             targets = [(market, self.injected_for(None))]
         else:
-            games = {t["id"]: Game(self.scenario, self.meta["seed"]) for t in teams}
+            seed = self.world_seed
+            games = {t["id"]: Game(self.scenario, seed) for t in teams}
             targets = [(game, self.injected_for(tid)) for tid, game in games.items()]
         out = {tid: TeamReplay(game, []) for tid, game in games.items()}
         for r in range(1, upto + 2):
@@ -414,12 +511,7 @@ class Session:
                 break
             self._play_round([subs[t["id"], r]["plan"] for t in teams], games)
             for tid, game in games.items():
-                sub = subs[tid, r]
-                out[tid].rounds.append({
-                    "round": r, "kpis": game.kpi_history()[-1],
-                    "score": game.scorecard()["score"], "plan": sub["plan"],
-                    "author": sub["author"], "filled_by": sub.get("filled_by"),
-                    "from_draft": bool(sub.get("from_draft"))})
+                out[tid].rounds.append(_round_entry(r, game, subs[tid, r]))
         return out
 
     def _play_round(self, plans: list[dict], games: dict[str, Game | Seat]) -> None:
@@ -484,7 +576,7 @@ class Session:
                 "title": sc.title.model_dump(), "mode": m["mode"], "round": m["round"],
                 "rounds": m["rounds"], "state": self.state, "finished": m["finished"],
                 "closed_rounds": self.closed_rounds(), "timer": self.timer(),
-                "join_code": m["join_code"], "teams": teams,
+                "teams": teams,
                 "headlines": [self._headline(i) for i in self.injections()
                               if i["team"] is None]}
 
@@ -497,44 +589,50 @@ class Session:
         for row, t in zip(board["teams"], self.teams()):
             row["members"] = t["members"]
             row["submissions"] = len(self.history(t["id"]))
-        board.update(seed=m["seed"], injections=[{**i, "team_name": names.get(i["team"])}
+        board.update(seed=m["seed"], join_code=m["join_code"], devices=self.devices(),
+                     requests=self.join_requests(), injections=[{**i, "team_name": names.get(i["team"])}
                                                  for i in self.injections()])
         return board
 
     def team_state(self, team: str | int) -> dict:
-        """Everything a team's own client needs, and nothing of the other teams: its plans
-        and injected events (enough to rebuild its game with ``Game.replay``), its draft, its
-        submissions and scores, the round and the timer."""
+        """Everything a team's own client needs, and nothing of the other teams nor of its
+        world's hidden state: a snapshot of its game (``workshop.secrecy.team_snapshot``: its
+        view and record, no seed), its plans, draft, submissions and scores, the round and
+        the timer."""
 
         t = self.team(team)
         m = self.meta
         closed = self.closed_rounds()
         plans = [self.counting_plan(t["id"], r)["plan"] for r in range(1, closed + 1)]
-        injected = {str(k): [list(e) for e in v] for k, v in self.injected_for(t["id"]).items()}
         draft = self.draft(t["id"])
         results = sorted((r for r in self.db.table("results").all() if r["team"] == t["id"]),
                          key=lambda r: r["round"])
-        return {"session": m["id"], "scenario": m["scenario_id"], "seed": m["seed"],
-                "mode": m["mode"], "team": _public(t), "round": m["round"],
+        return {"session": m["id"], "scenario": m["scenario_id"], "mode": m["mode"], "team": _public(t), "rejoin_secret": t.get("rejoin"),
+                "round": m["round"],
                 "rounds": m["rounds"], "state": self.state, "finished": m["finished"],
                 "closed_rounds": closed, "timer": self.timer(),
                 "submitted": self.counting_plan(t["id"], m["round"]) is not None,
-                "draft": draft["plan"] if draft else None, "plans": plans, "injected": injected,
+                "draft": draft["plan"] if draft else None, "plans": plans,
+                # Once every round is played the team may rebuild its game (a what-if).
+                "injected": ({str(k): [list(e) for e in v]
+                              for k, v in self.injected_for(t["id"]).items()}
+                             if closed >= m["rounds"] else None),
                 "scores": [float(r["score"]) for r in results],
                 "submissions": [{k: sub[k] for k in ("seq", "round", "time", "author",
                                                      "filled_by")}
                                 for sub in self.history(t["id"])],
-                "seat": self._seat_snapshot(t["id"]) if m["mode"] == "shared" else None,
+                "seat": self._seat_snapshot(t["id"]),
                 "headlines": [self._headline(i) for i in self.injections()
                               if i["team"] in (None, t["id"])]}
 
     def _seat_snapshot(self, team_id: str) -> dict:
-        """A shared market's team cannot rebuild its game (that takes the other teams'
-        plans), so it gets its seat's data. Cached until a round closes: teams poll often."""
+        """A team's game as its client may read it (rebuilding it would need the seed, and
+        in a shared market the rivals' plans). Cached until a round closes: teams poll
+        often."""
 
         key = (self.closed_rounds(), len(self.teams()), len(self.injections()))
         if self._seats_cache is None or self._seats_cache[0] != key:
-            self._seats_cache = (key, {tid: snapshot(rep.game)
+            self._seats_cache = (key, {tid: team_snapshot(rep.game)
                                        for tid, rep in self.replay().items()})
         return self._seats_cache[1][team_id]
 
@@ -549,23 +647,154 @@ class Session:
         return dict(docs[0]) if docs else None
 
     # -- access -------------------------------------------------------------------------------
-    def join(self, team: str | int, code: str) -> dict:
-        """A team's token, for the right join code (the code is shown to the room)."""
+    # The way a room works: the join code admits a device to the session; the first device
+    # to claim a team gets a token of its own for it; a further device for a claimed team
+    # needs the team's rejoin secret (on the team's screen) or the facilitator's approval.
+    # Each device has its own token, so one can be revoked without the others.
+    def devices(self, team: str | int | None = None) -> list[dict]:
+        """The devices admitted to play for a team (or every team), without their tokens."""
 
-        if not hmac.compare_digest(str(code).strip().encode(), self.meta["join_code"].encode()):
+        tid = self.team(team)["id"] if team is not None else None
+        return [_public(d) for d in sorted(self.db.table("devices").all(),
+                                           key=lambda d: d["seq"])
+                if tid is None or d["team"] == tid]
+
+    def join_requests(self) -> list[dict]:
+        """Devices waiting for the facilitator's approval, oldest first (no poll keys)."""
+
+        return [{k: v for k, v in r.items() if k not in ("key", "token")}
+                for r in sorted(self.db.table("requests").all(), key=lambda r: r["seq"])
+                if r["state"] == "pending"]
+
+    @_writes
+    def join(self, team: str | int, code: str, secret: str | None = None,
+             device: str = "", address: str = "") -> dict:
+        """Admit a device for a team: ``{"team", "token", "secret"}`` when it may play (the
+        first device of the team, or one with the team's rejoin secret), else ``{"team",
+        "request", "key"}``: a request the facilitator approves or denies, which the device
+        follows with ``join_status(request, key)``."""
+
+        if not _same(str(code).strip(), self.meta["join_code"]):
             raise AccessError("wrong join code")
         t = self.team(team)
-        return {"team": _public(t), "token": t["token"]}
+        label = _device_label(device)
+        if secret:
+            if not _same(_secret_form(secret), t.get("rejoin", "")):
+                raise WrongSecret(f"wrong rejoin secret for {t['name']}: it is shown on the "
+                                  "team's own screen; or leave it out and ask the facilitator")
+            return self._admit(t, label, address, "secret")
+        if not any(d["team"] == t["id"] for d in self.db.table("devices").all()):
+            return self._admit(t, label, address, "first")
+        req = {"seq": self._next_seq("requests"), "id": f"r{secrets.token_hex(4)}",
+               "team": t["id"], "team_name": t["name"], "device": label, "address": address,
+               "key": secrets.token_urlsafe(18), "state": "pending", "time": _now()}
+        self.db.table("requests").insert(req)
+        return {"team": _public(t), "request": req["id"], "key": req["key"]}
+
+    def _admit(self, team: dict, label: str, address: str, via: str) -> dict:
+        doc = {"seq": self._next_seq("devices"), "id": f"d{secrets.token_hex(4)}",
+               "team": team["id"], "label": label, "address": address, "via": via,
+               "time": _now(), "token": secrets.token_urlsafe(18)}
+        self.db.table("devices").insert(doc)
+        return {"team": _public(team), "token": doc["token"], "secret": team.get("rejoin"),
+                "device": doc["id"]}
+
+    @_writes
+    def join_status(self, request: str, key: str) -> dict:
+        """A waiting device asks how its request stands: ``{"state": "pending"}``, or, once
+        approved, what ``join`` gives an admitted device (once: the request is then done).
+        A denied or unknown request is an AccessError."""
+
+        req = self._request(request, AccessError)
+        if not _same(str(key), req["key"]):
+            raise AccessError("unknown join request: join again with the join code")
+        if req["state"] == "pending":
+            return {"team": _public(self.team(req["team"])), "state": "pending"}
+        self.db.table("requests").remove(Query().id == req["id"])
+        if req["state"] == "denied":
+            raise JoinDenied("the facilitator did not let this device join "
+                              f"{req['team_name']}")
+        t = self.team(req["team"])
+        return {**self._admit(t, req["device"], req["address"], "approval"), "state": "admitted"}
+
+    def _request(self, request: str, error: type[WorkshopError] = WorkshopError) -> dict:
+        for r in self.db.table("requests").all():
+            if r["id"] == str(request).strip():
+                return dict(r)
+        raise error(f"unknown join request {request!r}")
+
+    @_writes
+    def approve_join(self, request: str) -> dict:
+        """Let a waiting device play for the team it asked for."""
+
+        return self._decide(request, "approved")
+
+    @_writes
+    def deny_join(self, request: str) -> dict:
+        """Refuse a waiting device."""
+
+        return self._decide(request, "denied")
+
+    def _decide(self, request: str, state: str) -> dict:
+        req = self._request(request)
+        if req["state"] != "pending":
+            raise WorkshopError(f"join request {req['id']} is already {req['state']}")
+        self.db.table("requests").update({"state": state}, Query().id == req["id"])
+        return {k: v for k, v in {**req, "state": state}.items() if k != "key"}
+
+    @_writes
+    def revoke_device(self, device: str) -> dict:
+        """Withdraw one device's token: it must join again (and will need the rejoin secret
+        or approval)."""
+
+        docs = [d for d in self.db.table("devices").all() if d["id"] == str(device).strip()]
+        if not docs:
+            known = ", ".join(d["id"] for d in self.devices()) or "none"
+            raise WorkshopError(f"unknown device {device!r}; devices: {known}")
+        self.db.table("devices").remove(Query().id == docs[0]["id"])
+        return _public(docs[0])
+
+    @_writes
+    def reset_team_access(self, team: str | int) -> dict:
+        """Revoke every device of a team and give it a new rejoin secret: the next device to
+        join claims the team afresh (a lost or overheard secret is then worthless)."""
+
+        t = self.team(team)
+        self.db.table("devices").remove(Query().team == t["id"])
+        self.db.table("requests").remove(Query().team == t["id"])
+        self.db.table("teams").update({"rejoin": _new_rejoin_secret()}, Query().id == t["id"])
+        return _public(self.team(t["id"]))
+
+    @_writes
+    def rotate_join_code(self) -> str:
+        """A new join code for the room; devices already admitted keep playing."""
+
+        code = self.meta["join_code"]
+        while code == self.meta["join_code"]:
+            code = f"{secrets.randbelow(10**6):06d}"
+        self._set_meta(join_code=code)
+        return code
+
+    def device_for_token(self, token: str | None) -> dict | None:
+        if token:
+            for d in self.db.table("devices").all():
+                if _same(str(token), d["token"]):
+                    return dict(d)
+        return None
 
     def team_for_token(self, token: str | None) -> dict:
+        """The team a token plays for: a device's token, or the team's own token (hot-seat
+        play and the command line on the trainer's machine; never given to a device)."""
+
+        if (device := self.device_for_token(token)) is not None:
+            return self.team(device["team"])
         for t in self.teams():
-            if token and hmac.compare_digest(str(token).encode(), t["token"].encode()):
+            if token and _same(str(token), t["token"]):
                 return t
         raise AccessError("unknown team token: join again with the join code")
 
     def check_facilitator(self, token: str | None) -> None:
-        if not token or not hmac.compare_digest(str(token).encode(),
-                                                self.meta["facilitator_token"].encode()):
+        if not token or not _same(str(token), self.meta["facilitator_token"]):
             raise AccessError("this needs the facilitator's token")
 
     # -- writing ------------------------------------------------------------------------------
@@ -590,26 +819,24 @@ class Session:
     @_writes
     def add_team(self, name: str, colour: str | None = None,
                  members: list[str] | None = None) -> dict:
-        name = str(name).strip()
+        name = team_name(name)
+        members = _members(members or [])
         teams = self.teams()
-        if not name:
-            raise WorkshopError("a team needs a name")
         if any(t["name"].casefold() == name.casefold() for t in teams):
             raise WorkshopError(f"there is already a team called {name!r}")
         if self.db.table("meta").all() and self.closed_rounds() > 0:
             raise WorkshopError("teams can only be added before the first round closes")
         n = max((int(t["id"][1:]) for t in teams), default=0) + 1
         team = {"id": f"t{n}", "name": name, "colour": colour or COLOURS[(n - 1) % len(COLOURS)],
-                "members": [str(x) for x in members or []], "token": secrets.token_urlsafe(18)}
+                "members": members, "token": secrets.token_urlsafe(18),
+                "rejoin": _new_rejoin_secret()}
         self.db.table("teams").insert(team)
         return _public(team)
 
     @_writes
     def rename_team(self, team: str | int, name: str) -> dict:
         t = self.team(team)
-        name = str(name).strip()
-        if not name:
-            raise WorkshopError("a team needs a name")
+        name = team_name(name)
         if any(o["name"].casefold() == name.casefold() and o["id"] != t["id"]
                for o in self.teams()):
             raise WorkshopError(f"there is already a team called {name!r}")
@@ -619,8 +846,7 @@ class Session:
     @_writes
     def set_members(self, team: str | int, members: list[str]) -> None:
         t = self.team(team)
-        self.db.table("teams").update({"members": [str(x) for x in members]},
-                                      Query().id == t["id"])
+        self.db.table("teams").update({"members": _members(members)}, Query().id == t["id"])
 
     @_writes
     def submit(self, team: str | int, plan: dict, author: str = "") -> dict:
@@ -629,6 +855,7 @@ class Session:
 
         m = self._need_open_round("submit a plan")
         t = self.team(team)
+        author = visible_text(author, "an author's name", allow_empty=True)
         _check_plan_size(plan)
         compile_plan(plan, self.static, self._context(t["id"], m["round"]))  # PlanError: nothing recorded
         self._add_member(t, author)
@@ -641,6 +868,7 @@ class Session:
 
         m = self._need_open_round("save a draft", allow_paused=True)
         t = self.team(team)
+        author = visible_text(author, "an author's name", allow_empty=True)
         _check_plan_size(plan)
         doc = {"team": t["id"], "round": m["round"], "plan": plan, "author": str(author),
                "time": _now()}
@@ -655,7 +883,14 @@ class Session:
         sub = {"seq": self._next_seq("submissions"), "team": team_id, "round": round,
                "time": _now(), "author": str(author), "plan": plan, "filled_by": filled_by,
                "from_draft": from_draft}
-        self.db.table("submissions").insert(sub)
+        table = self.db.table("submissions")
+        table.insert(sub)
+        # A bounded history: the last KEPT_SUBMISSIONS of a team's round (the last counts);
+        # a client submitting non-stop must not grow the file, and slow everyone, forever.
+        mine = sorted((d for d in table.all() if d["team"] == team_id and d["round"] == round),
+                      key=lambda d: d["seq"])
+        if len(mine) > KEPT_SUBMISSIONS:
+            table.remove(doc_ids=[d.doc_id for d in mine[:-KEPT_SUBMISSIONS]])
         return sub
 
     def _submit_draft(self, team_id: str, round: int) -> bool:
@@ -685,7 +920,8 @@ class Session:
         """The names teams type when they join become the team's members."""
 
         name = str(author).strip()
-        if name and name != team["name"] and name not in team["members"]:
+        if name and name != team["name"] and name not in team["members"] \
+                and len(team["members"]) < MAX_MEMBERS:
             self.db.table("teams").update({"members": [*team["members"], name]},
                                           Query().id == team["id"])
 
@@ -752,6 +988,8 @@ class Session:
 
         self._need_open_round("extend the timer", allow_paused=True)
         left = self.timer()["remaining"] or 0.0
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+            raise WorkshopError(f"a timer needs a number of seconds, not {seconds!r}")
         return self._run_timer(_timer_seconds(left + float(seconds)))
 
     def _run_timer(self, seconds: float) -> dict:
@@ -777,7 +1015,8 @@ class Session:
         m = self._need_open_round("close the round", allow_paused=True)
         policy = get_policy(fill_policy)  # ValueError for an unknown name, before any change
         r = m["round"]
-        games = {tid: rep.game for tid, rep in self.replay(upto=r - 1).items()}
+        reps = self.replay(upto=r - 1)  # kept since the last close: no replay from round 1
+        games = {tid: rep.game for tid, rep in reps.items()}
         subs = []
         for tid, game in games.items():
             if self.counting_plan(tid, r) is None and not self._submit_draft(tid, r):
@@ -793,6 +1032,9 @@ class Session:
         self.db.table("results").insert_multiple(results)
         self._set_meta(deadline=None, remaining=None)
         self._set_round_state("closed", closed=_now())
+        for rep, sub in zip(reps.values(), subs):
+            rep.rounds.append(_round_entry(r, rep.game, sub))
+        self._games = (self._games_key(), reps)  # a failed write drops them (_writes)
         return results
 
     @_writes
@@ -837,10 +1079,54 @@ class Session:
         return write_html(self, Path(path))
 
 
-def _public(team: dict) -> dict:
-    """A team as anyone may see it: without its token."""
+def _public(doc: dict) -> dict:
+    """A team or a device as others may see it: without its token or rejoin secret."""
 
-    return {k: v for k, v in team.items() if k != "token"}
+    return {k: v for k, v in doc.items() if k not in ("token", "rejoin")}
+
+
+def _members(members: list) -> list[str]:
+    names = [visible_text(m, "a member's name") for m in members]
+    if len(names) > MAX_MEMBERS:
+        raise ValueError(f"a team has at most {MAX_MEMBERS} members, not {len(names)}")
+    return list(dict.fromkeys(names))
+
+
+def _same(given: str, expected: str) -> bool:
+    """A secret compared in constant time."""
+
+    return bool(expected) and hmac.compare_digest(given.encode(), str(expected).encode())
+
+
+# Rejoin secrets are read off one screen and typed on another: no 0/O, 1/I/L.
+_SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def _new_rejoin_secret() -> str:
+    chars = "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(8))
+    return f"{chars[:4]}-{chars[4:]}"
+
+
+def _secret_form(text: str) -> str:
+    """A typed rejoin secret as stored: upper case, one dash in the middle, spaces ignored."""
+
+    chars = "".join(c for c in str(text).upper() if c.isalnum())
+    return f"{chars[:4]}-{chars[4:]}" if len(chars) == 8 else chars
+
+
+def _device_label(text: str) -> str:
+    """What a device calls itself (its player's name, say), for the facilitator's list."""
+
+    label = " ".join(str(text).split())[:40]
+    return label or "device"
+
+
+def _round_entry(r: int, game: Game | Seat, sub: dict) -> dict:
+    """A closed round of a team's replay: its KPIs and score after it, and the plan."""
+
+    return {"round": r, "kpis": game.kpi_history()[-1], "score": game.scorecard()["score"],
+            "plan": sub["plan"], "author": sub["author"], "filled_by": sub.get("filled_by"),
+            "from_draft": bool(sub.get("from_draft"))}
 
 
 def plain_json_problem(value: Any, _depth: int = 0) -> str | None:
@@ -889,16 +1175,15 @@ def _check_plan_size(plan: Any) -> None:
         raise WorkshopError(f"the plan cannot be used: {problem}")
     size = len(json.dumps(plan, ensure_ascii=False).encode("utf-8"))
     if size > MAX_PLAN_BYTES:
-        raise WorkshopError(f"the plan is too large ({size:,} bytes; the limit is "
+        raise PlanTooLarge(f"the plan is too large ({size:,} bytes; the limit is "
                             f"{MAX_PLAN_BYTES:,})")
 
 
 def _timer_seconds(seconds: Any) -> float:
-    try:
-        value = float(seconds)
-    except (TypeError, ValueError):
-        raise WorkshopError(f"a timer needs a number of seconds, not {seconds!r}") from None
-    if not 0 < value <= MAX_TIMER_SECONDS:
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise WorkshopError(f"a timer needs a number of seconds, not {seconds!r}")
+    value = float(seconds)
+    if not MIN_TIMER_SECONDS <= value <= MAX_TIMER_SECONDS:
         raise WorkshopError(f"a timer must run between 1 second and {MAX_TIMER_SECONDS // 3600} "
                             f"hours, not {value:g} seconds")
     return value

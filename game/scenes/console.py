@@ -47,6 +47,7 @@ from kam_sandbox.workshop.host import Host
 
 from .. import console_view as view
 from ..app import App, Scene
+from ..console_access import AccessDialog
 from ..console_debrief import LINE_H, RoomDebrief
 from ..console_dialogs import Dialogs, policy_name
 from ..console_projector import draw_projector
@@ -75,7 +76,7 @@ def server_available() -> bool:
         return False
 
 
-class ConsoleScene(Dialogs, RoomDebrief, Scene):
+class ConsoleScene(Dialogs, AccessDialog, RoomDebrief, Scene):
     """The facilitator's dashboard on the session in ``folder`` (see the module docstring).
     ``session``: one already opened for writing (the setup screen just created it)."""
 
@@ -96,7 +97,7 @@ class ConsoleScene(Dialogs, RoomDebrief, Scene):
         self.replays: dict[str, list[dict]] = {}
         self.replay_key: tuple | None = None
         self.projector = False
-        self.modal: str | None = None  # "advance", "inject" or "teams"
+        self.modal: str | None = None  # "advance", "inject", "teams" or "access"
         self.modal_error: str | None = None
         self.fill_policy = DEFAULT_FILL_POLICY
         self.inject_event: str | None = None
@@ -161,7 +162,10 @@ class ConsoleScene(Dialogs, RoomDebrief, Scene):
         self.seen_changes = host.changes
         self.last_refresh = time.monotonic()
         self.status = host.status(self.token)
-        self.board = host.board() if self.projector else None
+        # The room's board carries no secrets; the projector shows the join code, which
+        # only the facilitator's status holds.
+        self.board = ({**host.board(), "join_code": self.status["join_code"]}
+                      if self.projector else None)
         self.taken = self.session.clock()
         if self.metric != "score" or self.status["finished"]:
             key = (self.status["closed_rounds"], tuple(t["id"] for t in self.teams))
@@ -352,6 +356,9 @@ class ConsoleScene(Dialogs, RoomDebrief, Scene):
     def _build_tools(self, rect: Rect) -> None:
         self.button(Rect(rect.x, rect.y, 190, 36), tr("console.export"), self.export,
                     tip=tr("console.export_tip"))
+        self.button(Rect(rect.x + 198, rect.y, 200, 36), self.access_label(),
+                    self.open_access, "#primary" if self.waiting() else None,
+                    tr("console.access.tip"))
 
     def _build_chart(self, rect: Rect) -> None:
         metrics = view.CHART_METRICS

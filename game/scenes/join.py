@@ -6,7 +6,10 @@
    (``WorkshopClient.info``);
 2. the team picks itself, types the join code from the facilitator's screen and, if it
    likes, the member's name → Join (``WorkshopClient.join``) → the team's planning screen
-   (or its wait screen when its plan is in, or its debrief when the workshop is over);
+   (or its wait screen when its plan is in, or its debrief when the workshop is over). A
+   team that already plays on another device needs its team secret (shown on that
+   device's screen) typed here too; without it this device waits, polling, until the
+   facilitator approves it (or refuses it);
 3. every join leaves the team's token in ``<data folder>/workshop-links.json`` (written
    atomically), so a client that crashed comes back with one click, "Rejoin <team> in
    <case>", without the code, and finds its draft and its results where they were.
@@ -43,6 +46,7 @@ LINKS_FILE = "workshop-links.json"
 LINKS_FORMAT = 1
 MAX_LINKS = 30
 CODE_DIGITS = 6
+FOLLOW_SECONDS = 2.0  # a device waiting for approval asks again this often
 CARD_W = 780
 PAD = 28
 
@@ -150,8 +154,11 @@ class RemoteClient:
     def info(self) -> dict:
         return self.client.info()
 
-    def join(self, team: str, code: str):
-        return self.client.join(team, code)
+    def join(self, team: str, code: str, secret: str | None = None, device: str = ""):
+        return self.client.join(team, code, secret, device)
+
+    def follow(self, request: str, key: str):
+        return self.client.follow(request, key)
 
     def link(self, token: str):
         from kam_sandbox.workshop.client import RemoteTeamLink
@@ -173,6 +180,9 @@ class JoinScene(Scene):
         self.address_text = (address or "").strip()
         self.code_text = ""
         self.author_text = ""
+        self.secret_text = ""
+        self.waiting = None  # workshop.session.ApprovalPending: waiting for the facilitator
+        self.follow_in = 0.0  # seconds until the waiting device asks again
         self.client = None
         self.address: str | None = None  # the address connected to
         self.info: dict | None = None
@@ -190,6 +200,7 @@ class JoinScene(Scene):
         self.address_entry: UITextEntryLine | None = None
         self.code_entry: UITextEntryLine | None = None
         self.name_entry: UITextEntryLine | None = None
+        self.secret_entry: UITextEntryLine | None = None
         self.connect_button: UIButton | None = None
         self.join_button: UIButton | None = None
         self.team_buttons: dict[str, UIButton] = {}
@@ -215,6 +226,10 @@ class JoinScene(Scene):
             self._later("connect")
 
     def update(self, dt: float) -> None:
+        if self.waiting is not None and self.pending is None:
+            self.follow_in -= dt
+            if self.follow_in <= 0:
+                self.pending, self._wait = ("follow", ()), 0  # quietly: no busy text
         if self.pending is None:
             return
         if self._wait > 0:  # let the screen show what is happening first
@@ -359,12 +374,30 @@ class JoinScene(Scene):
         y += 38
         label(Rect(x + code_w, y, 126 + name_w - 10, 18), tr("join.code_hint"), "#small")
         label(Rect(nx + name_w, y, entry_w, 18), tr("join.name_hint"), "#small")
-        return y + 28
+        y += 26
+        secret_w = label_width()(tr("join.secret")) + 12
+        label(Rect(x, y, secret_w, 36), tr("join.secret"))
+        self.secret_entry = UITextEntryLine(Rect(x + secret_w, y, 130, 36), ui,
+                                            initial_text=self.secret_text,
+                                            placeholder_text="ABCD-2345")
+        self.secret_entry.set_text_length_limit(12)
+        label(Rect(x + secret_w + 140, y + 8, right - x - secret_w - 140, 20),
+              tr("join.secret_hint"), "#small")
+        y += 42
+        if self.waiting is not None:
+            lines = wrap(tr("join.waiting"), right - x - 170, label_width("#muted"), 3)
+            for k, line in enumerate(lines):
+                label(Rect(x, y + 21 * k, right - x - 170, 21), line, "#muted")
+            button(Rect(right - 160, y, 160, 36), tr("join.cancel"), self.stop_waiting)
+            y += max(21 * len(lines), 36) + 6
+        return y
 
     def _busy_text(self) -> str | None:
         if self.pending is None:
             return None
         action, args = self.pending
+        if action == "follow":
+            return None
         if action == "connect":
             return tr("join.connecting", address=self.address_text)
         team = self.team if action == "join" else args[0]["team"]
@@ -396,7 +429,7 @@ class JoinScene(Scene):
             self._sync()
             if event.ui_element is self.address_entry:
                 self.connect()
-            elif event.ui_element in (self.code_entry, self.name_entry):
+            elif event.ui_element in (self.code_entry, self.name_entry, self.secret_entry):
                 if not self.code_text and self.offers:  # Enter: the one-click rejoin
                     self.rejoin(self.offers[0])
                 else:
@@ -418,6 +451,8 @@ class JoinScene(Scene):
             self.code_text = self.code_entry.get_text().strip()
         if self.name_entry is not None and self.name_entry.alive():
             self.author_text = self.name_entry.get_text().strip()
+        if self.secret_entry is not None and self.secret_entry.alive():
+            self.secret_text = self.secret_entry.get_text().strip()
 
     # -- actions --------------------------------------------------------------------------------
     def connect(self) -> None:
@@ -455,6 +490,10 @@ class JoinScene(Scene):
             self._later("rejoin", entry)
             self.app.rebuild()
 
+    def stop_waiting(self) -> None:
+        self.waiting = None
+        self.app.rebuild()
+
     def back(self) -> None:
         if len(self.app.stack) > 1:
             self.app.pop()
@@ -463,12 +502,19 @@ class JoinScene(Scene):
 
     # -- the network (one frame after the click) ------------------------------------------------
     def _fail(self, exc: BaseException, wrong_code: bool = False) -> None:
-        from kam_sandbox.workshop.session import AccessError
+        from kam_sandbox.workshop.session import AccessError, JoinDenied, WrongSecret
 
         if isinstance(exc, ImportError):
             self.message = ("join.error.unavailable", {"error": str(exc)})
         elif is_offline(exc):
             self.message = ("join.error.unreachable", {"address": self.address_text})
+        elif getattr(exc, "retry_after", None) is not None:
+            self.message = ("join.error.too_many", {"seconds": exc.retry_after})
+        elif isinstance(exc, WrongSecret):
+            self.message = ("join.error.wrong_secret", {})
+        elif isinstance(exc, JoinDenied):
+            names = {t["id"]: t["name"] for t in (self.info or {}).get("teams", [])}
+            self.message = ("join.error.denied", {"team": names.get(self.team, self.team)})
         elif wrong_code and isinstance(exc, AccessError):
             self.message = ("join.error.wrong_code", {})
         else:
@@ -520,13 +566,45 @@ class JoinScene(Scene):
         return offers
 
     def _do_join(self) -> None:
+        from kam_sandbox.workshop.session import ApprovalPending
+
+        self.waiting = None
         try:
-            link = self.client.join(self.team, self.code_text)
+            link = self.client.join(self.team, self.code_text, self.secret_text or None,
+                                    self.author_text)
             session = TeamSession.connect(link, self.author_text)
+        except ApprovalPending as pending:  # the team plays elsewhere: ask the facilitator
+            self.waiting, self.follow_in = pending, FOLLOW_SECONDS
+            self.app.rebuild()
+            return
         except Exception as exc:
             self._fail(exc, wrong_code=True)
             self.app.rebuild()
             return
+        self._opened(session, link)
+
+    def _do_follow(self) -> None:
+        """The waiting device asks whether the facilitator has decided."""
+
+        from kam_sandbox.workshop.session import ApprovalPending
+
+        waiting = self.waiting
+        if waiting is None:
+            return
+        try:
+            link = self.client.follow(waiting.request, waiting.key)
+            session = TeamSession.connect(link, self.author_text)
+        except ApprovalPending:
+            self.follow_in = FOLLOW_SECONDS
+            return
+        except Exception as exc:
+            if not is_offline(exc):  # a hiccup keeps waiting; an answer ends it
+                self.waiting = None
+                self._fail(exc)
+                self.app.rebuild()
+            self.follow_in = FOLLOW_SECONDS
+            return
+        self.waiting = None
         self._opened(session, link)
 
     def _do_rejoin(self, entry: dict) -> None:
@@ -564,7 +642,7 @@ class JoinScene(Scene):
                       and x["session"] == session.state["session"]), None)
         if entry is not None:  # back here later: rejoin with one click
             self.offers = [entry] + [x for x in self.offers if x["team"] != team["id"]]
-        self.code_text = ""
+        self.code_text = self.secret_text = ""
         self.app.push(team_scene(session), session)
 
     def _save_store(self, replaced: bool = False) -> None:

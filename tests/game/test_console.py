@@ -30,6 +30,7 @@ from kam_sandbox.game.scenes import console as console_module  # noqa: E402
 from kam_sandbox.game.scenes.console import ConsoleScene  # noqa: E402
 from kam_sandbox.game.scenes.title import TitleScene  # noqa: E402
 from kam_sandbox.workshop import LockedError, Session  # noqa: E402
+from kam_sandbox.workshop.session import AccessError  # noqa: E402
 
 PLAN = {"accounts": {"jinggong": {"survey": True, "support_days": 2.0}}, "portfolio": {}}
 PLAN2 = {"accounts": {"hengyun": {"support_days": 1.5, "discount": 0.02}}, "portfolio": {}}
@@ -383,7 +384,9 @@ def test_the_console_and_the_command_line_run_the_same_operations(app, tmp_path,
     capsys.readouterr()
 
     gui = tmp_path / "gui"
-    Session.create(gui, "tutorial", 3, seed=7).close()
+    with Session.open(cli, write=False) as s:  # the same world: the same seed and secret
+        secret = s.meta["world_secret"]
+    Session.create(gui, "tutorial", 3, seed=7, world_secret=secret).close()
     scene = open_console(app, gui)
     scene.host.local_team("t1").submit(PLAN, "Li Na")
     pump(app)
@@ -448,6 +451,41 @@ def test_a_folder_without_a_session_is_a_message(app, tmp_path, drawn):
 
 
 # -- teams, the debrief, exports ----------------------------------------------------------------
+def test_the_facilitator_approves_revokes_and_rotates_from_the_console(app, console, drawn):
+    host, code = console.host, console.status["join_code"]
+    first = host.join("Red", code, device="Li Na")
+    waiting = host.join("Red", code, device="Han")  # a second device: waits for approval
+    with pytest.raises(AccessError):
+        host.join("Blue", "999999" if code != "999999" else "888888", address="10.1.2.3")
+    pump(app)
+    console.refresh()
+    app.rebuild()
+    click_button(app, tr("console.access.open_waiting", n=1))
+    assert console.modal == "access"
+    shown = screen_text(app, drawn)
+    assert code in shown and "Han" in shown and "Li Na" in shown
+    assert "10.1.2.3" in shown  # a failed join is the facilitator's news
+    assert first["token"] not in shown and first["secret"] not in shown
+    click_button(app, tr("console.access.approve"))
+    admitted = host.join_status(waiting["request"], waiting["key"])
+    assert host.session.team_for_token(admitted["token"])["name"] == "Red"
+    assert console.message[0] == tr("console.msg.approved", device="Han", team="Red")
+    console.refresh()  # the device collected its token: the console sees it at its next look
+    app.rebuild()
+    han = next(d for d in console.status["devices"] if d["label"] == "Han")
+    revoke = [b for b in widgets_of(app, UIButton) if b.text == tr("console.access.revoke")]
+    click(app, revoke[1].rect.center)  # the second device line: Han's
+    assert [d["label"] for d in console.status["devices"]] == ["Li Na"]
+    assert host.role(admitted["token"]) is None and han["id"] not in str(console.status)
+    click_button(app, tr("console.access.rotate"))
+    assert console.status["join_code"] != code
+    assert tr("console.access.code", code=console.status["join_code"]) in screen_text(app, drawn)
+    click_button(app, tr("console.access.reset"))
+    assert console.status["devices"] == [] and host.role(first["token"]) is None
+    press(app, pygame.K_ESCAPE)
+    assert console.modal is None and button(app, tr("console.access.open"))
+
+
 def test_teams_are_added_and_renamed_before_round_one_closes(app, console):
     click_button(app, tr("console.teams_edit"))
     assert console.modal == "teams"
@@ -587,7 +625,10 @@ def every_view(app, scene: ConsoleScene) -> None:
     """Render each state of the console once: dialogs, projector, debrief."""
 
     app.render()
-    for opener in (scene.ask_advance, scene.open_inject, scene.open_teams):
+    scene.host.join("1", scene.status["join_code"], device="Li Na")
+    scene.host.join("1", scene.status["join_code"], device="Han")
+    scene.refresh()
+    for opener in (scene.ask_advance, scene.open_inject, scene.open_teams, scene.open_access):
         opener()
         app.render()
         scene.close_modal()
@@ -654,7 +695,13 @@ def test_every_console_label_fits_its_box(tmp_path, lang, size):
             scene = ConsoleScene(app, tmp_path / "workshops" / "a")
             app.push(scene)
             app.render()
-            for opener in (scene.ask_advance, scene.open_inject, scene.open_teams):
+            host = scene.host
+            for k in range(1, 13):  # a device per team, and one waiting for approval
+                host.join(str(k), scene.status["join_code"], device=f"Laptop of player {k}")
+            host.join("12", scene.status["join_code"], device="Somebody's long device name")
+            scene.refresh()
+            for opener in (scene.ask_advance, scene.open_inject, scene.open_teams,
+                           scene.open_access):
                 opener()
                 app.render()
                 scene.close_modal()
@@ -670,13 +717,13 @@ def test_every_console_label_fits_its_box(tmp_path, lang, size):
 def test_draw_changes_no_state(app, console):
     console.host.act(console.token, "set_timer", seconds=120)
     console.refresh()
-    for state in (None, "advance", "inject", "teams", "projector"):
+    for state in (None, "advance", "inject", "teams", "access", "projector"):
         if state == "projector":
             console.modal = None
             console.toggle_projector()
         elif state is not None:
             getattr(console, {"advance": "ask_advance", "inject": "open_inject",
-                              "teams": "open_teams"}[state])()
+                              "teams": "open_teams", "access": "open_access"}[state])()
         before = {k: v for k, v in vars(console).items() if not k.startswith("_")}
         console.draw(app.screen)
         app.render()

@@ -24,7 +24,7 @@ from kam_sandbox.game.team_session import TeamSession
 from kam_sandbox.workshop import Session as Workshop
 from kam_sandbox.workshop import WorkshopError
 from kam_sandbox.workshop.host import Host, LocalTeamLink
-from kam_sandbox.workshop.session import AccessError
+from kam_sandbox.workshop.session import AccessError, ApprovalPending
 
 
 @pytest.fixture
@@ -35,6 +35,7 @@ def host(tmp_path):
     served = Host(ws)
     served.token = ws.meta["facilitator_token"]
     served.now = now
+    served.clock = lambda: now[0]  # the rate limits' clock too
     yield served
     ws.close()
 
@@ -83,8 +84,17 @@ class LocalClient:
     def info(self):
         return self.host.info()
 
-    def join(self, team, code):
-        return CountingLink(self.host, self.host.join(team, code)["token"])
+    def join(self, team, code, secret=None, device=""):
+        return self._admitted(self.host.join(team, code, secret, device))
+
+    def follow(self, request, key):
+        return self._admitted({"request": request, "key": key,
+                               **self.host.join_status(request, key)})
+
+    def _admitted(self, joined):
+        if "token" not in joined:
+            raise ApprovalPending(joined["team"], joined["request"], joined["key"])
+        return CountingLink(self.host, joined["token"])
 
     def link(self, token):
         return CountingLink(self.host, token)
@@ -285,13 +295,58 @@ def open_join(app, host, tmp_path, address="local:1"):
     return scene
 
 
-def join_as(app, scene, team="t1", code=None, name="Wang Fang"):
+def join_as(app, scene, team="t1", code=None, name="Wang Fang", secret=""):
     click(app, scene.team_buttons[team].rect.center)
     scene = app.scene
     scene.code_entry.set_text(code)
     scene.name_entry.set_text(name)
+    scene.secret_entry.set_text(secret)
     click(app, scene.join_button.rect.center)
     pump(app, 3)
+
+
+def test_a_second_device_waits_for_approval_or_types_the_team_secret(app, host, tmp_path):
+    first = host.join("t1", host.session.meta["join_code"], device="Li Na")
+    scene = open_join(app, host, tmp_path)
+    join_as(app, scene, code=host.session.meta["join_code"], name="Han")
+    assert app.scene is scene and scene.waiting is not None
+    assert tr_text(scene, "join.waiting")
+    run(app, 5)  # it asks again every few seconds; still waiting
+    assert app.scene is scene and scene.waiting is not None
+    request = host.status(host.token)["requests"][0]
+    assert request["device"] == "Han"
+    host.act(host.token, "approve_join", request=request["id"])
+    run(app, 3)
+    assert app.scene.name == "planning" and scene.waiting is None
+    assert app.scene.session.rejoin_secret == first["secret"]
+    # A third device types the team secret: in at once, no approval.
+    third = open_join(app, host, tmp_path / "third")
+    join_as(app, third, code=host.session.meta["join_code"], name="Zhou",
+            secret=first["secret"])
+    assert app.scene.name == "planning"
+    assert [d["label"] for d in host.session.devices("t1")] == ["Li Na", "Han", "Zhou"]
+    # A wrong secret is said in words.
+    fourth = open_join(app, host, tmp_path / "fourth")
+    join_as(app, fourth, code=host.session.meta["join_code"], secret="AAAA-AAAA")
+    assert app.scene is fourth and fourth.message[0] == "join.error.wrong_secret"
+
+
+def tr_text(scene, key: str) -> bool:
+    """Whether the scene's widgets show the start of the text of ``key``."""
+
+    from kam_sandbox.base.i18n import tr
+
+    start = tr(key)[:12]
+    return any(start in getattr(e, "text", "") for e in scene.ui.get_root_container().elements)
+
+
+def test_too_many_wrong_codes_are_said_with_the_wait(app, host, tmp_path):
+    scene = open_join(app, host, tmp_path)
+    wrong = "000000" if host.session.meta["join_code"] != "000000" else "111111"
+    for _ in range(10):
+        join_as(app, scene, code=wrong)
+    join_as(app, scene, code=host.session.meta["join_code"])
+    assert app.scene is scene and scene.message == ("join.error.too_many", {"seconds": 60})
 
 
 def test_join_shows_the_case_and_the_teams(app, host, tmp_path):
@@ -323,7 +378,7 @@ def test_join_then_rejoin_after_a_crash_without_the_code(app, host, tmp_path):
     planning = app.scene
     assert planning.name == "planning" and planning.session.author == "Wang Fang"
     stored = json.loads((tmp_path / "data" / LINKS_FILE).read_text(encoding="utf-8"))
-    assert stored["links"][0]["token"] == host.session.team("t1")["token"]
+    assert host.session.team_for_token(stored["links"][0]["token"])["id"] == "t1"
     assert stored["last"]["address"] == "local:1"
     plus(app)
     run(app, AUTOSAVE_DELAY + 0.25)

@@ -1,0 +1,86 @@
+"""What a workshop team may know of its world, and nothing more.
+
+In solo play the seed is a feature: the same seed gives the same world. In a workshop it
+would tell the future: the seed and the case file (true needs, roles, default risks, the
+scripted events) let a team replay its world's random tape. So a team's client receives:
+
+* ``public_case``: the case with every hidden field replaced by a neutral value (needs
+  equal, default risk and rival strength at their defaults, personal biases and starting
+  stances empty, unknown roles as the placeholder role ``UNKNOWN_ROLE``, no events);
+  ``with_known_roles`` puts back, on the client, the roles its view has discovered;
+* ``team_snapshot``: its game's own view and record (``engine.market.snapshot``) without
+  the seed.
+
+The world itself is drawn from ``world_seed(seed, secret)``: the session's seed plus a
+secret kept in ``session.json`` and never sent, so knowing the seed tells nothing.
+
+Once every round is played there is no future left to tell: the team then gets the whole
+case and its world's seed, so that its debrief shows the hidden truth and the built-in
+strategies in the same world, as in solo play.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+
+from kam_sandbox.engine.market import snapshot
+from kam_sandbox.engine.scenario import NEEDS, Credit, Role, Scenario, Stakeholder, Text
+
+UNKNOWN_ROLE = "unknown"
+_CREDIT = Credit()
+_TRUST = Stakeholder.model_fields["trust"].default
+
+
+def world_seed(seed: int, secret: str | None) -> int:
+    """The seed the session's world is drawn from (the seed itself for a session made
+    before secrets existed)."""
+
+    if not secret:
+        return int(seed)
+    digest = hashlib.blake2b(f"{int(seed)}:{secret}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1  # the engine takes seeds below 2**63
+
+
+def public_case(scenario: Scenario) -> dict:
+    """``scenario`` as a team may see it (see the module docstring), as plain JSON data."""
+
+    case = scenario.model_dump(mode="json")
+    for acc in case["accounts"]:
+        acc["needs"] = dict.fromkeys(NEEDS, 1.0)
+        acc["competitor"] = 0.5
+        acc["credit"].update(pd=_CREDIT.pd, late=_CREDIT.late)
+        for sh in acc["stakeholders"]:
+            sh.update(needs={}, stance=0.0, trust=_TRUST)
+            if not sh["role_known"]:
+                sh["role"] = UNKNOWN_ROLE
+    case["roles"].append(Role(id=UNKNOWN_ROLE, name=Text(zh="未知", en="unknown"))
+                         .model_dump(mode="json"))
+    case["events"] = []
+    return case
+
+
+def with_known_roles(case: Scenario, role: np.ndarray) -> Scenario:
+    """The public case with the roles the team's view knows (``View.role``, -1 unknown)."""
+
+    accounts = []
+    for i, acc in enumerate(case.accounts):
+        people = [sh.model_copy(update={"role": case.roles[int(role[0, i, j])].id})
+                  if int(role[0, i, j]) >= 0 else sh for j, sh in enumerate(acc.stakeholders)]
+        accounts.append(acc.model_copy(update={"stakeholders": people}))
+    return case.model_copy(update={"accounts": accounts})
+
+
+def team_snapshot(game) -> dict:
+    """A team's game (a ``Game`` or a shared market's ``Seat``) as its client reads it:
+    ``engine.market.snapshot`` without the seed until the game is over."""
+
+    data = snapshot(game)
+    if not game.over:
+        data.pop("seed", None)
+        data["view"].pop("seeds", None)
+    return data
+
+
+__all__ = ["UNKNOWN_ROLE", "public_case", "team_snapshot", "with_known_roles", "world_seed"]
