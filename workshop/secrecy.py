@@ -26,7 +26,7 @@ import hashlib
 import numpy as np
 
 from kam_sandbox.engine.market import snapshot
-from kam_sandbox.engine.scenario import NEEDS, Credit, Role, Scenario, Stakeholder, Text
+from kam_sandbox.engine.scenario import NEEDS, Credit, Label, Role, Scenario, Stakeholder
 
 UNKNOWN_ROLE = "unknown"
 _CREDIT = Credit()
@@ -55,7 +55,7 @@ def public_case(scenario: Scenario) -> dict:
             sh.update(needs={}, stance=0.0, trust=_TRUST)
             if not sh["role_known"]:
                 sh["role"] = UNKNOWN_ROLE
-    case["roles"].append(Role(id=UNKNOWN_ROLE, name=Text(zh="未知", en="unknown"))
+    case["roles"].append(Role(id=UNKNOWN_ROLE, name=Label(zh="未知", en="unknown"))
                          .model_dump(mode="json"))
     case["events"] = []
     return case
