@@ -51,7 +51,8 @@ class Clock:
 @pytest.fixture
 def folder(tmp_path) -> Path:
     path = tmp_path / "ws"
-    Session.create(path, "tutorial", ["Red", "Blue", "Green"], seed=7).close()
+    Session.create(path, "tutorial", ["Red", "Blue", "Green"], seed=7,
+                   world_secret="console-tests").close()  # one world every run
     return path
 
 

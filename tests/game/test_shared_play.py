@@ -17,7 +17,8 @@ from kam_sandbox.workshop.host import Host
 
 @pytest.fixture
 def shared(tmp_path):
-    ws = Workshop.create(tmp_path / "ws", "tutorial", teams=3, seed=7, mode="shared")
+    ws = Workshop.create(tmp_path / "ws", "tutorial", teams=3, seed=7, mode="shared",
+                          world_secret="shared-play-tests")  # one world every run
     host = Host(ws)
     host.token = ws.meta["facilitator_token"]
     yield host

@@ -29,7 +29,8 @@ from kam_sandbox.workshop.session import AccessError, ApprovalPending
 
 @pytest.fixture
 def host(tmp_path):
-    ws = Workshop.create(tmp_path / "ws", "tutorial", teams=3, seed=7)
+    ws = Workshop.create(tmp_path / "ws", "tutorial", teams=3, seed=7,
+                          world_secret="team-play-tests")  # one world every run
     now = [1000.0]
     ws.clock = lambda: now[0]  # the round timer's clock, moved by the tests
     served = Host(ws)
