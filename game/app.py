@@ -129,6 +129,8 @@ class App:
                  scale: float = 1.0):
         pygame.display.init()
         pygame.font.init()
+        # Repeat helps text fields and arrow keys; a held Enter, Space or Esc is dropped by
+        # _track_keys, so it can never end more than one quarter.
         pygame.key.set_repeat(400, 40)
         self.fullscreen = fullscreen
         self.size = size
