@@ -95,15 +95,25 @@ def test_the_package_dir_mapping_covers_every_package():
             assert ".".join((name, *sub)) in listed, f"{init.parent} is not installed"
 
 
-def editable_mapping(dist) -> set[str]:
-    """The names an editable install's finder serves (setuptools writes them as MAPPING)."""
+def editable_names(dist) -> set[str]:
+    """The top-level names an editable install serves: a lenient install's finder lists them
+    (MAPPING), a strict one's .pth names a folder of links holding them."""
 
     names: set[str] = set()
     for file in dist.files or ():
-        if file.name.startswith("__editable__") and file.name.endswith("_finder.py"):
-            for line in Path(dist.locate_file(file)).read_text(encoding="utf-8").splitlines():
+        if not file.name.startswith("__editable__"):
+            continue
+        text = Path(dist.locate_file(file)).read_text(encoding="utf-8")
+        if file.name.endswith("_finder.py"):
+            for line in text.splitlines():
                 if line.startswith("MAPPING"):
-                    names |= set(ast.literal_eval(line.split("=", 1)[1].strip()))
+                    mapping = ast.literal_eval(line.split("=", 1)[1].strip())
+                    names |= {name.split(".")[0] for name in mapping}
+        elif file.name.endswith(".pth"):
+            for line in text.splitlines():
+                if Path(line).is_dir():
+                    names |= {entry.name.removesuffix(".py") for entry in Path(line).iterdir()
+                              if not entry.name.endswith(".dist-info")}
     return names
 
 
@@ -125,7 +135,7 @@ def test_the_only_top_level_name_installed_is_kam_sandbox():
         if first == ".." or first.endswith(".dist-info") or first == "__pycache__":
             continue  # the console script, the metadata
         if first.startswith("__editable__"):
-            tops |= {name.split(".")[0] for name in editable_mapping(dist)}
+            tops |= editable_names(dist)
             continue
         tops.add(first.removesuffix(".py"))
     assert tops == {"kam_sandbox"}
