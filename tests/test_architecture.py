@@ -101,7 +101,8 @@ def editable_names(dist) -> set[str]:
 
     names: set[str] = set()
     for file in dist.files or ():
-        if not file.name.startswith("__editable__"):
+        if not (file.name.startswith("__editable__")
+                and file.name.endswith(("_finder.py", ".pth"))):
             continue
         text = Path(dist.locate_file(file)).read_text(encoding="utf-8")
         if file.name.endswith("_finder.py"):
