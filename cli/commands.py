@@ -188,6 +188,11 @@ def _num(value: float) -> str:
     return f"{value:+,.0f}" if abs(value) >= 1000 else f"{value:+.2f}"
 
 
+def _played(sc: Scenario, args) -> dict:
+    """What every --json output starts with: the case and the seeds it was played on."""
+    return {"scenario": sc.id, "version": sc.version, "runs": args.runs, "seed": args.seed}
+
+
 def cmd_simulate(args) -> int:
     sc = _scenario(args.scenario)
     policy = get_policy(args.policy)
@@ -196,11 +201,8 @@ def cmd_simulate(args) -> int:
     summary = {m: summarise(v) for m, v in res.items()}
     if args.json:
         out = {
-            "scenario": sc.id,
-            "version": sc.version,
+            **_played(sc, args),
             "policy": args.policy,
-            "runs": args.runs,
-            "seed": args.seed,
             "accounts": len(sc.accounts),
             "turns": sc.turns,
             "per_run": [
@@ -256,10 +258,7 @@ def cmd_balance(args) -> int:
         write_html_report(args, sc, seeds, res, lessons)
     if args.json:
         out = {
-            "scenario": sc.id,
-            "version": sc.version,
-            "runs": args.runs,
-            "seed": args.seed,
+            **_played(sc, args),
             "policies": {
                 name: {m: summarise(r[m]) for m in BALANCE_METRICS} for name, r in res.items()
             },
