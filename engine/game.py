@@ -14,8 +14,16 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import kpis
-from .actions import Actions, PlanContext, actions_to_plan, compile_plan, validate_actions
+from .actions import (
+    Actions,
+    PlanContext,
+    actions_to_plan,
+    compile_plan,
+    parse_plan,
+    validate_actions,
+)
 from .errors import GameStateError, PlanError
+from .fit import fit_to_rules
 from .model import Outcome, State, initial_state, personal_needs, step
 from .people import person_name
 from .scenario import NEEDS, STAGES, Event, Scenario
@@ -293,6 +301,9 @@ class Game(PlayerRecord):
         self.seed = int(seed)
         self.plans: list[dict] = []
         self.results: list[dict] = []
+        #: (quarter, why) for each recorded plan that ``replay(adapt=True)`` had to fit to
+        #: today's rules
+        self.adapted: list[tuple[int, str]] = []
 
     def play(self, plan: dict) -> dict:
         """Play one quarter with ``plan``; returns the quarter's result. Invalid plan: PlanError,
@@ -311,11 +322,23 @@ class Game(PlayerRecord):
 
     @classmethod
     def replay(cls, scenario: Scenario, seed: int, plans: list[dict],
-               injected: Injected | None = None) -> Game:
-        """Rebuild a game from its decision log."""
+               injected: Injected | None = None, *, adapt: bool = False) -> Game:
+        """Rebuild a game from its decision log. With ``adapt``, a recorded plan that the
+        rules refuse today (a rule added since it was played, a changed case) is fitted to
+        them and played, and listed in ``adapted``, rather than losing the game; a plan that
+        no longer makes sense (an account that is gone) still raises PlanError."""
 
         game = cls(scenario, seed)
-        return _replay(game, game.play, plans, injected)
+        return _replay(game, game._play_adapted if adapt else game.play, plans, injected)
+
+    def _play_adapted(self, plan: dict) -> dict:
+        try:
+            return self.play(plan)
+        except PlanError as exc:
+            st = self.batch.static
+            fitted = fit_to_rules(parse_plan(plan, st), st, self.plan_context())
+            self.adapted.append((self.turn + 1, exc.args[0] if exc.args else str(exc)))
+            return self.play(actions_to_plan(fitted, st))
 
     def what_if(self, turn: int) -> Game:
         """A copy of this game rewound to the start of quarter ``turn`` (1-based), same world."""

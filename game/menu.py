@@ -10,9 +10,10 @@ from functools import cache
 from kam_sandbox.base import fmt, i18n
 from kam_sandbox.base.i18n import tr
 from kam_sandbox.engine import Scenario, load_scenario
+from kam_sandbox.engine.messages import render
 
 from .app import App, Scene
-from .saves import draft_from_record, game_from_record
+from .saves import draft_from_record, game_from_record, replay_notes
 from .session import Session
 
 
@@ -29,7 +30,8 @@ def short_error(app: App, error: str) -> str:
 def open_saved_game(app: App, slot: str) -> Scene:
     """The scene that resumes save ``slot``: planning (with the plan being drafted when it
     was saved), or the debrief of a finished game; from the slot's previous generation,
-    and saying so, when the latest is damaged.
+    and saying so, when the latest is damaged; saying so too when it was replayed under
+    another version of its case or today's plan rules.
 
     Raises (SaveError and the like) when the save cannot be opened; callers show why.
     """
@@ -40,8 +42,11 @@ def open_saved_game(app: App, slot: str) -> Scene:
                       scenario_path=record.get("scenario_path"), store=app.store)
     session.draft = draft_from_record(record, game) or session.draft
     scene = app.make("debrief" if game.over else "planning", session)
-    if damage and hasattr(scene, "notice"):  # the planning screen's status line says so
-        scene.notice = tr("menu.fell_back_notice")
+    notes = [tr("menu.fell_back_notice")] if damage else []
+    notes += [tr(key, **{k: render(v, i18n.language()) for k, v in values.items()})
+              for key, values in replay_notes(record, game)]
+    if notes and hasattr(scene, "notice"):  # the planning screen's status line says so
+        scene.notice = " ".join(notes)
     return scene
 
 

@@ -400,24 +400,37 @@ def draft_from_record(record: dict, game: Game) -> dict | None:
 
 
 def game_from_record(record: dict) -> Game:
-    """Replay a save into the same game; SaveError if its scenario is missing, changed
-    version, or no longer accepts its plans."""
+    """Replay a save into the same game; SaveError if its scenario is missing or its plans
+    no longer make sense (an account that is gone).
+
+    A save made with another version of its case, or with plans that a rule added since
+    refuses, still opens: the plans are replayed under today's case and rules (a refused
+    one fitted to them) and ``replay_notes`` says so, because a player's game is worth
+    more than numbers identical to the day it was played."""
     where = f"save {record.get('label')!r}" if isinstance(record, dict) else "save"
     check_record(record, where=where)
     if record["format"] != FORMAT:
         raise SaveError(f"{where}: cannot read save format {record['format']}")
     scenario = _load_scenario(record, where)
-    if scenario.version != record["scenario_version"]:
-        raise SaveError(
-            f"this save was made with scenario {scenario.id} v{record['scenario_version']}; "
-            f"the installed one is v{scenario.version}"
-        )
     injected = _injected(record, where)
     try:
-        game = Game.replay(scenario, record["seed"], record["plans"], injected)
+        game = Game.replay(scenario, record["seed"], record["plans"], injected, adapt=True)
     except KamError as exc:
         raise SaveError(f"{where} no longer replays: {exc}") from exc
     return game
+
+
+def replay_notes(record: dict, game: Game) -> list[tuple[str, dict]]:
+    """What changed since ``record`` was played, as (message key, parameters): another
+    version of its case, and each quarter whose plan had to be fitted to today's rules."""
+
+    notes = []
+    if record["scenario_version"] != game.scenario.version:
+        notes.append(("menu.replayed_version", {"saved": record["scenario_version"],
+                                                "installed": game.scenario.version}))
+    notes += [("menu.replayed_fitted", {"n": quarter, "why": why})
+              for quarter, why in game.adapted]
+    return notes
 
 
 def _load_scenario(record: dict, where: str) -> Scenario:

@@ -247,16 +247,29 @@ def test_continue_a_finished_game_opens_the_debrief(menu_app):
     assert isinstance(menu_app.scene, DebriefScene)
 
 
+def _edit_save(store, slot: str, **changes) -> None:
+    path = store.path(slot)
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw["save"]["1"].update(changes)
+    path.write_text(json.dumps(raw), encoding="utf-8")
+
+
 def test_a_save_that_no_longer_replays_shows_why(menu_app, data):
     save_game(menu_app.store, "odd")
-    path = menu_app.store.path("odd")
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    raw["save"]["1"]["scenario_version"] = "0.1"  # loads, but no longer matches the scenario
-    path.write_text(json.dumps(raw), encoding="utf-8")
+    _edit_save(menu_app.store, "odd", plans=[{"accounts": {"gone": {"survey": True}}}])
     open_title(menu_app)
     press(menu_app, pygame.K_c)
     assert isinstance(menu_app.scene, TitleScene)
     assert any(t.startswith(tr("menu.open_failed", error="")) for t in texts(menu_app))
+
+
+def test_a_save_of_an_older_case_version_opens_and_says_so(menu_app, data):
+    save_game(menu_app.store, "old")
+    _edit_save(menu_app.store, "old", scenario_version="0.1")
+    open_title(menu_app)
+    press(menu_app, pygame.K_c)
+    assert not isinstance(menu_app.scene, TitleScene)
+    assert "0.1" in (menu_app.scene.notice or "")
 
 
 # -- library --------------------------------------------------------------------------------

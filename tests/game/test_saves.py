@@ -14,13 +14,14 @@ from pathlib import Path
 import pytest
 
 from kam_sandbox import game
-from kam_sandbox.engine import SaveError, load_scenario, new_game
+from kam_sandbox.engine import PlanError, SaveError, load_scenario, new_game
 from kam_sandbox.game.saves import (
     SaveStore,
     SlotInfo,
     default_folder,
     game_from_record,
     record_from_game,
+    replay_notes,
 )
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -119,12 +120,33 @@ def test_scenario_from_a_file_needs_its_path(store, tmp_path):
         store.load("file")
 
 
-def test_changed_scenario_version_is_refused(store):
+def test_a_save_of_another_case_version_replays_and_says_so(store):
     rec = record(scenario_version="0.9")
-    with pytest.raises(SaveError) as info:
-        game_from_record(rec)
-    assert str(info.value) == ("this save was made with scenario tutorial v0.9; "
-                               "the installed one is v1.0")
+    game = game_from_record(rec)
+    assert game.kpi_history() == played().kpi_history()  # same plans, same case here
+    assert replay_notes(rec, game) == [
+        ("menu.replayed_version", {"saved": "0.9", "installed": "1.0"})]
+    assert replay_notes(record(), game_from_record(record())) == []
+
+
+def test_a_plan_that_a_later_rule_refuses_is_fitted_not_lost(store):
+    """A save made before the 0.5-day contact rule: its token contact is dropped on replay,
+    the rest of the quarter and the game play on, and the note names the quarter."""
+    rec = record()
+    token = {"accounts": {"jinggong": {"survey": True,
+                                       "am_days": {"zhou_zhenhua": 2, "lu_min": 0.1}}}}
+    rec["plans"][0] = token
+    with pytest.raises(PlanError):
+        new_game("tutorial", 42).play(token)
+    game = game_from_record(rec)
+    assert game.turn == 2
+    days = game.plans[0]["accounts"]["jinggong"]["am_days"]
+    assert set(days) == {"zhou_zhenhua"}  # the token's time goes to the person met
+    assert sum(days.values()) == pytest.approx(2.1)
+    assert game.plans[0]["accounts"]["jinggong"]["survey"] is True
+    ((key, values),) = replay_notes(rec, game)
+    assert key == "menu.replayed_fitted" and values["n"] == 1
+    assert "lu_min" in values["why"] or "陆敏" in values["why"] or "0.5" in values["why"]
 
 
 def test_plans_that_no_longer_replay_are_a_save_error(store):
