@@ -31,6 +31,8 @@ from .world import (
 )
 
 AGING = 4  # receivable buckets: not yet due, overdue 1, 2, 3+ quarters
+#: Effort stocks that start filled: quality effort comes only from acting on feedback.
+_STOCKED = np.array([d != "quality" for d in NEEDS], float)
 
 
 @dataclass
@@ -111,7 +113,7 @@ def initial_state(st: Static, w: World, players: int = 1) -> State:
         own_event=np.zeros((b, n), bool),
         generation=np.zeros((b, n, k), int),
         share=share,
-        effort=np.broadcast_to(half * m.initial_effort, (b, p, n, len(NEEDS))).copy(),
+        effort=np.broadcast_to(half * m.initial_effort * _STOCKED, (b, p, n, len(NEEDS))).copy(),
         rel_effort=np.broadcast_to(half[RELATIONSHIP] * m.initial_effort * st.mask, (b, p, n, k)).copy(),
         trust=per_player(st.trust),
         stance=per_player(st.stance),
@@ -290,6 +292,7 @@ def step(
     e[..., TRAINING] = a.training_days
     e[..., INNOVATION] = a.trial * m.trial_effort
     e[..., PROMOTION] = a.promotion / m.promotion_unit + event_units
+    e[..., QUALITY] = a.feedback * m.feedback_quality
     s.effort = m.carryover * s.effort + e
     terms = np.where(np.isnan(a.credit_days), s.credit_days, a.credit_days)
     s.credit_days = terms
@@ -329,7 +332,9 @@ def step(
     base = m.base_service
     g = base + (1 - base) * respond(s.effort, half, m.response_shape)  # (B, P, N, D)
     g[..., PRICE] = base + (1 - base) * respond(price_effort, half[PRICE], m.response_shape)
-    g[..., QUALITY] = m.quality
+    # The product is what it is; acting on an account's feedback closes part of its gap.
+    g[..., QUALITY] = m.quality + (1 - m.quality) * m.quality_reach * respond(
+        s.effort[..., QUALITY], half[QUALITY], m.response_shape)
     g[..., DELIVERY] = m.reliability * fill
     g_rel = base + (1 - base) * respond(s.rel_effort, half[RELATIONSHIP], m.response_shape)
     g[..., RELATIONSHIP] = 0.0

@@ -213,8 +213,8 @@ class PlanningScene(Scene):
             return tr("plan.need_no_lever", need=name)
         names = ("、" if language() == "zh" else ", ").join(tr(f"action.{a}") for a in levers)
         tip = tr("plan.need_levers", need=name, actions=names)
-        if need == "delivery":
-            tip += " " + tr("plan.need_delivery")
+        if need in ("delivery", "quality"):
+            tip += " " + tr(f"plan.need_{need}")
         return tip + " " + tr("plan.need_click")
 
     def _marks(self, action: str) -> bool:
