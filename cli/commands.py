@@ -120,7 +120,7 @@ def cmd_sheet(args) -> int:
 
     lang = args.lang or system_language()
     if args.sheet_command is None:
-        raise KamError("choose an action: export or import (see kam-sandbox sheet --help)")
+        raise KamError(tr("sheet.choose_action", lang))
     if args.sheet_command == "export":
         book = Path(args.book)
         if book.exists() and not args.force:
@@ -168,9 +168,9 @@ class Progress:
 
 def _seeds(args) -> list[int]:
     if args.runs < 1:
-        raise KamError("--runs must be at least 1")
+        raise KamError(tr("cli.error.runs", args.lang))
     if not 0 <= args.seed < 2**62:
-        raise KamError("--seed must be a whole number from 0 to 2**62")
+        raise KamError(tr("cli.error.seed", args.lang))
     return list(range(args.seed, args.seed + args.runs))
 
 
