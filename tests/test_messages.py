@@ -259,7 +259,7 @@ def test_an_unknown_scenario_and_a_missing_file_are_said_in_the_language() -> No
     assert missing.stdout.strip() == "no/such.yaml:1:1: 无法读取文件：找不到该文件"
 
 
-@pytest.mark.parametrize("command", ["validate", "new", "schema", "simulate", "balance"])
+@pytest.mark.parametrize("command", ["validate", "new", "preview", "schema", "simulate", "balance"])
 def test_help_follows_the_language(command: str) -> None:
     zh = _cli(command, "--help", lang="zh_CN.UTF-8")
     assert zh.returncode == 0 and zh.stdout.startswith("用法：") and "显示本帮助并退出" in zh.stdout
