@@ -246,7 +246,7 @@ def write_html_report(args, sc: Scenario, seeds: list[int], res, lessons: list[d
                        date=datetime.date.today().isoformat(), scenario_ref=args.scenario,
                        accounts=accounts, html_ref=args.html, previous=read_previous(args.html))
     Path(args.html).write_text(html, encoding="utf-8")
-    print(f"wrote {args.html}", file=sys.stderr)
+    print(tr("cli.balance.wrote", args.lang, path=args.html), file=sys.stderr)
 
 
 def cmd_balance(args) -> int:

@@ -33,8 +33,11 @@ def test_the_planning_screen_labels_tier_and_credit(app, monkeypatch, lang, tier
     app.push("planning", session)
     scene = app.scene
     scene.tutorial_step = None
-    ids = [a.id for a in session.scenario.accounts]
-    scene.select(ids.index("xinyang"))  # Tier A by revenue, Credit D by default risk
+    view = session.game.view()
+    big_and_risky = [i for i in range(len(session.scenario.accounts))
+                     if view.tier[0, i] == 0 and view.credit_grade[i] == 3]
+    assert big_and_risky, "enterprise has a Tier A, Credit D account (xinyang)"
+    scene.select(big_and_risky[0])
     pump(app, 1)
     drawn.clear()
     app.render()
