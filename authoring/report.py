@@ -22,6 +22,7 @@ import numpy as np
 
 from kam_sandbox.base.fmt import compact
 from kam_sandbox.base.i18n import tr
+from kam_sandbox.engine.messages import render
 from kam_sandbox.engine.per_account import driver, gap_by_account
 from kam_sandbox.engine.policies import POLICIES
 from kam_sandbox.engine.scenario import Scenario
@@ -671,7 +672,8 @@ class _Report:
                     if x["holds"] is False:
                         parts.append(self.gap_note(x))
             elif ok is None:
-                parts.append(f'<div class="small">{escape(rows[0].get("reason") or "")}</div>')
+                reason = render(rows[0].get("reason") or "", self.lang)
+                parts.append(f'<div class="small">{escape(reason)}</div>')
             items.append(f'<li data-verdict-lesson="{escape(key)}">{"".join(parts)}</li>')
         cls = "verdict bad" if failing else "verdict"
         return (f'<div class="{cls}" id="verdict"><p class="answer">{head}</p>'
@@ -939,7 +941,8 @@ class _Report:
             cells = [f'<td class="lesson"><b>{escape(self.lesson_name(x["lesson"]))}</b>'
                      f'<br>{claim}</td>', f'<td class="cmp">{compare}</td>']
             if x["holds"] is None:
-                cells.append(f'<td colspan="4" class="small">{escape(x.get("reason", ""))}</td>')
+                cells.append(f'<td colspan="4" class="small">'
+                             f'{escape(render(x.get("reason") or "", self.lang))}</td>')
             else:
                 lo, hi = x["ci95"]
                 blo, bhi = x["ci95_boot"]

@@ -328,6 +328,27 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "plan.unknown_event": ("unknown event {event}{hint}", "未知的事件 {event}{hint}"),
     "plan.player": ("player {player}: {reason}", "玩家 {player}：{reason}"),
+    # --- lesson checks the case does not exercise (balance, the report) ---------------------
+    "lesson.not_offered": (
+        "{actions} is not an action in this scenario", "本案例没有 {actions} 这个行动"
+    ),
+    "lesson.one_account": (
+        "a single account: there is nothing to focus on", "只有一个客户：无所谓聚焦"
+    ),
+    "lesson.no_shortage": (
+        "no peak-season shortage in this scenario (supply.capacity 1 or no peak quarter)",
+        "本案例没有旺季缺货（supply.capacity 为 1，或没有旺季季度）",
+    ),
+    "lesson.short_for_drift": (
+        "four quarters or fewer: a reading cannot go stale and a fresh one pay back",
+        "四个季度或更短：调研读数来不及过时，重新调研也来不及收回成本",
+    ),
+    "lesson.one_quarter": ("a one-quarter game cannot be paced", "只有一个季度的游戏谈不上投入节奏"),
+    "lesson.no_discount": ("limits.max_discount is 0", "limits.max_discount 为 0"),
+    "lesson.same_play": (
+        "{variant} plays exactly like {reference} here: nothing to compare",
+        "在本案例中 {variant} 与 {reference} 的打法完全相同：无从比较",
+    ),
     # --- kam-sandbox new ---------------------------------------------------------------
     "new.invalid_name": (
         "invalid scenario name {name}: use a letter, then letters, digits, _ or - "

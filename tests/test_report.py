@@ -129,6 +129,9 @@ def test_report_is_deterministic_and_bilingual(data, html):
     parse(zh)
     assert '<html lang="zh-CN">' in zh and "如何阅读本报告" in zh
     assert zh.index(sc.title.zh) < zh.index(sc.title.en)
+    for row in lessons:  # why a lesson is not exercised, in the report's language
+        if row["holds"] is None:
+            assert row["reason"].render("zh") in zh and row["reason"] not in zh
     with pytest.raises(ValueError, match="lang"):
         html_report(sc, res, lessons, sens, SEEDS, lang="fr")
 
