@@ -24,6 +24,7 @@ from .actions import (
 )
 from .errors import GameStateError, PlanError
 from .fit import fit_to_rules
+from .messages import Msg
 from .model import Outcome, State, initial_state, personal_needs, step
 from .people import person_name
 from .scenario import NEEDS, STAGES, Event, Scenario
@@ -132,14 +133,16 @@ class Batch:
         if event_id not in events:
             from .scenario import hint
 
-            raise PlanError(f"unknown event {event_id!r}{hint(event_id, list(events))}")
+            raise PlanError(Msg("plan.unknown_event", event=repr(event_id),
+                                hint=hint(event_id, list(events))))
         event = events[event_id]
         if account is not None:
             ids = [a.id for a in self.scenario.accounts]
             if account not in ids:
                 from .scenario import hint
 
-                raise PlanError(f"unknown account {account!r}{hint(account, ids)}")
+                raise PlanError(Msg("plan.unknown_account", account=repr(account),
+                                    hint=hint(account, ids)))
             event = event.model_copy(update={"account": account})
         self.injected.setdefault(self.turn, []).append(event)
         return event

@@ -21,6 +21,7 @@ import numpy as np
 from .actions import Actions, PlanContext, actions_to_plan, compile_plan
 from .errors import GameStateError, PlanError
 from .game import Batch, Injected, PlayerRecord, _injected_log, _OnBatch, _replay, _turn_result
+from .messages import Msg
 from .scenario import Scenario
 from .view import View
 from .world import compile_scenario
@@ -78,7 +79,8 @@ class Market(_OnBatch):
                 actions.append(compile_plan(plan, self.batch.static,
                                             self.batch.plan_context(p)))
             except PlanError as e:
-                raise PlanError(f"player {p}: {e}") from None
+                raise PlanError(Msg("plan.player", player=p,
+                                    reason=e.args[0] if e.args else str(e))) from None
         return actions
 
     def play_round(self, plans: list[dict]) -> list[dict]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from kam_sandbox.base import i18n
 from kam_sandbox.engine import Game, KamError, PlanError, Scenario, check_scenario
 from kam_sandbox.engine.actions import parse_plan, resource_use, validate_actions
+from kam_sandbox.engine.messages import render
 
 RESOURCES = ("budget", "am_days", "exec_days", "support_days")
 STAKEHOLDER_ACTIONS = ("am_days", "exec_days")
@@ -153,13 +154,13 @@ class Session:
         try:
             validate_actions(parse_plan(self.draft, st), st, self.game.plan_context())
         except PlanError as exc:
-            text = str(exc)
-            resource = text.split(":", 1)[0]
-            if resource in RESOURCES:
+            said = exc.args[0]
+            resource = getattr(said, "params", {}).get("resource")
+            if getattr(said, "code", None) == "plan.over_budget" and resource in RESOURCES:
                 used, available = self.usage()[resource]
                 return i18n.tr("plan.over", resource=i18n.tr(f"resource_name.{resource}"),
                                used=_short(used), available=_short(available))
-            return i18n.tr("plan.invalid", reason=text)
+            return i18n.tr("plan.invalid", reason=render(said, i18n.language()))
         return None
 
     # -- playing ------------------------------------------------------------------------------

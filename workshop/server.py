@@ -62,6 +62,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from kam_sandbox.base.storage import write_atomically
 from kam_sandbox.engine.errors import KamError, PlanError, SaveError
+from kam_sandbox.engine.messages import every_language
 from kam_sandbox.engine.policies import POLICIES
 
 from .client import DEFAULT_PORT, HOST_FILE
@@ -201,6 +202,8 @@ ACTION_BODIES: dict[str, type[_Body] | None] = {
 # -- responses --------------------------------------------------------------------------------
 class ErrorBody(BaseModel):
     detail: str = Field(description="what went wrong, in words to show the user")
+    texts: dict[str, str] | None = Field(None, description="plan errors: the same message in "
+                                                          "each language, by code (en, zh)")
     error: str = Field(description="unauthorized, forbidden, conflict, plan, invalid, "
                                    "too_large, too_many, not_found, not_allowed, wrong_host, "
                                    "unavailable or internal")
@@ -261,8 +264,12 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": ErrorBody, "description": words[code]} for code in codes}
 
 
-def _payload(status: int, detail: str, kind: str, headers: dict | None = None) -> JSONResponse:
-    return JSONResponse({"detail": detail, "error": kind}, status_code=status, headers=headers)
+def _payload(status: int, detail: str, kind: str, headers: dict | None = None,
+             texts: dict[str, str] | None = None) -> JSONResponse:
+    body: dict[str, Any] = {"detail": detail, "error": kind}
+    if texts:
+        body["texts"] = texts
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 # -- the app ----------------------------------------------------------------------------------
@@ -459,7 +466,8 @@ def _handle_errors(app: FastAPI, host: Host) -> None:
     @app.exception_handler(KamError)
     def kam_error(request: Request, exc: KamError) -> JSONResponse:
         if isinstance(exc, PlanError):
-            return _payload(422, str(exc), "plan")
+            said = exc.args[0] if exc.args else str(exc)
+            return _payload(422, str(exc), "plan", texts=every_language(said))
         if isinstance(exc, PlanTooLarge):
             return _payload(413, str(exc), "too_large")
         if isinstance(exc, _BadInput):

@@ -666,13 +666,16 @@ class PlanningScene(Scene):
                              border_radius=5)
             lost = bool(view.lost[0, i])
             tier = "ABC"[int(view.tier[0, i])]
-            badge = pygame.Rect(tile.x + 6, tile.y + 6, 22, 22)
+            # "Tier A" / "A类", never a bare letter beside the credit grade (issue 13 item 12)
+            said = tr("label.tier", letter=tier)
+            badge = pygame.Rect(tile.x + 6, tile.y + 6, drawn_width(11, True)(said) + 8, 18)
             pygame.draw.rect(surface, {"A": ACCENT, "B": (86, 180, 233), "C": (170, 178, 189)}[tier],
                              badge, border_radius=4)
-            text(surface, (badge.x + 6, badge.y + 1), tier, 13, WHITE, bold=True)
+            text(surface, (badge.x + 4, badge.y + 2), said, 11, WHITE, bold=True)
             name_colour = MUTED if lost else INK
-            text(surface, (tile.x + 34, tile.y + 4), pick(acc.name), 14, name_colour, bold=True,
-                 max_width=tile.width - 40)
+            name_x = badge.right + 6
+            text(surface, (name_x, tile.y + 4), pick(acc.name), 14, name_colour, bold=True,
+                 max_width=tile.right - name_x - 6)
             sub = f"{pick(acc.industry)} · {tr('stage.' + STAGES[int(view.stage[0, i])])}"
             text(surface, (tile.x + 34, tile.y + 24), sub, 12, MUTED, max_width=tile.width - 130)
             revenue = view.revenue[0, i]
@@ -716,11 +719,11 @@ class PlanningScene(Scene):
         text(surface, (rect.x + 12, rect.y + 54), pick(acc.history), 12, MUTED,
              max_width=rect.width - 24)
         rfm = view.rfm[0, i]
-        facts = [
-            (tr("plan.tier"), "ABC"[int(view.tier[0, i])]),
+        facts = [  # the tier and the credit grade say which letter they are
+            (None, tr("label.tier", letter="ABC"[int(view.tier[0, i])])),
             (tr("plan.stage"), tr("stage." + STAGES[int(view.stage[0, i])])),
-            (tr("plan.credit"), "ABCD"[int(view.credit_grade[i])] + " · " +
-             tr("plan.credit_value", days=int(view.credit_days[0, i]))),
+            (None, tr("label.credit", letter="ABCD"[int(view.credit_grade[i])]) + " · "
+             + tr("plan.credit_terms", days=int(view.credit_days[0, i]))),
             (tr("plan.share"), "≈" + fmt.percent(float(view.share_estimate[0, i]))),
             (tr("plan.overdue"), fmt.money(float(view.receivables[0, i, 1:].sum()), lang)),
             ("RFM", f"{rfm[0]}{rfm[1]}{rfm[2]}"),
@@ -728,8 +731,8 @@ class PlanningScene(Scene):
         ]
         x = rect.x + rect.width // 2 + 10
         for k, (label, value) in enumerate(facts[:4]):
-            text(surface, (x + (k % 2) * 190, rect.y + 4 + (k // 2) * 15), f"{label}: {value}",
-                 12, INK, max_width=185)
+            text(surface, (x + (k % 2) * 190, rect.y + 4 + (k // 2) * 15),
+                 value if label is None else f"{label}: {value}", 12, INK, max_width=185)
         line = "   ".join(f"{label}: {value}" for label, value in facts[4:])
         text(surface, (x, rect.y + 34), line, 12, INK, max_width=rect.right - x - 8)
         text(surface, (rect.x + 12, rect.y + 72), tr("plan.history_line"), 11, MUTED)
