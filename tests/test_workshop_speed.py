@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from kam_sandbox.engine import Game, SaveError
-from kam_sandbox.workshop import Session
+from kam_sandbox.engine import Game, KamError, SaveError
+from kam_sandbox.workshop import Session, WorkshopError
 
 
 def test_an_advance_plays_one_quarter_per_team(tmp_path, monkeypatch):
@@ -173,3 +173,21 @@ def _policy_plan(s: Session, team: str) -> dict:
     game = s.replay()[team].game
     return actions_to_plan(decide(POLICIES["needs"], game.view(), game.scenario,
                                   game.batch.static), game.batch.static)
+
+
+def test_a_refused_write_keeps_what_is_cached(room, monkeypatch):
+    s, host, ft, tokens = room
+    host.act(ft, "advance")
+    host.team_state(tokens[0])
+    kept = s._games
+    monkeypatch.setattr(Session, "_team_state", lambda self, t: pytest.fail("made again"))
+    with pytest.raises(KamError):  # a plan the rules refuse
+        host.submit(tokens[0], {"accounts": {"nobody": {}}}, "Li")
+    host.act(ft, "close_round")
+    with pytest.raises(WorkshopError):
+        host.save_draft(tokens[1], {"accounts": {}}, "Li")  # the round is closed
+    assert s._games is not kept and s._games.key[0] == 2
+    kept = s._games
+    with pytest.raises(WorkshopError):
+        host.save_draft(tokens[1], {"accounts": {}}, "Li")
+    assert s._games is kept

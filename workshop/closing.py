@@ -17,7 +17,6 @@ middle one outside its lock, so that teams' polls and drafts never wait for a ro
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -226,9 +225,3 @@ def _playable(plan: Any, game: Game | Seat) -> bool:
     except (KamError, TypeError, ValueError, AttributeError):  # over budget mid-edit, say
         return False
     return True
-
-
-def copied(value: Any) -> Any:
-    """Plain data read off the session, safe to use outside its lock."""
-
-    return copy.deepcopy(value)

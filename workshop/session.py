@@ -68,7 +68,6 @@ from .closing import (
     ReplayLog,
     RoundClose,
     TeamReplay,
-    copied,
     kept_from_log,
     rebuild,
     round_entry,
@@ -137,10 +136,12 @@ def _writes(method=None, *, one_team: bool = False):
         @functools.wraps(method)
         def wrapper(self: Session, *args: Any, **kwargs: Any) -> Any:
             self._need_writer()
+            kept = self._games
             try:
                 with self.db.storage.batch():
                     result = method(self, *args, **kwargs)
             except BaseException:
+                self._games = kept  # games played in a close that never landed are dropped
                 self._forget_cached_reads()
                 raise
             self._wrote(result["team"] if one_team else None)
@@ -329,7 +330,8 @@ class Session:
             lock.acquire()
         try:
             # It holds every token: private. The writer holds the lock: sole writer.
-            db = TinyDB(path, storage=AtomicJSONStorage, private=True, sole_writer=write)
+            db = TinyDB(path, storage=AtomicJSONStorage, private=True, sole_writer=write,
+                        plain=True)
             session = cls(folder, db, lock)
             session.db.tables()  # read now: a corrupt file raises here, before any write
             if must_exist:
@@ -393,10 +395,9 @@ class Session:
             self._team_version[team_id] = self.version
 
     def _forget_cached_reads(self) -> None:
-        """After a write was rolled back: drop TinyDB's query caches of what never landed."""
+        """After a write was rolled back: drop TinyDB's query caches of what never landed
+        (the teams' cached states were read from what had landed: still good)."""
 
-        self._games = None  # they may hold a round that never landed
-        self._wrote(None)
         with contextlib.suppress(Exception):
             for name in self.db.tables():
                 self.db.table(name).clear_cache()
@@ -529,7 +530,7 @@ class Session:
                 if (t["id"], r) not in subs:
                     raise WorkshopError(f"round {r} of {t['name']} has no plan")
         return ReplayLog(self.scenario, self.world_seed, self.meta["mode"],
-                         [t["id"] for t in teams], copied(subs), copied(self.injections()), upto)
+                         [t["id"] for t in teams], subs, self.injections(), upto)
 
     def progress(self, team_id: str) -> str:
         """``submitted``, ``drafting`` (a draft is saved for the round) or ``absent``."""
@@ -1022,7 +1023,8 @@ class Session:
 
     def _close_inputs(self, round: int) -> dict[str, Input]:
         """Each team's input to the round's close: its counting submission, else its draft,
-        else nothing."""
+        else nothing. Safe to read outside the lock: submissions and drafts are only ever
+        inserted and removed, never changed in place."""
 
         subs = {s["team"]: s for s in self.history(round=round)}  # the last one counts
         drafts = {d["team"]: d for d in self.db.table("drafts").all() if d["round"] == round}
@@ -1030,10 +1032,10 @@ class Session:
         for t in self.teams():
             tid = t["id"]
             if tid in subs:
-                out[tid] = ("submitted", copied(subs[tid]))
+                out[tid] = ("submitted", subs[tid])
             elif tid in drafts:
-                out[tid] = ("draft", copied({"plan": drafts[tid]["plan"],
-                                             "author": drafts[tid]["author"]}))
+                out[tid] = ("draft", {"plan": drafts[tid]["plan"],
+                                      "author": drafts[tid]["author"]})
             else:
                 out[tid] = ("absent", None)
         return out
@@ -1072,7 +1074,7 @@ class Session:
         self._set_round_state("closed", closed=_now())
         reps = {tid: TeamReplay(game, [*kept.reps[tid].rounds, round_entry(r, game, subs[tid])])
                 for tid, game in close.games.items()}
-        # Kept once the write lands (a failed write drops them: _writes).
+        # Kept from now on; a failed write puts back those it had (_writes).
         self._games = KeptGames((r, kept.key[1]), reps, kept.applied, dict(close.snapshots))
         return results
 
