@@ -191,3 +191,19 @@ def test_a_refused_write_keeps_what_is_cached(room, monkeypatch):
     with pytest.raises(WorkshopError):
         host.save_draft(tokens[1], {"accounts": {}}, "Li")
     assert s._games is kept
+
+
+def test_a_poll_answer_is_encoded_once_per_change(room, monkeypatch):
+    import json
+
+    s, host, ft, tokens = room
+    s.clock = lambda: 1000.0
+    host.act(ft, "set_timer", seconds=60)
+    host.act(ft, "advance")
+    assert json.loads(host.team_state_json(tokens[0])) == host.team_state(tokens[0])
+    encoded = s._team_states["t1"][2]
+    s.clock = lambda: 1030.0  # only the timer moves
+    again = json.loads(host.team_state_json(tokens[0]))
+    assert again["timer"]["remaining"] == 30.0 and s._team_states["t1"][2] is encoded
+    host.save_draft(tokens[0], {"accounts": {}}, "Li")
+    assert json.loads(host.team_state_json(tokens[0]))["draft"] == {"accounts": {}}

@@ -172,6 +172,13 @@ class Host:
         with self._lock:
             return self.session.team_state(self._team(token, seen)["id"])
 
+    def team_state_json(self, token: str | None) -> bytes:
+        """``team_state`` of a team's client, as the JSON sent to it (encoded once per
+        change: ``Session.team_state_json``)."""
+
+        with self._lock:
+            return self.session.team_state_json(self._team(token)["id"])
+
     def save_draft(self, token: str | None, plan: dict, author: str = "", *,
                    seen: bool = True) -> dict:
         with self._lock:

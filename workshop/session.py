@@ -50,6 +50,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from tinydb import Query, TinyDB
 
 from kam_sandbox.base.storage import AtomicJSONStorage
@@ -87,6 +88,7 @@ MAX_TIMER_SECONDS = 6 * 3600
 MIN_TIMER_SECONDS = 1
 MAX_JSON_DEPTH = 16  # a plan is four levels deep
 MAX_JSON_NUMBER = 1e15  # beyond any budget, and beyond what the engine reads exactly
+_ENCODER = msgspec.json.Encoder()
 # Okabe-Ito (distinguishable for colour-blind players, as in engine/report.py), then four of
 # Paul Tol's muted colours, so that twelve teams never share one.
 COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
@@ -256,7 +258,7 @@ class Session:
         self.version = 0
         self._all_version = 0
         self._team_version: dict[str, int] = {}
-        self._team_states: dict[str, tuple[tuple[int, int], dict]] = {}
+        self._team_states: dict[str, tuple[tuple[int, int], dict, bytes | None]] = {}
         self.clock = time.time  # the round timer's clock; tests replace it
 
     # -- opening ------------------------------------------------------------------------------
@@ -612,11 +614,27 @@ class Session:
         t = self.team(team)
         if self.lock is None or not self.lock.held:  # another process may be writing
             return self._team_state(t)
+        return {**self._cached_state(t)[0], "timer": self.timer()}
+
+    def team_state_json(self, team: str | int) -> bytes:
+        """``team_state`` as JSON, encoded once per change (a poll's answer is ~100 kB):
+        only the timer is encoded afresh."""
+
+        t = self.team(team)
+        if self.lock is None or not self.lock.held:
+            return _ENCODER.encode(self._team_state(t))
+        state, encoded = self._cached_state(t)
+        if encoded is None:
+            encoded = _ENCODER.encode({k: v for k, v in state.items() if k != "timer"})
+            self._team_states[t["id"]] = (self._team_states[t["id"]][0], state, encoded)
+        return b'{"timer":' + _ENCODER.encode(self.timer()) + b"," + encoded[1:]
+
+    def _cached_state(self, t: dict) -> tuple[dict, bytes | None]:
         key = (self._all_version, self._team_version.get(t["id"], 0))
         cached = self._team_states.get(t["id"])
         if cached is None or cached[0] != key:
-            cached = self._team_states[t["id"]] = (key, self._team_state(t))
-        return {**cached[1], "timer": self.timer()}
+            cached = self._team_states[t["id"]] = (key, self._team_state(t), None)
+        return cached[1], cached[2]
 
     def _team_state(self, t: dict) -> dict:
         m = self.meta
