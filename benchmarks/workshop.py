@@ -12,8 +12,10 @@ the session is finished.
 
 Reported per team count: poll p50/p99 over all polls and over the polls that overlapped an
 advance, draft p50/p99, the errors (any answer but 200, or no answer), and the advance:
-the slowest and the median round, and each round's time. Wall-clock figures on a shared
-machine: quote the best of a few runs; never assert on them.
+the slowest and the median round, and each round's time; and the host's CPU use (its
+process's CPU seconds per second, all threads: above ~0.9 its GIL saturates, whatever the
+machine). Wall-clock figures on a shared machine: quote the best of a few runs, with the
+load average; never assert on them.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -118,18 +121,19 @@ def run(teams: int, scenario: str, round_seconds: float, rounds: int | None) -> 
                               stdout=subprocess.PIPE)
     advances = []  # (round, start, seconds)
     try:
-        start = time.monotonic()
+        start, cpu = time.monotonic(), time.process_time()
         for r in range(1, total + 1):
             time.sleep(max(0.0, start + r * round_seconds - time.monotonic()))
             began = time.monotonic()
             host.act(ft, "advance")
             advances.append((r, began, time.monotonic() - began))
+        busy = (time.process_time() - cpu) / (time.monotonic() - start)
         requests = json.loads(client.communicate()[0])
     finally:
         client.kill()
         server.stop()
         session.close()
-    return summary(teams, requests, advances)
+    return {**summary(teams, requests, advances), "cpu": busy}
 
 
 def summary(teams: int, requests: list, advances: list) -> dict:
@@ -168,14 +172,17 @@ def main() -> None:
     print(f"{args.scenario}, parallel, a poll every {POLL_SECONDS:g} s and a draft every "
           f"{DRAFT_SECONDS:g} s per team, an advance every {args.round_seconds:g} s · ms")
     print("teams  polls  poll p50  poll p99  during adv. (n, p99)  draft p50  draft p99  "
-          "errors  advance max  median  per round")
+          "errors  host CPU  advance max  median  per round")
+    print(f"load average before: {os.getloadavg()[0]:.1f}")
     for teams in args.teams:
         row = run(teams, args.scenario, args.round_seconds, args.rounds)
         print(f"{row['teams']:5d} {row['polls']:6d} {ms(row['poll_p50']):>9} "
               f"{ms(row['poll_p99']):>9} {row['during']:>9d} {ms(row['during_p99']):>9}      "
               f"{ms(row['draft_p50']):>9} {ms(row['draft_p99']):>10} {row['errors']:7d} "
+              f"{row['cpu']:9.2f} "
               f"{ms(row['advance_max']):>12} {ms(row['advance_median']):>7}  "
-              f"{' '.join(ms(t) for t in row['advances'])}", flush=True)
+              f"{' '.join(ms(t) for t in row['advances'])}  (load {os.getloadavg()[0]:.1f})",
+              flush=True)
         if row["error_kinds"]:
             print(f"      errors: {row['error_kinds']}", flush=True)
 
