@@ -9,6 +9,7 @@ any game exactly.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 
 import numpy as np
@@ -163,6 +164,15 @@ class Batch:
         k = kpis.turn_kpis(self.static, self.state, outcome)
         self.kpis.append(k)
         return k
+
+    def fork(self) -> Batch:
+        """A copy that plays on alone, cheaply: the compiled scenario, the worlds and the
+        states are shared (``step`` never writes into a state), the records are new lists."""
+
+        twin = copy.copy(self)
+        twin.kpis, twin.outcomes = list(self.kpis), list(self.outcomes)
+        twin.injected = {turn: list(events) for turn, events in self.injected.items()}
+        return twin
 
     def totals(self) -> dict[str, np.ndarray]:
         return kpis.game_totals(self.kpis)
@@ -322,6 +332,15 @@ class Game(PlayerRecord):
 
     def inject(self, event_id: str, account: str | None = None) -> None:
         self.batch.inject(event_id, account)
+
+    def fork(self) -> Game:
+        """This game, to play on without changing it (``Batch.fork``)."""
+
+        twin = copy.copy(self)
+        twin.batch = self.batch.fork()
+        twin.plans, twin.results, twin.adapted = (list(self.plans), list(self.results),
+                                                  list(self.adapted))
+        return twin
 
     @classmethod
     def replay(cls, scenario: Scenario, seed: int, plans: list[dict],

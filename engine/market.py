@@ -14,6 +14,7 @@ players, rounds of plans, injected events): ``Market.replay`` rebuilds it exactl
 
 from __future__ import annotations
 
+import copy
 from dataclasses import fields
 
 import numpy as np
@@ -99,6 +100,15 @@ class Market(_OnBatch):
         results = [_turn_result(self.batch, before, kp, p) for p in range(self.players)]
         self.results.append(results)
         return results
+
+    def fork(self) -> Market:
+        """This market, to play on without changing it (``Batch.fork``), with its own seats."""
+
+        twin = copy.copy(self)
+        twin.batch = self.batch.fork()
+        twin.rounds, twin.results = list(self.rounds), list(self.results)
+        twin._seats = tuple(Seat(twin, p) for p in range(self.players))
+        return twin
 
     def inject(self, event_id: str, account: str | None = None) -> None:
         """Queue a library event for the next quarter: it hits the one shared world, so

@@ -51,7 +51,7 @@ from typing import Annotated, Any
 
 import h11
 import uvicorn
-from fastapi import Body, Depends, FastAPI, HTTPException, Request
+from fastapi import Body, Depends, FastAPI, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -384,10 +384,10 @@ def create_app(host: Host, allowed_hosts: set[str] | None = None) -> FastAPI:
 
     @app.get("/api/team", tags=["team"], response_model=dict[str, Any],
              responses=_errors(401, 403))
-    def team_state(token: TeamToken) -> dict:
+    def team_state(token: TeamToken) -> Response:
         """The caller's own team: its plans and injected events (enough to rebuild its game),
         draft, submissions, scores, headlines, the round and the timer."""
-        return host.team_state(token)
+        return Response(host.team_state_json(token), media_type="application/json")
 
     @app.put("/api/team/draft", tags=["team"], response_model=DraftAnswer,
              responses=_errors(401, 403, 409, 413, 422, 429))
