@@ -446,9 +446,12 @@ def _turn_result(batch: Batch, before: State, kp: dict[str, np.ndarray],
         j, d = np.unravel_index(np.argmax(gap), gap.shape)
         if gap[j, d] > DRIVER_THRESHOLD and not s.defaulted[0, i]:
             sh = acc.stakeholders[j]
-            drivers.append({"kind": "unmet_need", "stakeholder": sh.id, "role": sh.role,
-                            "name": person_name(sc, seed, i, int(j), int(s.generation[0, i, j])),
-                            "need": NEEDS[d]})
+            unmet = {"kind": "unmet_need", "stakeholder": sh.id,
+                     "name": person_name(sc, seed, i, int(j), int(s.generation[0, i, j])),
+                     "need": NEEDS[d]}
+            if s.role_seen[0, player, i, j]:  # a role stays hidden until it is discovered
+                unmet["role"] = sh.role
+            drivers.append(unmet)
         accounts.append(
             {
                 "id": acc.id,

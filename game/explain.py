@@ -215,8 +215,12 @@ def driver_sentences(account_result: dict, scenario, lang: str | None = None) ->
                 for sh in acc.stakeholders:
                     if sh.id == d.get("stakeholder"):
                         name = pick(sh.name, lang)
-            out.append(t("driver.unmet_need", lang, role=role_name(scenario, d.get("role", ""), lang),
-                         name=name, need=_need_in_sentence(d.get("need", ""), lang)))
+            need = _need_in_sentence(d.get("need", ""), lang)
+            if d.get("role"):
+                out.append(t("driver.unmet_need", lang, name=name, need=need,
+                             role=role_name(scenario, d["role"], lang)))
+            else:  # the role is not discovered yet: the person only
+                out.append(t("driver.unmet_need_someone", lang, name=name, need=need))
         else:
             out.append(t(f"driver.{kind}", lang))
     lost = account_result.get("stage") == account_result.get("stage_before") == "uncoupling"
