@@ -18,6 +18,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from kam_sandbox.base import fmt, i18n
+from kam_sandbox.engine.attribution import EXTERNAL, OWN
 from kam_sandbox.engine.kpis import abc_tiers, grade_band  # noqa: F401  (re-exported for scenes)
 from kam_sandbox.engine.scenario import NEEDS, STAGES
 
@@ -208,25 +209,99 @@ def driver_sentences(account_result: dict, scenario, lang: str | None = None) ->
             out.append(t("driver.technical_gate", lang,
                          role=_role_holding(scenario, acc_id, "gate", lang)))
         elif kind == "unmet_need":
-            name = d.get("stakeholder", "")
-            if d.get("name"):  # whoever holds the seat then, a successor included
-                name = pick(d["name"], lang)
-            elif acc is not None:  # a result recorded before the engine named people
-                for sh in acc.stakeholders:
-                    if sh.id == d.get("stakeholder"):
-                        name = pick(sh.name, lang)
-            need = _need_in_sentence(d.get("need", ""), lang)
-            if d.get("role"):
-                out.append(t("driver.unmet_need", lang, name=name, need=need,
-                             role=role_name(scenario, d["role"], lang)))
-            else:  # the role is not discovered yet: the person only
-                out.append(t("driver.unmet_need_someone", lang, name=name, need=need))
+            out.append(_person_reason("driver.unmet_need", d, scenario, acc, lang))
         else:
             out.append(t(f"driver.{kind}", lang))
     lost = account_result.get("stage") == account_result.get("stage_before") == "uncoupling"
     if not out and lost and account_result.get("revenue", 0.0) == 0.0:
         out.append(t("driver.lost_earlier", lang))
     return out
+
+
+def _person_reason(key: str, d: dict, scenario, acc, lang: str) -> str:
+    """A reason about one person's need (``driver.unmet_need`` or ``gain.need_met``): the
+    role is named only when the engine gave it (once discovered)."""
+
+    name = d.get("stakeholder", "")
+    if d.get("name"):  # whoever holds the seat then, a successor included
+        name = pick(d["name"], lang)
+    elif acc is not None:  # a result recorded before the engine named people
+        for sh in acc.stakeholders:
+            if sh.id == d.get("stakeholder"):
+                name = pick(sh.name, lang)
+    need = _need_in_sentence(d.get("need", ""), lang)
+    if d.get("role"):
+        return t(key, lang, name=name, need=need, role=role_name(scenario, d["role"], lang))
+    return t(f"{key}_someone", lang, name=name, need=need)  # role not discovered yet
+
+
+def gain_sentences(account_result: dict, scenario, lang: str | None = None) -> list[str]:
+    """What went well at one account this quarter, one short sentence per engine gain."""
+
+    lang = _lang(lang)
+    acc = _account(scenario, account_result["id"])
+    out = []
+    for g in account_result.get("gains", []):
+        if g["kind"] == "need_met":
+            out.append(_person_reason("gain.need_met", g, scenario, acc, lang))
+        else:
+            out.append(t(f"gain.{g['kind']}", lang))
+    return out
+
+
+def _effect_parts(effects: dict, names: tuple[str, ...], lang: str, currency: str) -> str:
+    """"season −¥2.8M · market +¥0.4M": the effects that moved revenue, biggest first."""
+
+    moved = [n for n in names if abs(effects.get(n, 0.0)) >= 0.5]
+    moved.sort(key=lambda n: -abs(effects[n]))
+    sep = " · " if lang == "en" else "，"
+    return sep.join(t(f"why.effect.{n}", lang, value=fmt.delta_money(effects[n], lang, currency))
+                    for n in moved) or t("why.nothing", lang)
+
+
+def effect_lines(effects: dict, scenario, lang: str | None = None) -> dict[str, str]:
+    """A revenue change (the engine's ``effects`` or ``revenue_effects``) told in two parts:
+    ``world`` (season, market, supply capacity) and ``own`` (share, price, losses)."""
+
+    lang = _lang(lang)
+    cur = scenario.currency
+    return {"world": t("why.world", lang, parts=_effect_parts(effects, EXTERNAL, lang, cur)),
+            "own": t("why.own", lang, parts=_effect_parts(effects, OWN, lang, cur))}
+
+
+def effect_split(effects: dict) -> tuple[float, float]:
+    """(world, own) parts of a revenue change."""
+
+    return (sum(effects.get(n, 0.0) for n in EXTERNAL), sum(effects.get(n, 0.0) for n in OWN))
+
+
+def worked_and_not(result: dict, scenario, lang: str | None = None,
+                   top: int = 3) -> tuple[list[str], list[str]]:
+    """The quarter's own part in two lists: what worked (the accounts where the player's
+    part lifted revenue most, with the reason) and what did not (where it cost most)."""
+
+    lang = _lang(lang)
+    cur = scenario.currency
+    rows = []
+    for acc in result.get("accounts", []):
+        if "effects" not in acc:
+            continue
+        own = effect_split(acc["effects"])[1]
+        rows.append((own, acc))
+    good, bad = [], []
+    for own, acc in sorted(rows, key=lambda r: -r[0])[:top]:
+        if own < 0.5:
+            break
+        why = (gain_sentences(acc, scenario, lang) or [""])[0]
+        good.append(t("why.account", lang, account=account_name(scenario, acc["id"], lang),
+                      value=fmt.delta_money(own, lang, cur), why=why).rstrip(" :：·"))
+    for own, acc in sorted(rows, key=lambda r: r[0])[:top]:
+        if own > -0.5:
+            break
+        why = (driver_sentences(acc, scenario, lang) or [""])[0]
+        bad.append(t("why.account", lang, account=account_name(scenario, acc["id"], lang),
+                     value=fmt.delta_money(own, lang, cur), why=why).rstrip(" :：·"))
+    return good, bad
 
 
 def change_summary(account_result: dict, scenario, lang: str | None = None) -> str:

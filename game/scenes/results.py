@@ -21,7 +21,7 @@ from .. import explain
 from ..app import Scene
 from ..draw import card, drawn_width, fit, label_width, text, wrap
 from ..kpi_charts import draw_kpi_charts
-from ..palette import INK, LINE, MUTED, WHITE
+from ..palette import BAD_HTML, GOOD_HTML, INK, LINE, MUTED, MUTED_HTML, WHITE
 from ..session import Session
 from ..team_session import TeamSession
 from ..widgets import BULLET, NBSP, box_text
@@ -119,15 +119,51 @@ class ResultsScene(Scene):
                     drawn_width(14)),
                 self.ui, object_id="#danger")
 
+    def _why_html(self) -> str:
+        """The quarter's revenue change: the season's and market's part apart from the
+        player's own, then what of the player's worked and what did not."""
+
+        sc, lang, cur = self.session.scenario, language(), self.session.scenario.currency
+        effects = self.result.get("revenue_effects")
+        if not effects:  # a result recorded before the engine split revenue
+            return ""
+        accounts = self.result["accounts"]
+        revenue = sum(a["revenue"] for a in accounts)
+        delta = revenue - sum(a["revenue_before"] for a in accounts)
+        lines = explain.effect_lines(effects, sc, lang)
+        good, bad = explain.worked_and_not(self.result, sc, lang)
+        out = [f"<b>{box_text(tr('why.title'))}</b>",
+               box_text(tr("why.total", revenue=fmt.money(revenue, lang, cur),
+                           delta=fmt.delta_money(delta, lang, cur))),
+               f"<font color='{MUTED_HTML}'>{box_text(lines['world'])}</font>",
+               box_text(lines["own"]),
+               f"<font color='{GOOD_HTML}'><b>{box_text(tr('why.worked'))}</b></font>"]
+        out += [NBSP * 2 + BULLET + box_text(x) for x in good] or [
+            NBSP * 2 + box_text(tr("why.none_worked"))]
+        out.append(f"<font color='{BAD_HTML}'><b>{box_text(tr('why.did_not'))}</b></font>")
+        out += [NBSP * 2 + BULLET + box_text(x) for x in bad] or [
+            NBSP * 2 + box_text(tr("why.none_failed"))]
+        return "<br>".join(out)
+
     def _changes_html(self) -> str:
-        sc, lang = self.session.scenario, language()
-        parts = []
+        sc, lang, cur = self.session.scenario, language(), self.session.scenario.currency
+        parts = [self._why_html()] if self.result.get("revenue_effects") else []
         for acc in explain.big_changes(self.result, top=5):
             name = box_text(explain.account_name(sc, acc["id"], lang))
             summary = box_text(explain.change_summary(acc, sc, lang))
-            why = explain.driver_sentences(acc, sc, lang) or [tr("driver.none")]
-            lines = "<br>".join(NBSP * 2 + BULLET + box_text(s) for s in why)
-            parts.append(f"<b>{name}</b><br>{summary}<br>{lines}")
+            rows = [f"<b>{name}</b>", summary]
+            if "effects" in acc:
+                world, own = explain.effect_split(acc["effects"])
+                rows.append(f"<font color='{MUTED_HTML}'>" + box_text(tr(
+                    "why.split", world=fmt.delta_money(world, lang, cur),
+                    own=fmt.delta_money(own, lang, cur))) + "</font>")
+            gains = explain.gain_sentences(acc, sc, lang)
+            why = explain.driver_sentences(acc, sc, lang) or ([] if gains else [tr("driver.none")])
+            rows += [f"{NBSP * 2}<font color='{GOOD_HTML}'>+</font>{NBSP}{box_text(x)}"
+                     for x in gains]
+            rows += [f"{NBSP * 2}<font color='{BAD_HTML}'>−</font>{NBSP}{box_text(x)}"
+                     for x in why]
+            parts.append("<br>".join(rows))
         return "<br><br>".join(parts) or box_text(tr("results.no_changes"))
 
     # -- input ----------------------------------------------------------------------------------

@@ -6,31 +6,17 @@ import json
 import string
 import subprocess
 import sys
-from functools import cache
 from importlib import resources
 
 import pytest
+from played import played
 
-from kam_sandbox.engine import Game, load_scenario, new_game
-from kam_sandbox.engine.actions import actions_to_plan
-from kam_sandbox.engine.policies import POLICIES, decide
+from kam_sandbox.engine import new_game
 from kam_sandbox.engine.scenario import EVENT_TYPES, NEEDS
 from kam_sandbox.game import explain
 
 LANGS = ("zh", "en")
 PREFIXES = ("results.", "debrief.", "driver.", "news.", "lesson.", "kpi.", "need.")
-
-
-scenario_of = cache(load_scenario)  # parsing and validating YAML costs more than a game
-
-
-@cache
-def played(scenario: str, policy: str, seed: int = 1) -> Game:
-    game = Game(scenario_of(scenario), seed)
-    while not game.over:
-        actions = decide(POLICIES[policy], game.view(), game.scenario, game.batch.static)
-        game.play(actions_to_plan(actions, game.batch.static))
-    return game
 
 
 def placeholders(text: str) -> set[str]:
