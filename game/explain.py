@@ -670,7 +670,49 @@ def lesson_report(game, lang: str | None = None) -> list[dict]:
     f = _Facts(game)
     checks = (_focus, _discover, _buying_center, _price, _risk, _needs_move, _promises,
               _compounding)
-    return [check(f, lang) for check in checks]
+    scores = {it["metric"]: it for it in game.scorecard()["items"]}
+    return [_held_to_results(check(f, lang), scores, lang) for check in checks]
+
+
+#: The scorecard measures each lesson's practice moves most directly (DESIGN §2).
+LESSON_METRICS: dict[str, tuple[str, ...]] = {
+    "focus": ("profit", "revenue"),
+    "discover": ("satisfaction", "share_of_wallet"),
+    "buying_center": ("satisfaction", "retention"),
+    "price": ("profit",),
+    "risk": ("bad_debt_ratio",),
+    "needs_move": ("satisfaction", "retention"),
+    "promises": ("retention", "revenue"),
+    "compounding": ("retention", "share_of_wallet"),
+}
+#: A lesson is "well done" only if its measures earned at least this share of their
+#: points: the lower edge of the "good" grade band, so verdicts and grade agree.
+RESULTS_BAR = 70.0
+
+
+def lessons_behind(metric: str) -> list[str]:
+    """The lessons whose practice drives ``metric`` (for "the decisions behind it")."""
+
+    return [lesson for lesson, metrics in LESSON_METRICS.items() if metric in metrics]
+
+
+def _held_to_results(item: dict, scores: dict[str, dict], lang: str) -> dict:
+    """Good decisions whose measures still fell short of the "good" band are "mixed", with
+    the measures named: a 64-point game cannot read as eight lessons well done (each check
+    judges the decisions; the grade judges what they brought)."""
+
+    linked = [scores[m] for m in LESSON_METRICS[item["lesson"]] if m in scores]
+    weight = sum(it["weight"] for it in linked)
+    if item["verdict"] != "good" or not weight:
+        return item
+    earned = sum(it["weight"] * it["score"] for it in linked) / weight
+    if earned >= RESULTS_BAR:
+        return item
+    sep = ", " if lang == "en" else "、"
+    names = sep.join(metric_name(it["metric"], lang) for it in linked)
+    short = t("why.lesson_short", lang, items=names, pct=fmt.percent(earned / 100.0))
+    return {**item, "verdict": "mixed",
+            "evidence": item["evidence"] + (" " if lang == "en" else "") + short}
 
 
 # -- debrief helpers ----------------------------------------------------------------------------

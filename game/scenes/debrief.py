@@ -25,6 +25,7 @@ from pygame_gui.elements import UIButton, UILabel, UIScrollingContainer, UITextB
 from kam_sandbox.base import fmt, i18n
 from kam_sandbox.base.i18n import language, pick, tr
 from kam_sandbox.engine import Batch
+from kam_sandbox.engine.attribution import score_points
 from kam_sandbox.engine.policies import POLICIES, decide
 from kam_sandbox.engine.scenario import NEEDS
 from kam_sandbox.engine.simulate import run
@@ -80,6 +81,7 @@ class DebriefScene(Scene):
         self.account = 0
         self.whatif_turn = 1
         self.scorecard: dict = {"score": 0.0, "items": []}
+        self.points: list[dict] = []  # points won and lost per scorecard item
         self.history: list[dict] = []
         self.reports: dict[str, list[dict]] = {}
         self.truths: list[dict] = []
@@ -101,6 +103,7 @@ class DebriefScene(Scene):
         game = self.session.game
         sc = game.scenario
         self.scorecard = game.scorecard()
+        self.points = score_points(self.scorecard)
         self.history = game.kpi_history()
         self.reports = {lang: explain.lesson_report(game, lang) for lang in i18n.LANGUAGES}
         if game.over:  # the hidden truth opens only after the last quarter
@@ -172,17 +175,46 @@ class DebriefScene(Scene):
             bar.set_scroll_from_start_percentage(
                 max(0, self.account * 34 - visible // 2) / max(total, 1))
 
+    def behind(self, metric: str) -> str:
+        """"Behind it: Focus — well done; Discover — mixed": the lessons whose decisions drive
+        ``metric``, with this game's verdicts."""
+
+        verdicts = {r["lesson"]: r for r in self.reports.get(language(), [])}
+        parts = [tr("why.lesson_verdict", lesson=verdicts[name]["title"],
+                    verdict=tr(f"debrief.verdict.{verdicts[name]['verdict']}"))
+                 for name in explain.lessons_behind(metric) if name in verdicts]
+        return tr("why.behind", lessons=tr("why.list_sep").join(parts)) if parts else ""
+
+    def points_html(self) -> str:
+        """Where the points went: each scorecard item's points won and lost, its value
+        against its target, and the decisions behind it."""
+
+        lang, cur = language(), self.session.scenario.currency
+        out = [f"<b>{box_text(tr('why.points_title'))}</b>"]
+        items = {it["metric"]: it for it in self.scorecard["items"]}
+        for p in sorted(self.points, key=lambda p: -p["lost"]):
+            it = items[p["metric"]]
+            line = tr("why.points_line", metric=explain.metric_name(p["metric"], lang),
+                      won=fmt.number(p["won"], lang, 1), worth=fmt.number(p["worth"], lang, 0),
+                      lost=fmt.number(p["lost"], lang, 1),
+                      value=explain.format_metric(p["metric"], it["value"], lang, cur),
+                      target=explain.format_metric(p["metric"], it["target"], lang, cur))
+            out.append(BULLET + box_text(line + " " + self.behind(p["metric"])))
+        return "<br>".join(out)
+
     def _build_lessons(self, content: pygame.Rect) -> None:
-        parts = [f"<font color='{MUTED_HTML}'>{box_text(tr('debrief.lessons_intro'))}</font>"]
+        parts = [self.points_html(),
+                 f"<font color='{MUTED_HTML}'>{box_text(tr('debrief.lessons_intro'))}</font>"]
         for item in self.reports.get(language(), []):
             colour = VERDICT_COLOURS[item["verdict"]]
             verdict = box_text(tr(f"debrief.verdict.{item['verdict']}"))
             parts.append(f"<b>{box_text(item['title'])}</b>  "
                          f"<font color='{colour}'><b>{verdict}</b></font><br>"
                          f"{box_text(item['evidence'])}")
-        UITextBox("<br><br>".join(parts), pygame.Rect(content.x, content.y + 36, content.width,
-                                                       content.height - 36), self.ui,
-                  allow_split_dashes=False)
+        self.lessons_box = UITextBox(
+            "<br><br>".join(parts), pygame.Rect(content.x, content.y + 36, content.width,
+                                                content.height - 36), self.ui,
+            allow_split_dashes=False)
 
     def _build_whatif(self, content: pygame.Rect) -> None:
         if not getattr(self.session.game, "rewindable", True):
@@ -332,19 +364,22 @@ class DebriefScene(Scene):
         text(surface, (x, right.y + 16), tr("debrief.points"), 17, INK, bold=True, max_width=w)
         items = self.scorecard["items"]
         row_h = min(84, (right.height - 60) // max(len(items), 1))
-        total_w = sum(it["weight"] for it in items) or 1.0
         y = right.y + 56
         for it in items:
             metric = it["metric"]
             charts.gauge(surface, pygame.Rect(x, y, w, 36), it["score"], 0, 100, font=font(15),
                          label=explain.metric_name(metric, lang),
                          value_format=lambda v: fmt.score(v))
+            won = next(p for p in self.points if p["metric"] == metric)
             detail = " · ".join([
                 f"{tr('debrief.col.value')} {explain.format_metric(metric, it['value'], lang, cur)}",
                 f"{tr('debrief.col.target')} {explain.format_metric(metric, it['target'], lang, cur)}",
-                f"{tr('debrief.col.weight')} {fmt.percent(it['weight'] / total_w)}",
+                tr("why.points_won", won=fmt.number(won["won"], lang, 1),
+                   worth=fmt.number(won["worth"], lang, 0)),
             ])
             text(surface, (x, y + 40), detail, 13, MUTED, max_width=w)
+            if row_h >= 76:  # the decisions behind the points, where there is room
+                text(surface, (x, y + 58), self.behind(metric), 12, MUTED, max_width=w)
             y += row_h
 
     def _draw_charts(self, surface, content: pygame.Rect) -> None:

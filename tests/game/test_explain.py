@@ -185,9 +185,12 @@ def verdicts(scenario: str, policy: str, seed: int = 1) -> dict[str, str]:
 
 
 def test_lessons_reward_good_practice_and_flag_bad_practice():
+    report = explain.lesson_report(played("enterprise", "needs"), "en")
+    for r in report[:6]:  # good decisions: well done, or held back only by their results
+        assert r["verdict"] == "good" or (r["verdict"] == "mixed"
+                                          and "fell short" in r["evidence"]), r
     good = verdicts("enterprise", "needs")
-    assert good["focus"] == good["discover"] == good["buying_center"] == "good"
-    assert good["price"] == good["risk"] == good["needs_move"] == "good"
+    assert good["focus"] == good["discover"] == good["price"] == good["risk"] == "good"
     assert verdicts("enterprise", "uniform")["focus"] == "poor"
     assert verdicts("enterprise", "focus")["discover"] == "poor"
     assert verdicts("enterprise", "executive")["buying_center"] == "poor"
