@@ -346,6 +346,47 @@ def big_changes(result: dict, top: int = 5) -> list[dict]:
     return sorted(moved, key=weight, reverse=True)[: max(top, 0)]
 
 
+# -- a what-if against the game it came from ---------------------------------------------------------
+def _action_value(action: str, value, lang: str) -> str:
+    if isinstance(value, dict):  # days per person: their total
+        value = sum(value.values())
+    if isinstance(value, bool) or action in ("survey", "feedback", "trial", "conference",
+                                              "data_analysis", "info_sharing"):
+        return t("whatif.on" if value else "whatif.off", lang)
+    if action in ("discount", "supply"):
+        return fmt.percent(float(value or 0.0), 1 if action == "discount" else 0)
+    if action == "credit_days":
+        return fmt.days(float(value), lang, 0) if value is not None else "—"
+    return fmt.number(float(value or 0.0), lang, 1 if float(value or 0) % 1 else 0)
+
+
+def plan_changes(before: dict, after: dict, scenario, lang: str | None = None) -> list[str]:
+    """What differs between two plans of one quarter, one line per account and action
+    ("Retail A: Discount / rebate 0.0% → 5.0%"), portfolio actions last."""
+
+    lang = _lang(lang)
+    out = []
+    for acc in scenario.accounts:
+        was = (before.get("accounts") or {}).get(acc.id, {})
+        now = (after.get("accounts") or {}).get(acc.id, {})
+        for action in sorted(set(was) | set(now)):
+            old_v, new_v = was.get(action), now.get(action)
+            if old_v == new_v:
+                continue
+            out.append(t("whatif.change", lang, account=pick(acc.name, lang),
+                         action=t(f"action.{action}", lang),
+                         before=_action_value(action, old_v, lang),
+                         after=_action_value(action, new_v, lang)))
+    was, now = before.get("portfolio") or {}, after.get("portfolio") or {}
+    for action in sorted(set(was) | set(now)):
+        if bool(was.get(action)) != bool(now.get(action)):
+            out.append(t("whatif.change", lang, account=t("whatif.portfolio", lang),
+                         action=t(f"action.{action}", lang),
+                         before=_action_value(action, bool(was.get(action)), lang),
+                         after=_action_value(action, bool(now.get(action)), lang)))
+    return out
+
+
 # -- a whole game: the eight lessons ------------------------------------------------------------------
 def _days(plan_acc: dict, action: str) -> float:
     value = plan_acc.get(action, 0)

@@ -88,6 +88,9 @@ class DebriefScene(Scene):
         self.hidden: list[dict] = []
         self.references: dict[str, dict[str, float]] = {}
         self.reference_history: list[dict] = []
+        self.original = None  # a what-if: the game it branched from, replayed
+        self.original_history: list[dict] = []
+        self.original_card: dict = {"score": 0.0, "items": []}
         self.tab_buttons: dict[str, UIButton] = {}
         self.account_buttons: list[UIButton] = []
         self.quarter_buttons: dict[int, UIButton] = {}
@@ -110,6 +113,13 @@ class DebriefScene(Scene):
             truth = game.debrief()
             self.hidden = truth["accounts"]
             self.truths = [explain.hidden_truth(game, acc.id, truth) for acc in sc.accounts]
+        self.original = self.session.original_game()
+        if self.original is not None:  # a what-if is set beside the game it came from
+            self.original_history = self.original.kpi_history()
+            self.original_card = self.original.scorecard()
+            self.reference_history = self.original_history
+            self.whatif_turn = max(1, min(self.whatif_turn, len(game.plans)))
+            return
         for name in REFERENCES:
             out = run(sc, POLICIES[name], [game.seed])
             self.references[name] = {m: float(out[m][0]) for m in COMPARED}
@@ -133,7 +143,7 @@ class DebriefScene(Scene):
         y = side.y
         for k, tab in enumerate(TABS):
             self.tab_buttons[tab] = UIButton(
-                pygame.Rect(side.x, y, side.width, 40), tr(f"debrief.tab.{tab}"), self.ui,
+                pygame.Rect(side.x, y, side.width, 40), self.tab_label(tab), self.ui,
                 object_id="#toggle_on" if tab == self.tab else None,
                 tool_tip_text=tr("debrief.tab_key", n=k + 1))
             y += 46
@@ -152,6 +162,13 @@ class DebriefScene(Scene):
             self._build_lessons(content)
         elif self.tab == "whatif":
             self._build_whatif(content)
+
+    def tab_label(self, tab: str) -> str:
+        """A tab's name; a what-if's comparison is with its original game."""
+
+        if tab == "compare" and self.original is not None:
+            return tr("whatif.tab")
+        return tr(f"debrief.tab.{tab}")
 
     def _build_truth(self, content: pygame.Rect) -> None:
         sc, lang = self.session.scenario, language()
@@ -279,13 +296,13 @@ class DebriefScene(Scene):
     def replay(self) -> Session:
         """Rewind to the chosen quarter in a new session (same saves, its own slot)."""
 
-        s = self.session
-        game = s.game.what_if(self.whatif_turn)
-        label = tr("debrief.whatif.label", label=s.label or pick(s.scenario.title))
-        branch = Session(game=game, slot=f"{s.slot}-whatif", label=label,
-                         scenario_path=s.scenario_path, store=s.store)
-        branch.autosave()
-        self.app.replace("planning", branch)
+        s, turn = self.session, self.whatif_turn
+        branch = s.branch(turn, tr("debrief.whatif.label",
+                                   label=s.label or pick(s.scenario.title)))
+        planning = self.app.make("planning", branch)
+        planning.notice = tr("whatif.prefilled", quarter=fmt.quarter_label(
+            turn, s.scenario.start_quarter, language()))
+        self.app.replace(planning)
         return branch
 
     def play_again(self) -> None:
@@ -387,7 +404,8 @@ class DebriefScene(Scene):
         area = pygame.Rect(content.x, content.y + 36, content.width, content.height - 36)
         draw_kpi_charts(surface, area, self.history, self.session.scenario, columns=3,
                         reference=self.reference_history,
-                        reference_label=tr("debrief.policy.needs"))
+                        reference_label=tr("whatif.original" if self.original is not None
+                                           else "debrief.policy.needs"))
 
     def _draw_truth(self, surface, content: pygame.Rect) -> None:
         sc, lang, cur = self.session.scenario, language(), self.session.scenario.currency
@@ -494,35 +512,15 @@ class DebriefScene(Scene):
         self._heading(surface, content, "debrief.tab.lessons")
 
     def _draw_compare(self, surface, content: pygame.Rect) -> None:
-        lang, cur = language(), self.session.scenario.currency
+        if self.original is not None:
+            self._draw_against_original(surface, content)
+            return
         game = self.session.game
         self._heading(surface, content, "debrief.compare.title", seed=game.seed)
         labels = [tr("debrief.compare.you")] + [tr(f"debrief.policy.{p}") for p in REFERENCES]
-        mine = {
-            "score": self.scorecard["score"],
-            "profit": sum(h["profit"] for h in self.history),
-            "satisfaction": self.history[-1]["satisfaction"] if self.history else 0.0,
-            "retention": self.history[-1]["retention"] if self.history else 0.0,
-        }
-        titles = {"score": tr("debrief.compare.score"), "profit": tr("debrief.compare.profit"),
-                  "satisfaction": explain.metric_name("satisfaction", lang),
-                  "retention": explain.metric_name("retention", lang)}
-        formats = {"score": fmt.score, "profit": lambda v: fmt.money(v, lang, cur),
-                   "satisfaction": lambda v: fmt.number(v, lang, 2),
-                   "retention": lambda v: fmt.percent(v)}
-        half = (content.width - GAP) // 2
-        card_h = 214
-        for k, metric in enumerate(COMPARED):
-            values = [mine[metric]] + [self.references[p][metric] for p in REFERENCES]
-            cell = pygame.Rect(content.x + (k % 2) * (half + GAP),
-                               content.y + 36 + (k // 2) * (card_h + GAP), half, card_h)
-            card(surface, cell)
-            text(surface, (cell.x + 16, cell.y + 10), titles[metric], 15, INK, bold=True,
-                 max_width=cell.width - 32)
-            charts.bar_chart(surface, pygame.Rect(cell.x + 16, cell.y + 40, cell.width - 32,
-                                                  card_h - 52),
-                             labels, values, font=font(14), value_format=formats[metric],
-                             highlight=0)
+        mine = _compared(self.scorecard, self.history)
+        card_h = self._compare_cards(surface, content, labels, [mine] + [
+            self.references[p] for p in REFERENCES], 214)
         scores = [mine["score"]] + [self.references[p]["score"] for p in REFERENCES]
         beaten = sum(scores[0] > s for s in scores[1:])
         y = paragraph(surface, content.x, content.y + 36 + 2 * (card_h + GAP) + 4, content.width,
@@ -533,6 +531,75 @@ class DebriefScene(Scene):
             note = tr("debrief.compare.shared") + " " + note
         paragraph(surface, content.x, y + 4, content.width, note, 13, MUTED, max_lines=4)
 
+    def _compare_cards(self, surface, content: pygame.Rect, labels: list[str],
+                       figures: list[dict[str, float]], card_h: int) -> int:
+        """The ``COMPARED`` figures of each game in ``figures`` (the first highlighted) as
+        four bar charts, two by two, under the heading; returns the cards' height."""
+
+        lang, cur = language(), self.session.scenario.currency
+        titles = {"score": tr("debrief.compare.score"), "profit": tr("debrief.compare.profit"),
+                  "satisfaction": explain.metric_name("satisfaction", lang),
+                  "retention": explain.metric_name("retention", lang)}
+        formats = {"score": fmt.score, "profit": lambda v: fmt.money(v, lang, cur),
+                   "satisfaction": lambda v: fmt.number(v, lang, 2),
+                   "retention": lambda v: fmt.percent(v)}
+        half = (content.width - GAP) // 2
+        for k, metric in enumerate(COMPARED):
+            cell = pygame.Rect(content.x + (k % 2) * (half + GAP),
+                               content.y + 36 + (k // 2) * (card_h + GAP), half, card_h)
+            card(surface, cell)
+            text(surface, (cell.x + 16, cell.y + 10), titles[metric], 15, INK, bold=True,
+                 max_width=cell.width - 32)
+            charts.bar_chart(surface, pygame.Rect(cell.x + 16, cell.y + 40, cell.width - 32,
+                                                  card_h - 52),
+                             labels, [f[metric] for f in figures], font=font(14),
+                             value_format=formats[metric], highlight=0)
+        return card_h
+
+    def against_original(self) -> list[str]:
+        """The what-if beside its original game in sentences: the scores, each quarter's
+        score from the branch on, and what was changed in the quarter it branched at."""
+
+        sc, lang, game = self.session.scenario, language(), self.session.game
+        origin = self.session.original or {}
+        turn = int(origin.get("from", 1))
+        quarter = fmt.quarter_label(turn, sc.start_quarter, lang)
+        mine, theirs = self.scorecard["score"], self.original_card["score"]
+        lines = [tr("whatif.result", branch=fmt.score(mine), original=fmt.score(theirs),
+                    delta=fmt.delta_score(mine - theirs))]
+        pairs = [f"{fmt.quarter_label(t, sc.start_quarter, lang)} "
+                 f"{fmt.score(a['score'])}/{fmt.score(b['score'])}"
+                 for t, (a, b) in enumerate(zip(game.results, self.original.results), start=1)
+                 if t >= turn]
+        lines.append(tr("whatif.quarters", quarters=tr("why.list_sep").join(pairs)))
+        if turn <= min(len(game.plans), len(self.original.plans)):
+            changes = explain.plan_changes(self.original.plans[turn - 1],
+                                           game.plans[turn - 1], sc, lang)
+            lines.append(tr("whatif.changed", quarter=quarter) if changes
+                         else tr("whatif.no_change", quarter=quarter))
+            shown = changes[:6]
+            lines += [BULLET + c for c in shown]
+            if len(changes) > len(shown):
+                lines.append(tr("whatif.more", n=len(changes) - len(shown)))
+        return lines
+
+    def _draw_against_original(self, surface, content: pygame.Rect) -> None:
+        sc, lang = self.session.scenario, language()
+        turn = int((self.session.original or {}).get("from", 1))
+        self._heading(surface, content, "whatif.title",
+                      quarter=fmt.quarter_label(turn, sc.start_quarter, lang))
+        labels = [tr("whatif.branch"), tr("whatif.original")]
+        card_h = self._compare_cards(
+            surface, content, labels, [_compared(self.scorecard, self.history),
+                                       _compared(self.original_card, self.original_history)],
+            150)
+        y = content.y + 36 + 2 * (card_h + GAP) + 4
+        for k, line in enumerate(self.against_original()):
+            y = paragraph(surface, content.x, y, content.width, line, 14 if k else 15, INK,
+                          bold=k == 0, max_lines=2)
+            if y > content.bottom - 20:
+                break
+
     def _draw_whatif(self, surface, content: pygame.Rect) -> None:
         sc, lang, game = self.session.scenario, language(), self.session.game
         self._heading(surface, content, "debrief.whatif.title")
@@ -541,7 +608,8 @@ class DebriefScene(Scene):
                       tr("debrief.whatif.shared"), 14, INK, max_lines=4)
             return
         y = paragraph(surface, content.x, content.y + 36, content.width - 16,
-                      tr("debrief.whatif.text"), 14, INK, max_lines=3)
+                      tr("debrief.whatif.text") + " " + tr("whatif.text"), 14, INK,
+                      max_lines=3)
         text(surface, (content.x + 16, content.y + 120), tr("debrief.whatif.pick"), 14, INK,
              bold=True, max_width=content.width)
         rows = -(-len(game.plans) // 4)
@@ -563,6 +631,15 @@ class DebriefScene(Scene):
                 text(surface, (content.x + 24, y), (BULLET if k == 0 else "   ") + part, 13,
                      MUTED, max_width=content.width - 40)
                 y += 20
+
+
+def _compared(scorecard: dict, history: list[dict]) -> dict[str, float]:
+    """A game's ``COMPARED`` figures from its scorecard and KPI history."""
+
+    return {"score": scorecard["score"],
+            "profit": sum(h["profit"] for h in history),
+            "satisfaction": history[-1]["satisfaction"] if history else 0.0,
+            "retention": history[-1]["retention"] if history else 0.0}
 
 
 def _yq(turn: int, start_quarter: int) -> dict:
