@@ -405,7 +405,7 @@ class DebriefScene(Scene):
         draw_kpi_charts(surface, area, self.history, self.session.scenario, columns=3,
                         reference=self.reference_history,
                         reference_label=tr("whatif.original" if self.original is not None
-                                           else "debrief.policy.needs"))
+                                           else "strategy.needs"))
 
     def _draw_truth(self, surface, content: pygame.Rect) -> None:
         sc, lang, cur = self.session.scenario, language(), self.session.scenario.currency
@@ -517,7 +517,7 @@ class DebriefScene(Scene):
             return
         game = self.session.game
         self._heading(surface, content, "debrief.compare.title", seed=game.seed)
-        labels = [tr("debrief.compare.you")] + [tr(f"debrief.policy.{p}") for p in REFERENCES]
+        labels = [tr("debrief.compare.you")] + [i18n.strategy_name(p) for p in REFERENCES]
         mine = _compared(self.scorecard, self.history)
         card_h = self._compare_cards(surface, content, labels, [mine] + [
             self.references[p] for p in REFERENCES], 214)

@@ -104,9 +104,7 @@ class ResultsScene(Scene):
         filler = (self.session.filled_by(self.result["turn"])
                   if isinstance(self.session, TeamSession) else None)
         if filler:
-            known = f"debrief.policy.{filler}" in i18n.strings("en")
-            self.note = tr("team.filled_in",
-                           policy=tr(f"debrief.policy.{filler}") if known else filler)
+            self.note = tr("team.filled_in", policy=i18n.strategy_name(filler))
             lines = wrap(self.note, width - 16, label_width(), 2)  # as the label sets it
             y = bottom.y + (19 if len(lines) == 1 else 8)
             for k, line in enumerate(lines):
