@@ -147,6 +147,9 @@ class DebriefScene(Scene):
                 object_id="#toggle_on" if tab == self.tab else None,
                 tool_tip_text=tr("debrief.tab_key", n=k + 1))
             y += 46
+        self.glossary_button = UIButton(pygame.Rect(side.x, side.bottom - 140, side.width, 40),
+                                        tr("glossary.open"), self.ui,
+                                        tool_tip_text=tr("glossary.open_tip"))
         self.again_button = UIButton(pygame.Rect(side.x, side.bottom - 92, side.width, 40),
                                      tr("debrief.play_again"), self.ui, object_id="#primary")
         self.menu_button = UIButton(pygame.Rect(side.x, side.bottom - 44, side.width, 40),
@@ -264,6 +267,8 @@ class DebriefScene(Scene):
                 self.to_menu()
             elif element is self.replay_button:
                 self.replay()
+            elif element is self.glossary_button:
+                self.app.push("glossary")
             else:
                 for i, button in enumerate(self.account_buttons):
                     if element is button:
@@ -274,7 +279,9 @@ class DebriefScene(Scene):
                         self.select_quarter(turn)
                         return
         elif event.type == pygame.KEYDOWN:
-            if pygame.K_1 <= event.key < pygame.K_1 + len(TABS):
+            if event.key == pygame.K_F3:
+                self.app.push("glossary")
+            elif pygame.K_1 <= event.key < pygame.K_1 + len(TABS):
                 self.select_tab(TABS[event.key - pygame.K_1])
             elif self.tab == "truth" and event.key in (pygame.K_UP, pygame.K_DOWN):
                 step = -1 if event.key == pygame.K_UP else 1

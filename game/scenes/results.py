@@ -29,6 +29,8 @@ from ..widgets import BULLET, NBSP, box_text
 TOP = 64
 BOTTOM = 60
 GAP = 12
+SCORE_W = 220  # the top bar's score, at its right
+GLOSSARY_W = 110
 
 CONTINUE_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE)
 
@@ -98,6 +100,9 @@ class ResultsScene(Scene):
             object_id="#primary", tool_tip_text=tr("results.continue_tip"))
         UILabel(pygame.Rect(bottom.right - 400, bottom.y + 10, 160, 40),
                 tr("results.continue_tip"), self.ui, object_id="#muted")
+        self.glossary_button = UIButton(
+            pygame.Rect(lay["top"].right - SCORE_W - GLOSSARY_W - GAP, 12, GLOSSARY_W, 40),
+            tr("glossary.open"), self.ui, tool_tip_text=tr("glossary.open_tip"))
         self.warning = None
         self.note = None
         width = bottom.width - 430
@@ -171,6 +176,10 @@ class ResultsScene(Scene):
         pressed = event.type == pygame.KEYDOWN and event.key in CONTINUE_KEYS
         if clicked or pressed:
             self.proceed()
+        elif ((event.type == pygame_gui.UI_BUTTON_PRESSED
+               and event.ui_element is self.glossary_button)
+              or (event.type == pygame.KEYDOWN and event.key == pygame.K_F3)):
+            self.app.push("glossary")
         elif (event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE
               and not isinstance(self.session, TeamSession)):  # a team leaves from its plan
             self.to_menu()
@@ -194,13 +203,14 @@ class ResultsScene(Scene):
         pygame.draw.rect(surface, WHITE, top)
         pygame.draw.line(surface, LINE, top.bottomleft, top.bottomright)
         quarter = fmt.quarter_label(self.result["turn"], sc.start_quarter, lang)
-        score_w = 220
+        score_w = SCORE_W
+        room = top.width - score_w - GLOSSARY_W - 2 * GAP - 40  # left of the glossary button
         text(surface, (GAP + 4, 8), tr("results.title", quarter=quarter), 22, INK, bold=True,
-             max_width=top.width - score_w - 40)
+             max_width=room)
         sub = tr("results.progress", turn=self.result["turn"], turns=sc.turns) + " · " + pick(sc.title)
         if isinstance(self.session, TeamSession):  # whose results: the team's name first
             sub = f"{self.session.team.get('name', '')} · {sub}"
-        text(surface, (GAP + 4, 40), sub, 13, MUTED, max_width=top.width - score_w - 40)
+        text(surface, (GAP + 4, 40), sub, 13, MUTED, max_width=room)
         text(surface, (top.right - score_w, 8), tr("results.score"), 13, MUTED, max_width=score_w)
         text(surface, (top.right - score_w, 26),
              tr("results.score_value", score=fmt.score(self.result["score"])), 24, INK, bold=True,
