@@ -29,7 +29,7 @@ from .model import Outcome, State, initial_state, personal_needs, step
 from .people import person_name
 from .scenario import NEEDS, STAGES, Event, Scenario
 from .view import CREDIT_BANDS, View
-from .world import RELATIONSHIP, Static, compile_scenario, draw_worlds
+from .world import DELIVERY, QUALITY, RELATIONSHIP, Static, compile_scenario, draw_worlds
 
 
 class Batch:
@@ -527,6 +527,11 @@ def _gains(batch: Batch, before: State, o: Outcome, i: int, player: int,
     served = np.broadcast_to(o.served[0, player, i], pn.shape).copy()
     served[:, RELATIONSHIP] = o.served_relationship[0, player, i]
     met = st.influence[i][:, None] * pn * served * (served >= 0.5) * st.mask[i][:, None]
+    # Quality is mostly the product's own, and delivery is the player's doing only when
+    # supply was short: a need the plan did not serve is no credit to it.
+    met[:, QUALITY] = 0.0
+    if not short_supply:
+        met[:, DELIVERY] = 0.0
     j, d = np.unravel_index(np.argmax(met), met.shape)
     if met[j, d] > GAIN_THRESHOLD:
         sh = sc.accounts[i].stakeholders[j]

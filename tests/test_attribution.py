@@ -80,3 +80,16 @@ def test_gains_name_an_undiscovered_person_without_a_role():
                 i = ids.index(acc["id"])
                 j = [s.id for s in game.scenario.accounts[i].stakeholders].index(g["stakeholder"])
                 assert ("role" in g) == (int(view.role[0, i, j]) >= 0)
+
+
+def test_a_need_the_plan_did_not_serve_is_no_gain():
+    game = played("retail", "needs")
+    for result in game.results:
+        short = any(n["type"] == "shortage" for n in result["news"]) or any(
+            d["kind"] == "supply_shortfall" for a in result["accounts"] for d in a["drivers"])
+        for acc in result["accounts"]:
+            for g in acc["gains"]:
+                if g["kind"] == "need_met":
+                    assert g["need"] != "quality"
+                    assert g["need"] != "delivery" or short or any(
+                        x["kind"] == "supply_kept" for x in acc["gains"])

@@ -44,6 +44,7 @@ from ..widgets import BULLET, box_text
 TOP = 64
 GAP = 12
 SIDEBAR_W = 200
+GRADE_W = 340  # the overview's grade card; the points card takes the rest
 
 TABS = ("overview", "charts", "truth", "lessons", "compare", "whatif")
 #: The reference strategies shown beside the player's game, in this order.
@@ -165,6 +166,8 @@ class DebriefScene(Scene):
             self._build_lessons(content)
         elif self.tab == "whatif":
             self._build_whatif(content)
+        elif self.tab == "overview":
+            self._build_overview(content)
 
     def tab_label(self, tab: str) -> str:
         """A tab's name; a what-if's comparison is with its original game."""
@@ -357,7 +360,7 @@ class DebriefScene(Scene):
 
     def _draw_overview(self, surface, content: pygame.Rect) -> None:
         lang, cur = language(), self.session.scenario.currency
-        left = pygame.Rect(content.x, content.y, 340, content.height)
+        left = pygame.Rect(content.x, content.y, GRADE_W, content.height)
         card(surface, left)
         score = self.scorecard["score"]
         band = explain.grade_band(score)
@@ -381,15 +384,11 @@ class DebriefScene(Scene):
             text(surface, (x + 16, y), item["title"], 13, INK, max_width=w - 24 - vw)
             text(surface, (x + w - vw, y), verdict, 13, colour, bold=True)
             y += 22
-        right = pygame.Rect(left.right + GAP, content.y, content.right - left.right - GAP,
-                            content.height)
+        right, rows, row_h = self._points_rows(content)
         card(surface, right)
         x, w = right.x + 20, right.width - 40
         text(surface, (x, right.y + 16), tr("debrief.points"), 17, INK, bold=True, max_width=w)
-        items = self.scorecard["items"]
-        row_h = min(84, (right.height - 60) // max(len(items), 1))
-        y = right.y + 56
-        for it in items:
+        for it, y in rows:
             metric = it["metric"]
             charts.gauge(surface, pygame.Rect(x, y, w, 36), it["score"], 0, 100, font=font(15),
                          label=explain.metric_name(metric, lang),
@@ -404,7 +403,26 @@ class DebriefScene(Scene):
             text(surface, (x, y + 40), detail, 13, MUTED, max_width=w)
             if row_h >= 76:  # the decisions behind the points, where there is room
                 text(surface, (x, y + 58), self.behind(metric), 12, MUTED, max_width=w)
-            y += row_h
+
+    def _points_rows(self, content: pygame.Rect) -> tuple[pygame.Rect, list, int]:
+        """The overview's points card, each scorecard item with its row's top, the rows'
+        height (drawing and the hover tips share it)."""
+
+        right = pygame.Rect(content.x + GRADE_W + GAP, content.y, content.width - GRADE_W - GAP,
+                            content.height)
+        items = self.scorecard["items"]
+        row_h = min(84, (right.height - 60) // max(len(items), 1))
+        return right, [(it, right.y + 56 + k * row_h) for k, it in enumerate(items)], row_h
+
+    def _build_overview(self, content: pygame.Rect) -> None:
+        """Hover tips with the whole "Behind it" line, which the card may cut short."""
+
+        right, rows, row_h = self._points_rows(content)
+        if row_h < 76:
+            return
+        for it, y in rows:
+            UIButton(pygame.Rect(right.x + 20, y + 56, right.width - 40, 18), "", self.ui,
+                     object_id="#hotspot", tool_tip_text=self.behind(it["metric"]))
 
     def _draw_charts(self, surface, content: pygame.Rect) -> None:
         self._heading(surface, content, "debrief.tab.charts")

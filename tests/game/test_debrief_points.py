@@ -86,3 +86,16 @@ def test_the_debrief_shows_points_won_and_lost_per_item_and_the_decisions_behind
         while window.stack:
             window.stack.pop().leave()
         window.set_language("en")
+
+
+def test_the_decisions_behind_each_item_show_whole_on_hover(window):
+    window.set_language("en")
+    session = Session(game=played("retail", "needs", 3), store=None)
+    scene = DebriefScene(window, session)
+    window.push(scene)
+    window.render()
+    tips = {getattr(e, "tool_tip_text", None) for e in window.ui.ui_group.sprites()}
+    for p in scene.points:
+        assert scene.behind(p["metric"]) in tips
+    while window.stack:
+        window.stack.pop().leave()
