@@ -222,7 +222,8 @@ class DebriefScene(Scene):
                       lost=fmt.number(p["lost"], lang, 1),
                       value=explain.format_metric(p["metric"], it["value"], lang, cur),
                       target=explain.format_metric(p["metric"], it["target"], lang, cur))
-            out.append(BULLET + box_text(line + " " + self.behind(p["metric"])))
+            sep = "" if lang == "zh" else " "
+            out.append(BULLET + box_text(line + sep + self.behind(p["metric"])))
         return "<br>".join(out)
 
     def _build_lessons(self, content: pygame.Rect) -> None:
@@ -606,6 +607,9 @@ class DebriefScene(Scene):
             lines += [BULLET + c for c in shown]
             if len(changes) > len(shown):
                 lines.append(tr("whatif.more", n=len(changes) - len(shown)))
+        later = list(zip(game.plans[turn:], self.original.plans[turn:]))
+        if later:  # the change carries into the next drafts, or the player changed more
+            lines.append(tr("whatif.later", n=sum(a != b for a, b in later), total=len(later)))
         return lines
 
     def _draw_against_original(self, surface, content: pygame.Rect) -> None:

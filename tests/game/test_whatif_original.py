@@ -88,6 +88,8 @@ def test_the_what_if_debrief_compares_with_the_original_game_side_by_side(app, l
     assert "5.0%" in changed[0]
     assert i18n.tr("whatif.changed", quarter=fmt.quarter_label(
         3, original.scenario.start_quarter, lang)) in lines
+    later = original.scenario.turns - 3  # the later quarters were played as before
+    assert lines[-1] == i18n.tr("whatif.later", n=0, total=later)
     scene.select_tab("charts")
     app.render()  # the charts' reference line is the original game
     assert scene.reference_history == original.game.kpi_history()
