@@ -23,6 +23,7 @@ from .actions import (
     parse_plan,
     validate_actions,
 )
+from .attribution import revenue_effects
 from .errors import GameStateError, PlanError
 from .fit import fit_to_rules
 from .messages import Msg
@@ -30,7 +31,7 @@ from .model import Outcome, State, initial_state, personal_needs, step
 from .people import person_name
 from .scenario import NEEDS, STAGES, Event, Scenario
 from .view import CREDIT_BANDS, View
-from .world import RELATIONSHIP, Static, compile_scenario, draw_worlds
+from .world import DELIVERY, QUALITY, RELATIONSHIP, Static, compile_scenario, draw_worlds
 
 
 class Batch:
@@ -447,6 +448,8 @@ def _turn_result(batch: Batch, before: State, kp: dict[str, np.ndarray],
     ]
     accounts = []
     prev_share = before.share[0, :, player]
+    effects = _revenue_effects(batch, before, player)
+    kept = _short_supply(batch, o)
     for i, acc in enumerate(sc.accounts):
         drivers = []
         if o.default[0, i]:
@@ -468,9 +471,12 @@ def _turn_result(batch: Batch, before: State, kp: dict[str, np.ndarray],
         j, d = np.unravel_index(np.argmax(gap), gap.shape)
         if gap[j, d] > DRIVER_THRESHOLD and not s.defaulted[0, i]:
             sh = acc.stakeholders[j]
-            drivers.append({"kind": "unmet_need", "stakeholder": sh.id, "role": sh.role,
-                            "name": person_name(sc, seed, i, int(j), int(s.generation[0, i, j])),
-                            "need": NEEDS[d]})
+            unmet = {"kind": "unmet_need", "stakeholder": sh.id,
+                     "name": person_name(sc, seed, i, int(j), int(s.generation[0, i, j])),
+                     "need": NEEDS[d]}
+            if s.role_seen[0, player, i, j]:  # a role stays hidden until it is discovered
+                unmet["role"] = sh.role
+            drivers.append(unmet)
         accounts.append(
             {
                 "id": acc.id,
@@ -480,6 +486,8 @@ def _turn_result(batch: Batch, before: State, kp: dict[str, np.ndarray],
                 "stage": STAGES[int(s.stage[0, player, i])],
                 "stage_before": STAGES[int(before.stage[0, player, i])],
                 "drivers": drivers,
+                "gains": _gains(batch, before, o, i, player, kept),
+                "effects": {k: float(v[i]) for k, v in effects.items()},
             }
         )
     return {
@@ -488,5 +496,71 @@ def _turn_result(batch: Batch, before: State, kp: dict[str, np.ndarray],
         "news": news,
         "headlines": scripted,
         "accounts": accounts,
+        "revenue_effects": {k: float(v.sum()) for k, v in effects.items()},
         "score": _plain(batch.score()[0], player),
     }
+
+
+def _revenue_effects(batch: Batch, before: State, player: int) -> dict[str, np.ndarray]:
+    """The quarter's revenue change per account split into season, market and the player's
+    own part (``attribution.revenue_effects``), from the factors of both quarters."""
+
+    st, s, o = batch.static, batch.state, batch.outcomes[-1]
+    quarter = (batch.scenario.start_quarter - 1 + before.turn) % 4
+    # The records of the quarter before the game are an average quarter's: no season.
+    season0 = st.season[(quarter - 1) % 4] if before.turn > 0 else 1.0
+    fill0 = batch.outcomes[-2].fill[0, player] if len(batch.outcomes) > 1 else 1.0
+    factors0 = {"season": season0, "market": before.wallet[0], "share": before.share[0, :, player],
+                "supply": fill0}
+    factors1 = {"season": st.season[quarter], "market": s.wallet[0], "share": s.share[0, :, player],
+                "supply": o.fill[0, player]}
+    return revenue_effects(before.revenue_last[0, player], o.revenue[0, player], factors0,
+                           factors1)
+
+
+def _short_supply(batch: Batch, o: Outcome) -> bool:
+    """Whether supply was short this quarter (a peak with scarce capacity or a shortage)."""
+
+    quarter = (batch.scenario.start_quarter - 1 + batch.state.turn - 1) % 4
+    peak = bool(batch.static.peak[quarter]) and batch.scenario.supply.capacity < 1.0
+    return peak or bool(o.events["shortage"][0].any())
+
+
+GAIN_THRESHOLD = 0.03  # share of the influence-weighted need served worth naming
+
+
+def _gains(batch: Batch, before: State, o: Outcome, i: int, player: int,
+           short_supply: bool) -> list[dict]:
+    """What went well at account ``i`` this quarter: the best-served need of an influential
+    person (named by role only once discovered), a stage moved up, supply kept in a short
+    quarter."""
+
+    st, s, sc = batch.static, batch.state, batch.scenario
+    if s.churned[0, player, i] or s.defaulted[0, i]:
+        return []
+    out = []
+    rank = {name: (-1 if name == "uncoupling" else k) for k, name in enumerate(STAGES)}
+    now, was = int(s.stage[0, player, i]), int(before.stage[0, player, i])
+    if rank[STAGES[now]] > rank[STAGES[was]]:
+        out.append({"kind": "stage_up"})
+    if short_supply and o.fill[0, player, i] >= 0.99 and o.revenue[0, player, i] > 0:
+        out.append({"kind": "supply_kept"})
+    pn = personal_needs(st, s)[0, i]  # (K, D)
+    served = np.broadcast_to(o.served[0, player, i], pn.shape).copy()
+    served[:, RELATIONSHIP] = o.served_relationship[0, player, i]
+    met = st.influence[i][:, None] * pn * served * (served >= 0.5) * st.mask[i][:, None]
+    # Quality is mostly the product's own, and delivery is the player's doing only when
+    # supply was short: a need the plan did not serve is no credit to it.
+    met[:, QUALITY] = 0.0
+    if not short_supply:
+        met[:, DELIVERY] = 0.0
+    j, d = np.unravel_index(np.argmax(met), met.shape)
+    if met[j, d] > GAIN_THRESHOLD:
+        sh = sc.accounts[i].stakeholders[j]
+        gain = {"kind": "need_met", "stakeholder": sh.id, "need": NEEDS[d],
+                "name": person_name(sc, int(batch.world.seeds[0]), i, int(j),
+                                    int(s.generation[0, i, j]))}
+        if s.role_seen[0, player, i, j]:
+            gain["role"] = sh.role
+        out.append(gain)
+    return out

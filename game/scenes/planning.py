@@ -19,7 +19,7 @@ from kam_sandbox.base.i18n import language, pick, tr
 from kam_sandbox.engine.levers import NEED_ACTIONS
 from kam_sandbox.engine.scenario import NEEDS, STAGES
 
-from .. import charts, explain
+from .. import charts, explain, glossary
 from ..app import Scene
 from ..draw import card, drawn_width, fit, label_width, text, wrap
 from ..fonts import font
@@ -137,6 +137,8 @@ class PlanningScene(Scene):
         lay = self.layout()
         self.steppers: dict[tuple, Stepper] = {}
         self.toggles: dict[tuple, Toggle] = {}
+        self.discount_note: UILabel | None = None  # what the discount costs, under it
+        self.term_hotspots: dict[object, str] = {}  # a figure's hotspot → its glossary term
         top = lay["top"]
         team = self.team_bar is not None
         self.end_button = UIButton(pygame.Rect(top.right - 188, 10, 176, 36),
@@ -172,9 +174,20 @@ class PlanningScene(Scene):
                  tool_tip_text=tr("plan.score_tip"))
         header = lay["header"]
         hx = header.x + header.width // 2 + 10
-        for rect, key in ((pygame.Rect(hx, header.y + 2, 180, 16), "plan.tier_tip"),
-                          (pygame.Rect(hx, header.y + 32, 300, 18), "plan.rfm_tip")):
-            UIButton(rect, "", self.ui, object_id="#hotspot", tool_tip_text=tr(key))
+        # The account's figures explain themselves, and a click opens the glossary there.
+        view, i, lang = self.view, self.selected, language()
+        grade = "ABCD"[int(view.credit_grade[i])]
+        clv = glossary.clv_tip(float(view.clv[0, i]), tuple(int(x) for x in view.rfm[0, i]),
+                               lang, self.session.scenario.currency)
+        self.term_hotspots = {}
+        for rect, tip, term in (
+                (pygame.Rect(hx, header.y + 2, 180, 16), tr("plan.tier_tip"), "tier"),
+                (pygame.Rect(hx + 190, header.y + 2, 180, 16), glossary.text("stage"), "stage"),
+                (pygame.Rect(hx, header.y + 17, 185, 15),
+                 glossary.credit_tip(grade, int(view.credit_days[0, i]), lang), "credit_grade"),
+                (pygame.Rect(hx, header.y + 32, 300, 18), clv, "clv")):
+            button = UIButton(rect, "", self.ui, object_id="#hotspot", tool_tip_text=tip)
+            self.term_hotspots[button] = term
         # The case, the quarter line, the account's name, persona and history are cut to
         # fit; hovering shows the whole text.
         acc = self._account()
@@ -292,12 +305,19 @@ class PlanningScene(Scene):
             if action == "supply" and not self.view.peak:
                 continue
             value = self._current(acc.id, action)
+            tip = tr(f"action.{action}.tip")
+            if action in ("support_days", "training_days"):  # what a day costs
+                tip += (" " if language() == "en" else "") + glossary.cost_per_day(action, sc)
             step = Stepper(self.ui, pygame.Rect(0, y, width, 28), tr(f"action.{action}"), value,
                            stepv, limits[source], self._formatter(kind),
                            self._setter(acc.id, action), container=box,
-                           tooltip=tr(f"action.{action}.tip"), highlight=self._marks(action))
+                           tooltip=tip, highlight=self._marks(action))
             self.steppers[(action, None)] = step
             y += 30
+            if action == "discount":  # what the discount gives away, kept up to date
+                self.discount_note = UILabel(pygame.Rect(8, y - 4, width - 8, 20), "", self.ui,
+                                             container=box, object_id="#small")
+                y += 18
         for action in ACCOUNT_TOGGLES:
             if action not in allowed:
                 continue
@@ -355,6 +375,10 @@ class PlanningScene(Scene):
                                       container=self.tutorial_box, object_id="#primary")
         self.tutorial_skip = UIButton(pygame.Rect(10, h - 40, 120, 32), tr("tutorial.skip"),
                                       self.ui, container=self.tutorial_box)
+        self.tutorial_glossary = UIButton(pygame.Rect(140, h - 40, 120, 32),
+                                          tr("glossary.open"), self.ui,
+                                          container=self.tutorial_box,
+                                          tool_tip_text=tr("glossary.open_tip"))
 
     def _build_author_problems(self) -> None:
         """Author mode: the edited scenario file does not validate; say where, as the CLI does."""
@@ -455,6 +479,11 @@ class PlanningScene(Scene):
         """Bring every widget in line with the draft after a change."""
 
         acc = self._account()
+        if self.discount_note is not None:
+            self.discount_note.set_text(glossary.discount_cost(
+                float(self.session.get(acc.id, "discount", 0.0)),
+                float(self.view.revenue[0, self.selected, -1]), language(),
+                self.session.scenario.currency))
         for (action, who), step in self.steppers.items():
             if who is None:
                 step.set(self._current(acc.id, action))
@@ -504,6 +533,12 @@ class PlanningScene(Scene):
             if event.ui_element is self.help_button:
                 self.tutorial_step = 0
                 self.app.rebuild()
+                return
+            if event.ui_element in self.term_hotspots:  # a figure's tooltip: its glossary
+                self.app.push("glossary", term=self.term_hotspots[event.ui_element])
+                return
+            if self.tutorial_box is not None and event.ui_element is self.tutorial_glossary:
+                self.app.push("glossary")
                 return
             if event.ui_element in self.need_buttons:
                 self.focus_need(self.need_buttons[event.ui_element])
@@ -556,6 +591,8 @@ class PlanningScene(Scene):
             self.app.rebuild()
         elif event.key == pygame.K_F2:
             self.app.set_language("en" if language() == "zh" else "zh")
+        elif event.key == pygame.K_F3:
+            self.app.push("glossary")
 
     def advance_tutorial(self) -> None:
         self.tutorial_step = self.tutorial_step + 1 if self.tutorial_step is not None else 0
