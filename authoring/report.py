@@ -95,7 +95,7 @@ _T = {
                       "此路径下的上一份报告属于另一个案例（{id}）。"),
     "changes_of": ("Previous report", "上一份报告"),
     "changed_fields": ("Changed in the file", "文件中的改动"),
-    "no_field_change": ("The file is unchanged.", "文件没有改动。"),
+    "no_field_change": ("No field of the case changed.", "案例的字段没有改动。"),
     "more_fields": ("… and {n} more", "……另有 {n} 处"),
     "lesson_moves": ("Lessons", "教学要点"),
     "score_moves": ("Mean scores", "平均得分"),

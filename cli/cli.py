@@ -45,7 +45,7 @@ def cmd_preview(args) -> int:
     from pathlib import Path
 
     from kam_sandbox.base.i18n import set_language, tr
-    from kam_sandbox.engine import check_scenario, load_scenario
+    from kam_sandbox.engine import check_scenario, load_scenario, shipped_scenarios
 
     path = Path(args.file)
     if path.is_file():
@@ -56,7 +56,7 @@ def cmd_preview(args) -> int:
             return 1
     else:  # a shipped id: its problems were the shipper's
         scenario = load_scenario(args.file)
-        path = next(p for p in _shipped() if p.stem == scenario.id)
+        path = next(p for p in shipped_scenarios() if p.stem == scenario.id)
     if not args.out:
         from kam_sandbox.game.main import run
 
@@ -79,12 +79,6 @@ def cmd_preview(args) -> int:
         print(tr("cli.preview.all_fit", args.lang, file=args.file))
     print(tr("cli.preview.wrote", args.lang, path=out, frames=len(preview.frames)))
     return 0
-
-
-def _shipped():
-    from kam_sandbox.engine import shipped_scenarios
-
-    return shipped_scenarios()
 
 
 def argv_language(argv: Sequence[str]) -> str:
