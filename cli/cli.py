@@ -62,7 +62,8 @@ def _translated(lang: str) -> type[argparse.HelpFormatter]:
 
 
 def _add_authoring(sub, lang: str) -> None:
-    """validate, new, schema, simulate, balance: the author's commands, helped in ``lang``."""
+    """validate, new, schema, simulate, balance, probe: the author's commands, helped in
+    ``lang``."""
     from kam_sandbox.base.i18n import tr
 
     def t(key: str) -> str:
@@ -112,6 +113,23 @@ def _add_authoring(sub, lang: str) -> None:
         p.add_argument("--seed", type=int, default=1, help=t("cli.seed"))
         p.add_argument("--json", action="store_true", help=t("cli.json"))
         p.set_defaults(func=name)
+    _add_probe(command, t)
+
+
+def _add_probe(command, t) -> None:
+    p = command("probe", "cli.probe")
+    p.add_argument("scenario", help=t("cli.scenario"))
+    p.add_argument("--runs", type=int, default=200, help=t("cli.probe.runs"))
+    p.add_argument("--seed", type=int, default=10001, help=t("cli.probe.seed"))
+    p.add_argument("--train", type=int, default=32, help=t("cli.probe.train"))
+    p.add_argument("--iterations", type=int, default=6, help=t("cli.probe.iterations"))
+    p.add_argument("--population", type=int, default=12, help=t("cli.probe.population"))
+    p.add_argument("--jobs", type=int, default=1, help=t("cli.balance.jobs"))
+    p.add_argument("--targets", action="store_true", help=t("cli.probe.targets"))
+    p.add_argument("--write", action="store_true", help=t("cli.probe.write"))
+    p.add_argument("--json", action="store_true", help=t("cli.json"))
+    p.add_argument("--lang", choices=("zh", "en"), help=t("cli.lang"))
+    p.set_defaults(func="probe")
 
 
 def build_parser(lang: str = "en") -> argparse.ArgumentParser:
@@ -182,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.func if args.command else "play"
     if command in ("play", "join"):
         return cmd_play(args)
-    if command in ("validate", "new", "schema", "simulate", "balance"):
+    if command in ("validate", "new", "schema", "simulate", "balance", "probe"):
         args.lang = args.lang or lang  # the system's language unless --lang forces one
     if "." not in sys.path:
         sys.path.insert(0, ".")  # so --policy module:function finds the author's module

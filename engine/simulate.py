@@ -31,6 +31,7 @@ from .scenario import Model, Scenario, hint
 RUN_METRICS = (
     "score",
     "luck",
+    "open_score",
     "profit",
     "revenue",
     "margin",
@@ -82,7 +83,9 @@ def run(
 ) -> dict[str, np.ndarray]:
     """Play one game per seed with ``policy``; returns each metric as an array over runs.
     ``score`` is the grade against the expert on the same seed (as a player is graded),
-    ``luck`` how much easier than average each seed's world was, in points."""
+    ``luck`` how much easier than average each seed's world was, in points, and
+    ``open_score`` the scorecard against the scenario's fixed targets with no ceiling
+    (points beyond a target count: how ``probe`` compares strategies with the expert)."""
 
     out: dict[str, list[np.ndarray]] = {m: [] for m in RUN_METRICS}
     seeds = list(seeds)
@@ -93,6 +96,7 @@ def run(
         reference = yardstick_totals(scenario, chunk)
         totals["score"] = kpis.score(batch.static, totals, reference=reference)[0]
         totals["luck"] = kpis.score(batch.static, reference, ceiling=None)[0] - 100.0
+        totals["open_score"] = kpis.score(batch.static, totals, ceiling=None)[0]
         for m in RUN_METRICS:
             out[m].append(totals[m][:, 0])
         if progress:
