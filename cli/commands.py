@@ -360,7 +360,9 @@ def _probe_targets(args, sc: Scenario, seeds: list[int]) -> int:
     if args.write:
         from kam_sandbox.base.storage import write_atomically
 
-        path = resolve(args.scenario)
+        # The real file, not a link to it (an editable install links the shipped cases): an
+        # atomic write would replace the link and leave the file unchanged.
+        path = resolve(args.scenario).resolve()
         if not path.is_file():
             raise KamError(tr("cli.probe.not_a_file", lang, ref=args.scenario))
         text = rewrite_scorecard(path.read_text(encoding="utf-8"), rows)

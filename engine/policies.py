@@ -92,10 +92,11 @@ def _role_is(view: View, role_id: str) -> np.ndarray:
 
 
 def _allocate(view: View, acct_weight: np.ndarray, stake_weight: np.ndarray,
-              dims: np.ndarray | None = None, promo_share: float = 0.5,
+              dims: np.ndarray | None = None, promo_share: float | np.ndarray = 0.5,
               flags_cost: np.ndarray | None = None) -> Actions:
     """Shared allocation: AM and executive days by account × stakeholder weights, support and
-    training days and promotion money by account weight × need weights ``dims`` (B, N, D)."""
+    training days and promotion money by account weight × need weights ``dims`` (B, N, D);
+    ``promo_share`` (a number, or one per game) of the money left goes to promotion."""
 
     res, costs = view.scenario.resources, view.scenario.costs
     a = _blank(view)
@@ -265,6 +266,9 @@ class Style:
     survey_cutoff: float = 0.05
     #: Share of the money left after days that goes to joint promotion (the rest is kept).
     promo_share: float = 0.85
+    #: 0: the promotion pot ignores what the accounts need; else it is scaled by
+    #: min(1, promo_need_gain × the value-weighted need for promotion as read).
+    promo_need_gain: float = 0.0
     #: Weights of the known roles when sharing account-manager days inside an account.
     economic: float = 1.3
     technical: float = 1.2
@@ -293,7 +297,8 @@ EXPERT_STYLE = Style(
     value_power=0.5,  # weight ∝ revenue ** 0.5: effort has diminishing returns per account
     non_key=0.75,  # the tail still buys and churns; 30 % of its weight lets it slip away
     survey_cutoff=0.03,  # survey the mid-sized accounts too, not only the top few
-    promo_share=0.4,  # promotion has diminishing returns: spend less of the money left on it
+    promo_share=0.6,  # promotion has diminishing returns: keep some of the money left …
+    promo_need_gain=5.0,  # … and spend it where the accounts need promotion (needs-led)
     trial_above=0.1,  # a new-product trial pays wherever innovation matters at all
     price_minded=0.35,  # a token discount only where price clearly leads the needs …
     token_discount=0.01,  # … and a small one: price is not loyalty
@@ -339,7 +344,11 @@ def _needs_led(view: View, style: Style, *, even_weights: bool = False,
     flags = flags + info * sc.costs.info_sharing + conference * sc.costs.conference
     known = (view.needs_turn >= 0)[..., None]
     dims = np.where(known, view.needs_reading, 1.0 / len(NEEDS))
-    a = _allocate(view, w, sw, dims=dims, promo_share=style.promo_share, flags_cost=flags)
+    promo_share = np.full(view.batch, style.promo_share)
+    if style.promo_need_gain > 0:
+        need = (w * dims[..., PROMOTION]).sum(-1) / np.maximum(w.sum(-1), 1e-12)
+        promo_share = promo_share * np.minimum(1.0, style.promo_need_gain * need)
+    a = _allocate(view, w, sw, dims=dims, promo_share=promo_share, flags_cost=flags)
     a.survey[:, 0] = survey
     a.feedback[:, 0] = feedback
     a.info_sharing[:, 0] = float(info)

@@ -180,6 +180,7 @@ SEARCH_SPACE: tuple[tuple[str, float, float], ...] = (
     ("survey_budget", 0.0, 0.6),
     ("survey_cutoff", 0.0, 0.2),
     ("promo_share", 0.0, 1.0),
+    ("promo_need_gain", 0.0, 10.0),
     ("economic", 0.5, 2.0),
     ("user", 0.5, 2.0),
     ("trial_above", 0.1, 0.5),
