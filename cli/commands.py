@@ -374,10 +374,12 @@ def _probe_targets(args, sc: Scenario, seeds: list[int]) -> int:
                  seed=args.seed))
         print(tr("cli.probe.targets_columns", lang))
         for r in rows:
-            m = r["metric"]
-            print(f"  {m:<16}{r['weight']:>6g}  {r['floor']:>14,.6g} ({r['old_floor']:,.6g})"
-                  f"  {r['target']:>14,.6g} ({r['old_target']:,.6g})"
-                  f"  {r['expert_mean']:>14,.6g}")
+            def num(v: float, m: str = r["metric"]) -> str:
+                return f"{v:,.0f}" if m in ("profit", "revenue") else f"{v:.4g}"
+
+            print(f"  {r['metric']:<16}{r['weight']:>6g}  {num(r['floor']):>12} "
+                  f"({num(r['old_floor'])})  {num(r['target']):>12} ({num(r['old_target'])})"
+                  f"  {num(r['expert_mean']):>12}")
     if args.write:
         print(tr("cli.probe.wrote", lang, path=path), file=sys.stderr)
     return 0
