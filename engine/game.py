@@ -259,11 +259,11 @@ class PlayerRecord(_OnBatch):
         the floor and target it was graded against — what the expert made in the same seat
         of the same world (``Batch.yardstick``) — beside the scenario's fixed benchmark.
         ``luck``: how much easier (+) or harder (−) this world was than the average one, in
-        points (the same for every player of a world; it does not enter the grade)."""
+        points (it does not enter the grade); None until the game is over."""
 
         batch, player = self.batch, self._player
         if not batch.kpis:
-            return {"score": 0.0, "items": [], "luck": 0.0}
+            return {"score": 0.0, "items": [], "luck": None}
         totals = batch.totals()
         grade, items = batch.score()
         share = len(batch.kpis) / batch.scenario.turns
@@ -282,7 +282,9 @@ class PlayerRecord(_OnBatch):
                 "benchmark_target": float(benchmark[1]),
                 "score": _plain(items[it.metric], player),
             })
-        luck = _plain(batch.luck(), player) if batch.graded else 0.0
+        # The luck of the draw says how rich the world was: a debrief fact, kept back until
+        # the last quarter is played (a team must not read its world from it mid-game).
+        luck = _plain(batch.luck(), player) if batch.graded and batch.over else None
         return {"score": _plain(grade, player), "items": rows, "luck": luck}
 
     def kpi_history(self) -> list[dict[str, float]]:

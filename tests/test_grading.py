@@ -133,6 +133,7 @@ def test_the_yardstick_plays_one_quarter_per_quarter_with_the_same_events():
     event = sc.events[0].id
     game.inject(event)
     game.play({})
+    assert game.scorecard()["luck"] is None  # the world's richness waits for the debrief
     shadow = game.batch.yardstick()
     assert shadow.turn == 1 and shadow.injected is game.batch.injected
     assert game.scorecard()["score"] < 100  # doing nothing is below the expert

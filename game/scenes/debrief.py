@@ -328,7 +328,8 @@ class DebriefScene(Scene):
         charts.gauge(surface, pygame.Rect(x, left.y + 196, w, 16), score, 0, 100,
                      font=font(12), label="", value_format=lambda v: "")
         y = paragraph(surface, x, left.y + 226, w, tr("debrief.grade_note"), 13, MUTED)
-        y = paragraph(surface, x, y + 6, w, luck_text(self.scorecard.get("luck", 0.0)), 13, MUTED)
+        if self.scorecard.get("luck") is not None:
+            y = paragraph(surface, x, y + 6, w, luck_text(self.scorecard["luck"]), 13, MUTED)
         report = self.reports.get(lang, [])
         y += 16
         for item in report:
