@@ -399,9 +399,10 @@ def needs(view: View, **lesson_breakers) -> Actions:
 
 @within_rules
 def expert(view: View, **lesson_breakers) -> Actions:
-    """``needs`` played with the searched ``EXPERT_STYLE``: the same lessons, less focused
-    (revenue ** 0.5, the tail at 75 %), fresher readings. The yardstick the grade and the
-    scorecard targets are calibrated to. Takes the same lesson-breaking keywords as ``needs``."""
+    """``needs`` played with the searched ``EXPERT_STYLE``: the same lessons, less narrowly
+    focused (revenue ** 0.5, the tail at 75 %), surveys for mid-sized accounts too, promotion
+    where the accounts need it. The yardstick the grade and the scorecard targets are
+    calibrated to. Takes the same lesson-breaking keywords as ``needs``."""
 
     return _needs_led(view, EXPERT_STYLE, **lesson_breakers)
 
