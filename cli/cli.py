@@ -118,7 +118,7 @@ def _add_authoring(sub, lang: str) -> None:
 
 def _add_probe(command, t) -> None:
     p = command("probe", "cli.probe")
-    p.add_argument("scenario", help=t("cli.scenario"))
+    p.add_argument("scenario", nargs="+", help=t("cli.probe.scenarios"))
     p.add_argument("--runs", type=int, default=200, help=t("cli.probe.runs"))
     p.add_argument("--seed", type=int, default=10001, help=t("cli.probe.seed"))
     p.add_argument("--train", type=int, default=32, help=t("cli.probe.train"))
@@ -127,6 +127,7 @@ def _add_probe(command, t) -> None:
     p.add_argument("--jobs", type=int, default=1, help=t("cli.balance.jobs"))
     p.add_argument("--targets", action="store_true", help=t("cli.probe.targets"))
     p.add_argument("--write", action="store_true", help=t("cli.probe.write"))
+    p.add_argument("--expert-style", action="store_true", help=t("cli.probe.expert_style"))
     p.add_argument("--json", action="store_true", help=t("cli.json"))
     p.add_argument("--lang", choices=("zh", "en"), help=t("cli.lang"))
     p.set_defaults(func="probe")

@@ -302,25 +302,60 @@ def print_lessons(lessons: list[dict]) -> None:
 
 
 def cmd_probe(args) -> int:
-    """``probe``: the degenerate bank and a searched strategy against expert; or, with
-    ``--targets``, the scorecard calibrated to expert (``--write`` puts it in the file)."""
+    """``probe``: per scenario, the degenerate bank and a searched strategy against expert;
+    with ``--targets``, the scorecard calibrated to expert (``--write`` puts it in the
+    file); with ``--expert-style``, one style searched over all the scenarios given (how
+    ``EXPERT_STYLE`` is re-derived). ``--json``: one object per scenario, one per line."""
 
-    sc, lang = _scenario(args.scenario), args.lang
     held_out = _seeds(args)
-    if args.targets:
-        return _probe_targets(args, sc, held_out)
-    for flag in ("train", "iterations", "population"):
-        if getattr(args, flag) < (2 if flag == "population" else 1):
-            raise KamError(f"--{flag} is too small")
-    if args.train > args.seed:
-        raise KamError("--train seeds (from 0) would overlap the held-out seeds from --seed")
+    if not args.targets:
+        for flag in ("train", "iterations", "population"):
+            if getattr(args, flag) < (2 if flag == "population" else 1):
+                raise KamError(f"--{flag} is too small")
+        if args.train > args.seed:
+            raise KamError("--train seeds (from 0) would overlap the held-out seeds from "
+                           "--seed")
+    scenarios = [(ref, _scenario(ref)) for ref in args.scenario]
+    if args.expert_style:
+        return _probe_expert_style(args, [sc for _, sc in scenarios], held_out)
+    for ref, sc in scenarios:
+        if args.targets:
+            _probe_targets(args, ref, sc, held_out)
+        else:
+            _probe_one(args, sc, held_out)
+    return 0
+
+
+def _probe_expert_style(args, scenarios: list[Scenario], held_out: list[int]) -> int:
+    from kam_sandbox.engine.probe import search_expert_style
+
+    lang = args.lang
+    found = search_expert_style(scenarios, held_out, range(args.train),
+                                iterations=args.iterations, population=args.population,
+                                jobs=args.jobs)
+    if args.json:
+        print(json.dumps({"runs": args.runs, "seed": args.seed, **found}, ensure_ascii=False))
+        return 0
+    print(tr("cli.probe.style_header", lang, n=len(scenarios), train=args.train,
+             iterations=args.iterations, population=args.population))
+    print(found["literal"])
+    print(tr("cli.probe.style_columns", lang, runs=args.runs, seed=args.seed))
+    for case in found["cases"]:
+        e, n = case["gap_to_expert"], case["gap_to_needs"]
+        print(f"  {case['scenario']:<14}{e['mean']:>+8.1f} [{e['ci95'][0]:+.1f}, "
+              f"{e['ci95'][1]:+.1f}]{n['mean']:>+10.1f} [{n['ci95'][0]:+.1f}, {n['ci95'][1]:+.1f}]")
+    return 0
+
+
+def _probe_one(args, sc: Scenario, held_out: list[int]) -> None:
     from kam_sandbox.engine.probe import probe
 
+    lang = args.lang
     report = probe(sc, held_out, range(args.train), iterations=args.iterations,
                    population=args.population, jobs=args.jobs)
     if args.json:
         print(json.dumps({**_played(sc, args), **report}, ensure_ascii=False))
-        return 0
+        return
     print(tr("cli.probe.header", lang, scenario=sc.id, version=sc.version, runs=args.runs,
              seed=args.seed, iterations=args.iterations, population=args.population,
              train=args.train))
@@ -348,10 +383,10 @@ def cmd_probe(args) -> int:
         cost = row["cost"]
         print(f"  [{verdict[row['ok']]:>4}] {row['id']:<24}{cost['mean']:>+8.1f} "
               f"[{cost['ci95'][0]:+.1f}, {cost['ci95'][1]:+.1f}]  {title}")
-    return 0
+    print()
 
 
-def _probe_targets(args, sc: Scenario, seeds: list[int]) -> int:
+def _probe_targets(args, ref: str, sc: Scenario, seeds: list[int]) -> None:
     from kam_sandbox.engine.loader import resolve
     from kam_sandbox.engine.targets import rewrite_scorecard, suggest_targets
 
@@ -362,9 +397,9 @@ def _probe_targets(args, sc: Scenario, seeds: list[int]) -> int:
 
         # The real file, not a link to it (an editable install links the shipped cases): an
         # atomic write would replace the link and leave the file unchanged.
-        path = resolve(args.scenario).resolve()
+        path = resolve(ref).resolve()
         if not path.is_file():
-            raise KamError(tr("cli.probe.not_a_file", lang, ref=args.scenario))
+            raise KamError(tr("cli.probe.not_a_file", lang, ref=ref))
         text = rewrite_scorecard(path.read_text(encoding="utf-8"), rows)
         write_atomically(path, text.encode("utf-8"))
     if args.json:
@@ -382,4 +417,3 @@ def _probe_targets(args, sc: Scenario, seeds: list[int]) -> int:
                   f"  {num(r['expert_mean']):>12}")
     if args.write:
         print(tr("cli.probe.wrote", lang, path=path), file=sys.stderr)
-    return 0

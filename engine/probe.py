@@ -373,3 +373,50 @@ def probe(scenario: Scenario, held_out: Sequence[int], train: Sequence[int], *,
         "strategies": rows,
         "ablation": ablation,
     }
+
+
+def search_expert_style(scenarios: Sequence[Scenario], held_out: Sequence[int],
+                        train: Sequence[int], *, iterations: int = 12, population: int = 16,
+                        search_seed: int = 0, jobs: int = 1) -> dict:
+    """Search one ``Style`` for all ``scenarios`` (mean open score on ``train``, from the
+    current ``EXPERT_STYLE``) and check it on ``held_out`` against today's ``expert`` and
+    ``needs``: how ``EXPERT_STYLE`` is re-derived after the model changes.
+
+    {"style": {...}, "changed": {field: value differing from EXPERT_STYLE}, "literal":
+    Python source for EXPERT_STYLE, "cases": [{"scenario", "gap_to_expert",
+    "gap_to_needs"}]} with gaps in open-score points {"mean", "ci95"}.
+    """
+
+    held_out, train = list(held_out), list(train)
+    if set(held_out) & set(train):
+        raise ValueError("the held-out seeds must not include training seeds")
+    found = cross_entropy_search(scenarios, train, iterations=iterations,
+                                 population=population, seed=search_seed, jobs=jobs,
+                                 start=EXPERT_STYLE)
+    style = _rounded(found["style"])
+    cases = []
+    for sc in scenarios:
+        res = balance(sc, held_out, {"found": StyledPolicy(style), "expert": POLICIES["expert"],
+                                     "needs": POLICIES["needs"]}, jobs=jobs)
+        cases.append({"scenario": sc.id,
+                      "gap_to_expert": _gap(res["found"]["open_score"],
+                                            res["expert"]["open_score"]),
+                      "gap_to_needs": _gap(res["found"]["open_score"],
+                                           res["needs"]["open_score"])})
+    changed = {f.name: getattr(style, f.name) for f in fields(Style)
+               if getattr(style, f.name) != getattr(NEEDS_STYLE, f.name)}
+    literal = "EXPERT_STYLE = Style(\n" + "".join(
+        f"    {k}={v!r},\n" for k, v in changed.items()) + ")"
+    return {"style": asdict(style), "changed": changed, "literal": literal, "cases": cases}
+
+
+def _rounded(style: Style) -> Style:
+    """A style with readable values: two significant digits, stale_after whole quarters
+    (a reading's age is a whole number of quarters)."""
+
+    def two(v: float) -> float:
+        return float(f"{v:.2g}")
+
+    values = {f: two(getattr(style, f)) for f, _, _ in SEARCH_SPACE}
+    values["stale_after"] = float(np.ceil(style.stale_after))
+    return replace(style, **values)

@@ -144,3 +144,22 @@ def test_policies_include_expert_and_it_beats_needs():
     expert, needs = (run(sc, POLICIES[p], HELD) for p in ("expert", "needs"))
     assert (expert["open_score"] - needs["open_score"]).mean() > 2
     assert np.all(expert["score"] == pytest.approx(100.0))
+
+
+def test_expert_style_search_prints_a_literal_that_builds_its_style():
+    from kam_sandbox.engine.policies import Style
+    from kam_sandbox.engine.probe import search_expert_style
+
+    found = search_expert_style([load_scenario("tutorial"), load_scenario("enterprise")],
+                                HELD[:6], TRAIN, iterations=1, population=2)
+    space: dict = {"Style": Style}
+    exec(found["literal"], space)  # noqa: S102 - our own generated source
+    assert space["EXPERT_STYLE"] == Style(**found["style"])
+    assert [c["scenario"] for c in found["cases"]] == ["tutorial", "enterprise"]
+    assert found["style"]["stale_after"] == int(found["style"]["stale_after"])
+
+
+def test_probe_command_takes_several_scenarios():
+    out = cli("probe", "tutorial", "enterprise", "--targets", "--runs", "4", "--json").stdout
+    assert [json.loads(line)["scenario"] for line in out.splitlines()] == ["tutorial",
+                                                                          "enterprise"]
