@@ -48,6 +48,7 @@ class Batch:
         self.graded = graded
         self._played: list[Actions] = []  # what every player did, for the yardsticks
         self._yardsticks: dict[int, Batch] = {}
+        self._yardstick_memo: tuple[int, dict[str, np.ndarray]] = (-1, {})
 
     @property
     def scenario(self) -> Scenario:
@@ -192,9 +193,12 @@ class Batch:
     def yardstick_totals(self) -> dict[str, np.ndarray]:
         """Each player's yardstick's whole-game-so-far figures, (B, P) like ``totals``."""
 
-        per_player = [self.yardstick(p).totals() for p in range(self.players)]
-        return {k: np.stack([t[k][:, p] for p, t in enumerate(per_player)], -1)
-                for k in per_player[0]}
+        if self._yardstick_memo[0] != self.turn:  # asked several times per quarter
+            per_player = [self.yardstick(p).totals() for p in range(self.players)]
+            self._yardstick_memo = (self.turn, {
+                k: np.stack([t[k][:, p] for p, t in enumerate(per_player)], -1)
+                for k in per_player[0]})
+        return self._yardstick_memo[1]
 
     def score(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """The grade so far: against each seat's yardstick when ``graded``, else against the
