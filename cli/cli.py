@@ -105,7 +105,7 @@ def _translated(lang: str) -> type[argparse.HelpFormatter]:
 
 
 def _add_authoring(sub, lang: str) -> None:
-    """validate, new, preview, schema, simulate, balance: the author's commands, helped in
+    """validate, new, preview, schema, simulate, balance, probe: the author's commands, helped in
     ``lang``."""
     from kam_sandbox.base.i18n import tr
 
@@ -162,6 +162,24 @@ def _add_authoring(sub, lang: str) -> None:
         p.add_argument("--seed", type=int, default=1, help=t("cli.seed"))
         p.add_argument("--json", action="store_true", help=t("cli.json"))
         p.set_defaults(func=name)
+    _add_probe(command, t)
+
+
+def _add_probe(command, t) -> None:
+    p = command("probe", "cli.probe")
+    p.add_argument("scenario", nargs="+", help=t("cli.probe.scenarios"))
+    p.add_argument("--runs", type=int, default=200, help=t("cli.probe.runs"))
+    p.add_argument("--seed", type=int, default=10001, help=t("cli.probe.seed"))
+    p.add_argument("--train", type=int, default=32, help=t("cli.probe.train"))
+    p.add_argument("--iterations", type=int, default=6, help=t("cli.probe.iterations"))
+    p.add_argument("--population", type=int, default=12, help=t("cli.probe.population"))
+    p.add_argument("--jobs", type=int, default=1, help=t("cli.balance.jobs"))
+    p.add_argument("--targets", action="store_true", help=t("cli.probe.targets"))
+    p.add_argument("--write", action="store_true", help=t("cli.probe.write"))
+    p.add_argument("--expert-style", action="store_true", help=t("cli.probe.expert_style"))
+    p.add_argument("--json", action="store_true", help=t("cli.json"))
+    p.add_argument("--lang", choices=("zh", "en"), help=t("cli.lang"))
+    p.set_defaults(func="probe")
 
 
 def build_parser(lang: str = "en") -> argparse.ArgumentParser:
@@ -232,7 +250,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.func if args.command else "play"
     if command in ("play", "join"):
         return cmd_play(args)
-    if command in ("validate", "new", "preview", "schema", "simulate", "balance"):
+    if command in ("validate", "new", "preview", "schema", "simulate", "balance",
+                   "probe"):
         args.lang = args.lang or lang  # the system's language unless --lang forces one
     if "." not in sys.path:
         sys.path.insert(0, ".")  # so --policy module:function finds the author's module

@@ -309,3 +309,121 @@ def print_lessons(lessons: list[dict]) -> None:
               f"  {row['reference']} vs {row['variant']} ({row['measure']})")
 
 
+
+
+def cmd_probe(args) -> int:
+    """``probe``: per scenario, the degenerate bank and a searched strategy against expert;
+    with ``--targets``, the scorecard calibrated to expert (``--write`` puts it in the
+    file); with ``--expert-style``, one style searched over all the scenarios given (how
+    ``EXPERT_STYLE`` is re-derived). ``--json``: one object per scenario, one per line."""
+
+    held_out = _seeds(args)
+    if not args.targets:
+        for flag in ("train", "iterations", "population"):
+            if getattr(args, flag) < (2 if flag == "population" else 1):
+                raise KamError(f"--{flag} is too small")
+        if args.train > args.seed:
+            raise KamError("--train seeds (from 0) would overlap the held-out seeds from "
+                           "--seed")
+    scenarios = [(ref, _scenario(ref)) for ref in args.scenario]
+    if args.expert_style:
+        return _probe_expert_style(args, [sc for _, sc in scenarios], held_out)
+    for ref, sc in scenarios:
+        if args.targets:
+            _probe_targets(args, ref, sc, held_out)
+        else:
+            _probe_one(args, sc, held_out)
+    return 0
+
+
+def _probe_expert_style(args, scenarios: list[Scenario], held_out: list[int]) -> int:
+    from kam_sandbox.engine.probe import search_expert_style
+
+    lang = args.lang
+    found = search_expert_style(scenarios, held_out, range(args.train),
+                                iterations=args.iterations, population=args.population,
+                                jobs=args.jobs)
+    if args.json:
+        print(json.dumps({"runs": args.runs, "seed": args.seed, **found}, ensure_ascii=False))
+        return 0
+    print(tr("cli.probe.style_header", lang, n=len(scenarios), train=args.train,
+             iterations=args.iterations, population=args.population))
+    print(found["literal"])
+    print(tr("cli.probe.style_columns", lang, runs=args.runs, seed=args.seed))
+    for case in found["cases"]:
+        e, n = case["gap_to_expert"], case["gap_to_needs"]
+        print(f"  {case['scenario']:<14}{e['mean']:>+8.1f} [{e['ci95'][0]:+.1f}, "
+              f"{e['ci95'][1]:+.1f}]{n['mean']:>+10.1f} [{n['ci95'][0]:+.1f}, {n['ci95'][1]:+.1f}]")
+    return 0
+
+
+def _probe_one(args, sc: Scenario, held_out: list[int]) -> None:
+    from kam_sandbox.engine.probe import probe
+
+    lang = args.lang
+    report = probe(sc, held_out, range(args.train), iterations=args.iterations,
+                   population=args.population, jobs=args.jobs)
+    if args.json:
+        print(json.dumps({**_played(sc, args), **report}, ensure_ascii=False))
+        return
+    print(tr("cli.probe.header", lang, scenario=sc.id, version=sc.version, runs=args.runs,
+             seed=args.seed, iterations=args.iterations, population=args.population,
+             train=args.train))
+    print(tr("cli.probe.expert", lang, grade=f"{report['expert']['grade']:.1f}",
+             open=f"{report['expert']['open_score']:.1f}"))
+    print(tr("cli.probe.columns", lang))
+    verdict = {True: tr("cli.probe.verdict_ok", lang), False: tr("cli.probe.verdict_fail", lang)}
+    for row in report["strategies"]:
+        gap = row["open_gap"]
+        print(f"  [{verdict[row['ok']]:>4}] {row['id']:<26}{row['grade']:>7.1f}"
+              f"{gap['mean']:>+9.1f} [{gap['ci95'][0]:+.1f}, {gap['ci95'][1]:+.1f}]"
+              f"{row['profit_gap_pct']:>+9.1f} %")
+        done = ", ".join(f"{k} {_num(v).lstrip('+')}" for k, v in row["played"].items() if v)
+        print(f"         {tr('cli.probe.played', lang)}: "
+              f"{done or tr('cli.probe.played_nothing', lang)}")
+    changed = ", ".join(f"{k}={v:g}" for k, v in report["search"]["changed"].items())
+    print(tr("cli.probe.changed", lang, changed=changed or "—"))
+    print()
+    print(tr("cli.probe.ablation", lang))
+    for row in report["ablation"]:
+        title = row["title_zh"] if lang == "zh" else row["title"]
+        if row["ok"] is None:
+            print(f"  [ n/a] {row['id']:<24} {row['reason']}")
+            continue
+        cost = row["cost"]
+        print(f"  [{verdict[row['ok']]:>4}] {row['id']:<24}{cost['mean']:>+8.1f} "
+              f"[{cost['ci95'][0]:+.1f}, {cost['ci95'][1]:+.1f}]  {title}")
+    print()
+
+
+def _probe_targets(args, ref: str, sc: Scenario, seeds: list[int]) -> None:
+    from kam_sandbox.engine.loader import resolve
+    from kam_sandbox.engine.targets import rewrite_scorecard, suggest_targets
+
+    lang = args.lang
+    rows = suggest_targets(sc, seeds)
+    if args.write:
+        from kam_sandbox.base.storage import write_atomically
+
+        # The real file, not a link to it (an editable install links the shipped cases): an
+        # atomic write would replace the link and leave the file unchanged.
+        path = resolve(ref).resolve()
+        if not path.is_file():
+            raise KamError(tr("cli.probe.not_a_file", lang, ref=ref))
+        text = rewrite_scorecard(path.read_text(encoding="utf-8"), rows)
+        write_atomically(path, text.encode("utf-8"))
+    if args.json:
+        print(json.dumps({**_played(sc, args), "scorecard": rows}, ensure_ascii=False))
+    else:
+        print(tr("cli.probe.targets_header", lang, scenario=sc.id, runs=args.runs,
+                 seed=args.seed))
+        print(tr("cli.probe.targets_columns", lang))
+        for r in rows:
+            def num(v: float, m: str = r["metric"]) -> str:
+                return f"{v:,.0f}" if m in ("profit", "revenue") else f"{v:.4g}"
+
+            print(f"  {r['metric']:<16}{r['weight']:>6g}  {num(r['floor']):>12} "
+                  f"({num(r['old_floor'])})  {num(r['target']):>12} ({num(r['old_target'])})"
+                  f"  {num(r['expert_mean']):>12}")
+    if args.write:
+        print(tr("cli.probe.wrote", lang, path=path), file=sys.stderr)

@@ -23,7 +23,8 @@ from typing import Any
 
 # The built-in strategies, for --help without importing the engine at parse time (the game
 # window must not wait for numpy); tests/test_workshop_docs.py keeps it equal to POLICIES.
-POLICY_NAMES = ("uniform", "focus", "needs", "discount", "executive", "lax-credit", "random")
+POLICY_NAMES = ("uniform", "focus", "needs", "expert", "discount", "executive", "lax-credit",
+                "random")
 
 WRITE_COMMANDS = ("submit", "advance", "inject", "pause", "resume", "timer", "extend",
                   "add-team", "rename-team", "approve", "deny", "revoke", "reset-team",

@@ -37,7 +37,11 @@ from .world import DELIVERY, QUALITY, RELATIONSHIP, Static, compile_scenario, dr
 class Batch:
     """B games of one scenario, one per seed, each with P players (suppliers)."""
 
-    def __init__(self, scenario: Scenario, seeds: Sequence[int], players: int = 1):
+    def __init__(self, scenario: Scenario, seeds: Sequence[int], players: int = 1, *,
+                 graded: bool = False):
+        """``graded``: score each player against the yardstick of its seat (``yardstick``)
+        rather than against the scenario's fixed targets (a solo game and a market are)."""
+
         if players < 1:
             raise ValueError("a game needs at least one player")
         self.static: Static = compile_scenario(scenario)
@@ -52,6 +56,10 @@ class Batch:
         self._credit_grade = np.array(grades)
         # Our sales records before the game: the last quarter's revenue, known to the player.
         self._prior_revenue = self.state.revenue_last[:, 0].copy()
+        self.graded = graded
+        self._played: list[Actions] = []  # what every player did, for the yardsticks
+        self._yardsticks: dict[int, Batch] = {}
+        self._yardstick_memo: tuple[int, dict[str, np.ndarray]] = (-1, {})
 
     @property
     def scenario(self) -> Scenario:
@@ -162,6 +170,8 @@ class Batch:
             self.static, self.world, self.state, actions, self.injected.get(self.turn)
         )
         self.outcomes.append(outcome)
+        if self.graded:
+            self._played.append(actions)
         k = kpis.turn_kpis(self.static, self.state, outcome)
         self.kpis.append(k)
         return k
@@ -178,10 +188,54 @@ class Batch:
     def totals(self) -> dict[str, np.ndarray]:
         return kpis.game_totals(self.kpis)
 
-    def score(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """The grade so far (pro-rated mid-game; final after the last quarter)."""
+    def yardstick(self, player: int = 0) -> Batch:
+        """What ``player``'s seat allowed: the ``expert`` strategy in that seat, in the same
+        world(s), against the same rivals' recorded moves and the same injected events,
+        played up to the current quarter. Built lazily and kept in step one quarter at a
+        time, so it costs one extra quarter per quarter, never a whole game."""
 
-        return kpis.score(self.static, self.totals(), len(self.kpis))
+        from .policies import decide, expert  # policies build on the engine, not vice versa
+
+        shadow = self._yardsticks.get(player)
+        if shadow is None:
+            shadow = Batch(self.scenario, self.world.seeds, self.players)
+            shadow.injected = self.injected  # the facilitator's events hit both worlds
+            self._yardsticks[player] = shadow
+        while shadow.turn < self.turn:
+            played = self._played[shadow.turn].arrays()
+            mine = decide(expert, shadow.view(player), self.scenario, shadow.static).arrays()
+            moves = {}
+            for name, arr in played.items():
+                arr = arr.copy()
+                arr[:, player] = mine[name][:, 0]
+                moves[name] = arr
+            shadow.step(Actions(**moves))
+        return shadow
+
+    def yardstick_totals(self) -> dict[str, np.ndarray]:
+        """Each player's yardstick's whole-game-so-far figures, (B, P) like ``totals``."""
+
+        if self._yardstick_memo[0] != self.turn:  # asked several times per quarter
+            per_player = [self.yardstick(p).totals() for p in range(self.players)]
+            self._yardstick_memo = (self.turn, {
+                k: np.stack([t[k][:, p] for p, t in enumerate(per_player)], -1)
+                for k in per_player[0]})
+        return self._yardstick_memo[1]
+
+    def score(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """The grade so far: against each seat's yardstick when ``graded``, else against the
+        scenario's fixed targets (pro-rated mid-game; final after the last quarter)."""
+
+        reference = self.yardstick_totals() if self.graded and self.kpis else None
+        return kpis.score(self.static, self.totals(), len(self.kpis), reference=reference)
+
+    def luck(self) -> np.ndarray:
+        """(B, P) how much easier (+) or harder (−) each seat's world was than the average
+        one, in scorecard points: the yardstick's score against the fixed targets, less 100
+        (the targets are set to what the expert makes on average)."""
+
+        ref = self.yardstick_totals()
+        return kpis.score(self.static, ref, len(self.kpis), ceiling=None)[0] - 100.0
 
 
 def _plain(x, player: int = 0) -> float:
@@ -227,29 +281,37 @@ class PlayerRecord(_OnBatch):
         return self.batch.view(self._player)
 
     def scorecard(self) -> dict:
-        """The balanced scorecard so far: grade 0-100 and each item's value and grade, on
-        the absolute benchmark scale (a team in a shared market is graded on its own KPIs
-        exactly like a solo player)."""
+        """The balanced scorecard so far: grade 0-100 and each item's value and points, with
+        the floor and target it was graded against — what the expert made in the same seat
+        of the same world (``Batch.yardstick``) — beside the scenario's fixed benchmark.
+        ``luck``: how much easier (+) or harder (−) this world was than the average one, in
+        points (it does not enter the grade); None until the game is over."""
 
         batch, player = self.batch, self._player
         if not batch.kpis:
-            return {"score": 0.0, "items": []}
+            return {"score": 0.0, "items": [], "luck": None}
         totals = batch.totals()
         grade, items = batch.score()
-        return {
-            "score": _plain(grade, player),
-            "items": [
-                {
-                    "metric": it.metric,
-                    "weight": it.weight,
-                    "value": _plain(totals[it.metric], player),
-                    "floor": it.floor,
-                    "target": it.target,
-                    "score": _plain(items[it.metric], player),
-                }
-                for it in batch.scenario.scorecard
-            ],
-        }
+        share = len(batch.kpis) / batch.scenario.turns
+        reference = batch.yardstick_totals() if batch.graded else None
+        rows = []
+        for it in batch.scenario.scorecard:
+            floor, target = kpis.item_bounds(it, share, reference)
+            benchmark = kpis.item_bounds(it, share)
+            rows.append({
+                "metric": it.metric,
+                "weight": it.weight,
+                "value": _plain(totals[it.metric], player),
+                "floor": _plain(np.broadcast_to(floor, grade.shape), player),
+                "target": _plain(np.broadcast_to(target, grade.shape), player),
+                "benchmark_floor": float(benchmark[0]),
+                "benchmark_target": float(benchmark[1]),
+                "score": _plain(items[it.metric], player),
+            })
+        # The luck of the draw says how rich the world was: a debrief fact, kept back until
+        # the last quarter is played (a team must not read its world from it mid-game).
+        luck = _plain(batch.luck(), player) if batch.graded and batch.over else None
+        return {"score": _plain(grade, player), "items": rows, "luck": luck}
 
     def kpi_history(self) -> list[dict[str, float]]:
         return [{k: _plain(v, self._player) for k, v in q.items()} for q in self.batch.kpis]
@@ -311,7 +373,7 @@ class Game(PlayerRecord):
     rewindable = True  # what_if works (a shared market's seat says False)
 
     def __init__(self, scenario: Scenario, seed: int):
-        self.batch = Batch(scenario, [seed])
+        self.batch = Batch(scenario, [seed], graded=True)
         self.seed = int(seed)
         self.plans: list[dict] = []
         self.results: list[dict] = []

@@ -115,21 +115,60 @@ def game_totals(per_turn: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
 CUMULATIVE = ("profit", "revenue")
 
 
-def score(
-    st: Static, totals: dict[str, np.ndarray], played: int | None = None
-) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """The scorecard grade 0-100 against the scenario's benchmark, and each item's 0-100.
+#: A world in which the yardstick makes less than this share of the target profit (or
+#: revenue) keeps this share of the span, so the item stays defined when it loses money.
+THINNEST_WORLD = 0.05
 
-    After ``played`` of the scenario's quarters, floors and targets of cumulative metrics
-    are scaled to the share of the game played, so the grade "so far" is comparable.
+
+def item_bounds(
+    item, played_share: float, reference: dict[str, np.ndarray] | None = None
+) -> tuple[np.ndarray | float, np.ndarray | float]:
+    """(floor, target) of one scorecard item, as the grade uses them.
+
+    Without a ``reference``: the scenario's floor and target (cumulative metrics pro-rated
+    to the share of the game played). With one — the yardstick's figures on the same seeds
+    (what the world allowed) — the target is the yardstick's value and the floor lies the
+    item's span below it; for profit and revenue the span grows and shrinks with the
+    yardstick's result against the target, so missing the yardstick by 10 % of profit costs
+    the same points in a rich world and a poor one; for bad debt it widens in a world where
+    even the yardstick lost more than the target."""
+
+    scale = played_share if item.metric in CUMULATIVE else 1.0
+    floor, target = item.floor * scale, item.target * scale
+    if reference is None:
+        return floor, target
+    yard = np.asarray(reference[item.metric], float)
+    span = target - floor
+    if item.metric in CUMULATIVE and target > 0:
+        span = span * np.maximum(yard / target, THINNEST_WORLD)
+    elif item.metric == "bad_debt_ratio" and target > 0:
+        # A default in this world costs the yardstick too: the span widens with it, so a
+        # loss is judged against the exposure the world punished, not against a quiet year.
+        span = span * np.maximum(yard / target, 1.0)
+    return yard - span, yard
+
+
+def score(
+    st: Static, totals: dict[str, np.ndarray], played: int | None = None,
+    ceiling: float | None = 1.0, reference: dict[str, np.ndarray] | None = None,
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The scorecard grade 0-100 and each item's 0-100: the one scoring function of the
+    solo game, the workshop, ``simulate``/``balance`` and ``probe``.
+
+    ``reference``: the yardstick's totals on the same seeds (``Batch.yardstick``): each item
+    is then graded against what the world allowed (``item_bounds``), so 100 is expert play in
+    this world and the luck of the draw drops out. Without it: against the scenario's fixed
+    floors and targets. After ``played`` of the scenario's quarters, cumulative metrics are
+    pro-rated, so the grade "so far" is comparable. ``ceiling`` caps each item (None: points
+    beyond the target count, as ``probe`` measures).
     """
 
     share = 1.0 if played is None else played / st.scenario.turns
     items, weighted, weights = {}, 0.0, 0.0
     for item in st.scenario.scorecard:
-        scale = share if item.metric in CUMULATIVE else 1.0
-        floor, target = item.floor * scale, item.target * scale
-        frac = np.clip((totals[item.metric] - floor) / (target - floor), 0.0, 1.0)
+        floor, target = item_bounds(item, share, reference)
+        # floor != target (the schema says so), and a yardstick keeps a span (THINNEST_WORLD)
+        frac = np.clip((totals[item.metric] - floor) / (target - floor), 0.0, ceiling)
         items[item.metric] = 100.0 * frac
         weighted = weighted + item.weight * frac
         weights += item.weight

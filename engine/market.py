@@ -39,7 +39,7 @@ class Market(_OnBatch):
     def __init__(self, scenario: Scenario, seed: int, players: int):
         if not 1 <= players <= MAX_PLAYERS:
             raise ValueError(f"a shared market seats 1 to {MAX_PLAYERS} players, not {players}")
-        self.batch = Batch(scenario, [seed], players)
+        self.batch = Batch(scenario, [seed], players, graded=True)
         self.seed = int(seed)
         #: The plans played, per round and player, normalised like ``Game.plans``.
         self.rounds: list[list[dict]] = []

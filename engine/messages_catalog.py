@@ -574,18 +574,18 @@ CATALOG: dict[str, tuple[str, str]] = {
         "若指 {pd}%，请写 {fraction}（pd 是小数）",
     ),
     "lint.out_of_reach": (
-        "the best reference strategy ({best}) scores only {score} on average over {runs} "
-        "games: the benchmark is out of reach; move the scorecard targets down towards what "
-        "`kam-sandbox balance` shows for {best}",
-        "最好的参考策略（{best}）在 {runs} 局中平均只得 {score} 分：基准遥不可及；"
-        "请把计分卡的 target 调低，接近 `kam-sandbox balance` 显示的 {best} 成绩",
+        "the best reference strategy ({best}) makes only {score} points against the "
+        "scorecard's targets on average over {runs} games: the targets are out of reach; set "
+        "them at what expert play makes with `kam-sandbox probe FILE --targets --write`",
+        "最好的参考策略（{best}）在 {runs} 局中对照计分卡的 target 平均只得 {score} 分："
+        "目标遥不可及；请用 `kam-sandbox probe 文件 --targets --write` 把它们设为专家打法的成绩",
     ),
     "lint.too_easy": (
-        "the best reference strategy ({best}) scores {score} on average over {runs} games: "
-        "the benchmark is too easy; move the scorecard targets up so that good play scores "
-        "about 80",
-        "最好的参考策略（{best}）在 {runs} 局中平均得 {score} 分：基准太容易；"
-        "请调高计分卡的 target，使好的打法得 80 分左右",
+        "the best reference strategy ({best}) makes {score} points against the scorecard's "
+        "targets on average over {runs} games: the targets are too easy; set them at what "
+        "expert play makes with `kam-sandbox probe FILE --targets --write`",
+        "最好的参考策略（{best}）在 {runs} 局中对照计分卡的 target 平均得 {score} 分："
+        "目标太容易；请用 `kam-sandbox probe 文件 --targets --write` 把它们设为专家打法的成绩",
     ),
     "lint.no_spread": (
         "the reference strategies all score within {spread} points of each other ({worst} "

@@ -92,10 +92,11 @@ def _role_is(view: View, role_id: str) -> np.ndarray:
 
 
 def _allocate(view: View, acct_weight: np.ndarray, stake_weight: np.ndarray,
-              dims: np.ndarray | None = None, promo_share: float = 0.5,
+              dims: np.ndarray | None = None, promo_share: float | np.ndarray = 0.5,
               flags_cost: np.ndarray | None = None) -> Actions:
     """Shared allocation: AM and executive days by account × stakeholder weights, support and
-    training days and promotion money by account weight × need weights ``dims`` (B, N, D)."""
+    training days and promotion money by account weight × need weights ``dims`` (B, N, D);
+    ``promo_share`` (a number, or one per game) of the money left goes to promotion."""
 
     res, costs = view.scenario.resources, view.scenario.costs
     a = _blank(view)
@@ -225,11 +226,12 @@ def _key_accounts(view: View) -> np.ndarray:
     return top
 
 
-def _tiers_weight(view: View) -> np.ndarray:
+def _tiers_weight(view: View, style: Style | None = None) -> np.ndarray:
     """80/20 weights: the key accounts get the lion's share, the rest a maintenance level."""
 
-    value = _value(view)
-    return np.where(_key_accounts(view), value, 0.3 * value)
+    style = style or NEEDS_STYLE
+    value = _value(view) ** style.value_power
+    return np.where(_key_accounts(view), value, style.non_key * value)
 
 
 @within_rules
@@ -243,45 +245,92 @@ def focus(view: View) -> Actions:
     return a
 
 
-ROLE_WEIGHT = {"economic": 1.3, "technical": 1.2, "user": 1.0, "procurement": 0.9, "coach": 0.8}
 SURVEYS = ("regular", "once", "never")
 
 
-@within_rules
-def needs(view: View, *, even_weights: bool = False, surveys: str = "regular",
-          economic_only: bool = False, discount_share: float = 0.0, terms: str = "by-risk",
-          rationing: str = "key-first", pace: str = "steady", intensity: float = 1.0) -> Actions:
-    """Discover needs (regular surveys), match the offer to them, cover the buying center,
-    focus on value, grant credit by risk, keep supply promises to key accounts.
+@dataclass(frozen=True)
+class Style:
+    """How a needs-led strategy weighs and spends: the family ``needs`` and ``expert`` belong
+    to (and that ``probe`` searches). Every value follows the lessons; they differ in degree."""
 
-    Each keyword breaks one lesson of DESIGN §2, for the paired lesson checks (the defaults
-    follow all of them): ``even_weights`` spreads effort evenly over accounts (focus);
-    ``surveys`` "once" never refreshes a reading (needs move), "never" plays blind
-    (discover); ``economic_only`` talks to the economic buyer only (buying center);
-    ``discount_share`` adds that share of the deepest discount everywhere (price);
-    ``terms`` "longest" gives everyone the longest credit (risk); ``rationing``
-    "proportional" or "small-first" shares short stock without keeping the promise to key
-    accounts (promises); ``pace`` "bursts" or "late" spends the effort of ``intensity``
-    unevenly over the game (relationships compound)."""
+    #: Account weight ∝ recent revenue ** value_power: below 1 the big accounts still lead,
+    #: but the mid-sized ones are not starved (diminishing returns per account).
+    value_power: float = 1.0
+    #: Weight multiplier of the accounts outside the top 80 % of revenue (a maintenance level).
+    non_key: float = 0.3
+    #: A needs reading older than this many quarters is refreshed by a new survey.
+    stale_after: float = 3.0
+    #: The most of the quarter's budget that surveys and feedback may take.
+    survey_budget: float = 0.4
+    #: Accounts whose weight is above this share of the total get surveyed.
+    survey_cutoff: float = 0.05
+    #: Share of the money left after days that goes to joint promotion (the rest is kept).
+    promo_share: float = 0.85
+    #: 0: the promotion pot ignores what the accounts need; else it is scaled by
+    #: min(1, promo_need_gain × the value-weighted need for promotion as read).
+    promo_need_gain: float = 0.0
+    #: Weights of the known roles when sharing account-manager days inside an account.
+    economic: float = 1.3
+    technical: float = 1.2
+    user: float = 1.0
+    procurement: float = 0.9
+    coach: float = 0.8
+    #: A measured need for innovation above this offers a new-product trial to key accounts.
+    trial_above: float = 0.18
+    #: A measured need for price above this earns the account a token discount …
+    price_minded: float = 0.25
+    #: … of this size (capped by the scenario's limit).
+    token_discount: float = 0.02
+
+    def role_weights(self) -> dict[str, float]:
+        return {"economic": self.economic, "technical": self.technical, "user": self.user,
+                "procurement": self.procurement, "coach": self.coach}
+
+
+#: ``needs``: the textbook needs-led director — focus on the top 80 % by revenue, everyone
+#: else at 30 %.
+NEEDS_STYLE = Style()
+
+#: ``expert``: found by ``kam-sandbox probe --search`` (cross-entropy over ``Style`` on
+#: training seeds, checked on held-out seeds) and rounded to readable values.
+EXPERT_STYLE = Style(
+    value_power=0.5,  # weight ∝ revenue ** 0.5: effort has diminishing returns per account
+    non_key=0.75,  # the tail still buys and churns; 30 % of its weight lets it slip away
+    survey_cutoff=0.03,  # survey the mid-sized accounts too, not only the top few
+    promo_share=0.6,  # promotion has diminishing returns: keep some of the money left …
+    promo_need_gain=5.0,  # … and spend it where the accounts need promotion (needs-led)
+    trial_above=0.1,  # a new-product trial pays wherever innovation matters at all
+    price_minded=0.35,  # a token discount only where price clearly leads the needs …
+    token_discount=0.01,  # … and a small one: price is not loyalty
+)
+
+
+def _needs_led(view: View, style: Style, *, even_weights: bool = False,
+               surveys: str = "regular", economic_only: bool = False,
+               discount_share: float = 0.0, terms: str = "by-risk",
+               rationing: str = "key-first", pace: str = "steady",
+               intensity: float = 1.0) -> Actions:
+    """The needs-led play of ``style``; each keyword breaks one lesson (see ``needs``)."""
 
     _check("surveys", surveys, SURVEYS)
     sc = view.scenario
-    w = np.where(_active(view) > 0, 1.0, 0.0) if even_weights else _tiers_weight(view)
+    w = np.where(_active(view) > 0, 1.0, 0.0) if even_weights else _tiers_weight(view, style)
     # Stakeholder weights by role as far as known; unknown people still get a visit.
     sw = np.ones(view.role.shape)
-    for role, weight in ROLE_WEIGHT.items():
+    for role, weight in style.role_weights().items():
         sw = np.where(_role_is(view, role), weight, sw)
     if economic_only:
         sw = _economic_buyers(view)
-    # Survey key accounts whose reading is missing or older than two quarters.
-    key = w > 0.05 * w.sum(-1, keepdims=True)
-    stale = (view.turn - view.needs_turn >= 3) & (surveys == "regular")
+    # Survey key accounts whose reading is missing or stale.
+    key = w > style.survey_cutoff * w.sum(-1, keepdims=True)
+    stale = (view.turn - view.needs_turn >= style.stale_after) & (surveys == "regular")
     feedback = view.complaint & ~view.lost & _allowed(view, "feedback")
     survey = np.zeros(view.lost.shape, bool)
     if _allowed(view, "survey") and surveys != "never":
-        # Spend at most 40 % of the budget on discovery, most valuable accounts first.
+        # Spend at most a share of the budget on discovery, most valuable accounts first.
         want = key & ((view.needs_turn < 0) | stale) & ~view.lost
-        room = (0.4 * sc.resources.budget - sc.costs.feedback * np.sum(feedback, -1))
+        room = (style.survey_budget * sc.resources.budget
+                - sc.costs.feedback * np.sum(feedback, -1))
         n_max = np.maximum(room, 0) // max(sc.costs.survey, 1.0)
         order = np.argsort(-np.where(want, w, -1.0), -1, kind="stable")
         ranks = np.empty_like(order)
@@ -295,7 +344,11 @@ def needs(view: View, *, even_weights: bool = False, surveys: str = "regular",
     flags = flags + info * sc.costs.info_sharing + conference * sc.costs.conference
     known = (view.needs_turn >= 0)[..., None]
     dims = np.where(known, view.needs_reading, 1.0 / len(NEEDS))
-    a = _allocate(view, w, sw, dims=dims, promo_share=0.85, flags_cost=flags)
+    promo_share = np.full(view.batch, style.promo_share)
+    if style.promo_need_gain > 0:
+        need = (w * dims[..., PROMOTION]).sum(-1) / np.maximum(w.sum(-1), 1e-12)
+        promo_share = promo_share * np.minimum(1.0, style.promo_need_gain * need)
+    a = _allocate(view, w, sw, dims=dims, promo_share=promo_share, flags_cost=flags)
     a.survey[:, 0] = survey
     a.feedback[:, 0] = feedback
     a.info_sharing[:, 0] = float(info)
@@ -306,7 +359,7 @@ def needs(view: View, *, even_weights: bool = False, surveys: str = "regular",
         econ = _role_is(view, "economic") | _role_is(view, "coach")
         _exec_days(view, a, econ * w[..., None] + 1e-6 * view.mask[None])
     if _allowed(view, "trial"):
-        want = known[..., 0] & (dims[..., INNOVATION] > 0.18) & key & ~view.lost
+        want = known[..., 0] & (dims[..., INNOVATION] > style.trial_above) & key & ~view.lost
         budget_left = sc.resources.budget - (
             a.promotion.sum((1, 2)) + flags + sc.costs.am_day * a.am_days.sum((1, 2, 3))
             + sc.costs.support_day * a.support_days.sum((1, 2))
@@ -316,13 +369,49 @@ def needs(view: View, *, even_weights: bool = False, surveys: str = "regular",
         rank = np.cumsum(want, -1)
         a.trial[:, 0] = want & (rank <= n_trials[:, None])
     if _allowed(view, "discount"):
-        price_minded = known[..., 0] & (dims[..., PRICE] > 0.25)
-        a.discount[:, 0] = np.where(price_minded & ~view.lost, min(0.02, sc.limits.max_discount), 0)
+        price_minded = known[..., 0] & (dims[..., PRICE] > style.price_minded)
+        a.discount[:, 0] = np.where(price_minded & ~view.lost,
+                                    min(style.token_discount, sc.limits.max_discount), 0)
     _add_discount(view, a, discount_share)
     _set_terms(view, a, terms)
     _supply(view, a, rationing)
     _pace(view, a, pace, intensity)
     return a
+
+
+@within_rules
+def needs(view: View, **lesson_breakers) -> Actions:
+    """Discover needs (regular surveys), match the offer to them, cover the buying center,
+    focus on value, grant credit by risk, keep supply promises to key accounts.
+
+    Each keyword breaks one lesson of DESIGN §2, for the paired lesson checks (the defaults
+    follow all of them): ``even_weights`` spreads effort evenly over accounts (focus);
+    ``surveys`` "once" never refreshes a reading (needs move), "never" plays blind
+    (discover); ``economic_only`` talks to the economic buyer only (buying center);
+    ``discount_share`` adds that share of the deepest discount everywhere (price);
+    ``terms`` "longest" gives everyone the longest credit (risk); ``rationing``
+    "proportional" or "small-first" shares short stock without keeping the promise to key
+    accounts (promises); ``pace`` "bursts" or "late" spends the effort of ``intensity``
+    unevenly over the game (relationships compound)."""
+
+    return _needs_led(view, NEEDS_STYLE, **lesson_breakers)
+
+
+@within_rules
+def expert(view: View, **lesson_breakers) -> Actions:
+    """``needs`` played with the searched ``EXPERT_STYLE``: the same lessons, less narrowly
+    focused (revenue ** 0.5, the tail at 75 %), surveys for mid-sized accounts too, promotion
+    where the accounts need it. The yardstick the grade and the scorecard targets are
+    calibrated to. Takes the same lesson-breaking keywords as ``needs``."""
+
+    return _needs_led(view, EXPERT_STYLE, **lesson_breakers)
+
+
+@within_rules
+def styled(view: View, style: Style, **lesson_breakers) -> Actions:
+    """The needs-led play of any ``style`` (the family ``probe`` searches)."""
+
+    return _needs_led(view, style, **lesson_breakers)
 
 
 def _supply(view: View, a: Actions, rationing: str) -> None:
@@ -417,6 +506,7 @@ POLICIES: dict[str, Policy] = {
     "uniform": uniform,
     "focus": focus,
     "needs": needs,
+    "expert": expert,
     "discount": discount,
     "executive": executive,
     "lax-credit": lax_credit,

@@ -400,10 +400,10 @@ class ScoreItem(Strict):
     metric: Literal[SCORE_METRICS] = Field(description="What is measured / 衡量的指标")  # type: ignore[valid-type]
     weight: float = Field(gt=0.0, le=1000.0, description="Relative weight in the grade / 在成绩中的相对权重")
     floor: float = Field(
-        ge=-SCORE_MAX, le=SCORE_MAX, description="Value that scores 0 / 得 0 分的数值"
+        ge=-SCORE_MAX, le=SCORE_MAX, description="Value that scores 0 in an average world / 平均世界里得 0 分的数值"
     )
     target: float = Field(
-        ge=-SCORE_MAX, le=SCORE_MAX, description="Benchmark value that scores 100 / 得 100 分的基准值"
+        ge=-SCORE_MAX, le=SCORE_MAX, description="What expert play makes in an average world (scores 100) / 专家打法在平均世界里的成绩（得 100 分）"
     )
 
     @model_validator(mode="after")

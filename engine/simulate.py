@@ -22,14 +22,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import kpis
 from .game import Batch
 from .messages import Msg
-from .policies import POLICIES, Policy, Variant, decide, get_policy
+from .policies import POLICIES, Policy, Variant, decide, expert, get_policy
 from .scenario import Model, Scenario, hint
 
 #: Per-run figures reported by simulate and balance.
 RUN_METRICS = (
     "score",
+    "luck",
+    "open_score",
     "profit",
     "revenue",
     "margin",
@@ -47,22 +50,54 @@ RUN_METRICS = (
 CHUNK = 1024
 
 
+def play(scenario: Scenario, policy: Policy, seeds: Sequence[int]) -> Batch:
+    """A batch of games, one per seed, played to the end with ``policy``."""
+
+    batch = Batch(scenario, list(seeds))
+    while not batch.over:
+        batch.step(decide(policy, batch.view(), scenario, batch.static))
+    return batch
+
+
+#: The yardstick's totals of the last few (scenario, seeds) played: every strategy of a
+#: ``balance`` is graded against the same expert games, played once.
+_YARDSTICKS: dict[tuple[int, tuple[int, ...]], tuple[Scenario, dict[str, np.ndarray]]] = {}
+
+
+def yardstick_totals(scenario: Scenario, seeds: Sequence[int]) -> dict[str, np.ndarray]:
+    """The ``expert``'s whole-game totals on ``seeds``: what each world allowed."""
+
+    key = (id(scenario), tuple(int(s) for s in seeds))
+    hit = _YARDSTICKS.get(key)
+    if hit is None or hit[0] is not scenario:
+        if len(_YARDSTICKS) >= 8:
+            _YARDSTICKS.pop(next(iter(_YARDSTICKS)))
+        hit = _YARDSTICKS[key] = (scenario, play(scenario, expert, seeds).totals())
+    return hit[1]
+
+
 def run(
     scenario: Scenario,
     policy: Policy,
     seeds: Sequence[int],
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, np.ndarray]:
-    """Play one game per seed with ``policy``; returns each metric as an array over runs."""
+    """Play one game per seed with ``policy``; returns each metric as an array over runs.
+    ``score`` is the grade against the expert on the same seed (as a player is graded),
+    ``luck`` how much easier than average each seed's world was, in points, and
+    ``open_score`` the scorecard against the scenario's fixed targets with no ceiling
+    (points beyond a target count: how ``probe`` compares strategies with the expert)."""
 
     out: dict[str, list[np.ndarray]] = {m: [] for m in RUN_METRICS}
     seeds = list(seeds)
     for start in range(0, len(seeds), CHUNK):
-        batch = Batch(scenario, seeds[start : start + CHUNK])
-        while not batch.over:
-            batch.step(decide(policy, batch.view(), scenario, batch.static))
+        chunk = seeds[start : start + CHUNK]
+        batch = play(scenario, policy, chunk)
         totals = batch.totals()
-        totals["score"] = batch.score()[0]
+        reference = yardstick_totals(scenario, chunk)
+        totals["score"] = kpis.score(batch.static, totals, reference=reference)[0]
+        totals["luck"] = kpis.score(batch.static, reference, ceiling=None)[0] - 100.0
+        totals["open_score"] = kpis.score(batch.static, totals, ceiling=None)[0]
         for m in RUN_METRICS:
             out[m].append(totals[m][:, 0])
         if progress:
@@ -606,3 +641,40 @@ def sensitivity(
             "keeps_sign": len(signs) == 1,
         })
     return rows
+
+
+# --- how much of a grade is luck ---------------------------------------------------------
+
+#: The built-in strategies a sensible trainee might play: the spread of their grades should
+#: come from their decisions, not from the seed.
+SENSIBLE = ("uniform", "focus", "needs")
+#: Most of the grade's variance the seed may explain among SENSIBLE (issue 10's target).
+SEED_SHARE_MAX = 0.35
+
+
+def seed_variance_share(scores: dict[str, np.ndarray]) -> float:
+    """Share of the variance of ``scores`` (per strategy, over the same seeds) that the seed
+    explains: two-way ANOVA without replication, SS(seeds) / SS(total)."""
+
+    table = np.stack([np.asarray(v, float) for v in scores.values()], 1)  # seeds × strategies
+    if table.shape[0] < 2 or table.shape[1] < 2:
+        raise ValueError("need at least two seeds and two strategies")
+    grand = table.mean()
+    total = float(((table - grand) ** 2).sum())
+    seeds = float(table.shape[1] * ((table.mean(1) - grand) ** 2).sum())
+    return seeds / total if total > 0 else 0.0
+
+
+def seed_variance_fact(scenario: Scenario, seeds: Sequence[int], *, jobs: int = 1,
+                       results: Results | None = None) -> dict:
+    """``seed_variance_share`` among SENSIBLE as a calibration fact: {"id", "value",
+    "target", "ok", "source"} (the shape of ``kam-sandbox calibrate``). ``results``: a
+    balance already played on ``seeds`` that includes SENSIBLE (else they are played)."""
+
+    if results is None or any(p not in results for p in SENSIBLE):
+        results = balance(scenario, seeds, {p: POLICIES[p] for p in SENSIBLE}, jobs=jobs)
+    value = seed_variance_share({p: results[p]["score"] for p in SENSIBLE})
+    return {"id": "seed_variance_share", "value": value, "target": [0.0, SEED_SHARE_MAX],
+            "ok": bool(value <= SEED_SHARE_MAX),
+            "source": "issue 10: grades reward decisions, not the luck of the draw (two-way "
+                      f"ANOVA seeds × {', '.join(SENSIBLE)}, {len(list(seeds))} seeds)"}

@@ -93,8 +93,8 @@ def test_simulate_accepts_a_path_and_an_authors_policy(tmp_path):
 def test_balance_json_shape():
     out = json.loads(cli("balance", "tutorial", "--runs", "8", "--seed", "1", "--json").stdout)
     assert out["scenario"] == "tutorial" and out["runs"] == 8
-    assert set(out["policies"]) == {"uniform", "focus", "needs", "discount", "executive",
-                                    "lax-credit", "random"}
+    assert set(out["policies"]) == {"uniform", "focus", "needs", "expert", "discount",
+                                    "executive", "lax-credit", "random"}
     for stats in out["policies"].values():
         for metric in ("score", "profit", "revenue", "bad_debt", "satisfaction", "retention"):
             assert {"mean", "std"} <= set(stats[metric])

@@ -238,14 +238,14 @@ def test_lint_balance_flags_a_benchmark_out_of_reach_and_one_too_easy() -> None:
     ]})
     messages = [m for _, m in lint_balance(hard, runs=3)]
     assert len(messages) == 2
-    assert "on average over 3 games: the benchmark is out of reach" in messages[0]
+    assert "on average over 3 games: the targets are out of reach" in messages[0]
     assert "the reference strategies all score within 0.0 points of each other" in messages[1]
     easy = tutorial.model_copy(update={"scorecard": [
         ScoreItem(metric="retention", weight=1, floor=-1.0, target=0.0),
     ]})
     found = lint_balance(easy, runs=3)
     assert [loc for loc, _ in found] == [("scorecard",), ("scorecard",)]
-    assert "scores 100 on average over 3 games: the benchmark is too easy" in found[0][1]
+    assert "on average over 3 games: the targets are too easy" in found[0][1]
     with pytest.raises(KamError):
         lint_balance(tutorial, runs=0)
 

@@ -185,7 +185,7 @@ def test_seats_read_like_games_but_only_the_market_plays():
     m = Market(sc, 1, 2)
     seat = m.seat(1)
     assert (seat.scenario, seat.seed, seat.turn, seat.over) == (sc, 1, 0, False)
-    assert seat.scorecard() == {"score": 0.0, "items": []}
+    assert seat.scorecard() == {"score": 0.0, "items": [], "luck": None}
     assert seat.kpi_history() == [] and seat.results == [] and seat.plans == []
     with pytest.raises(PlanError):
         seat.check({"accounts": {"nobody": {}}})

@@ -17,7 +17,7 @@ from kam_sandbox.engine.kpis import grade_band
 if TYPE_CHECKING:  # the session calls these exports; only its type is needed here
     from .session import Session
 
-SCORE_MAX = 100.0  # the scorecard grade is on an absolute 0-100 scale
+SCORE_MAX = 100.0  # the scorecard grade: 0-100, 100 = the expert in the same world
 BANDS = ((50, "fair"), (70, "good"), (85, "excellent"))  # as engine.kpis.grade_band
 BAND_LABELS = {"excellent": "excellent 优秀", "good": "good 良好", "fair": "fair 合格",
                "weak": "needs work 待提高"}
@@ -221,7 +221,8 @@ def render_html(session: Session) -> str:
         f'v{escape(str(meta["scenario_version"]))} · seed {meta["seed"]} · mode {meta["mode"]} · '
         f'{session.closed_rounds()}/{meta["rounds"]} rounds played · state {session.state}</p>',
         "<h2>Leaderboard 排行榜</h2>",
-        '<p class="small">Balanced-scorecard grade on its absolute 0–100 scale.</p>',
+        '<p class="small">Balanced-scorecard grade 0–100 against what each team\'s world allowed '
+        '(100 = the expert strategy in the same world and seat).</p>',
         _leaderboard_svg(standings),
         "<table><tr><th>#</th><th>Team 队伍</th><th>Members 成员</th><th>Score 得分</th>"
         "<th>Grade 等级</th>"

@@ -4,7 +4,7 @@ A section switcher on the left keeps each part readable at 1280×720:
 
 * Final grade — the scorecard total as an absolute grade with its band, and every item's
   value against its target;
-* The game in charts — the KPIs over the whole game beside the needs-led reference;
+* The game in charts — the KPIs over the whole game beside the expert's in the same world;
 * The hidden truth — per account, its real needs against the player's last reading and
   its people's real roles, influence, stance and trust against what the player knew;
 * Lessons — DESIGN §2's eight lessons judged on the player's own decisions
@@ -24,11 +24,10 @@ from pygame_gui.elements import UIButton, UILabel, UIScrollingContainer, UITextB
 
 from kam_sandbox.base import fmt, i18n
 from kam_sandbox.base.i18n import language, pick, tr
-from kam_sandbox.engine import Batch
 from kam_sandbox.engine.attribution import score_points
-from kam_sandbox.engine.policies import POLICIES, decide
+from kam_sandbox.engine.policies import POLICIES
 from kam_sandbox.engine.scenario import NEEDS
-from kam_sandbox.engine.simulate import run
+from kam_sandbox.engine.simulate import play, run
 
 from .. import charts, explain
 from ..app import Scene
@@ -47,8 +46,9 @@ SIDEBAR_W = 200
 GRADE_W = 340  # the overview's grade card; the points card takes the rest
 
 TABS = ("overview", "charts", "truth", "lessons", "compare", "whatif")
-#: The reference strategies shown beside the player's game, in this order.
-REFERENCES = ("needs", "focus", "uniform", "discount")
+#: The reference strategies shown beside the player's game, in this order (the expert is
+#: the grade's yardstick: its game is the one the grade already played, not a new one).
+REFERENCES = ("expert", "needs", "focus", "uniform", "discount")
 #: What the comparison shows for the player and each reference: whole-game figures.
 COMPARED = ("score", "profit", "satisfaction", "retention")
 
@@ -70,6 +70,15 @@ def paragraph(surface: pygame.Surface, x: int, y: int, width: int, value: str, s
         text(surface, (x, y), line, size, colour, bold=bold, max_width=width)
         y += line_h
     return y
+
+
+def luck_text(points: float) -> str:
+    """The luck of the draw in words: how much easier or harder the world was than average."""
+
+    if abs(points) < 1.0:
+        return tr("debrief.luck.even")
+    key = "debrief.luck.easier" if points > 0 else "debrief.luck.harder"
+    return tr(key, points=fmt.score(abs(points)))
 
 
 class DebriefScene(Scene):
@@ -124,11 +133,15 @@ class DebriefScene(Scene):
         for name in REFERENCES:
             out = run(sc, POLICIES[name], [game.seed])
             self.references[name] = {m: float(out[m][0]) for m in COMPARED}
-        batch = Batch(sc, [game.seed])
-        while not batch.over:
-            batch.step(decide(POLICIES["needs"], batch.view(), sc, batch.static))
-        self.reference_history = [{k: float(np.asarray(v).reshape(-1)[0]) for k, v in q.items()}
-                                  for q in batch.kpis]
+        # The expert's quarters: the grade's own yardstick where the game holds it (a seat
+        # sent over the network does not), else the expert alone in the same world.
+        if hasattr(game.batch, "yardstick"):
+            player = getattr(game, "_player", 0)
+            quarters, column = game.batch.yardstick(player).kpis, player
+        else:
+            quarters, column = play(sc, POLICIES["expert"], [game.seed]).kpis, 0
+        self.reference_history = [{k: float(np.asarray(v)[0, column]) for k, v in q.items()}
+                                  for q in quarters]
         self.whatif_turn = max(1, min(self.whatif_turn, len(game.plans)))
 
     def layout(self) -> dict[str, pygame.Rect]:
@@ -375,6 +388,8 @@ class DebriefScene(Scene):
         charts.gauge(surface, pygame.Rect(x, left.y + 196, w, 16), score, 0, 100,
                      font=font(12), label="", value_format=lambda v: "")
         y = paragraph(surface, x, left.y + 226, w, tr("debrief.grade_note"), 13, MUTED)
+        if self.scorecard.get("luck") is not None:
+            y = paragraph(surface, x, y + 6, w, luck_text(self.scorecard["luck"]), 13, MUTED)
         report = self.reports.get(lang, [])
         y += 16
         for item in report:
@@ -431,7 +446,7 @@ class DebriefScene(Scene):
         draw_kpi_charts(surface, area, self.history, self.session.scenario, columns=3,
                         reference=self.reference_history,
                         reference_label=tr("whatif.original" if self.original is not None
-                                           else "strategy.needs"))
+                                           else "strategy.expert"))
 
     def _draw_truth(self, surface, content: pygame.Rect) -> None:
         sc, lang, cur = self.session.scenario, language(), self.session.scenario.currency
