@@ -183,6 +183,13 @@ class Batch:
         twin = copy.copy(self)
         twin.kpis, twin.outcomes = list(self.kpis), list(self.outcomes)
         twin.injected = {turn: list(events) for turn, events in self.injected.items()}
+        # The yardsticks play on beside the twin: their own moves, the twin's events.
+        twin._played = list(self._played)
+        twin._yardstick_memo = (-1, {})
+        twin._yardsticks = {}
+        for player, shadow in self._yardsticks.items():
+            twin._yardsticks[player] = shadow = shadow.fork()
+            shadow.injected = twin.injected
         return twin
 
     def totals(self) -> dict[str, np.ndarray]:

@@ -139,6 +139,27 @@ def test_the_yardstick_plays_one_quarter_per_quarter_with_the_same_events():
     assert game.scorecard()["score"] < 100  # doing nothing is below the expert
 
 
+def test_a_fork_grades_against_its_own_yardstick():
+    """A kept game forked for a round (the workshop) takes an event the original never saw:
+    its grade is the one a fresh replay with that event gives, and the original's is its
+    own."""
+    sc = load_scenario("tutorial")
+    event = next(e.id for e in sc.events if e.turn is None)
+    game = new_game(sc, 3)
+    game.play({})
+    game.scorecard()  # builds the yardstick before the fork
+    twin = game.batch.fork()
+    twin.inject(event)
+    twin.step(decide(POLICIES["needs"], twin.view(), sc, twin.static))
+    fresh = new_game(sc, 3)
+    fresh.play({})
+    fresh.inject(event)
+    fresh.batch.step(decide(POLICIES["needs"], fresh.batch.view(), sc, fresh.batch.static))
+    assert twin.score()[0] == pytest.approx(fresh.batch.score()[0])
+    assert game.batch.turn == 1 and game.batch.yardstick().turn == 1
+    assert not game.batch.injected.get(1)
+
+
 def test_luck_is_centred_on_the_calibrated_targets(played):
     # The targets are the expert's mean (``kam-sandbox probe --targets``): luck averages 0.
     for case in CASES:
