@@ -189,7 +189,7 @@ def test_lessons_reward_good_practice_and_flag_bad_practice():
     for r in report[:6]:  # good decisions: well done, or held back only by their results
         assert r["verdict"] == "good" or (r["verdict"] == "mixed"
                                           and "fell short" in r["evidence"]), r
-    good = verdicts("enterprise", "needs")
+    good = verdicts("enterprise", "expert")  # the grade's yardstick: every result there
     assert good["focus"] == good["discover"] == good["price"] == good["risk"] == "good"
     assert verdicts("enterprise", "uniform")["focus"] == "poor"
     assert verdicts("enterprise", "focus")["discover"] == "poor"
