@@ -12,7 +12,8 @@ the session is finished.
 
 Reported per team count: poll p50/p99 over all polls and over the polls that overlapped an
 advance, draft p50/p99, the errors (any answer but 200, or no answer), and the advance:
-the slowest and the median round, and each round's time; and the host's CPU use (its
+the slowest and the median round, how long the slowest held the Host's lock (what a poll
+may wait behind it), and each round's time; and the host's CPU use (its
 process's CPU seconds per second, all threads: above ~0.9 its GIL saturates, whatever the
 machine). Wall-clock figures on a shared machine: quote the best of a few runs, with the
 load average; never assert on them.
@@ -29,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -100,12 +102,42 @@ def client_main(spec_file: str) -> None:
 
 
 # -- the host and the facilitator ---------------------------------------------------------------
+class TimedLock:
+    """The Host's lock, timing how long one thread (the facilitator's) holds it: the time
+    every team's poll and draft would wait behind an advance, whatever the machine's load."""
+
+    def __init__(self, lock):
+        self.lock, self.watched, self.held, self._depth, self._since = lock, None, 0.0, 0, 0.0
+
+    def acquire(self, *args, **kwargs):
+        got = self.lock.acquire(*args, **kwargs)
+        if got and threading.current_thread() is self.watched:
+            self._depth += 1
+            if self._depth == 1:
+                self._since = time.perf_counter()
+        return got
+
+    def release(self):
+        if threading.current_thread() is self.watched:
+            self._depth -= 1
+            if self._depth == 0:
+                self.held += time.perf_counter() - self._since
+        self.lock.release()
+
+    __enter__ = acquire
+
+    def __exit__(self, *exc):
+        self.release()
+
+
 def run(teams: int, scenario: str, round_seconds: float, rounds: int | None) -> dict:
     from kam_sandbox.workshop.server import ServerThread
 
     folder = Path(tempfile.mkdtemp()) / "ws"
     session = Session.create(folder, scenario, teams, seed=1, world_secret="bench")
     host = Host(session)
+    host._lock = lock = TimedLock(host._lock)
+    lock.watched = threading.current_thread()
     ft = session.meta["facilitator_token"]
     total = min(rounds or session.meta["rounds"], session.meta["rounds"])
     game = Game(session.scenario, 1)
@@ -124,9 +156,9 @@ def run(teams: int, scenario: str, round_seconds: float, rounds: int | None) -> 
         start, cpu = time.monotonic(), time.process_time()
         for r in range(1, total + 1):
             time.sleep(max(0.0, start + r * round_seconds - time.monotonic()))
-            began = time.monotonic()
+            began, lock.held = time.monotonic(), 0.0
             host.act(ft, "advance")
-            advances.append((r, began, time.monotonic() - began))
+            advances.append((r, began, time.monotonic() - began, lock.held))
         busy = (time.process_time() - cpu) / (time.monotonic() - start)
         requests = json.loads(client.communicate()[0])
     finally:
@@ -138,7 +170,7 @@ def run(teams: int, scenario: str, round_seconds: float, rounds: int | None) -> 
 
 def summary(teams: int, requests: list, advances: list) -> dict:
     def overlaps(start: float, took: float) -> bool:
-        return any(start < a + t and a < start + took for _, a, t in advances)
+        return any(start < a + t and a < start + took for _, a, t, _ in advances)
 
     polls = [took for kind, _, took, status in requests if kind == "poll" and status == 200]
     during = [took for kind, start, took, status in requests
@@ -148,14 +180,15 @@ def summary(teams: int, requests: list, advances: list) -> dict:
     errors = Counter(f"{kind} {status}" for kind, start, took, status in requests
                      if status != 200 and not (kind == "draft" and status == 409
                                                and start + took >= finished))
-    times = [t for *_, t in advances]
+    times = [t for _, _, t, _ in advances]
+    locked = [held for *_, held in advances]
     return {"teams": teams, "polls": len(polls), "poll_p50": percentile(polls, 0.5),
             "poll_p99": percentile(polls, 0.99), "during": len(during),
             "during_p99": percentile(during, 0.99), "draft_p50": percentile(drafts, 0.5),
             "draft_p99": percentile(drafts, 0.99), "errors": sum(errors.values()),
             "error_kinds": dict(errors),
             "advance_max": max(times), "advance_median": statistics.median(times),
-            "advances": times}
+            "advances": times, "locked_max": max(locked)}
 
 
 def main() -> None:
@@ -172,7 +205,7 @@ def main() -> None:
     print(f"{args.scenario}, parallel, a poll every {POLL_SECONDS:g} s and a draft every "
           f"{DRAFT_SECONDS:g} s per team, an advance every {args.round_seconds:g} s · ms")
     print("teams  polls  poll p50  poll p99  during adv. (n, p99)  draft p50  draft p99  "
-          "errors  host CPU  advance max  median  per round")
+          "errors  host CPU  advance max  (locked)  median  per round")
     print(f"load average before: {os.getloadavg()[0]:.1f}")
     for teams in args.teams:
         row = run(teams, args.scenario, args.round_seconds, args.rounds)
@@ -180,7 +213,7 @@ def main() -> None:
               f"{ms(row['poll_p99']):>9} {row['during']:>9d} {ms(row['during_p99']):>9}      "
               f"{ms(row['draft_p50']):>9} {ms(row['draft_p99']):>10} {row['errors']:7d} "
               f"{row['cpu']:9.2f} "
-              f"{ms(row['advance_max']):>12} {ms(row['advance_median']):>7}  "
+              f"{ms(row['advance_max']):>12} {ms(row['locked_max']):>9} {ms(row['advance_median']):>7}  "
               f"{' '.join(ms(t) for t in row['advances'])}  (load {os.getloadavg()[0]:.1f})",
               flush=True)
         if row["error_kinds"]:

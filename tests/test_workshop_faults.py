@@ -129,3 +129,22 @@ def contextlib_suppress():
     import contextlib
 
     return contextlib.suppress(OSError)
+
+
+def test_a_connection_that_never_finishes_its_headers_is_closed(tmp_path, monkeypatch):
+    """A slow-header connection (the request line and a header, then nothing) is closed
+    after the header timeout instead of holding a file descriptor for ever."""
+
+    import socket
+
+    from kam_sandbox.workshop import server
+
+    monkeypatch.setattr(server, "HEADER_TIMEOUT", 0.2)
+    served = Served(tmp_path / "ws")
+    try:
+        port = int(served.url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            sock.sendall(b"GET /api/info HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            assert sock.recv(1024) == b""  # closed by the host (a hang fails by timeout)
+    finally:
+        served.close()

@@ -906,18 +906,32 @@ class Session:
 
     def _record(self, team_id: str, round: int, plan: dict, author: str,
                 filled_by: str | None, from_draft: bool = False) -> dict:
-        sub = {"seq": self._next_seq("submissions"), "team": team_id, "round": round,
-               "time": _now(), "author": str(author), "plan": plan, "filled_by": filled_by,
-               "from_draft": from_draft}
+        return self._record_all(round, {team_id: {"plan": plan, "author": author,
+                                                  "filled_by": filled_by,
+                                                  "from_draft": from_draft}})[team_id]
+
+    def _record_all(self, round: int, plans: dict[str, dict]) -> dict[str, dict]:
+        """Record a plan ({"plan", "author", "filled_by", "from_draft"}) for each team, in
+        one pass over the table (a close records one for every absent team)."""
+
         table = self.db.table("submissions")
-        table.insert(sub)
+        seq = self._next_seq("submissions")
+        subs = {tid: {"seq": seq + i, "team": tid, "round": round, "time": _now(),
+                      "author": str(p["author"]), "plan": p["plan"],
+                      "filled_by": p["filled_by"], "from_draft": bool(p["from_draft"])}
+                for i, (tid, p) in enumerate(plans.items())}
+        table.insert_multiple(subs.values())
         # A bounded history: the last KEPT_SUBMISSIONS of a team's round (the last counts);
         # a client submitting non-stop must not grow the file, and slow everyone, forever.
-        mine = sorted((d for d in table.all() if d["team"] == team_id and d["round"] == round),
-                      key=lambda d: d["seq"])
-        if len(mine) > KEPT_SUBMISSIONS:
-            table.remove(doc_ids=[d.doc_id for d in mine[:-KEPT_SUBMISSIONS]])
-        return sub
+        mine: dict[str, list] = {}
+        for d in table.all():
+            if d["round"] == round and d["team"] in subs:
+                mine.setdefault(d["team"], []).append(d)
+        old = [d.doc_id for docs in mine.values()
+               for d in sorted(docs, key=lambda d: d["seq"])[:-KEPT_SUBMISSIONS]]
+        if old:
+            table.remove(doc_ids=old)
+        return subs
 
     def _context(self, team_id: str, round: int) -> PlanContext:
         """What the plan rules need of the team's game before ``round`` (its counting plans)."""
@@ -1076,13 +1090,11 @@ class Session:
         elif changed := close.changed(inputs):
             close.inputs.update({tid: inputs[tid] for tid in changed})
             close.play(changed)
-        subs = {}
-        for tid, chosen in close.plays.items():
-            if "seq" in chosen:  # the team's own submission
-                subs[tid] = chosen
-            else:
-                subs[tid] = self._record(tid, r, chosen["plan"], chosen["author"],
-                                         chosen["filled_by"], chosen["from_draft"])
+        subs = {tid: chosen for tid, chosen in close.plays.items()
+                if "seq" in chosen}  # the teams' own submissions
+        subs.update(self._record_all(r, {tid: chosen for tid, chosen in close.plays.items()
+                                         if tid not in subs}))
+        subs = {tid: subs[tid] for tid in close.plays}
         results = [{"team": tid, "round": r, "kpis": game.kpi_history()[-1],
                     "score": game.scorecard()["score"], "filled_by": subs[tid].get("filled_by"),
                     "seq": subs[tid]["seq"]} for tid, game in close.games.items()]
