@@ -9,6 +9,7 @@ the way the language breaks) take either measure.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache
 
@@ -91,25 +92,41 @@ def fit(value: str, width: int, measure: Measure) -> str:
     return value[:fits].rstrip() + "…"
 
 
-def tokens(value: str) -> list[str]:
-    """Words with their trailing space; every CJK character is a token of its own, so
-    Chinese breaks anywhere and English only between words."""
+#: Marks a line never starts with, and marks a line never ends with (the kinsoku rules of
+#: Chinese and Japanese typesetting, with their ASCII cousins).
+CLOSING = frozenset("，。、；：？！）》」』】〉〕”’…—·%‰,.;:?!)]}")
+OPENING = frozenset("（《「『【〈〔“‘([{")
+#: Terms a line never splits, spaces included ("A 类客户" is one idea).
+KEEP_TOGETHER = re.compile(r"[A-D] ?类客户")
 
+
+def _cjk(ch: str) -> bool:
+    return ord(ch) > 0x2E80  # CJK and full-width punctuation
+
+
+def tokens(value: str) -> list[str]:
+    """The pieces a line may break between: words with their trailing space in English, and
+    in Chinese every character, except where the kinsoku rules forbid a break (before a
+    closing mark, after an opening one), after a number or letter followed by its measure
+    word ("12 个", "A 类"), and inside a ``KEEP_TOGETHER`` term."""
+
+    kept = set()
+    for match in KEEP_TOGETHER.finditer(value):
+        kept.update(range(match.start() + 1, match.end()))
     out: list[str] = []
-    word = ""
-    for ch in value:
-        if ord(ch) > 0x2E80:  # CJK and full-width punctuation
-            if word:
-                out.append(word)
-                word = ""
-            out.append(ch)
-        else:
-            word += ch
-            if ch == " ":
-                out.append(word)
-                word = ""
-    if word:
-        out.append(word)
+    start = 0
+    for i in range(1, len(value)):
+        prev, ch = value[i - 1], value[i]
+        may = (prev == " " and ch != " ") or (_cjk(prev) or _cjk(ch)) and ch != " "
+        if not may or i in kept or ch in CLOSING or prev in OPENING:
+            continue
+        before = value[i - 2] if prev == " " and i >= 2 else prev
+        if _cjk(ch) and before.isascii() and before.isalnum():
+            continue  # "12 个", "A 类": a count stays with its measure word
+        out.append(value[start:i])
+        start = i
+    if value:
+        out.append(value[start:])
     return out
 
 
