@@ -41,7 +41,7 @@ import pygame_gui
 
 from kam_sandbox.base import i18n
 
-from .draw import card, drawn_width, text, wrap
+from .draw import FRAME, card, drawn_width, text, wrap
 from .navigation import scene_class
 from .palette import BACKGROUND, INK
 
@@ -49,6 +49,7 @@ WINDOW = (1280, 720)
 ACTIVE_SECONDS = 1.2  # keep animating this long after input, for hovers and tooltips
 IDLE_WAIT_MS = 250
 BUSY_AFTER = 0.15  # seconds of work before the busy indicator shows
+WHOLE_TEXT_AFTER = 0.5  # seconds the pointer rests on a shortened line before it shows whole
 #: Keys whose press commits something (end a quarter, go on, go back): a held key's repeats
 #: of these never act again.
 COMMIT_KEYS = frozenset((pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE, pygame.K_ESCAPE))
@@ -149,6 +150,7 @@ class App:
         self.on_busy_frame: list[Callable[[App], None]] = []  # tests: while run_busy waits
         self.busy_frames = 0
         self.held: set[int] = set()  # keys down now (a KEYDOWN of one of these is a repeat)
+        self._moved_at = 0.0  # when the pointer last moved (the whole text waits for a rest)
 
     def _canvas(self) -> pygame.Surface:
         """What scenes draw on. At UI scale 1 it is the window itself; at a larger scale it is
@@ -271,6 +273,8 @@ class App:
                 continue
             if not self._track_keys(event):
                 continue
+            if event.type == pygame.MOUSEMOTION:
+                self._moved_at = time.monotonic()
             if self.scene is not shown and event.type in INPUT_EVENTS:
                 continue  # meant for the screen that was there when it was typed
             consumed = self.ui.process_events(event)  # it scales positions itself
@@ -360,11 +364,46 @@ class App:
                        int(event.pos[1] / self.effective_scale))
         return pygame.event.Event(event.type, data)
 
+    def whole_text_at(self, pos: tuple[int, int]) -> str | None:
+        """The whole text of a line shortened to fit at ``pos`` on the canvas (drawn by the
+        last frame, or a label made by ``widgets.fitted_label``), or None."""
+
+        for rect, whole in reversed(FRAME.cut):
+            if rect.collidepoint(pos):
+                return whole
+        for sprite in self.ui.get_sprite_group().sprites():
+            whole = getattr(sprite, "whole_text", None)
+            if whole and sprite.visible and sprite.hover_point(*pos):
+                return whole
+        return None
+
+    def _draw_whole_text(self) -> None:
+        """Over the frame: the whole text of the shortened line the pointer rests on."""
+
+        if time.monotonic() - self._moved_at < WHOLE_TEXT_AFTER or not pygame.mouse.get_focused():
+            return
+        x, y = self.mouse_pos()
+        whole = self.whole_text_at((x, y))
+        if whole is None:
+            return
+        lines = wrap(whole, TOOLTIP_WIDTH - 20, drawn_width(13), 12)
+        box = pygame.Rect(x + 12, y + 20, TOOLTIP_WIDTH, 14 + 19 * len(lines))
+        if lines and len(lines) == 1:
+            box.width = drawn_width(13)(lines[0]) + 24
+        box = box.clamp(self.screen.get_rect())
+        if box.collidepoint(x, y):  # never under the pointer: above it instead
+            box.bottom = y - 8
+        card(self.screen, box)
+        for k, line in enumerate(lines):
+            text(self.screen, (box.x + 10, box.y + 7 + 19 * k), line, 13, INK)
+
     def render(self) -> None:
         self.screen.fill(BACKGROUND)
+        FRAME.clear()
         if self.scene:
             self.scene.draw(self.screen)
         self.ui.draw_ui(self.screen)
+        self._draw_whole_text()
         if self.screen is not self.window:
             pygame.transform.smoothscale(self.screen, self.window.get_size(), self.window)
         pygame.display.flip()

@@ -152,14 +152,38 @@ def wrap(value: str, width: int, measure: Measure, max_lines: int | None = None)
 
 
 # -- drawing ------------------------------------------------------------------------------------
+class Frame:
+    """What the game drew itself in the frame being painted: every line's ink box (the
+    overlap checks read them) and the lines cut to fit with their whole text (hovering one
+    shows it; ``App`` clears this before each frame)."""
+
+    def __init__(self) -> None:
+        self.lines: list[tuple[str, pygame.Rect]] = []
+        self.cut: list[tuple[pygame.Rect, str]] = []
+
+    def clear(self) -> None:
+        self.lines.clear()
+        self.cut.clear()
+
+
+FRAME = Frame()
+
+
 def text(surface: pygame.Surface, pos: tuple[int, int], value: str, size: int = 14,
          colour=INK, bold: bool = False, max_width: int | None = None) -> pygame.Rect:
-    """Draw one line of text, shortened with an ellipsis to fit ``max_width``. Every string
-    the game draws itself goes through here (tests replace it to read the screen)."""
+    """Draw one line of text, shortened with an ellipsis to fit ``max_width`` (hovering a
+    shortened line shows it whole). Every string the game draws itself goes through here."""
 
-    value = bounded(value) if max_width is None else fit(value, max_width,
+    shown = bounded(value) if max_width is None else fit(value, max_width,
                                                           drawn_width(size, bold))
-    return surface.blit(font(size, bold).render(value, True, colour), pos)
+    rendered = font(size, bold).render(shown, True, colour)
+    rect = surface.blit(rendered, pos)
+    ink = rendered.get_bounding_rect().move(pos).clip(surface.get_clip())
+    if ink.width and ink.height:
+        FRAME.lines.append((shown, ink))
+        if shown != value.strip() and shown.endswith("…") and not value.endswith("…"):
+            FRAME.cut.append((rect.clip(surface.get_clip()), value))
+    return rect
 
 
 def right_text(surface: pygame.Surface, right: int, y: int, value: str, size: int, colour=INK,
