@@ -38,14 +38,16 @@ from pathlib import Path
 
 import pygame
 import pygame_gui
+from pygame_gui.core import UIElement
 
 from kam_sandbox.base import i18n
 
-from .draw import FRAME, card, drawn_width, text, wrap
+from .draw import FRAME, WHOLE, card, drawn_width, text, wrap
 from .navigation import scene_class
 from .palette import BACKGROUND, INK
+from .settings import BASE_SIZE, max_scale, offered_sizes
 
-WINDOW = (1280, 720)
+WINDOW = BASE_SIZE
 ACTIVE_SECONDS = 1.2  # keep animating this long after input, for hovers and tooltips
 IDLE_WAIT_MS = 250
 BUSY_AFTER = 0.15  # seconds of work before the busy indicator shows
@@ -158,7 +160,7 @@ class App:
         everything grows alike for a projector or a high-resolution screen."""
 
         w, h = self.window.get_size()
-        scale = max(1.0, min(self.scale, w / WINDOW[0], h / WINDOW[1]))
+        scale = max(1.0, min(self.scale, max_scale((w, h))))
         self.effective_scale = scale
         if scale == 1.0:
             return self.window
@@ -175,9 +177,16 @@ class App:
         return int(x / self.effective_scale), int(y / self.effective_scale)
 
     def _open_window(self, size: tuple[int, int]) -> pygame.Surface:
+        """The window; full screen takes the screen's own resolution (the layouts follow the
+        canvas), so no mode change or stretched picture puts the pointer off what it shows."""
+
         pygame.display.set_caption("KAM Sandbox · 大客户管理沙盘")
-        flags = pygame.FULLSCREEN if self.fullscreen else 0
-        return pygame.display.set_mode(size, flags)
+        if self.fullscreen:
+            desktop = desktop_size()
+            if desktop and desktop[0] >= BASE_SIZE[0] and desktop[1] >= BASE_SIZE[1]:
+                size = desktop  # (a screen too small for the layouts keeps the asked size)
+            return pygame.display.set_mode(size, pygame.FULLSCREEN)
+        return pygame.display.set_mode(size)
 
     # -- the stack --------------------------------------------------------------------------
     @property
@@ -197,7 +206,7 @@ class App:
         """Show ``scene`` (or a new scene of that name) on top of the stack."""
 
         scene = self.make(scene, *args, **kwargs)
-        self.ui.clear_and_reset()
+        self._clear_widgets()
         self.stack.append(scene)
         scene.enter()
         scene.build()
@@ -206,7 +215,7 @@ class App:
     def pop(self) -> None:
         if self.stack:
             self.stack.pop().leave()
-        self.ui.clear_and_reset()
+        self._clear_widgets()
         if self.scene:
             self.scene.build()
         else:
@@ -233,10 +242,14 @@ class App:
     def rebuild(self) -> None:
         """Rebuild the top scene's widgets (language, size or data changed)."""
 
-        self.ui.clear_and_reset()
+        self._clear_widgets()
         if self.scene:
             self.scene.build()
         self.redraw()
+
+    def _clear_widgets(self) -> None:
+        self.ui.clear_and_reset()
+        WHOLE.clear()  # the next build shortens its own texts
 
     def set_language(self, lang: str) -> None:
         i18n.set_language(lang)
@@ -365,16 +378,18 @@ class App:
         return pygame.event.Event(event.type, data)
 
     def whole_text_at(self, pos: tuple[int, int]) -> str | None:
-        """The whole text of a line shortened to fit at ``pos`` on the canvas (drawn by the
-        last frame, or a label made by ``widgets.fitted_label``), or None."""
+        """The whole text of a line shortened to fit at ``pos`` on the canvas, drawn by the
+        last frame or set in a label or button (one without a tooltip of its own), or None."""
 
         for rect, whole in reversed(FRAME.cut):
             if rect.collidepoint(pos):
                 return whole
-        for sprite in self.ui.get_sprite_group().sprites():
-            whole = getattr(sprite, "whole_text", None)
-            if whole and sprite.visible and sprite.hover_point(*pos):
-                return whole
+        for sprite in reversed(self.ui.get_sprite_group().sprites()):
+            shown = getattr(sprite, "text", None)
+            if (isinstance(shown, str) and shown in WHOLE and sprite.visible
+                    and not getattr(sprite, "tool_tip_text", None)
+                    and UIElement.hover_point(sprite, *pos)):
+                return WHOLE[shown]
         return None
 
     def _draw_whole_text(self) -> None:
@@ -429,9 +444,39 @@ class App:
         pygame.display.quit()
 
     def screenshot(self, path: Path) -> None:
+        """Save the window as it settles: pygame_gui lays out and paints new widgets (a text
+        box's text, a rebuilt tab's highlight) only in its update, so a picture taken right
+        after a rebuild showed empty or stale widgets."""
+
+        for _ in range(2):
+            self.ui.update(0.0)
         self.render()
         path.parent.mkdir(parents=True, exist_ok=True)
         pygame.image.save(self.window, str(path))
+
+
+def desktop_size() -> tuple[int, int] | None:
+    """The screen's size in pixels (the first display's), or None if unknown (as with the
+    dummy video driver, which has no screen)."""
+
+    if headless():
+        return None
+    try:
+        sizes = pygame.display.get_desktop_sizes()
+    except pygame.error:
+        return None
+    return tuple(sizes[0]) if sizes and all(sizes[0]) else None
+
+
+def fitting_size(size: tuple[int, int]) -> tuple[int, int]:
+    """``size``, or the largest offered window that fits the screen when it does not (a size
+    saved on a larger screen); a size the settings never offered is kept if it fits."""
+
+    pygame.display.init()
+    desktop = desktop_size()
+    if desktop is None or (size[0] <= desktop[0] and size[1] <= desktop[1]):
+        return size
+    return offered_sizes(desktop)[-1]
 
 
 def headless() -> bool:

@@ -75,11 +75,22 @@ def bounded(value: str, limit: int = MAX_TEXT) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
+#: What each shortened text stood for (shown -> whole), so a label or button showing a
+#: shortened text can show it whole on hover; the app empties it when a screen is rebuilt.
+WHOLE: dict[str, str] = {}
+
+
 def fit(value: str, width: int, measure: Measure) -> str:
     """``value`` shortened with an ellipsis so that it fits ``width`` pixels (the longest
     prefix that fits, found by halving: a few measures, whatever the length)."""
 
-    value = bounded(value)
+    shown = _fit(bounded(value), width, measure)
+    if shown != value and len(WHOLE) < 5000:
+        WHOLE[shown] = value
+    return shown
+
+
+def _fit(value: str, width: int, measure: Measure) -> str:
     if measure(value) <= width:
         return value
     fits, too_long = 0, len(value)

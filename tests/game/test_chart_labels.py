@@ -63,6 +63,7 @@ def test_a_chart_with_one_quarter_or_a_flat_line_is_a_sentence(surface, lang):
     try:
         scenario = load_scenario("tutorial")
         for history, key in ((kpis(1), "chart.one_point"), (kpis(4, flat=True), "chart.flat")):
+            assert i18n.tr(key, metric="", value="", quarter="") != key
             draw.FRAME.clear()
             draw_kpi_charts(surface, pygame.Rect(0, 0, 600, 400), history, scenario)
             drawn = " ".join(v for v, _ in draw.FRAME.lines)
