@@ -118,7 +118,32 @@ class Manager(pygame_gui.UIManager):
         for element in (tip, getattr(tip, "text_block", None)):
             if element is not None:
                 element.hover_point = _not_hovered
+        if parent_element is not None:
+            self._keep_clear(tip, parent_element.rect)
         return tip
+
+    def _keep_clear(self, tip, target: pygame.Rect) -> None:
+        """Move ``tip`` off the buttons near ``target`` (the next tab, the button beside
+        End quarter): below, above, right or left of it, the first place that covers no other
+        button and fits the window; where none is clear, where it was."""
+
+        buttons = [b.rect for b in self.get_sprite_group().sprites()
+                   if isinstance(b, pygame_gui.elements.UIButton) and b.visible
+                   and b.text.strip() and b.rect != target
+                   and not any("scroll_bar" in i for i in b.element_ids)]
+        window = self.get_root_container().get_rect()
+        size = tip.rect.size
+        gap = 4
+        for place in (tip.rect.topleft,
+                      (tip.rect.x, target.bottom + gap),
+                      (tip.rect.x, target.top - gap - size[1]),
+                      (target.right + gap, target.top),
+                      (target.left - gap - size[0], target.top)):
+            rect = pygame.Rect(place, size)
+            if window.contains(rect) and not any(rect.colliderect(b) for b in buttons):
+                if rect.topleft != tip.rect.topleft:
+                    tip.set_position(rect.topleft)
+                return
 
 
 def theme_path() -> str:

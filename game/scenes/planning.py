@@ -382,6 +382,11 @@ class PlanningScene(Scene):
                 return rect
         return pygame.Rect(target.x + 12, target.y + 12, w, h).clamp(screen)
 
+    def tour_frame(self, lay) -> pygame.Rect:
+        """The guided tour's highlight around what the step is about."""
+
+        return self._tutorial_target(TUTORIAL[self.tutorial_step][1], lay).inflate(6, 6)
+
     def _tutorial_target(self, target: str, lay) -> pygame.Rect:
         if target == "end":
             return self.end_button.rect
@@ -618,8 +623,7 @@ class PlanningScene(Scene):
         if self.team_bar is not None:
             self.team_bar.draw(surface)
         if self.tutorial_box is not None:
-            target = self._tutorial_target(TUTORIAL[self.tutorial_step][1], lay)
-            pygame.draw.rect(surface, (230, 159, 0), target.inflate(6, 6), 3, border_radius=6)
+            pygame.draw.rect(surface, (230, 159, 0), self.tour_frame(lay), 3, border_radius=6)
 
     def _draw_top(self, surface, rect, view) -> None:
         sc, lang = self.session.scenario, language()
