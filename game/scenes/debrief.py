@@ -17,24 +17,21 @@ Everything is computed once in ``enter()``; ``build()`` and ``draw()`` only read
 
 from __future__ import annotations
 
-import numpy as np
 import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UILabel, UIScrollingContainer, UITextBox
 
 from kam_sandbox.base import fmt, i18n
 from kam_sandbox.base.i18n import language, pick, tr
-from kam_sandbox.engine import Batch
-from kam_sandbox.engine.policies import POLICIES, decide
 from kam_sandbox.engine.scenario import NEEDS
-from kam_sandbox.engine.simulate import run
 
-from .. import charts, explain
+from .. import charts, explain, references
 from ..app import Scene
 from ..draw import card, drawn_width, fit, text, wrap
 from ..fonts import font
 from ..kpi_charts import draw_kpi_charts
 from ..palette import BAND_COLOURS, INK, LINE, MUTED, MUTED_HTML, WARN, WHITE, stance_colour
+from ..references import COMPARED, REFERENCES
 from ..session import Session
 from ..team_bar import leave_team
 from ..team_session import TeamSession
@@ -45,10 +42,6 @@ GAP = 12
 SIDEBAR_W = 200
 
 TABS = ("overview", "charts", "truth", "lessons", "compare", "whatif")
-#: The reference strategies shown beside the player's game, in this order.
-REFERENCES = ("needs", "focus", "uniform", "discount")
-#: What the comparison shows for the player and each reference: whole-game figures.
-COMPARED = ("score", "profit", "satisfaction", "retention")
 
 VERDICT_COLOURS = {"good": "#007A5A", "mixed": "#A06400", "poor": "#B03A2E",
                    "untested": "#6E7480"}
@@ -107,14 +100,9 @@ class DebriefScene(Scene):
             truth = game.debrief()
             self.hidden = truth["accounts"]
             self.truths = [explain.hidden_truth(game, acc.id, truth) for acc in sc.accounts]
-        for name in REFERENCES:
-            out = run(sc, POLICIES[name], [game.seed])
-            self.references[name] = {m: float(out[m][0]) for m in COMPARED}
-        batch = Batch(sc, [game.seed])
-        while not batch.over:
-            batch.step(decide(POLICIES["needs"], batch.view(), sc, batch.static))
-        self.reference_history = [{k: float(np.asarray(v).reshape(-1)[0]) for k, v in q.items()}
-                                  for q in batch.kpis]
+        played = references.get(sc, game.seed)  # begun in the background at the last plan
+        self.references = played["figures"]
+        self.reference_history = played["history"]
         self.whatif_turn = max(1, min(self.whatif_turn, len(game.plans)))
 
     def layout(self) -> dict[str, pygame.Rect]:

@@ -19,7 +19,7 @@ from kam_sandbox.base.i18n import language, pick, tr
 from kam_sandbox.engine.levers import NEED_ACTIONS
 from kam_sandbox.engine.scenario import NEEDS, STAGES
 
-from .. import charts, explain
+from .. import charts, explain, references
 from ..app import Scene
 from ..draw import card, drawn_width, fit, label_width, text, wrap
 from ..fonts import font
@@ -68,6 +68,10 @@ class PlanningScene(Scene):
     # -- lifecycle ----------------------------------------------------------------------------
     def enter(self) -> None:
         sc = self.session.scenario
+        game = self.session.game
+        if game.turn == sc.turns - 1 and getattr(game, "seed", None) is not None:
+            # The debrief's reference games, played while the player plans the last quarter.
+            references.prefetch(sc, game.seed)
         if (sc.id == "tutorial" and self.session.game.turn == 0
                 and not getattr(self.session, "submitted", False)):  # a team back to change
             self.tutorial_step = 0
@@ -622,7 +626,7 @@ class PlanningScene(Scene):
         pygame.draw.line(surface, LINE, (0, lay["bottom"].y), (lay["bottom"].right, lay["bottom"].y))
         if self.team_bar is not None:
             self.team_bar.draw(surface)
-        if self.tutorial_box is not None:
+        if self.tutorial_box is not None and self.tutorial_step is not None:
             pygame.draw.rect(surface, (230, 159, 0), self.tour_frame(lay), 3, border_radius=6)
 
     def _draw_top(self, surface, rect, view) -> None:
