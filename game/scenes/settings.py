@@ -157,6 +157,9 @@ class SettingsScene(Scene):
         if self.settings.ui_scale > shown + 1e-6:
             return tr("settings.scale_limited", chosen=round(self.settings.ui_scale * 100),
                       shown=round(shown * 100), w=window[0], h=window[1])
+        if max_scale(window) < max(UI_SCALES) - 1e-6:  # some are disabled: say why here too
+            return tr("settings.scale_window", w=window[0], h=window[1],
+                      percent=round(max_scale(window) * 100))
         return tr("settings.scale_note")
 
     def draw(self, surface: pygame.Surface) -> None:

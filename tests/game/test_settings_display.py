@@ -66,6 +66,11 @@ def test_every_offered_scale_changes_the_canvas_or_says_why_not(app, size):
         canvases[scale] = app.screen.get_size()
     assert len(set(canvases.values())) == len(canvases)  # each enabled scale shows differently
     assert 1.0 in canvases
+    if len(canvases) < len(UI_SCALES):  # a disabled button shows no tooltip: the note says why
+        click(app, buttons(app)[tr("settings.scale", percent=100)].rect.center)
+        note = tr("settings.scale_window", w=size[0], h=size[1],
+                  percent=round(max(canvases) * 100))
+        assert any(line and note.startswith(line.rstrip("…")) for line in labels(app))
 
 
 def test_a_chosen_scale_a_smaller_window_cannot_show_is_explained(app):
