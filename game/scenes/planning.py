@@ -27,7 +27,7 @@ from ..palette import ACCENT, INK, LINE, MUTED, RULE, SOFT, WARN, WHITE, stance_
 from ..session import RESOURCES, Session
 from ..team_bar import POLL_PLANNING, STRIP_H, TeamBar, leave_team, submit
 from ..team_session import TeamSession
-from ..widgets import Stepper, Toggle
+from ..widgets import Stepper, Toggle, box_paragraph
 
 CARD_H = 66
 RESOURCE_X, RESOURCE_STEP = 350, 122  # where the top bar's resource meters sit, at most
@@ -340,7 +340,8 @@ class PlanningScene(Scene):
         UILabel(pygame.Rect(10, 6, w - 20, 22),
                 tr("tutorial.step", i=self.tutorial_step + 1, n=n), self.ui,
                 container=self.tutorial_box, object_id="#muted")
-        pygame_gui.elements.UITextBox(tr(f"tutorial.{key}"), pygame.Rect(6, 28, w - 12, h - 76),
+        pygame_gui.elements.UITextBox(box_paragraph(tr(f"tutorial.{key}"), w - 12),
+                                      pygame.Rect(6, 28, w - 12, h - 76),
                                       self.ui, container=self.tutorial_box, object_id="#flat",
                                       allow_split_dashes=False)  # no "时-间" in Chinese
         last = self.tutorial_step == n - 1
