@@ -51,6 +51,7 @@ WINDOW = BASE_SIZE
 ACTIVE_SECONDS = 1.2  # keep animating this long after input, for hovers and tooltips
 IDLE_WAIT_MS = 250
 BUSY_AFTER = 0.15  # seconds of work before the busy indicator shows
+KEY_REPEAT = (400, 40)  # ms before a held key repeats, and between repeats
 WHOLE_TEXT_AFTER = 0.5  # seconds the pointer rests on a shortened line before it shows whole
 #: Keys whose press commits something (end a quarter, go on, go back): a held key's repeats
 #: of these never act again.
@@ -159,7 +160,7 @@ class App:
         pygame.font.init()
         # Repeat helps text fields and arrow keys; a held Enter, Space or Esc is dropped by
         # _track_keys, so it can never end more than one quarter.
-        pygame.key.set_repeat(400, 40)
+        pygame.key.set_repeat(*KEY_REPEAT)
         self.fullscreen = fullscreen
         self.size = size
         self.scale = scale
@@ -282,6 +283,13 @@ class App:
         self.rebuild()
 
     def set_window(self, size: tuple[int, int], fullscreen: bool) -> None:
+        if fullscreen != self.fullscreen and not headless():
+            # A window switched to full screen keeps its place where no window manager
+            # moves it (the picture then sat off the screen's corner, and clicks landed off
+            # what they pointed at): a new window is opened at the screen's corner instead.
+            pygame.display.quit()
+            pygame.display.init()
+            pygame.key.set_repeat(*KEY_REPEAT)
         self.size, self.fullscreen = size, fullscreen
         self.window = self._open_window(size)
         self.screen = self._canvas()

@@ -397,7 +397,7 @@ class PlanningScene(Scene):
             return self.end_button.rect
         if target == "resources":
             meters = self.meters()
-            return meters[0][3].union(meters[-1][3])
+            return meters[0][3].union(meters[-1][3]).inflate(12, 0)  # air before the labels
         return lay[target]
 
     def _person(self, i: int, j: int) -> str:
