@@ -816,20 +816,16 @@ class PlanningScene(Scene):
                        tr("plan.never_met"))
             # As the debrief writes a stance (two decimals), so colour and number agree.
             read = f"{round(stance, 2) + 0.0:+.2f}" if stance is not None else None
-            if rows == 1:
-                lines += [(contact, 11, MUTED, False),
-                          (tr("plan.stance", value=read, age=turn - st_turn) if read
-                           else tr("plan.stance_unknown"), 11, MUTED, False)]
-            else:  # two rows of people: one line less each, so the rows never overlap
-                stance_txt = (tr("plan.stance_value", value=read) if read
-                              else tr("plan.stance_unknown"))
-                lines.append((f"{stance_txt} · {contact}", 11, MUTED, False))
+            lines += [(contact, 11, MUTED, False),
+                      (tr("plan.stance", value=read, age=turn - st_turn) if read
+                       else tr("plan.stance_unknown"), 11, MUTED, False)]
             y = cy + 22
+            gap = 4 if rows == 1 else 3  # two rows of people: a pixel less, so they never meet
             for value, size, colour, bold in lines:
                 width = min(font(size, bold).size(value)[0], cell_w - 6)
                 text(surface, (cx - width // 2, y), value, size, colour, bold=bold,
                      max_width=cell_w - 6)
-                y += size + 4
+                y += size + gap
         legend_y = rect.bottom - 20
         x = rect.x + 10
         for key, colour in (("supportive", stance_colour(0.5)), ("neutral", stance_colour(0.0)),
