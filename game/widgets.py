@@ -146,8 +146,9 @@ def box_text(value: str) -> str:
     return value.replace(" ", NBSP) if language() == "zh" else value
 
 
-#: What a UITextBox's border and padding take from its width.
-BOX_PADDING = 24
+#: What a UITextBox's border and padding take from its width, and its scroll bar.
+BOX_PADDING = 36  # (pygame_gui wraps a few pixels before the width it is given)
+SCROLL_BAR_W = 20
 
 
 def box_paragraph(value: str, width: int) -> str:

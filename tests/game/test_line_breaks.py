@@ -81,3 +81,23 @@ def test_the_guided_tour_box_breaks_chinese_by_the_same_rules(app):
         assert not any(line[:1] in CLOSING for line in lines[1:])
     finally:
         i18n.set_language("en")
+
+
+def test_the_library_briefing_and_stories_break_chinese_by_the_same_rules(app):
+    from kam_sandbox.base import i18n
+
+    i18n.set_language("zh")
+    try:
+        app.push("library", new_game=True)
+        for tab in ("briefing", "accounts"):
+            app.scene.show_tab(tab)
+            box = next(s for s in app.ui.get_sprite_group().sprites()
+                       if type(s).__name__ == "UITextBox")
+            lines = [line for line in box.html_text.split("<br>") if line]
+            accounts = len(app.scene.entry.scenario.accounts)
+            assert len(lines) > 3 * accounts, tab  # its paragraphs broken into lines here
+            rows = len(box.text_box_layout.layout_rows)
+            assert rows == len(box.html_text.split("<br>")), tab  # and not again by pygame_gui
+            assert not any(line[:1] in CLOSING for line in lines), tab
+    finally:
+        i18n.set_language("en")
