@@ -77,13 +77,22 @@ def _sign(rounded: Decimal, explicit: bool) -> str:
     return "+" if rounded > 0 else "±"
 
 
-def _compact(magnitude: float, lang: str) -> tuple[Decimal, str]:
+def _compact(magnitude: float, lang: str, short_from: float | None = None
+             ) -> tuple[Decimal, str]:
     """Return (rounded scaled magnitude, formatted text) using the right tier.
 
     A tier is skipped when its rounded value would reach the next tier's
-    threshold (99,999,999 -> ``1.00亿``, not ``10000.0万``).
+    threshold (99,999,999 -> ``1.00亿``, not ``10000.0万``). From ``short_from``
+    up to the next tier, amounts are written in the first abbreviation (k / 万)
+    to the nearest ¥100 (``¥8.0k``, ``¥237.5k`` / ``¥0.80万``, ``¥23.75万``), so a screen
+    whose amounts are added up reads in one format and its sums add up.
     """
     tiers = _ZH_TIERS if _is_zh(lang) else _EN_TIERS
+    _, divisor, suffix, _ = tiers[1]
+    if short_from is not None and short_from <= magnitude < tiers[2][0]:
+        decimals = round(math.log10(divisor)) - 2
+        scaled = _round(magnitude / divisor, decimals)
+        return scaled, _group(scaled, decimals) + suffix
     for i, (_, divisor, suffix, decimals) in enumerate(tiers):
         scaled = _round(magnitude / divisor, decimals)
         is_last = i + 1 == len(tiers)
@@ -92,22 +101,28 @@ def _compact(magnitude: float, lang: str) -> tuple[Decimal, str]:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _money(value: float, lang: str, currency: str, explicit_sign: bool) -> str:
+def _money(value: float, lang: str, currency: str, explicit_sign: bool,
+           short_from: float | None = None) -> str:
     if not _finite(value):
         return MISSING
-    scaled, text = _compact(abs(value), lang)
+    scaled, text = _compact(abs(value), lang, short_from)
     symbol = CURRENCY_SYMBOLS.get(currency.upper())
     body = f"{symbol}{text}" if symbol else f"{currency.upper()} {text}"
     signed = scaled if value >= 0 else -scaled
     return _sign(signed, explicit_sign) + body
 
 
-def money(value: float, lang: str, currency: str = "CNY") -> str:
+def money(value: float, lang: str, currency: str = "CNY", *,
+          short_from: float | None = None) -> str:
     """Compact money: ``¥1,234``, ``¥12.3万`` / ``¥12.3k``, ``¥1.23亿`` / ``¥1.23M``.
 
-    Unknown currency codes fall back to the code itself (``GBP 1,234``).
+    With ``short_from`` (say 1000), amounts from there up are all written in
+    thousands (``¥8.0k``, ``¥90.0k``) or 万 (``¥0.80万``, ``¥9.00万``) to the
+    nearest ¥100: a screen whose amounts sit side by side and add up (budget
+    left, costs, spend) passes it. Unknown currency codes fall back to
+    the code itself (``GBP 1,234``).
     """
-    return _money(value, lang, currency, explicit_sign=False)
+    return _money(value, lang, currency, explicit_sign=False, short_from=short_from)
 
 
 def delta_money(value: float, lang: str, currency: str = "CNY") -> str:

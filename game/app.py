@@ -38,17 +38,21 @@ from pathlib import Path
 
 import pygame
 import pygame_gui
+from pygame_gui.core import UIElement
 
 from kam_sandbox.base import i18n
 
-from .draw import card, drawn_width, text, wrap
+from .draw import FRAME, WHOLE, card, drawn_width, text, wrap
 from .navigation import scene_class
 from .palette import BACKGROUND, INK
+from .settings import BASE_SIZE, max_scale, offered_sizes
 
-WINDOW = (1280, 720)
+WINDOW = BASE_SIZE
 ACTIVE_SECONDS = 1.2  # keep animating this long after input, for hovers and tooltips
 IDLE_WAIT_MS = 250
 BUSY_AFTER = 0.15  # seconds of work before the busy indicator shows
+KEY_REPEAT = (400, 40)  # ms before a held key repeats, and between repeats
+WHOLE_TEXT_AFTER = 0.5  # seconds the pointer rests on a shortened line before it shows whole
 #: Keys whose press commits something (end a quarter, go on, go back): a held key's repeats
 #: of these never act again.
 COMMIT_KEYS = frozenset((pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE, pygame.K_ESCAPE))
@@ -115,7 +119,32 @@ class Manager(pygame_gui.UIManager):
         for element in (tip, getattr(tip, "text_block", None)):
             if element is not None:
                 element.hover_point = _not_hovered
+        if parent_element is not None:
+            self._keep_clear(tip, parent_element.rect)
         return tip
+
+    def _keep_clear(self, tip, target: pygame.Rect) -> None:
+        """Move ``tip`` off the buttons near ``target`` (the next tab, the button beside
+        End quarter): below, above, right or left of it, the first place that covers no other
+        button and fits the window; where none is clear, where it was."""
+
+        buttons = [b.rect for b in self.get_sprite_group().sprites()
+                   if isinstance(b, pygame_gui.elements.UIButton) and b.visible
+                   and b.text.strip() and b.rect != target
+                   and not any("scroll_bar" in i for i in b.element_ids)]
+        window = self.get_root_container().get_rect()
+        size = tip.rect.size
+        gap = 4
+        for place in (tip.rect.topleft,
+                      (tip.rect.x, target.bottom + gap),
+                      (tip.rect.x, target.top - gap - size[1]),
+                      (target.right + gap, target.top),
+                      (target.left - gap - size[0], target.top)):
+            rect = pygame.Rect(place, size)
+            if window.contains(rect) and not any(rect.colliderect(b) for b in buttons):
+                if rect.topleft != tip.rect.topleft:
+                    tip.set_position(rect.topleft)
+                return
 
 
 def theme_path() -> str:
@@ -131,7 +160,7 @@ class App:
         pygame.font.init()
         # Repeat helps text fields and arrow keys; a held Enter, Space or Esc is dropped by
         # _track_keys, so it can never end more than one quarter.
-        pygame.key.set_repeat(400, 40)
+        pygame.key.set_repeat(*KEY_REPEAT)
         self.fullscreen = fullscreen
         self.size = size
         self.scale = scale
@@ -149,6 +178,7 @@ class App:
         self.on_busy_frame: list[Callable[[App], None]] = []  # tests: while run_busy waits
         self.busy_frames = 0
         self.held: set[int] = set()  # keys down now (a KEYDOWN of one of these is a repeat)
+        self._moved_at = 0.0  # when the pointer last moved (the whole text waits for a rest)
 
     def _canvas(self) -> pygame.Surface:
         """What scenes draw on. At UI scale 1 it is the window itself; at a larger scale it is
@@ -156,7 +186,7 @@ class App:
         everything grows alike for a projector or a high-resolution screen."""
 
         w, h = self.window.get_size()
-        scale = max(1.0, min(self.scale, w / WINDOW[0], h / WINDOW[1]))
+        scale = max(1.0, min(self.scale, max_scale((w, h))))
         self.effective_scale = scale
         if scale == 1.0:
             return self.window
@@ -173,9 +203,16 @@ class App:
         return int(x / self.effective_scale), int(y / self.effective_scale)
 
     def _open_window(self, size: tuple[int, int]) -> pygame.Surface:
+        """The window; full screen takes the screen's own resolution (the layouts follow the
+        canvas), so no mode change or stretched picture puts the pointer off what it shows."""
+
         pygame.display.set_caption("KAM Sandbox · 大客户管理沙盘")
-        flags = pygame.FULLSCREEN if self.fullscreen else 0
-        return pygame.display.set_mode(size, flags)
+        if self.fullscreen:
+            desktop = desktop_size()
+            if desktop and desktop[0] >= BASE_SIZE[0] and desktop[1] >= BASE_SIZE[1]:
+                size = desktop  # (a screen too small for the layouts keeps the asked size)
+            return pygame.display.set_mode(size, pygame.FULLSCREEN)
+        return pygame.display.set_mode(size)
 
     # -- the stack --------------------------------------------------------------------------
     @property
@@ -195,7 +232,7 @@ class App:
         """Show ``scene`` (or a new scene of that name) on top of the stack."""
 
         scene = self.make(scene, *args, **kwargs)
-        self.ui.clear_and_reset()
+        self._clear_widgets()
         self.stack.append(scene)
         scene.enter()
         scene.build()
@@ -204,7 +241,7 @@ class App:
     def pop(self) -> None:
         if self.stack:
             self.stack.pop().leave()
-        self.ui.clear_and_reset()
+        self._clear_widgets()
         if self.scene:
             self.scene.build()
         else:
@@ -231,10 +268,14 @@ class App:
     def rebuild(self) -> None:
         """Rebuild the top scene's widgets (language, size or data changed)."""
 
-        self.ui.clear_and_reset()
+        self._clear_widgets()
         if self.scene:
             self.scene.build()
         self.redraw()
+
+    def _clear_widgets(self) -> None:
+        self.ui.clear_and_reset()
+        WHOLE.clear()  # the next build shortens its own texts
 
     def set_language(self, lang: str) -> None:
         i18n.set_language(lang)
@@ -242,6 +283,13 @@ class App:
         self.rebuild()
 
     def set_window(self, size: tuple[int, int], fullscreen: bool) -> None:
+        if fullscreen != self.fullscreen and not headless():
+            # A window switched to full screen keeps its place where no window manager
+            # moves it (the picture then sat off the screen's corner, and clicks landed off
+            # what they pointed at): a new window is opened at the screen's corner instead.
+            pygame.display.quit()
+            pygame.display.init()
+            pygame.key.set_repeat(*KEY_REPEAT)
         self.size, self.fullscreen = size, fullscreen
         self.window = self._open_window(size)
         self.screen = self._canvas()
@@ -271,6 +319,8 @@ class App:
                 continue
             if not self._track_keys(event):
                 continue
+            if event.type == pygame.MOUSEMOTION:
+                self._moved_at = time.monotonic()
             if self.scene is not shown and event.type in INPUT_EVENTS:
                 continue  # meant for the screen that was there when it was typed
             consumed = self.ui.process_events(event)  # it scales positions itself
@@ -360,11 +410,48 @@ class App:
                        int(event.pos[1] / self.effective_scale))
         return pygame.event.Event(event.type, data)
 
+    def whole_text_at(self, pos: tuple[int, int]) -> str | None:
+        """The whole text of a line shortened to fit at ``pos`` on the canvas, drawn by the
+        last frame or set in a label or button (one without a tooltip of its own), or None."""
+
+        for rect, whole in reversed(FRAME.cut):
+            if rect.collidepoint(pos):
+                return whole
+        for sprite in reversed(self.ui.get_sprite_group().sprites()):
+            shown = getattr(sprite, "text", None)
+            if (isinstance(shown, str) and shown in WHOLE and sprite.visible
+                    and not getattr(sprite, "tool_tip_text", None)
+                    and UIElement.hover_point(sprite, *pos)):
+                return WHOLE[shown]
+        return None
+
+    def _draw_whole_text(self) -> None:
+        """Over the frame: the whole text of the shortened line the pointer rests on."""
+
+        if time.monotonic() - self._moved_at < WHOLE_TEXT_AFTER or not pygame.mouse.get_focused():
+            return
+        x, y = self.mouse_pos()
+        whole = self.whole_text_at((x, y))
+        if whole is None:
+            return
+        lines = wrap(whole, TOOLTIP_WIDTH - 20, drawn_width(13), 12)
+        box = pygame.Rect(x + 12, y + 20, TOOLTIP_WIDTH, 14 + 19 * len(lines))
+        if lines and len(lines) == 1:
+            box.width = drawn_width(13)(lines[0]) + 24
+        box = box.clamp(self.screen.get_rect())
+        if box.collidepoint(x, y):  # never under the pointer: above it instead
+            box.bottom = y - 8
+        card(self.screen, box)
+        for k, line in enumerate(lines):
+            text(self.screen, (box.x + 10, box.y + 7 + 19 * k), line, 13, INK)
+
     def render(self) -> None:
         self.screen.fill(BACKGROUND)
+        FRAME.clear()
         if self.scene:
             self.scene.draw(self.screen)
         self.ui.draw_ui(self.screen)
+        self._draw_whole_text()
         if self.screen is not self.window:
             pygame.transform.smoothscale(self.screen, self.window.get_size(), self.window)
         pygame.display.flip()
@@ -390,9 +477,39 @@ class App:
         pygame.display.quit()
 
     def screenshot(self, path: Path) -> None:
+        """Save the window as it settles: pygame_gui lays out and paints new widgets (a text
+        box's text, a rebuilt tab's highlight) only in its update, so a picture taken right
+        after a rebuild showed empty or stale widgets."""
+
+        for _ in range(2):
+            self.ui.update(0.0)
         self.render()
         path.parent.mkdir(parents=True, exist_ok=True)
         pygame.image.save(self.window, str(path))
+
+
+def desktop_size() -> tuple[int, int] | None:
+    """The screen's size in pixels (the first display's), or None if unknown (as with the
+    dummy video driver, which has no screen)."""
+
+    if headless():
+        return None
+    try:
+        sizes = pygame.display.get_desktop_sizes()
+    except pygame.error:
+        return None
+    return tuple(sizes[0]) if sizes and all(sizes[0]) else None
+
+
+def fitting_size(size: tuple[int, int]) -> tuple[int, int]:
+    """``size``, or the largest offered window that fits the screen when it does not (a size
+    saved on a larger screen); a size the settings never offered is kept if it fits."""
+
+    pygame.display.init()
+    desktop = desktop_size()
+    if desktop is None or (size[0] <= desktop[0] and size[1] <= desktop[1]):
+        return size
+    return offered_sizes(desktop)[-1]
 
 
 def headless() -> bool:

@@ -5,8 +5,9 @@ scores), so they are drawn with ``pygame.draw`` and ``pygame.font`` rather than
 a plotting library: no extra dependency, no temporary files, and the charts
 match the UI fonts (pass a CJK-capable font so Chinese labels render).
 
-Every function is pure with respect to module state: it draws into ``rect``
-on the given surface and returns nothing to remember.  Drawing is clipped to
+Every function draws into ``rect`` on the given surface and returns nothing
+to remember (each line of text is noted in ``draw.FRAME``, as ``draw.text``
+notes its own, for the overlap checks).  Drawing is clipped to
 ``rect`` (the surface's own clip is restored afterwards), so a chart can never
 scribble over neighbouring widgets whatever the data looks like.
 
@@ -23,6 +24,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pygame
+
+from .draw import FRAME
 
 __all__ = [
     "RGB",
@@ -199,8 +202,16 @@ def _blit_text(
 ) -> pygame.Rect:
     image = font.render(text, True, colour)
     box = image.get_rect(**{anchor: pos})
-    surface.blit(image, box)
+    _blit(surface, image, box, text)
     return box
+
+
+def _blit(surface: pygame.Surface, image: pygame.Surface, box: pygame.Rect, text: str) -> None:
+    """Blit a rendered line and note its ink box in the frame (the overlap checks read it)."""
+    surface.blit(image, box)
+    ink = image.get_bounding_rect().move(box.topleft).clip(surface.get_clip())
+    if ink.width and ink.height:
+        FRAME.lines.append((text, ink))
 
 
 def _marker(
@@ -416,12 +427,13 @@ def _x_labels(
     y = plot.bottom + _PAD
     left_edge = rect.right + _PAD * 3  # left side of the last label drawn
     for i in range(n - 1, -1, -stride):
-        image = font.render(_fit(font, labels[i], rect.w), True, MUTED)
+        label = _fit(font, labels[i], rect.w)
+        image = font.render(label, True, MUTED)
         box = image.get_rect(midtop=(round(x_of(i)), y))
         box.clamp_ip(rect)  # keep the first/last label whole at the chart edge
         if box.right + _PAD * 2 > left_edge:  # clamping pushed it into its neighbour
             continue
-        surface.blit(image, box)
+        _blit(surface, image, box, label)
         left_edge = box.left
 
 
@@ -433,17 +445,43 @@ def _last_value_label(
     y_of: Callable[[float], float],
     plot: pygame.Rect,
     y_format: Callable[[float], str],
-) -> None:
+) -> pygame.Rect | None:
+    """The latest value beside its point, where it crosses neither the line nor a marker:
+    above-left, below-left, left, above or below the point, the first that is clear."""
     i = next((j for j in range(len(values) - 1, -1, -1) if _is_num(values[j])), None)
     if i is None:
-        return
-    x, y = x_of(i), y_of(values[i])
-    image = font.render(y_format(values[i]), True, TEXT)
-    box = image.get_rect(bottomright=(round(x) - _PAD, round(y) - _PAD))
-    if box.top < plot.top:  # no room above the point: put it below
-        box.top = round(y) + _PAD
-    box.clamp_ip(plot)
-    surface.blit(image, box)
+        return None
+    x, y = round(x_of(i)), round(y_of(values[i]))
+    text = y_format(values[i])
+    image = font.render(text, True, TEXT)
+    points = [(x_of(j), y_of(v)) for j, v in enumerate(values) if _is_num(v)]
+    gap = _PAD + _MARKER_R
+    w, h = image.get_size()
+    candidates = [image.get_rect(bottomright=(x - _PAD, y - _PAD)),
+                  image.get_rect(topright=(x - _PAD, y + _PAD)),
+                  image.get_rect(midright=(x - gap - 2, y)),
+                  image.get_rect(midbottom=(x, y - gap - 2)),
+                  image.get_rect(midtop=(x, y + gap + 2))]
+    best = None
+    for box in candidates:
+        box = box.clamp(plot)
+        if not _crosses(box, points):
+            best = box
+            break
+    if best is None:  # nowhere clear: the label gets a backing so the line stays readable
+        best = candidates[0].clamp(plot)
+        pygame.draw.rect(surface, BACKGROUND, best.inflate(4, 2))
+    _blit(surface, image, best, text)
+    return best
+
+
+def _crosses(box: pygame.Rect, points: list[tuple[float, float]]) -> bool:
+    """Whether ``box`` (with a pixel of air) touches the polyline or any of its markers."""
+    air = box.inflate(2, 2)
+    if any(air.clipline(a, b) for a, b in zip(points, points[1:])):
+        return True
+    r = _MARKER_R + 3
+    return any(air.colliderect((px - r, py - r, 2 * r, 2 * r)) for px, py in points)
 
 
 # ----------------------------------------------------------------- sparkline

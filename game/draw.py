@@ -9,6 +9,7 @@ the way the language breaks) take either measure.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache
 
@@ -74,11 +75,22 @@ def bounded(value: str, limit: int = MAX_TEXT) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
+#: What each shortened text stood for (shown -> whole), so a label or button showing a
+#: shortened text can show it whole on hover; the app empties it when a screen is rebuilt.
+WHOLE: dict[str, str] = {}
+
+
 def fit(value: str, width: int, measure: Measure) -> str:
     """``value`` shortened with an ellipsis so that it fits ``width`` pixels (the longest
     prefix that fits, found by halving: a few measures, whatever the length)."""
 
-    value = bounded(value)
+    shown = _fit(bounded(value), width, measure)
+    if shown != value and len(WHOLE) < 5000:
+        WHOLE[shown] = value
+    return shown
+
+
+def _fit(value: str, width: int, measure: Measure) -> str:
     if measure(value) <= width:
         return value
     fits, too_long = 0, len(value)
@@ -91,25 +103,41 @@ def fit(value: str, width: int, measure: Measure) -> str:
     return value[:fits].rstrip() + "…"
 
 
-def tokens(value: str) -> list[str]:
-    """Words with their trailing space; every CJK character is a token of its own, so
-    Chinese breaks anywhere and English only between words."""
+#: Marks a line never starts with, and marks a line never ends with (the kinsoku rules of
+#: Chinese and Japanese typesetting, with their ASCII cousins).
+CLOSING = frozenset("，。、；：？！）》」』】〉〕”’…—·%‰,.;:?!)]}")
+OPENING = frozenset("（《「『【〈〔“‘([{")
+#: Terms a line never splits, spaces included ("A 类客户" is one idea).
+KEEP_TOGETHER = re.compile(r"[A-D] ?类客户")
 
+
+def _cjk(ch: str) -> bool:
+    return ord(ch) > 0x2E80  # CJK and full-width punctuation
+
+
+def tokens(value: str) -> list[str]:
+    """The pieces a line may break between: words with their trailing space in English, and
+    in Chinese every character, except where the kinsoku rules forbid a break (before a
+    closing mark, after an opening one), after a number or letter followed by its measure
+    word ("12 个", "A 类"), and inside a ``KEEP_TOGETHER`` term."""
+
+    kept = set()
+    for match in KEEP_TOGETHER.finditer(value):
+        kept.update(range(match.start() + 1, match.end()))
     out: list[str] = []
-    word = ""
-    for ch in value:
-        if ord(ch) > 0x2E80:  # CJK and full-width punctuation
-            if word:
-                out.append(word)
-                word = ""
-            out.append(ch)
-        else:
-            word += ch
-            if ch == " ":
-                out.append(word)
-                word = ""
-    if word:
-        out.append(word)
+    start = 0
+    for i in range(1, len(value)):
+        prev, ch = value[i - 1], value[i]
+        may = (prev == " " and ch != " ") or (_cjk(prev) or _cjk(ch)) and ch != " "
+        if not may or i in kept or ch in CLOSING or prev in OPENING:
+            continue
+        before = value[i - 2] if prev == " " and i >= 2 else prev
+        if _cjk(ch) and before.isascii() and before.isalnum():
+            continue  # "12 个", "A 类": a count stays with its measure word
+        out.append(value[start:i])
+        start = i
+    if value:
+        out.append(value[start:])
     return out
 
 
@@ -135,14 +163,38 @@ def wrap(value: str, width: int, measure: Measure, max_lines: int | None = None)
 
 
 # -- drawing ------------------------------------------------------------------------------------
+class Frame:
+    """What the game drew itself in the frame being painted: every line's ink box (the
+    overlap checks read them) and the lines cut to fit with their whole text (hovering one
+    shows it; ``App`` clears this before each frame)."""
+
+    def __init__(self) -> None:
+        self.lines: list[tuple[str, pygame.Rect]] = []
+        self.cut: list[tuple[pygame.Rect, str]] = []
+
+    def clear(self) -> None:
+        self.lines.clear()
+        self.cut.clear()
+
+
+FRAME = Frame()
+
+
 def text(surface: pygame.Surface, pos: tuple[int, int], value: str, size: int = 14,
          colour=INK, bold: bool = False, max_width: int | None = None) -> pygame.Rect:
-    """Draw one line of text, shortened with an ellipsis to fit ``max_width``. Every string
-    the game draws itself goes through here (tests replace it to read the screen)."""
+    """Draw one line of text, shortened with an ellipsis to fit ``max_width`` (hovering a
+    shortened line shows it whole). Every string the game draws itself goes through here."""
 
-    value = bounded(value) if max_width is None else fit(value, max_width,
+    shown = bounded(value) if max_width is None else fit(value, max_width,
                                                           drawn_width(size, bold))
-    return surface.blit(font(size, bold).render(value, True, colour), pos)
+    rendered = font(size, bold).render(shown, True, colour)
+    rect = surface.blit(rendered, pos)
+    ink = rendered.get_bounding_rect().move(pos).clip(surface.get_clip())
+    if ink.width and ink.height:
+        FRAME.lines.append((shown, ink))
+        if shown != value.strip() and shown.endswith("…") and not value.endswith("…"):
+            FRAME.cut.append((rect.clip(surface.get_clip()), value))
+    return rect
 
 
 def right_text(surface: pygame.Surface, right: int, y: int, value: str, size: int, colour=INK,

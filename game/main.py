@@ -39,7 +39,7 @@ def run(lang: str | None = None, scenario: str | None = None, seed: int | None =
         print(i18n.tr("app.no_window", detail=exc), file=sys.stderr)
         return 1
 
-    from .app import App, headless
+    from .app import App, fitting_size, headless
     from .saves import SaveStore
     from .settings import load_settings, save_settings
 
@@ -56,7 +56,7 @@ def run(lang: str | None = None, scenario: str | None = None, seed: int | None =
     if lang:
         settings.lang = lang
     i18n.set_language(settings.lang)
-    width, height = size or (settings.width, settings.height)
+    width, height = size or fitting_size((settings.width, settings.height))
     app = App((width, height), settings.fullscreen if fullscreen is None else fullscreen,
               settings.ui_scale)
     app.settings, app.data_folder = settings, folder

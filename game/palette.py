@@ -32,10 +32,13 @@ BAND_COLOURS: dict[str, RGB] = {"excellent": SUCCESS, "good": SUCCESS, "fair": C
 
 
 def stance_colour(stance: float | None) -> RGB:
-    """Okabe–Ito blue / orange / vermillion for supportive / neutral / hostile; grey unknown."""
+    """Okabe–Ito blue / orange / vermillion for supportive / neutral / hostile; grey unknown.
+    Judged on the stance as the screens write it (two decimals), so "+0.25" is always
+    supportive, whether it is the real stance or the player's reading."""
 
     if stance is None:
         return (170, 178, 189)
+    stance = round(float(stance), 2)
     if stance >= 0.25:
         return (0, 114, 178)
     if stance <= -0.25:

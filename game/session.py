@@ -8,6 +8,7 @@ resources are counted) live in one place.
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,7 @@ class Session:
     reload_problems: list = field(default_factory=list)  # author mode: what is wrong now
     _mtime: int | None = None
     _unsaved: float | None = None  # seconds until the edited draft is saved; None: saved
+    _saved_as: tuple | None = None  # what the store holds: leaving a screen saves no twice
 
     @property
     def scenario(self) -> Scenario:
@@ -215,12 +217,17 @@ class Session:
             return
         from .saves import record_from_game
 
+        state = (id(self.game), len(self.game.plans), json.dumps(self.draft, sort_keys=True),
+                 i18n.language(), self.label, self.slot, self.scenario_path)
+        if state == self._saved_as and self.save_error is None:
+            return  # saved already (the quarter's end saved it; leaving the plan again)
         try:
             record = record_from_game(self.game, i18n.language(), self.label or self.slot,
                                       self.scenario_path, draft=self.draft,
                                       original=self.original)
             self.store.save(self.slot, record)
             self.save_error = None
+            self._saved_as = state
         except Exception as exc:  # a full disk must not end the game; the player is told
             self.save_error = str(exc)
 

@@ -25,6 +25,9 @@ FILE_NAME = "settings.json"
 WINDOW_SIZES: tuple[tuple[int, int], ...] = ((1280, 720), (1600, 900), (1920, 1080))
 #: UI scales the settings screen offers.
 UI_SCALES: tuple[float, ...] = (1.0, 1.25, 1.5)
+#: The smallest canvas the screens are laid out for: a UI scale draws on a canvas the window
+#: divided by the scale, never smaller than this.
+BASE_SIZE = (1280, 720)
 #: Sizes outside this range in a hand-edited file are refused.
 MIN_SIZE, MAX_SIZE = (800, 600), (7680, 4320)
 MIN_SCALE, MAX_SCALE = 0.5, 3.0
@@ -44,6 +47,23 @@ class Settings:
     @property
     def size(self) -> tuple[int, int]:
         return (self.width, self.height)
+
+
+def offered_sizes(desktop: tuple[int, int] | None) -> list[tuple[int, int]]:
+    """The window sizes to offer on a screen of ``desktop`` pixels: those that fit it (a
+    window larger than the screen would hang off its edge), at least the smallest."""
+
+    if desktop is None or not all(desktop):
+        return list(WINDOW_SIZES)
+    fits = [s for s in WINDOW_SIZES if s[0] <= desktop[0] and s[1] <= desktop[1]]
+    return fits or [WINDOW_SIZES[0]]
+
+
+def max_scale(size: tuple[int, int]) -> float:
+    """The largest UI scale a window of ``size`` can show (its canvas stays at least
+    ``BASE_SIZE``)."""
+
+    return max(1.0, min(size[0] / BASE_SIZE[0], size[1] / BASE_SIZE[1]))
 
 
 def default_settings() -> Settings:

@@ -13,7 +13,7 @@ from pygame_gui.elements import UIButton, UILabel
 
 from kam_sandbox.base.i18n import language
 
-from .draw import bounded
+from .draw import bounded, label_width, wrap
 
 #: A bullet glued to its text with a no-break space: pygame_gui wraps only at plain spaces,
 #: so a long Chinese line starts beside its bullet and breaks by character, not dash.
@@ -144,3 +144,19 @@ def box_text(value: str) -> str:
 
     value = html.escape(bounded(value))
     return value.replace(" ", NBSP) if language() == "zh" else value
+
+
+#: What a UITextBox's border and padding take from its width, and its scroll bar.
+BOX_PADDING = 36  # (pygame_gui wraps a few pixels before the width it is given)
+SCROLL_BAR_W = 20
+
+
+def box_paragraph(value: str, width: int) -> str:
+    """``value`` for a UITextBox ``width`` pixels wide. Chinese is broken into lines here,
+    by the game's own rules (``draw.wrap``: no line starts with "，", "A 类客户" whole),
+    since pygame_gui would break it at any character or at the space in "A 类"."""
+
+    if language() != "zh":
+        return box_text(value)
+    lines = wrap(bounded(value), width - BOX_PADDING, label_width(None))
+    return "<br>".join(box_text(line) for line in lines)

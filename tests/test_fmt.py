@@ -171,3 +171,22 @@ def test_days(value, zh, en):
 )
 def test_score(value, expected):
     assert fmt.score(value) == expected
+
+
+@pytest.mark.parametrize("value,en,zh", [
+    (500, "¥500", "¥500"),
+    (2_500, "¥2.5k", "¥0.25万"),
+    (8_000, "¥8.0k", "¥0.80万"),
+    (90_000, "¥90.0k", "¥9.00万"),
+    (237_500, "¥237.5k", "¥23.75万"),
+    (5_000_000, "¥5.00M", "¥500.00万"),
+])
+def test_money_short_from_writes_a_screen_in_one_format(value, en, zh):
+    """Issue 11 item 16: not "¥90.0k" beside "¥8,000", and budget left + spent adds up."""
+    assert fmt.money(value, "en", short_from=1000) == en
+    assert fmt.money(value, "zh", short_from=1000) == zh
+    left, spent = 240_000 - 12_500, 12_500
+    for lang in ("en", "zh"):
+        shown = [fmt.money(v, lang, short_from=1000) for v in (left, spent, 240_000)]
+        numbers = [float(s.strip("¥k万").replace(",", "")) for s in shown]
+        assert numbers[0] + numbers[1] == pytest.approx(numbers[2])

@@ -17,7 +17,6 @@ Everything is computed once in ``enter()``; ``build()`` and ``draw()`` only read
 
 from __future__ import annotations
 
-import numpy as np
 import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UILabel, UIScrollingContainer, UITextBox
@@ -25,16 +24,15 @@ from pygame_gui.elements import UIButton, UILabel, UIScrollingContainer, UITextB
 from kam_sandbox.base import fmt, i18n
 from kam_sandbox.base.i18n import language, pick, tr
 from kam_sandbox.engine.attribution import score_points
-from kam_sandbox.engine.policies import POLICIES
 from kam_sandbox.engine.scenario import NEEDS
-from kam_sandbox.engine.simulate import play, run
 
-from .. import charts, explain
+from .. import charts, explain, references
 from ..app import Scene
 from ..draw import card, drawn_width, fit, text, wrap
 from ..fonts import font
 from ..kpi_charts import draw_kpi_charts
 from ..palette import BAND_COLOURS, INK, LINE, MUTED, MUTED_HTML, WARN, WHITE, stance_colour
+from ..references import COMPARED, REFERENCES
 from ..session import Session
 from ..team_bar import leave_team
 from ..team_session import TeamSession
@@ -46,11 +44,6 @@ SIDEBAR_W = 200
 GRADE_W = 340  # the overview's grade card; the points card takes the rest
 
 TABS = ("overview", "charts", "truth", "lessons", "compare", "whatif")
-#: The reference strategies shown beside the player's game, in this order (the expert is
-#: the grade's yardstick: its game is the one the grade already played, not a new one).
-REFERENCES = ("expert", "needs", "focus", "uniform", "discount")
-#: What the comparison shows for the player and each reference: whole-game figures.
-COMPARED = ("score", "profit", "satisfaction", "retention")
 
 VERDICT_COLOURS = {"good": "#007A5A", "mixed": "#A06400", "poor": "#B03A2E",
                    "untested": "#6E7480"}
@@ -130,18 +123,9 @@ class DebriefScene(Scene):
             self.reference_history = self.original_history
             self.whatif_turn = max(1, min(self.whatif_turn, len(game.plans)))
             return
-        for name in REFERENCES:
-            out = run(sc, POLICIES[name], [game.seed])
-            self.references[name] = {m: float(out[m][0]) for m in COMPARED}
-        # The expert's quarters: the grade's own yardstick where the game holds it (a seat
-        # sent over the network does not), else the expert alone in the same world.
-        if hasattr(game.batch, "yardstick"):
-            player = getattr(game, "_player", 0)
-            quarters, column = game.batch.yardstick(player).kpis, player
-        else:
-            quarters, column = play(sc, POLICIES["expert"], [game.seed]).kpis, 0
-        self.reference_history = [{k: float(np.asarray(v)[0, column]) for k, v in q.items()}
-                                  for q in quarters]
+        played = references.get(sc, game.seed)  # begun in the background at the last plan
+        self.references = played["figures"]
+        self.reference_history = played["history"]
         self.whatif_turn = max(1, min(self.whatif_turn, len(game.plans)))
 
     def layout(self) -> dict[str, pygame.Rect]:

@@ -40,7 +40,7 @@ from ..navigation import scene_class
 from ..palette import ACCENT, MUTED_HTML
 from ..session import Session
 from ..settings import save_user_settings
-from ..widgets import Buttons, PassLabel, plain_key
+from ..widgets import SCROLL_BAR_W, Buttons, PassLabel, box_paragraph, plain_key
 
 TUTORIAL = "tutorial"
 DIFFICULTY_ORDER = {"easy": 0, "medium": 1, "hard": 2}
@@ -448,7 +448,9 @@ class LibraryScene(Scene):
                          tool_tip_text=tr(f"library.tab_tip.{tab}")),
                 lambda tab=tab: self.show_tab(tab))
             tx += tab_w + 6
-        body = self.briefing_html(sc) if self.tab == "briefing" else self.accounts_html(sc)
+        lines_w = text_w - SCROLL_BAR_W  # a long text scrolls: its lines leave the bar room
+        body = (self.briefing_html(sc, lines_w) if self.tab == "briefing"
+                else self.accounts_html(sc, lines_w))
         UITextBox(body, Rect(pad, y + 34, text_w, content_h - 34), ui,
                   container=panel, allow_split_dashes=False)
 
@@ -456,7 +458,7 @@ class LibraryScene(Scene):
         self.build_scorecard(panel, Rect(sx, y, side_w, content_h), sc)
         self.build_start_bar(panel, Rect(pad, bar_y, iw, bar_h), sc)
 
-    def briefing_html(self, sc: Scenario) -> str:
+    def briefing_html(self, sc: Scenario, width: int = 600) -> str:
         parts = []
         warnings = [p for p in (self.entry.problems if self.entry else []) if p.severity != "error"]
         if warnings:  # an author's file: what validate would warn about, with positions
@@ -464,13 +466,13 @@ class LibraryScene(Scene):
             for p in warnings:
                 parts.append(f"<br>{html.escape(f'{p.line}:{p.column} {p.path}: {said(p)}')}")
             parts.append("<br><br>")
-        parts += [html.escape(pick(sc.briefing)).replace("\n", " "), "<br><br>",
+        parts += [box_paragraph(pick(sc.briefing).replace("\n", " "), width), "<br><br>",
                   f"<b>{html.escape(tr('library.objectives'))}</b>"]
         for objective in sc.objectives:
-            parts.append(f"<br>•  {html.escape(pick(objective))}")
+            parts.append("<br>" + box_paragraph(f"•  {pick(objective)}", width))
         return "".join(parts)
 
-    def accounts_html(self, sc: Scenario) -> str:
+    def accounts_html(self, sc: Scenario, width: int = 600) -> str:
         lang = i18n.language()
         blocks = []
         for a in sc.accounts:
@@ -478,7 +480,7 @@ class LibraryScene(Scene):
                                 tr("library.employees", n=fmt.number(a.employees, lang))))
             blocks.append(f"<b>{html.escape(pick(a.name))}</b><br>"
                           f"<font color='{MUTED_HTML}'>{html.escape(facts)}</font><br>"
-                          f"{html.escape(pick(a.history))}")
+                          f"{box_paragraph(pick(a.history), width)}")
         return "<br><br>".join(blocks)
 
     def build_scorecard(self, panel, area: Rect, sc: Scenario) -> None:

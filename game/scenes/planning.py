@@ -19,7 +19,7 @@ from kam_sandbox.base.i18n import language, pick, tr
 from kam_sandbox.engine.levers import NEED_ACTIONS
 from kam_sandbox.engine.scenario import NEEDS, STAGES
 
-from .. import charts, explain, glossary
+from .. import charts, explain, glossary, references
 from ..app import Scene
 from ..draw import card, drawn_width, fit, label_width, text, wrap
 from ..fonts import font
@@ -27,10 +27,11 @@ from ..palette import ACCENT, INK, LINE, MUTED, RULE, SOFT, WARN, WHITE, stance_
 from ..session import RESOURCES, Session
 from ..team_bar import POLL_PLANNING, STRIP_H, TeamBar, leave_team, submit
 from ..team_session import TeamSession
-from ..widgets import Stepper, Toggle
+from ..widgets import Stepper, Toggle, box_paragraph
 
 CARD_H = 66
-RESOURCE_X, RESOURCE_STEP = 350, 122  # where the top bar's resource meters sit
+RESOURCE_X, RESOURCE_STEP = 350, 122  # where the top bar's resource meters sit, at most
+SCORE_W = 60
 WATCH_SECONDS = 1.0
 TOP = 56
 BOTTOM = 52
@@ -67,6 +68,10 @@ class PlanningScene(Scene):
     # -- lifecycle ----------------------------------------------------------------------------
     def enter(self) -> None:
         sc = self.session.scenario
+        game = self.session.game
+        if game.turn == sc.turns - 1 and getattr(game, "seed", None) is not None:
+            # The debrief's reference games, played while the player plans the last quarter.
+            references.prefetch(sc, game.seed)
         if (sc.id == "tutorial" and self.session.game.turn == 0
                 and not getattr(self.session, "submitted", False)):  # a team back to change
             self.tutorial_step = 0
@@ -150,7 +155,7 @@ class PlanningScene(Scene):
                                     tr("team.leave" if team else "plan.menu"), self.ui,
                                     tool_tip_text=tr("team.leave_tip" if team
                                                      else "plan.menu_tip"))
-        self.help_button = UIButton(pygame.Rect(top.right - 340, 10, 44, 36), "?", self.ui,
+        self.help_button = UIButton(pygame.Rect(self.help_x(), 10, 44, 36), "?", self.ui,
                                     tool_tip_text=tr("plan.help_tip"))
         self._build_hotspots(lay)
         self._build_need_hotspots(lay)
@@ -165,12 +170,11 @@ class PlanningScene(Scene):
     def _build_hotspots(self, lay) -> None:
         """Invisible buttons over what draw() paints, so the metrics explain themselves."""
 
-        x = RESOURCE_X
-        for resource in RESOURCES:
-            UIButton(pygame.Rect(x, 4, 112, 48), "", self.ui, object_id="#hotspot",
-                     tool_tip_text=tr(f"resource.{resource}.tip"))
-            x += RESOURCE_STEP
-        UIButton(pygame.Rect(x, 4, 60, 48), "", self.ui, object_id="#hotspot",
+        meters = self.meters()
+        for name, _, _, rect in meters:
+            UIButton(rect, "", self.ui, object_id="#hotspot",
+                     tool_tip_text=tr(f"resource.{name}.tip"))
+        UIButton(self._score_rect(meters), "", self.ui, object_id="#hotspot",
                  tool_tip_text=tr("plan.score_tip"))
         header = lay["header"]
         hx = header.x + header.width // 2 + 10
@@ -188,18 +192,8 @@ class PlanningScene(Scene):
                 (pygame.Rect(hx, header.y + 32, 300, 18), clv, "clv")):
             button = UIButton(rect, "", self.ui, object_id="#hotspot", tool_tip_text=tip)
             self.term_hotspots[button] = term
-        # The case, the quarter line, the account's name, persona and history are cut to
-        # fit; hovering shows the whole text.
-        acc = self._account()
-        for rect, whole in ((pygame.Rect(12, 6, 330, 20), pick(self.session.scenario.title)),
-                            (pygame.Rect(12, 30, 330, 18), self._status_line()),
-                            (pygame.Rect(header.x + 12, header.y + 6, header.width // 2 - 14,
-                                         26), pick(acc.name)),
-                            (pygame.Rect(header.x + 12, header.y + 34,
-                                         header.width // 2 - 14, 18), self._persona(acc)),
-                            (pygame.Rect(header.x + 12, header.y + 54, header.width - 24, 16),
-                             pick(acc.history))):
-            UIButton(rect, "", self.ui, object_id="#hotspot", tool_tip_text=whole)
+        # Lines cut to fit (the case, the account's name, persona and history) show whole on
+        # hover without a hotspot: the app does it for every shortened line.
 
     def _build_need_hotspots(self, lay) -> None:
         """Over each bar of the needs card: which actions serve that need (a click marks
@@ -323,7 +317,7 @@ class PlanningScene(Scene):
                 continue
             cost = getattr(sc.costs, action)
             toggle = Toggle(self.ui, pygame.Rect(0, y, width, 28),
-                            f"{tr(f'action.{action}')} ({fmt.money(cost, language())})",
+                            f"{tr(f'action.{action}')} ({self.money(cost)})",
                             bool(s.get(acc.id, action, False)), self._setter(acc.id, action),
                             container=box, tooltip=tr(f"action.{action}.tip"),
                             highlight=self._marks(action))
@@ -338,7 +332,7 @@ class PlanningScene(Scene):
             if action not in sc.actions:
                 continue
             cost = getattr(sc.costs, action)
-            label = f"{tr(f'action.{action}')} {fmt.money(cost, language())}"
+            label = f"{tr(f'action.{action}')} {self.money(cost)}"
             marked = self._marks(action)
             width = font(14).size("■ " + ("▶ " if marked else "") + label)[0] + 28
             toggle = Toggle(self.ui, pygame.Rect(x, rect.y + 9, width, 34), label,
@@ -366,7 +360,8 @@ class PlanningScene(Scene):
         UILabel(pygame.Rect(10, 6, w - 20, 22),
                 tr("tutorial.step", i=self.tutorial_step + 1, n=n), self.ui,
                 container=self.tutorial_box, object_id="#muted")
-        pygame_gui.elements.UITextBox(tr(f"tutorial.{key}"), pygame.Rect(6, 28, w - 12, h - 76),
+        pygame_gui.elements.UITextBox(box_paragraph(tr(f"tutorial.{key}"), w - 12),
+                                      pygame.Rect(6, 28, w - 12, h - 76),
                                       self.ui, container=self.tutorial_box, object_id="#flat",
                                       allow_split_dashes=False)  # no "时-间" in Chinese
         last = self.tutorial_step == n - 1
@@ -416,11 +411,17 @@ class PlanningScene(Scene):
                 return rect
         return pygame.Rect(target.x + 12, target.y + 12, w, h).clamp(screen)
 
+    def tour_frame(self, lay) -> pygame.Rect:
+        """The guided tour's highlight around what the step is about."""
+
+        return self._tutorial_target(TUTORIAL[self.tutorial_step][1], lay).inflate(6, 6)
+
     def _tutorial_target(self, target: str, lay) -> pygame.Rect:
         if target == "end":
             return self.end_button.rect
         if target == "resources":
-            return pygame.Rect(lay["top"].x + 300, 4, 560, 48)
+            meters = self.meters()
+            return meters[0][3].union(meters[-1][3]).inflate(12, 0)  # air before the labels
         return lay[target]
 
     def _person(self, i: int, j: int) -> str:
@@ -439,11 +440,17 @@ class PlanningScene(Scene):
             return float(value)
         return float(self.session.get(account_id, action, 0))
 
+    def money(self, value: float) -> str:
+        """Money as this screen writes it: one format for budget, costs and spend, to the
+        ¥100, so budget left + spent = budget as shown."""
+
+        return fmt.money(value, language(), self.session.scenario.currency, short_from=1000)
+
     def _formatter(self, kind: str):
         lang = language()
         return {
             "days": lambda v: fmt.days(v, lang),
-            "money": lambda v: fmt.money(v, lang),
+            "money": self.money,
             "percent": lambda v: fmt.percent(v),
             "credit": lambda v: tr("plan.credit_value", days=int(v)),
         }[kind]
@@ -514,8 +521,8 @@ class PlanningScene(Scene):
             self.status.set_text("⚠ " + problem)
             self.end_button.disable()
         else:
-            self.status.set_text(tr("plan.ready", spend=fmt.money(
-                self.session.usage()["budget"][0], language())))
+            self.status.set_text(tr("plan.ready", spend=self.money(
+                self.session.usage()["budget"][0])))
             self.end_button.enable()
         self.app.redraw()
 
@@ -657,9 +664,8 @@ class PlanningScene(Scene):
         pygame.draw.line(surface, LINE, (0, lay["bottom"].y), (lay["bottom"].right, lay["bottom"].y))
         if self.team_bar is not None:
             self.team_bar.draw(surface)
-        if self.tutorial_box is not None:
-            target = self._tutorial_target(TUTORIAL[self.tutorial_step][1], lay)
-            pygame.draw.rect(surface, (230, 159, 0), target.inflate(6, 6), 3, border_radius=6)
+        if self.tutorial_box is not None and self.tutorial_step is not None:
+            pygame.draw.rect(surface, (230, 159, 0), self.tour_frame(lay), 3, border_radius=6)
 
     def _draw_top(self, surface, rect, view) -> None:
         sc, lang = self.session.scenario, language()
@@ -668,27 +674,56 @@ class PlanningScene(Scene):
         text(surface, (12, 6), pick(sc.title), 15, INK, bold=True, max_width=330)
         text(surface, (12, 30), self._status_line(), 13, WARN if view.peak else MUTED,
              max_width=330)
-        x = RESOURCE_X
-        usage = self.session.usage()
-        for resource in RESOURCES:
-            used, available = usage[resource]
+        meters = self.meters()
+        for name, used, available, box in meters:
             left = available - used
-            value = fmt.money(left, lang) if resource == "budget" else fmt.number(left, lang, 1)
+            if name == "budget":
+                value = self.money(left)
+            elif name == "supply":  # the season's capacity not yet promised to an account
+                value = fmt.percent(left)
+            else:
+                value = fmt.number(left, lang, 1)
             colour = WARN if left < -1e-9 else INK
-            text(surface, (x, 6), tr(f"resource.{resource}"), 12, MUTED)
-            text(surface, (x, 24), value, 17, colour, bold=True)
-            bar = pygame.Rect(x, 48, 106, 4)
+            text(surface, (box.x, 6), tr(f"resource.{name}"), 12,
+                 WARN if name == "supply" else MUTED, max_width=box.width)
+            text(surface, (box.x, 24), value, 17, colour, bold=True, max_width=box.width)
+            bar = pygame.Rect(box.x, 48, box.width - 6, 4)
             pygame.draw.rect(surface, RULE, bar)
             frac = 0 if available <= 0 else min(max(used / available, 0), 1)
             pygame.draw.rect(surface, WARN if left < 0 else ACCENT,
                              (bar.x, bar.y, int(bar.width * frac), bar.height))
-            x += RESOURCE_STEP
         score = float(view.score[0])
-        text(surface, (x + 4, 6), tr("plan.score"), 12, MUTED)
-        text(surface, (x + 4, 24), fmt.score(score) if view.turn else "—", 17, INK, bold=True)
+        box = self._score_rect(meters)
+        text(surface, (box.x + 4, 6), tr("plan.score"), 12, MUTED, max_width=box.width - 4)
+        text(surface, (box.x + 4, 24), fmt.score(score) if view.turn else "—", 17, INK, bold=True)
+
+    def meters(self) -> list[tuple[str, float, float, pygame.Rect]]:
+        """The top bar's meters as (name, used, available, where): every quarterly resource,
+        and in a peak quarter the season's short supply (shares promised / left). They share
+        the room between the case's name and the buttons."""
+
+        usage = self.session.usage()
+        rows = [(name, *usage[name]) for name in RESOURCES]
+        if self.view.peak and "supply" in self.session.scenario.actions:
+            promised = sum(float(self.session.get(acc.id, "supply", 0) or 0)
+                           for acc in self.session.scenario.accounts)
+            rows.append(("supply", promised, 1.0))
+        right = self.help_x() - 8 - SCORE_W
+        step = min(RESOURCE_STEP, (right - RESOURCE_X) // len(rows))
+        return [(name, used, available, pygame.Rect(RESOURCE_X + k * step, 4, step - 8, 48))
+                for k, (name, used, available) in enumerate(rows)]
+
+    def help_x(self) -> int:
+        """Where the top bar's buttons start (the "?" button's left edge)."""
+
+        return self.app.screen.get_width() - 340
+
+    @staticmethod
+    def _score_rect(meters) -> pygame.Rect:
+        return pygame.Rect(meters[-1][3].right + 8, 4, SCORE_W, 48)
 
     def _draw_portfolio(self, surface, rect, view) -> None:
-        sc, lang = self.session.scenario, language()
+        sc = self.session.scenario
         clip = surface.get_clip()
         surface.set_clip(rect)
         pygame.draw.rect(surface, WHITE, rect, border_radius=6)
@@ -716,7 +751,7 @@ class PlanningScene(Scene):
             sub = f"{pick(acc.industry)} · {tr('stage.' + STAGES[int(view.stage[0, i])])}"
             text(surface, (tile.x + 34, tile.y + 24), sub, 12, MUTED, max_width=tile.width - 130)
             revenue = view.revenue[0, i]
-            text(surface, (tile.x + 34, tile.y + 41), fmt.money(float(revenue[-1]), lang), 12, INK)
+            text(surface, (tile.x + 34, tile.y + 41), self.money(float(revenue[-1])), 12, INK)
             sat_turn = int(view.satisfaction_turn[0, i])
             sat = (tr("plan.sat_reading", value=f"{view.satisfaction_reading[0, i]:.1f}",
                       q=sat_turn + 1) if sat_turn >= 0 else tr("plan.sat_unknown"))
@@ -745,7 +780,7 @@ class PlanningScene(Scene):
             pygame.draw.rect(surface, LINE, (rect.right - 5, bar_y, 3, bar_h), border_radius=2)
 
     def _draw_header(self, surface, rect, view) -> None:
-        sc, lang, i = self.session.scenario, language(), self.selected
+        sc, i = self.session.scenario, self.selected
         acc = sc.accounts[i]
         card(surface, rect)
         text(surface, (rect.x + 12, rect.y + 6), pick(acc.name), 19, INK, bold=True,
@@ -762,9 +797,9 @@ class PlanningScene(Scene):
             (None, tr("label.credit", letter="ABCD"[int(view.credit_grade[i])]) + " · "
              + tr("plan.credit_terms", days=int(view.credit_days[0, i]))),
             (tr("plan.share"), "≈" + fmt.percent(float(view.share_estimate[0, i]))),
-            (tr("plan.overdue"), fmt.money(float(view.receivables[0, i, 1:].sum()), lang)),
+            (tr("plan.overdue"), self.money(float(view.receivables[0, i, 1:].sum()))),
             ("RFM", f"{rfm[0]}{rfm[1]}{rfm[2]}"),
-            ("CLV", fmt.money(float(view.clv[0, i]), lang)),
+            ("CLV", self.money(float(view.clv[0, i]))),
         ]
         x = rect.x + rect.width // 2 + 10
         for k, (label, value) in enumerate(facts[:4]):
@@ -780,7 +815,7 @@ class PlanningScene(Scene):
         sc, view = self.session.scenario, self.view
         quarter = fmt.quarter_label(view.turn + 1, sc.start_quarter, language())
         status = tr("plan.quarter_of", quarter=quarter, i=view.turn + 1, n=sc.turns)
-        return status + " · " + tr("plan.peak") if view.peak else status
+        return status + " · " + tr("plan.peak_season") if view.peak else status
 
     @staticmethod
     def _persona(acc) -> str:
@@ -819,21 +854,18 @@ class PlanningScene(Scene):
             last = int(view.last_contact[0, i, j])
             contact = (tr("plan.contact_ago", q=turn - last) if last >= 0 else
                        tr("plan.never_met"))
-            stance_txt = (tr("plan.stance", value=f"{round(stance, 1) + 0.0:+.1f}", age=turn - st_turn)
-                          if stance is not None else tr("plan.stance_unknown"))
-            if rows == 1:
-                lines += [(contact, 11, MUTED, False), (stance_txt, 11, MUTED, False)]
-            else:  # two rows of people: one line less each, so the rows never overlap
-                short = (tr("plan.ago_short", q=turn - last) if last >= 0 else
-                         tr("plan.never_short"))
-                value = f"{round(stance, 1) + 0.0:+.1f}" if stance is not None else "?"
-                lines.append((tr("plan.compact", stance=value, contact=short), 11, MUTED, False))
+            # As the debrief writes a stance (two decimals), so colour and number agree.
+            read = f"{round(stance, 2) + 0.0:+.2f}" if stance is not None else None
+            lines += [(contact, 11, MUTED, False),
+                      (tr("plan.stance", value=read, age=turn - st_turn) if read
+                       else tr("plan.stance_unknown"), 11, MUTED, False)]
             y = cy + 22
+            gap = 4 if rows == 1 else 3  # two rows of people: a pixel less, so they never meet
             for value, size, colour, bold in lines:
                 width = min(font(size, bold).size(value)[0], cell_w - 6)
                 text(surface, (cx - width // 2, y), value, size, colour, bold=bold,
                      max_width=cell_w - 6)
-                y += size + 4
+                y += size + gap
         legend_y = rect.bottom - 20
         x = rect.x + 10
         for key, colour in (("supportive", stance_colour(0.5)), ("neutral", stance_colour(0.0)),

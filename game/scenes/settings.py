@@ -16,14 +16,15 @@ from pygame_gui.elements import UIButton, UILabel, UIPanel
 from kam_sandbox.base import i18n
 from kam_sandbox.base.i18n import tr
 
-from ..app import App, Scene
+from ..app import App, Scene, desktop_size
 from ..draw import CJK_BUTTON, fit, label_width, wrap
 from ..menu import short_error
 from ..palette import ACCENT
 from ..settings import (
     UI_SCALES,
-    WINDOW_SIZES,
     default_settings,
+    max_scale,
+    offered_sizes,
     save_user_settings,
     settings_path,
     switch_language,
@@ -74,7 +75,7 @@ class SettingsScene(Scene):
         opts_x = pad + label_w
         opts_w = cw - pad - opts_x
 
-        def row(key: str, options: list[tuple[str, bool, Callable[[], None], str | None]],
+        def row(key: str, options: list[tuple[str, bool, Callable[[], None] | None, str | None]],
                 note: str | None = None, font_id: str | None = None) -> None:
             nonlocal y
             UILabel(Rect(pad, y, label_w - 12, bh),
@@ -85,11 +86,13 @@ class SettingsScene(Scene):
             for i, (text, on, action, tip) in enumerate(options):
                 # The chosen option wears #toggle_on; font_id only lends its font.
                 oid = ObjectID(object_id="#toggle_on" if on else None, class_id=font_id)
-                self.buttons.add(
-                    UIButton(Rect(opts_x + i * (bw + gap), y, bw, bh),
-                             fit(text, bw - 16, label_width(font_id)), ui, container=card,
-                             object_id=oid, tool_tip_text=tip),
-                    action)
+                button = UIButton(Rect(opts_x + i * (bw + gap), y, bw, bh),
+                                  fit(text, bw - 16, label_width(font_id)), ui, container=card,
+                                  object_id=oid, tool_tip_text=tip)
+                if action is None:  # cannot apply here; its tooltip says why
+                    button.disable()
+                else:
+                    self.buttons.add(button, action)
             y += bh + 6
             if note:
                 for line in wrap(note, opts_w, label_width("#small"), 2):
@@ -105,17 +108,21 @@ class SettingsScene(Scene):
         row("settings.window_size", [
             (tr("settings.size", w=sw, h=sh), (s.width, s.height) == (sw, sh),
              lambda size=(sw, sh): self.set_window(size, s.fullscreen), None)
-            for sw, sh in WINDOW_SIZES])
+            for sw, sh in offered_sizes(desktop_size())])
         row("settings.display", [
             (tr("settings.windowed"), not s.fullscreen,
              lambda: self.set_window(s.size, False), None),
             (tr("settings.fullscreen"), s.fullscreen,
              lambda: self.set_window(s.size, True), tr("settings.fullscreen_tip")),
         ])
+        window = self.app.window.get_size()
+        most = max_scale(window)
         row("settings.ui_scale", [
             (tr("settings.scale", percent=round(scale * 100)), abs(s.ui_scale - scale) < 1e-6,
-             lambda scale=scale: self.set_scale(scale), None)
-            for scale in UI_SCALES], note=tr("settings.scale_note"))
+             (lambda scale=scale: self.set_scale(scale)) if scale <= most + 1e-6 else None,
+             None if scale <= most + 1e-6 else tr("settings.scale_too_big", w=window[0],
+                                                   h=window[1], percent=round(scale * 100)))
+            for scale in UI_SCALES], note=self.scale_note(window))
         row("settings.hints", [
             (tr("settings.show_hints"), not s.tutorial_seen, self.reset_hints,
              tr("settings.hints_tip")),
@@ -141,6 +148,19 @@ class SettingsScene(Scene):
 
         UILabel(Rect(24, h - 36, w - 48, 22),
                 fit(tr("settings.keys"), w - 48, label_width("#small")), ui, object_id="#small")
+
+    def scale_note(self, window: tuple[int, int]) -> str:
+        """What the UI scale does here: the general note, or why the chosen scale is shown
+        smaller in this window."""
+
+        shown = self.app.effective_scale
+        if self.settings.ui_scale > shown + 1e-6:
+            return tr("settings.scale_limited", chosen=round(self.settings.ui_scale * 100),
+                      shown=round(shown * 100), w=window[0], h=window[1])
+        if max_scale(window) < max(UI_SCALES) - 1e-6:  # some are disabled: say why here too
+            return tr("settings.scale_window", w=window[0], h=window[1],
+                      percent=round(max_scale(window) * 100))
+        return tr("settings.scale_note")
 
     def draw(self, surface: pygame.Surface) -> None:
         w, _ = surface.get_size()

@@ -9,6 +9,7 @@ import sys
 
 import pygame
 import pytest
+from test_screenshots import content_problems
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -34,6 +35,8 @@ def test_demo_plays_a_whole_game_and_saves_every_screen(tmp_path, lang):
     # Not a blank frame: the planning screen has many distinct colours.
     colours = {image.get_at((x, y))[:3] for x in range(0, 1280, 16) for y in range(0, 720, 16)}
     assert len(colours) > 20
+    # Every debrief tab has its content drawn, its own tab highlighted (issue 11 item 22).
+    assert not content_problems(shots, lang)
 
 
 def test_demo_finishes_on_a_scenario_with_a_tight_budget(tmp_path, tight_tutorial):

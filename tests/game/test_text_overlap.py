@@ -49,26 +49,3 @@ def test_the_account_header_never_overlaps(app, drawn_rects, scenario, lang):
                 for vb, rb in rects[a + 1:]:
                     assert not ra.colliderect(rb), f"{size} {va!r} overlaps {vb!r}"
     i18n.set_language("en")
-
-
-def test_the_cut_header_lines_show_their_whole_text_on_hover(app):
-    session = Session(new_game("retail", 1), store=None)
-    app.push("planning", session)
-    scene = app.scene
-    acc = session.scenario.accounts[0]
-    tips = {getattr(e, "tool_tip_text", None) for e in app.ui.ui_group.sprites()}
-    persona = scene._persona(acc)
-    assert "46,000" in persona and persona in tips
-    assert i18n.pick(acc.history) in tips and i18n.pick(acc.name) in tips
-
-
-def test_the_cut_peak_season_warning_shows_its_whole_text_on_hover(app):
-    session = Session(new_game("retail", 8), store=None)
-    while not session.game.view().peak:
-        session.game.play({})
-    app.push("planning", session)
-    line = app.scene._status_line()
-    assert line.endswith(i18n.tr("plan.peak"))
-    assert draw.drawn_width(13)(line) > 330  # cut on the screen…
-    tips = {getattr(e, "tool_tip_text", None) for e in app.ui.ui_group.sprites()}
-    assert line in tips  # …whole on hover
