@@ -186,6 +186,8 @@ class Outcome:
     served: np.ndarray  # (B, P, N, D) how well each need is served (relationship: see below)
     served_relationship: np.ndarray  # (B, P, N, K) relationship served, per stakeholder
     fill: np.ndarray  # supply fill rate
+    volume: np.ndarray  # what the account bought from us, at list price
+    churn_risk: np.ndarray  # chance of defecting this quarter (Jones & Sasser curve)
     churn: np.ndarray  # bool: defected this quarter
     late: np.ndarray  # (B, N) bool
     default: np.ndarray  # (B, N) bool
@@ -490,6 +492,8 @@ def step(
         served=g,
         served_relationship=g_rel,
         fill=fill,
+        volume=volume,
+        churn_risk=p_churn * active,
         churn=churn,
         late=late.any(1),
         default=default,
