@@ -63,3 +63,25 @@ def test_gaps_are_clear_but_not_absurd():
     profit = {k: res[k]["profit"].mean() for k in res}
     assert 1.03 < profit["needs"] / profit["focus"] < 1.4
     assert 1.03 < profit["needs"] / profit["uniform"] < 3.0
+
+
+def test_the_tutorial_teaches():
+    """The first case a trainee meets separates good from naive play: needs beats uniform in
+    score and profit, doing nothing scores worst, and the lessons it offers hold."""
+
+    from kam_sandbox.engine.policies import _blank
+
+    def nothing(view):
+        return _blank(view)
+
+    sc = load_scenario("tutorial")
+    seeds = range(1000, 1300)
+    res = balance(sc, seeds, {**lesson_policies(), "nothing": nothing})
+    mean = {name: {m: float(r[m].mean()) for m in ("score", "profit")} for name, r in res.items()}
+    assert mean["needs"]["score"] > mean["uniform"]["score"] + 5
+    assert mean["needs"]["profit"] > 1.05 * mean["uniform"]["profit"]
+    others = [p for p in POLICIES if p != "needs"]
+    assert all(mean["nothing"]["score"] < mean[p]["score"] - 5 for p in others)
+    rows = {r["id"]: r for r in lesson_table({k: v for k, v in res.items() if k != "nothing"}, sc)}
+    for lesson in ("focus", "discover", "buying-center", "price-profit", "price-score"):
+        assert rows[lesson]["holds"] is True, (lesson, rows[lesson]["diff"])

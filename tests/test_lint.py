@@ -227,9 +227,6 @@ def test_linting_never_loads_pygame() -> None:
 # --- the deep checks ----------------------------------------------------------------------
 
 
-@pytest.mark.xfail(reason="issue 10: the recalibrated model makes needs score ~99 on these 4 "
-                   "seeds; the tutorial's scorecard targets are re-set to the expert strategy "
-                   "by the grading half of issue 10 (not the model's)", strict=False)
 def test_lint_balance_passes_the_tutorial() -> None:
     assert lint_balance(load_scenario("tutorial"), runs=4, seed=1) == []
 
