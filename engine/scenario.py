@@ -651,7 +651,7 @@ class Model(Strict):
         0.02, description="Quarterly cost of carrying receivables / 应收账款的季度资金成本"
     )
     survey_noise: float = Field(
-        0.08, ge=0.0, le=5.0, description="Noise of a needs analysis reading / 需求调研读数的噪声"
+        0.02, ge=0.0, le=5.0, description="Noise of a needs analysis reading / 需求调研读数的噪声"
     )
     stance_noise: float = Field(
         0.6, ge=0.0, le=5.0, description="Noise of a stance reading with no contact / 未接触时态度读数的噪声"
