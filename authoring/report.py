@@ -1,7 +1,10 @@
 """A balance run as one self-contained HTML page, for scenario authors and facilitators.
 
-``html_report`` turns the output of ``simulate.balance``, ``simulate.lesson_table`` and
-``simulate.sensitivity`` into a single UTF-8 HTML file: no scripts, style sheets, fonts or
+``html_report`` turns the output of ``simulate.balance``, ``simulate.lesson_table``,
+``simulate.sensitivity`` and ``per_account.account_outcomes`` into a single UTF-8 HTML file,
+verdict first (does the case teach; for a failing lesson what to change and the accounts
+behind it), then the re-run command and what changed since the last report, the lesson
+table, per-account results, distributions, sensitivity and extremes: no scripts, style sheets, fonts or
 images from elsewhere (charts are inline SVG drawn here), so it opens offline, prints, and
 can be mailed as one attachment. Everything shown is escaped. Like the rest of the engine
 it reads no clock: the caller passes the date to print.
@@ -9,6 +12,7 @@ it reads no clock: the caller passes the date to print.
 
 from __future__ import annotations
 
+import json
 import math
 import shlex
 from collections.abc import Sequence
@@ -17,8 +21,14 @@ from html import escape
 import numpy as np
 
 from kam_sandbox.base.fmt import compact
+from kam_sandbox.base.i18n import tr
+from kam_sandbox.engine.messages import render
+from kam_sandbox.engine.per_account import driver, gap_by_account
 from kam_sandbox.engine.policies import POLICIES
 from kam_sandbox.engine.scenario import Scenario
+
+from .changes import compare, data_block, report_data
+from .lesson_hints import hint
 
 #: Okabe & Ito's colour-blind-safe palette.
 OKABE_ITO = {
@@ -61,7 +71,55 @@ _T = {
     "policies": ("Policies", "策略"),
     "date": ("Date", "日期"),
     "rerun": ("Re-run this report", "重新生成本报告"),
+    "rerun_how": ("After editing the file, run this to write the report again at the same "
+                  "path; the new report then says what changed.",
+                  "修改文件后运行这条命令，在同一路径重新生成报告；新报告会列出改动之处。"),
     "verdict": ("Verdict", "结论"),
+    "verdict_yes": ("Yes, this case teaches: all {n} lessons it exercises hold.",
+                    "是的，这个案例能教学：它考到的 {n} 条要点全部成立。"),
+    "verdict_no": ("Not yet: {k} of the {n} lessons this case exercises fail. Each one "
+                   "below says what to change in the file.",
+                   "还不行：这个案例考到的 {n} 条要点中有 {k} 条不成立。下面每一条都写明了"
+                   "该改文件的哪里。"),
+    "verdict_none": ("This case exercises none of the lessons.", "这个案例没有考到任何要点。"),
+    "not_exercised": ("Not exercised", "未考到"),
+    "to_change": ("What to change", "应修改"),
+    "gap_from": ("Where the two strategies differ most, per account (contribution over the "
+                 "game, lesson's side positive)",
+                 "两种策略差别最大的客户（整局贡献，正值为符合要点的一方）"),
+    "checks": ("checks", "检查项"),
+    "changes": ("What changed since the last report", "与上一份报告相比"),
+    "changes_first": ("No earlier report at this path: the next one will list what changed.",
+                      "此路径下没有更早的报告：下一份报告会列出改动。"),
+    "changes_other": ("The earlier report at this path is of another case ({id}).",
+                      "此路径下的上一份报告属于另一个案例（{id}）。"),
+    "changes_of": ("Previous report", "上一份报告"),
+    "changed_fields": ("Changed in the file", "文件中的改动"),
+    "no_field_change": ("The file is unchanged.", "文件没有改动。"),
+    "more_fields": ("… and {n} more", "……另有 {n} 处"),
+    "lesson_moves": ("Lessons", "教学要点"),
+    "score_moves": ("Mean scores", "平均得分"),
+    "nothing_moved": ("No lesson verdict or difference moved.", "各要点的结论和差值都没有变化。"),
+    "new_check": ("new check", "新检查项"),
+    "accounts_h": ("Accounts: won, lost and why, per strategy", "各策略下的客户：赢得、失去及原因"),
+    "accounts_key": ("Per account and strategy over {runs} games: ▲ won (still buying, our "
+                     "share of wallet up 5 points or more) · ▼ lost (churned or defaulted) · "
+                     "the main driver · the account's contribution per game (margin after "
+                     "cost to serve, financing and bad debt; effort not included).",
+                     "每个客户、每种策略，共 {runs} 局：▲ 赢得（仍在采购，且我方钱包份额上升 5 个"
+                     "百分点以上）· ▼ 失去（流失或违约）· 主要原因 · 该客户每局的贡献（扣除服务成本、"
+                     "资金成本和坏账后的毛利，不含投入费用）。"),
+    "account": ("Account", "客户"),
+    "drv_defaulted": ("defaults in {p}", "{p} 的局违约"),
+    "drv_churned": ("churns in {p}", "{p} 的局流失"),
+    "drv_share_up": ("share {v}", "份额 {v}"),
+    "drv_share_down": ("share {v}", "份额 {v}"),
+    "drv_steady": ("share steady", "份额稳定"),
+    "cmp_gross": ("sales margin", "销售毛利"),
+    "cmp_bad_debt": ("bad debt", "坏账"),
+    "cmp_cost": ("cost to serve and financing", "服务与资金成本"),
+    "mostly": ("mostly", "主要来自"),
+    "won_lost": ("won {w} / lost {l}", "赢得 {w} / 失去 {l}"),
     "lessons_hold": ("lessons hold", "条教学要点成立"),
     "summary": ("Policies: mean ± standard deviation", "各策略：均值 ± 标准差"),
     "policy": ("Policy", "策略"),
@@ -160,6 +218,20 @@ _PARAM_ZH = {
 
 _HOWTO = {
     "en": [
+        "<b>Verdict</b> (at the very top): does the case teach? A lesson holds when every "
+        "check of it that the case exercises passes. Under a failing lesson: what to change "
+        "in the scenario file, and the accounts where the strategy and its variant differ "
+        "most (each account's contribution over the game, and how often each strategy won "
+        "and lost it), which shows <i>why</i> the check fails.",
+        "<b>Re-run</b>: the exact command that wrote this report; run it again after editing "
+        "the file and the new report lists the fields you changed and how the lesson "
+        "verdicts and mean scores moved (it reads the report it replaces).",
+        "<b>Accounts</b>: per account and strategy, how often it was won (still buying, our "
+        "share of wallet up 5 points or more) and lost (churned or defaulted), the main "
+        "driver (defaults or churn when they happen in 15 % of games or more, else the "
+        "change of our share), and the account's contribution per game. Tier (A/B/C, by "
+        "our sales before the game) and Credit (A–D, the public credit grade) are two "
+        "different letters.",
         "Every policy played the <b>same seeds</b> (common random numbers): run <i>k</i> of "
         "one policy met the same accounts, needs and events as run <i>k</i> of every other. "
         "That is why the lessons are judged on <b>paired</b> differences, seed by seed.",
@@ -192,6 +264,15 @@ _HOWTO = {
         "game (a replay may differ in the last decimal place only).",
     ],
     "zh": [
+        "<b>结论</b>（最上方）：这个案例能教学吗？某条要点在案例考到的所有检查项都通过时成立。"
+        "不成立的要点下面写明应修改案例文件的哪里，并列出策略与其变体差别最大的客户（整局贡献，"
+        "以及两种策略各自赢得、失去该客户的频率），说明它<i>为什么</i>不成立。",
+        "<b>重新生成</b>：生成本报告的完整命令；修改文件后再运行一次，新报告会列出你改动的字段，"
+        "以及各要点结论和平均得分的变化（它会读取被替换的旧报告）。",
+        "<b>客户</b>：每个客户、每种策略下赢得（仍在采购，且我方钱包份额上升 5 个百分点以上）"
+        "和失去（流失或违约）的频率、主要原因（违约或流失在 15% 以上的局中发生时即为原因，"
+        "否则为我方份额的变化），以及该客户每局的贡献。客户类别（A/B/C 类，按开局前的销售额）"
+        "和信用等级（信用A–D，公开的信用评级）是两个不同的字母。",
         "所有策略都使用<b>相同的随机种子</b>（共同随机数）：某策略的第 <i>k</i> 局与其他策略的第 "
         "<i>k</i> 局面对相同的客户、需求和事件，所以教学要点按种子逐一做<b>配对</b>比较。",
         "<b>策略表</b>：各局的均值 ± 标准差。标准差表示局与局之间的差异，而不是均值的不确定性。",
@@ -245,6 +326,18 @@ code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "Noto Sans 
 .verdict { font-size: 1.05em; padding: 10px 14px; border-left: 6px solid #009E73;
   background: #f3faf7; margin: 16px 0; }
 .verdict.bad { border-left-color: #D55E00; background: #fdf4ee; }
+.verdict .answer { font-size: 1.12em; font-weight: 600; margin: 0 0 8px; }
+ul.verdicts { list-style: none; padding: 0; margin: 0; }
+ul.verdicts > li { margin: 6px 0; }
+.check { white-space: nowrap; margin-right: 6px; }
+.check.pass { background: none; border: 0; color: #00583f; }
+.check.fail { background: none; border: 0; color: #8a3700; font-weight: 600; }
+.check.na { background: none; border: 0; color: #666; }
+.hint { margin: 4px 0 2px 1.5em; }
+.gap { margin: 2px 0 4px 1.5em; }
+.gap ul { margin: 2px 0; }
+code.rerun { white-space: pre-wrap; word-break: break-all; }
+td.acct { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .chart { margin: 6px 0 18px; }
 svg { max-width: 100%; height: auto; font-family: inherit; }
 .key { white-space: nowrap; }
@@ -273,14 +366,22 @@ def html_report(
     *,
     date: str | None = None,
     scenario_ref: str | None = None,
+    accounts: dict[str, dict] | None = None,
+    html_ref: str | None = None,
+    previous: dict | None = None,
 ) -> str:
     """The whole report as an HTML document (a str; write it with ``encoding="utf-8"``).
 
     ``results`` is ``balance``'s output on ``seeds`` (the policies to show); ``lessons`` is
-    ``lesson_table``'s (shown at the top) or None; ``sensitivity`` is ``sensitivity``'s or
-    None. ``lang`` ("en" or "zh") picks the main language; the other is shown as a gloss.
-    ``date`` is printed as given (the engine reads no clock). ``scenario_ref`` is how the
-    replay commands name the scenario (a path for an author's file; default: its id).
+    ``lesson_table``'s (the verdict and the table at the top) or None; ``sensitivity`` is
+    ``sensitivity``'s or None. ``accounts`` maps strategies (policies and lesson variants)
+    to ``per_account.account_outcomes``: the per-account table and, for a failing lesson,
+    the accounts that carry its gap. ``lang`` ("en" or "zh") picks the main language; the
+    other is shown as a gloss. ``date`` is printed as given (the engine reads no clock).
+    ``scenario_ref`` is how commands name the scenario (the path the author gave; default:
+    its id), ``html_ref`` where the report is written (for the re-run command), and
+    ``previous`` the data of the report it replaces (``changes.read_previous``), to say
+    what changed since.
     """
 
     if lang not in ("en", "zh"):
@@ -288,10 +389,14 @@ def html_report(
     if not results:
         raise ValueError("no results to report")
     seeds = list(seeds)
-    r = _Report(scenario, results, lang, seeds, scenario_ref or scenario.id)
+    r = _Report(scenario, results, lang, seeds, scenario_ref or scenario.id, accounts or {})
+    data = report_data(scenario, lessons, {p: r.mean_score[p] for p in r.order
+                                           if math.isfinite(r.mean_score[p])}, seeds, date)
     body = [
         r.header(date, lessons),
+        r.rerun_section(html_ref or "report.html", previous, data),
         r.lesson_section(lessons),
+        r.account_section(),
         r.policy_table(),
         r.charts(),
         r.sensitivity_section(sensitivity),
@@ -299,6 +404,7 @@ def html_report(
         r.howto(),
         '<footer>KAM Sandbox · kam-sandbox balance · '
         f'{escape(scenario.id)} v{escape(scenario.version)}</footer>',
+        data_block(data),
     ]
     title = f"{r.t('report')[0]} · {getattr(scenario.title, lang)}"
     return (
@@ -336,6 +442,24 @@ def _signed(v: float) -> str:
     """A lesson difference: money-sized numbers compact, small ones with two decimals."""
 
     return escape(("+" if v > 0 else "") + (compact(v) if abs(v) >= 1000 else f"{v:.2f}"))
+
+
+def _pct(v: float) -> str:
+    return f"{100 * float(v):.0f} %"
+
+
+def _diff_text(v, plain: bool = False) -> str:
+    """A lesson difference (or, ``plain``, a score) from a report's data; – if none."""
+    if v is None:
+        return "–"
+    return escape(f"{v:.2f}") if plain else _signed(float(v))
+
+
+def _short(value, limit: int = 60) -> str:
+    """A field's value in a list of changes: JSON-like, cut to ``limit`` characters."""
+    text = "–" if value is None else (value if isinstance(value, str) else
+                                      json.dumps(value, ensure_ascii=False))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
@@ -415,8 +539,10 @@ def marker(shape: str, x: float, y: float, r: float, fill: str, stroke: str = "#
 
 
 class _Report:
-    def __init__(self, scenario: Scenario, results, lang: str, seeds: list[int], ref: str):
+    def __init__(self, scenario: Scenario, results, lang: str, seeds: list[int], ref: str,
+                 accounts: dict[str, dict]):
         self.sc, self.results, self.lang, self.seeds, self.ref = scenario, results, lang, seeds, ref
+        self.accounts = accounts
         self.mean_score = {
             p: (float(np.mean(_finite(r["score"]))) if len(_finite(r["score"])) else -math.inf)
             for p, r in results.items()
@@ -432,6 +558,16 @@ class _Report:
     def t(self, key: str, table=_T) -> tuple[str, str]:
         en, zh = table[key][:2]
         return (zh, en) if self.lang == "zh" else (en, zh)
+
+    def tf(self, key: str, **values) -> tuple[str, str]:
+        """``t`` with ``{name}`` fields filled in both languages."""
+        main, gloss = self.t(key)
+        return main.format(**values), gloss.format(**values)
+
+    def both(self, key: str, **values) -> str:
+        """A sentence in the main language with its gloss, escaped."""
+        main, gloss = self.tf(key, **values)
+        return f'{escape(main)} <span class="gloss">{escape(gloss)}</span>'
 
     def label(self, key: str, table=_T, br: bool = False) -> str:
         main, gloss = self.t(key, table)
@@ -482,6 +618,97 @@ class _Report:
         ]
         if date:
             rows.append(("date", escape(str(date))))
+        meta = "".join(f"<tr><th>{self.label(k)}</th><td>{v}</td></tr>" for k, v in rows)
+        nav = "".join(
+            f'<a href="#{a}">{escape(self.t(k)[0])}</a>'
+            for a, k in (("rerun", "rerun"), ("lessons", "lessons"), ("accounts", "accounts_h"),
+                         ("policies", "summary"), ("charts", "dist"),
+                         ("sensitivity", "sens"), ("extremes", "extremes"), ("howto", "howto"))
+        )
+        summary = getattr(sc.summary, lang)
+        return (
+            f'<header><p class="sub">{self.label("report")}</p>'
+            f'<h1>{escape(title)}</h1><p class="sub">{escape(gloss)}</p>'
+            f'{self.verdict(lessons)}<nav>{nav}</nav>'
+            f'<p class="small">{escape(summary)}</p>'
+            f'<table class="meta">{meta}</table></header>'
+        )
+
+    def verdict(self, lessons) -> str:
+        """Does the case teach? A plain answer, then each lesson with its checks; a failing
+        one with what to change in the file and the accounts that carry its gap."""
+
+        if not lessons:
+            return ""
+        groups: dict[str, list[dict]] = {}
+        for x in lessons:
+            groups.setdefault(x["lesson"], []).append(x)
+
+        def state(rows):
+            said = [x["holds"] for x in rows if x["holds"] is not None]
+            return None if not said else all(said)
+
+        judged = [k for k, rows in groups.items() if state(rows) is not None]
+        failing = [k for k in judged if state(groups[k]) is False]
+        if not judged:
+            head = self.both("verdict_none")
+        elif failing:
+            head = self.both("verdict_no", k=len(failing), n=len(judged))
+        else:
+            head = self.both("verdict_yes", n=len(judged))
+        items = []
+        for key, rows in groups.items():
+            ok = state(rows)
+            checks = " ".join(
+                f'<span class="check {"pass" if x["holds"] else "fail" if x["holds"] is False else "na"}">'
+                f'{"✓" if x["holds"] else "✗" if x["holds"] is False else "–"} '
+                f'{escape(x["id"])}</span>' for x in rows)
+            parts = [f'{self.badge(ok)} <b>{escape(self.lesson_name(key, rows[0]))}</b> '
+                     f'<span class="small">{escape(self.t("checks")[0])}: {checks}</span>']
+            if ok is False:
+                parts.append(f'<div class="hint"><b>{self.label("to_change")}:</b> '
+                             f'{hint(key, self.lang)}</div>')
+                for x in rows:
+                    if x["holds"] is False:
+                        parts.append(self.gap_note(x))
+            elif ok is None:
+                reason = render(rows[0].get("reason") or "", self.lang)
+                parts.append(f'<div class="small">{escape(reason)}</div>')
+            items.append(f'<li data-verdict-lesson="{escape(key)}">{"".join(parts)}</li>')
+        cls = "verdict bad" if failing else "verdict"
+        return (f'<div class="{cls}" id="verdict"><p class="answer">{head}</p>'
+                f'<ul class="verdicts">{"".join(items)}</ul></div>')
+
+    def gap_note(self, x: dict) -> str:
+        """The accounts where a failing check's two strategies differ most, and how."""
+
+        ref, var = self.accounts.get(x["reference"]), self.accounts.get(x["variant"])
+        if ref is None or var is None:
+            return ""
+        rows = []
+        for g in gap_by_account(ref, var, x["measure"]):
+            component = self.t(f"cmp_{g['component']}")[0]
+            won_lost = " → ".join(
+                self.tf("won_lost", w=_pct(g[f"{side}_won"]),
+                        l=_pct(g[f"{side}_churned"] + g[f"{side}_defaulted"]))[0]
+                for side in ("reference", "variant"))
+            rows.append(f"<li>{escape(self.account_name(g['index']))}: "
+                        f"<b>{_signed(g['gap'])}</b> ({_pct(g['share'])}), "
+                        f"{escape(self.t('mostly')[0])} {escape(component)}; "
+                        f'<span class="small">{self.key(x["reference"])} → '
+                        f'{self.key(x["variant"])}: {escape(won_lost)}</span></li>')
+        return (f'<div class="gap" data-gap="{escape(x["id"])}"><span class="small">'
+                f'{escape(x["id"])} · {self.label("gap_from")}</span><ul>{"".join(rows)}</ul></div>')
+
+    def account_name(self, i: int) -> str:
+        acc = self.sc.accounts[i]
+        return f"{getattr(acc.name, self.lang)} ({acc.id})"
+
+    def rerun_section(self, html_ref: str, previous: dict | None, data: dict) -> str:
+        """The exact command that writes this report again, and what changed since the
+        report it replaced."""
+
+        parts = [self.h2("rerun", "rerun")]
         s = self.seeds
         if s and s == list(range(s[0], s[0] + len(s))):
             extra = []
@@ -489,40 +716,89 @@ class _Report:
                 if p not in POLICIES:
                     extra += ["--policy", p]
             command = self.cmd("balance", self.ref, "--runs", str(len(s)), "--seed", str(s[0]),
-                               *extra, "--html", "report.html")
-            rows.append(("rerun", f"<code>{escape(command)}</code>"))
-        meta = "".join(f"<tr><th>{self.label(k)}</th><td>{v}</td></tr>" for k, v in rows)
-        nav = "".join(
-            f'<a href="#{a}">{escape(self.t(k)[0])}</a>'
-            for a, k in (("lessons", "lessons"), ("policies", "summary"), ("charts", "dist"),
-                         ("sensitivity", "sens"), ("extremes", "extremes"), ("howto", "howto"))
-        )
-        summary = getattr(sc.summary, lang)
-        return (
-            f'<header><p class="sub">{self.label("report")}</p>'
-            f'<h1>{escape(title)}</h1><p class="sub">{escape(gloss)}</p>'
-            f'<p class="small">{escape(summary)}</p>'
-            f'<table class="meta">{meta}</table>{self.verdict(lessons)}<nav>{nav}</nav></header>'
-        )
+                               *extra, "--html", html_ref, "--lang", self.lang)
+            parts.append(f'<p><code class="rerun">{escape(command)}</code></p>'
+                         f'<p class="small">{self.both("rerun_how")}</p>')
+        parts.append(f'<h3>{self.label("changes")}</h3>')
+        if previous is None:
+            parts.append(f'<p class="small">{self.both("changes_first")}</p>')
+        elif previous.get("scenario") != data["scenario"]:
+            parts.append(f'<p class="small">{self.both("changes_other", id=previous.get("scenario"))}</p>')
+        else:
+            parts.append(self.changes(compare(previous, data)))
+        return '<section id="changes">' + "\n".join(parts) + "</section>"
 
-    def verdict(self, lessons) -> str:
-        if not lessons:
-            return ""
-        judged = [x for x in lessons if x.get("holds") is not None]
-        ok = sum(1 for x in judged if x["holds"])
-        failed = [x for x in judged if not x["holds"]]
-        main, gloss = self.t("lessons_hold")
-        text = f"<b>{ok} / {len(judged)}</b> {escape(main)} <span class=\"gloss\">{escape(gloss)}</span>"
-        if failed:
-            names = ", ".join(escape(self.lesson_name(x["lesson"])) for x in failed)
-            text += f' — <span class="badge fail">{escape(self.t("fail")[0])}</span> {names}'
-        cls = "verdict bad" if failed else "verdict"
-        return f'<div class="{cls}">{text}</div>'
+    def changes(self, c: dict) -> str:
+        out = []
+        if c.get("date"):
+            out.append(f'<p class="small">{self.label("changes_of")}: {escape(str(c["date"]))}</p>')
+        out.append(f"<p><b>{self.label('changed_fields')}</b></p>")
+        if c["fields"]:
+            items = "".join(f"<li><code>{escape(path)}</code>: {escape(_short(before))} → "
+                            f"{escape(_short(after))}</li>" for path, before, after in c["fields"])
+            if c["more"]:
+                items += f"<li>{self.both('more_fields', n=c['more'])}</li>"
+            out.append(f'<ul class="changes">{items}</ul>')
+        else:
+            out.append(f'<p class="small">{self.both("no_field_change")}</p>')
+        out.append(f"<p><b>{self.label('lesson_moves')}</b></p>")
+        if c["lessons"]:
+            items = []
+            for m in c["lessons"]:
+                was, now = m["before"], m["after"]
+                before = (self.badge(was["holds"]) + " " + _diff_text(was.get("diff"))
+                          if was else escape(self.t("new_check")[0]))
+                items.append(f'<li data-moved="{escape(m["id"])}">{escape(m["id"])}: {before} → '
+                             f'{self.badge(now["holds"])} {_diff_text(now.get("diff"))}</li>')
+            out.append(f'<ul class="changes">{"".join(items)}</ul>')
+        else:
+            out.append(f'<p class="small">{self.both("nothing_moved")}</p>')
+        if c["scores"]:
+            items = "".join(f"<li>{self.key(p)}: {_diff_text(b, plain=True)} → "
+                            f"{_diff_text(a, plain=True)}</li>" for p, b, a in c["scores"])
+            out.append(f"<p><b>{self.label('score_moves')}</b></p><ul class=\"changes\">{items}</ul>")
+        return "\n".join(out)
 
-    def lesson_name(self, lesson: str) -> str:
+    def account_section(self) -> str:
+        """Per account and strategy: how often won and lost, the main driver, the money."""
+
+        shown = [p for p in self.order if p in self.accounts]
+        parts = [self.h2("accounts_h", "accounts")]
+        if not shown:
+            return parts[0] + f'<p>{self.label("none")}</p>'
+        first = self.accounts[shown[0]]
+        parts.append(f'<p class="small">{self.both("accounts_key", runs=first["runs"])}</p>')
+        head = self.th("account") + "".join(f"<th>{self.key(p)}</th>" for p in shown)
+        rows = []
+        for i, _ in enumerate(self.sc.accounts):
+            labels = (tr("label.tier", self.lang, letter=first["tier"][i]) + " · "
+                      + tr("label.credit", self.lang, letter=first["credit"][i]))
+            cells = [f'<td class="lesson"><b>{escape(self.account_name(i))}</b><br>'
+                     f'<span class="small">{escape(labels)}</span></td>']
+            for p in shown:
+                out = self.accounts[p]
+                lost = float(out["churned"][i] + out["defaulted"][i])
+                kind, size = driver(out, i)
+                what = self.tf(f"drv_{kind}", p=_pct(size),
+                               v=f"{100 * size:+.0f} pp" if self.lang == "en"
+                               else f"{100 * size:+.0f} 个百分点")[0]
+                cells.append(
+                    f'<td class="acct" data-driver="{kind}">▲ {_pct(out["won"][i])} '
+                    f'▼ {_pct(lost)}<br><span class="small">{escape(what)}</span><br>'
+                    f'<span class="gloss">{escape(compact(float(out["contribution"][i])))}'
+                    "</span></td>")
+            rows.append(f'<tr data-account="{escape(self.sc.accounts[i].id)}">{"".join(cells)}</tr>')
+        parts.append(f'<div class="wide"><table id="account-table"><thead><tr>{head}</tr></thead>'
+                     f"<tbody>{''.join(rows)}</tbody></table></div>")
+        return "\n".join(parts)
+
+    def lesson_name(self, lesson: str, row: dict | None = None) -> str:
+        """A lesson by name; one this report does not know by its check's own title."""
         if lesson in _LESSON:
             en, zh = _LESSON[lesson]
             return zh if self.lang == "zh" else en
+        if row is not None:
+            return row.get("title_zh" if self.lang == "zh" else "title") or lesson
         return lesson
 
     def policy_table(self) -> str:
@@ -665,7 +941,8 @@ class _Report:
             cells = [f'<td class="lesson"><b>{escape(self.lesson_name(x["lesson"]))}</b>'
                      f'<br>{claim}</td>', f'<td class="cmp">{compare}</td>']
             if x["holds"] is None:
-                cells.append(f'<td colspan="4" class="small">{escape(x.get("reason", ""))}</td>')
+                cells.append(f'<td colspan="4" class="small">'
+                             f'{escape(render(x.get("reason") or "", self.lang))}</td>')
             else:
                 lo, hi = x["ci95"]
                 blo, bhi = x["ci95_boot"]
@@ -709,7 +986,7 @@ class _Report:
             items.append((x, x["d"], lo, hi))
         if not items:
             return ""
-        left, right, top, bottom = 260, 90, 8, 34
+        left, right, top, bottom = 340, 90, 8, 34
         span_lo = min(0.0, *(i[2] for i in items))
         span_hi = max(0.0, *(i[3] for i in items))
         ticks = nice_ticks(span_lo, span_hi, 6)

@@ -181,6 +181,14 @@ def score(value: float) -> str:
     return _sign(rounded, False) + str(abs(int(rounded)))
 
 
+def delta_score(value: float) -> str:
+    """A change of score in whole points with an explicit sign (``+8``, ``-3``, ``±0``)."""
+    if not _finite(value):
+        return MISSING
+    rounded = _round(value, 0)
+    return _sign(rounded, True) + str(abs(int(rounded)))
+
+
 def compact(v: float, digits: int = 2) -> str:
     """A language-neutral figure for reports and exports: 1234567 → '1.23 M', 45600 → '45.6 k'."""
 

@@ -70,3 +70,17 @@ def pick(text: dict | object, lang: str | None = None) -> str:
     if isinstance(text, dict):
         return text.get(lang) or text.get("en") or ""
     return getattr(text, lang, None) or getattr(text, "en", "")
+
+
+def strategy_name(name: str, lang: str | None = None) -> str:
+    """A built-in strategy's name (``needs`` → "Needs-led"), its id if it has none."""
+
+    key = f"strategy.{name.replace('-', '_')}"
+    return tr(key, lang) if key in strings("en") else name
+
+
+def strategy_tip(name: str, lang: str | None = None) -> str:
+    """What a built-in strategy does, in a sentence ("" if it has none)."""
+
+    key = f"strategy.tip.{name.replace('-', '_')}"
+    return tr(key, lang) if key in strings("en") else ""

@@ -1,96 +1,190 @@
-"""Workshop host timings: what a trainer waits for, for a 12-team session.
+"""Workshop host under load: what teams and the trainer wait for, at 12 to 96 teams.
 
-    python benchmarks/workshop.py [--scenario distributors] [--teams 12] [--mode parallel]
+    python benchmarks/workshop.py [--teams 12 24 48 96] [--round-seconds 4]
+                                  [--scenario distributors] [--rounds N]
 
-Plays a whole session through ``workshop.Host`` (every team submits a ``needs`` plan each
-round, one team is absent and filled in) and reports, per round: closing it (the
-facilitator's Advance: every team's game rebuilt from the log and played), a team's poll
-(``team_state``), a draft save, a submission, the facilitator's status, and the size of the
-session file; then the same poll and draft save over HTTP on loopback (a team's client).
-Wall-clock figures: quote the best of a few runs; never assert on them.
+For each team count it creates a session (parallel mode), serves it over loopback HTTP from
+this process (``ServerThread``, as ``kam-sandbox workshop host`` does) and starts a load
+client in another process, in which every team polls ``GET /api/team`` once a second and
+saves a draft every 3 s (issue 12's room). This process plays the facilitator's console:
+every ``--round-seconds`` it advances the round through ``Host.act`` and times it, until
+the session is finished.
+
+Reported per team count: poll p50/p99 over all polls and over the polls that overlapped an
+advance, draft p50/p99, the errors (any answer but 200, or no answer), and the advance:
+the slowest and the median round, and each round's time; and the host's CPU use (its
+process's CPU seconds per second, all threads: above ~0.9 its GIL saturates, whatever the
+machine). Wall-clock figures on a shared machine: quote the best of a few runs, with the
+load average; never assert on them.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
+import os
+import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from kam_sandbox.engine import Game  # noqa: E402
 from kam_sandbox.engine.actions import actions_to_plan  # noqa: E402
 from kam_sandbox.engine.policies import POLICIES, decide  # noqa: E402
 from kam_sandbox.workshop import Session  # noqa: E402
 from kam_sandbox.workshop.host import Host  # noqa: E402
 
+POLL_SECONDS = 1.0
+DRAFT_SECONDS = 3.0
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
 
 def ms(seconds: float) -> str:
-    return f"{1000 * seconds:7.1f}"
+    return f"{1000 * seconds:.0f}"
 
 
-def timed(fn, *args, **kwargs):
-    start = time.perf_counter()
-    out = fn(*args, **kwargs)
-    return time.perf_counter() - start, out
+# -- the load client (another process: its work must not share this one's GIL) -----------------
+async def _team(client, token: str, plan: dict, until: float, rng: random.Random,
+                out: list) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+
+    async def every(period: float, kind: str, call) -> None:
+        tick = time.monotonic() + rng.uniform(0, period)
+        while tick < until:
+            await asyncio.sleep(max(0.0, tick - time.monotonic()))
+            start = time.monotonic()
+            try:
+                status = (await call()).status_code
+            except Exception as exc:  # noqa: BLE001  a timeout or a refused connection
+                status = type(exc).__name__
+            out.append((kind, start, time.monotonic() - start, status))
+            tick += period
+            while tick < time.monotonic():  # a slow answer: skip the ticks missed
+                tick += period
+
+    await asyncio.gather(
+        every(POLL_SECONDS, "poll", lambda: client.get("/api/team", headers=headers)),
+        every(DRAFT_SECONDS, "draft", lambda: client.put(
+            "/api/team/draft", headers=headers, json={"plan": plan, "author": "bench"})))
+
+
+async def _load(url: str, tokens: list[str], plan: dict, seconds: float) -> list:
+    import httpx
+
+    out: list = []
+    limits = httpx.Limits(max_connections=2 * len(tokens), max_keepalive_connections=2 * len(tokens))
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30.0) as client:
+        until = time.monotonic() + seconds
+        rng = random.Random(1)
+        await asyncio.gather(*(_team(client, t, plan, until, rng, out) for t in tokens))
+    return out
+
+
+def client_main(spec_file: str) -> None:
+    spec = json.loads(Path(spec_file).read_text(encoding="utf-8"))
+    out = asyncio.run(_load(spec["url"], spec["tokens"], spec["plan"], spec["seconds"]))
+    json.dump(out, sys.stdout)
+
+
+# -- the host and the facilitator ---------------------------------------------------------------
+def run(teams: int, scenario: str, round_seconds: float, rounds: int | None) -> dict:
+    from kam_sandbox.workshop.server import ServerThread
+
+    folder = Path(tempfile.mkdtemp()) / "ws"
+    session = Session.create(folder, scenario, teams, seed=1, world_secret="bench")
+    host = Host(session)
+    ft = session.meta["facilitator_token"]
+    total = min(rounds or session.meta["rounds"], session.meta["rounds"])
+    game = Game(session.scenario, 1)
+    plan = actions_to_plan(decide(POLICIES["needs"], game.view(), game.scenario,
+                                  game.batch.static), game.batch.static)
+    server = ServerThread(host, port=0, announce=False)
+    server.start()
+    spec = Path(folder.parent / "spec.json")
+    spec.write_text(json.dumps({"url": server.url, "plan": plan,
+                                "tokens": [t["token"] for t in session.teams()],
+                                "seconds": round_seconds * (total + 0.5)}), encoding="utf-8")
+    client = subprocess.Popen([sys.executable, __file__, "--client", str(spec)],
+                              stdout=subprocess.PIPE)
+    advances = []  # (round, start, seconds)
+    try:
+        start, cpu = time.monotonic(), time.process_time()
+        for r in range(1, total + 1):
+            time.sleep(max(0.0, start + r * round_seconds - time.monotonic()))
+            began = time.monotonic()
+            host.act(ft, "advance")
+            advances.append((r, began, time.monotonic() - began))
+        busy = (time.process_time() - cpu) / (time.monotonic() - start)
+        requests = json.loads(client.communicate()[0])
+    finally:
+        client.kill()
+        server.stop()
+        session.close()
+    return {**summary(teams, requests, advances), "cpu": busy}
+
+
+def summary(teams: int, requests: list, advances: list) -> dict:
+    def overlaps(start: float, took: float) -> bool:
+        return any(start < a + t and a < start + took for _, a, t in advances)
+
+    polls = [took for kind, _, took, status in requests if kind == "poll" and status == 200]
+    during = [took for kind, start, took, status in requests
+              if kind == "poll" and status == 200 and overlaps(start, took)]
+    drafts = [took for kind, _, took, status in requests if kind == "draft" and status == 200]
+    finished = advances[-1][1]  # after the last round closes a draft is refused: rightly
+    errors = Counter(f"{kind} {status}" for kind, start, took, status in requests
+                     if status != 200 and not (kind == "draft" and status == 409
+                                               and start + took >= finished))
+    times = [t for *_, t in advances]
+    return {"teams": teams, "polls": len(polls), "poll_p50": percentile(polls, 0.5),
+            "poll_p99": percentile(polls, 0.99), "during": len(during),
+            "during_p99": percentile(during, 0.99), "draft_p50": percentile(drafts, 0.5),
+            "draft_p99": percentile(drafts, 0.99), "errors": sum(errors.values()),
+            "error_kinds": dict(errors),
+            "advance_max": max(times), "advance_median": statistics.median(times),
+            "advances": times}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--teams", type=int, nargs="+", default=[12, 24, 48, 96])
     parser.add_argument("--scenario", default="distributors")
-    parser.add_argument("--teams", type=int, default=12)
-    parser.add_argument("--mode", choices=("parallel", "shared"), default="parallel")
+    parser.add_argument("--round-seconds", type=float, default=4.0)
+    parser.add_argument("--rounds", type=int, default=None, help="stop after N rounds")
+    parser.add_argument("--client", help=argparse.SUPPRESS)  # the load client's spec file
     args = parser.parse_args()
-
-    folder = Path(tempfile.mkdtemp()) / "ws"
-    session = Session.create(folder, args.scenario, args.teams, seed=1, mode=args.mode)
-    host = Host(session)
-    ft = session.meta["facilitator_token"]
-    tokens = [t["token"] for t in session.teams()]
-    print(f"{args.scenario}, {args.teams} teams, {args.mode} · times in ms")
-    print("round   advance   poll  draft  submit  status   file kB")
-    polls = []
-    while not session.meta["finished"]:
-        games = session.replay()
-        for i, (token, rep) in enumerate(zip(tokens, games.values())):
-            if i == len(tokens) - 1:
-                continue  # the last team is absent: filled in at the close
-            game = rep.game
-            plan = actions_to_plan(decide(POLICIES["needs"], game.view(), game.scenario,
-                                          game.batch.static), game.batch.static)
-            t_draft, _ = timed(host.save_draft, token, plan)
-            t_submit, _ = timed(host.submit, token, plan)
-        t_poll = min(timed(host.team_state, tokens[0])[0] for _ in range(5))
-        polls.append(t_poll)
-        t_status, _ = timed(host.status, ft)
-        r = session.round
-        t_advance, _ = timed(host.act, ft, "advance")
-        size = (folder / "session.json").stat().st_size / 1024
-        print(f"{r:5d} {ms(t_advance)} {ms(t_poll)} {ms(t_draft)} {ms(t_submit)} "
-              f"{ms(t_status)} {size:9.0f}")
-    print(f"median poll {ms(statistics.median(polls)).strip()} ms")
-    http(host, tokens[0])
-    session.close()
-
-
-def http(host: Host, token: str, n: int = 50) -> None:
-    """A team client's calls over loopback HTTP (FastAPI + uvicorn in a thread)."""
-
-    from kam_sandbox.workshop.client import RemoteTeamLink
-    from kam_sandbox.workshop.server import ServerThread
-
-    server = ServerThread(host, port=0, announce=False)
-    server.start()
-    try:
-        with RemoteTeamLink(server.url, token) as link:
-            link.state()  # warm up the connection
-            polls = [timed(link.state)[0] for _ in range(n)]
-    finally:
-        server.stop()
-    print(f"over HTTP: team poll median {ms(statistics.median(polls)).strip()} ms, "
-          f"p95 {ms(sorted(polls)[int(0.95 * n)]).strip()} ms")
+    if args.client:
+        client_main(args.client)
+        return
+    print(f"{args.scenario}, parallel, a poll every {POLL_SECONDS:g} s and a draft every "
+          f"{DRAFT_SECONDS:g} s per team, an advance every {args.round_seconds:g} s · ms")
+    print("teams  polls  poll p50  poll p99  during adv. (n, p99)  draft p50  draft p99  "
+          "errors  host CPU  advance max  median  per round")
+    print(f"load average before: {os.getloadavg()[0]:.1f}")
+    for teams in args.teams:
+        row = run(teams, args.scenario, args.round_seconds, args.rounds)
+        print(f"{row['teams']:5d} {row['polls']:6d} {ms(row['poll_p50']):>9} "
+              f"{ms(row['poll_p99']):>9} {row['during']:>9d} {ms(row['during_p99']):>9}      "
+              f"{ms(row['draft_p50']):>9} {ms(row['draft_p99']):>10} {row['errors']:7d} "
+              f"{row['cpu']:9.2f} "
+              f"{ms(row['advance_max']):>12} {ms(row['advance_median']):>7}  "
+              f"{' '.join(ms(t) for t in row['advances'])}  (load {os.getloadavg()[0]:.1f})",
+              flush=True)
+        if row["error_kinds"]:
+            print(f"      errors: {row['error_kinds']}", flush=True)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,55 @@ def cmd_play(args) -> int:
     )
 
 
+def cmd_preview(args) -> int:
+    """Check the file as ``validate`` does; then draw it: into a PNG with ``--out`` (headless),
+    else in the game window on the library. Texts cut without an ellipsis are warnings."""
+    import os
+    from pathlib import Path
+
+    from kam_sandbox.base.i18n import set_language, tr
+    from kam_sandbox.engine import check_scenario, load_scenario
+
+    path = Path(args.file)
+    if path.is_file():
+        scenario, problems = check_scenario(path)
+        for p in problems:
+            print(p.render(args.lang))
+        if scenario is None or any(p.severity == "error" for p in problems):
+            return 1
+    else:  # a shipped id: its problems were the shipper's
+        scenario = load_scenario(args.file)
+        path = next(p for p in _shipped() if p.stem == scenario.id)
+    if not args.out:
+        from kam_sandbox.game.main import run
+
+        return run(lang=args.lang, preview=path)
+    os.environ["SDL_VIDEODRIVER"] = "dummy"  # never a window for a file
+    os.environ["SDL_AUDIODRIVER"] = "dummy"
+    from kam_sandbox.game.app import App
+    from kam_sandbox.game.preview import capture, write_sheet
+
+    set_language(args.lang)
+    app = App()
+    try:
+        preview = capture(app, path, scenario)
+        out = write_sheet(preview, Path(args.out))
+    finally:
+        app.close()
+    for where in preview.cut:
+        print(tr("cli.preview.cut", args.lang, file=args.file, where=where))
+    if not preview.cut:
+        print(tr("cli.preview.all_fit", args.lang, file=args.file))
+    print(tr("cli.preview.wrote", args.lang, path=out, frames=len(preview.frames)))
+    return 0
+
+
+def _shipped():
+    from kam_sandbox.engine import shipped_scenarios
+
+    return shipped_scenarios()
+
+
 def argv_language(argv: Sequence[str]) -> str:
     """The language ``--lang zh|en`` on the command line asks for, else the system's."""
     from kam_sandbox.base.i18n import LANGUAGES, system_language
@@ -62,8 +111,8 @@ def _translated(lang: str) -> type[argparse.HelpFormatter]:
 
 
 def _add_authoring(sub, lang: str) -> None:
-    """validate, new, schema, simulate, balance, calibrate: the author's commands, helped in
-    ``lang``."""
+    """validate, new, preview, schema, simulate, balance, calibrate: the author's commands,
+    helped in ``lang``."""
     from kam_sandbox.base.i18n import tr
 
     def t(key: str) -> str:
@@ -93,6 +142,12 @@ def _add_authoring(sub, lang: str) -> None:
     p.add_argument("--dir", default=".", help=t("cli.new.dir"))
     p.add_argument("--lang", choices=("zh", "en"), help=t("cli.lang"))
     p.set_defaults(func="new")
+
+    p = command("preview", "cli.preview")
+    p.add_argument("file", metavar="FILE", help=t("cli.preview.file"))
+    p.add_argument("--out", metavar="PNG", help=t("cli.preview.out"))
+    p.add_argument("--lang", choices=("zh", "en"), help=t("cli.lang"))
+    p.set_defaults(func="preview")
 
     p = command("schema", "cli.schema")
     p.add_argument("--lang", choices=("zh", "en"), help=t("cli.lang"))
@@ -193,7 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.func if args.command else "play"
     if command in ("play", "join"):
         return cmd_play(args)
-    if command in ("validate", "new", "schema", "simulate", "balance", "calibrate"):
+    if command in ("validate", "new", "preview", "schema", "simulate", "balance", "calibrate"):
         args.lang = args.lang or lang  # the system's language unless --lang forces one
     if "." not in sys.path:
         sys.path.insert(0, ".")  # so --policy module:function finds the author's module
@@ -206,6 +261,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from . import workshop_cli
 
             return workshop_cli.run(args)
+        if command == "preview":
+            return cmd_preview(args)
         return getattr(commands, f"cmd_{command}")(args)
     except ScenarioError as exc:
         print(exc.render(getattr(args, "lang", None) or "en"), file=sys.stderr)

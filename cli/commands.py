@@ -121,7 +121,7 @@ def cmd_sheet(args) -> int:
 
     lang = args.lang or system_language()
     if args.sheet_command is None:
-        raise KamError("choose an action: export or import (see kam-sandbox sheet --help)")
+        raise KamError(tr("sheet.choose_action", lang))
     if args.sheet_command == "export":
         book = Path(args.book)
         if book.exists() and not args.force:
@@ -169,9 +169,9 @@ class Progress:
 
 def _seeds(args) -> list[int]:
     if args.runs < 1:
-        raise KamError("--runs must be at least 1")
+        raise KamError(tr("cli.error.runs", args.lang))
     if not 0 <= args.seed < 2**62:
-        raise KamError("--seed must be a whole number from 0 to 2**62")
+        raise KamError(tr("cli.error.seed", args.lang))
     return list(range(args.seed, args.seed + args.runs))
 
 
@@ -225,19 +225,29 @@ def cmd_simulate(args) -> int:
 
 
 def write_html_report(args, sc: Scenario, seeds: list[int], res, lessons: list[dict]) -> None:
+    """The HTML report at ``--html``: it names what changed since the report it replaces."""
     import datetime
     from pathlib import Path
 
+    from kam_sandbox.authoring.changes import read_previous
     from kam_sandbox.authoring.report import html_report
-    from kam_sandbox.engine.simulate import SENSITIVITY_PARAMS, sensitivity
+    from kam_sandbox.engine.per_account import account_outcomes
+    from kam_sandbox.engine.simulate import SENSITIVITY_PARAMS, lesson_policies, sensitivity
 
     s_seeds = seeds[:100]
     steps = len(s_seeds) * 2 * (1 + 2 * len(SENSITIVITY_PARAMS))
     sens = sensitivity(sc, s_seeds, jobs=args.jobs, progress=Progress(steps, "sensitivity"))
+    # Per account: every strategy shown, and both sides of each failing lesson check.
+    known = lesson_policies()
+    wanted = list(res) + [name for x in lessons if x["holds"] is False
+                          for name in (x["reference"], x["variant"])]
+    accounts = {name: account_outcomes(sc, known.get(name) or get_policy(name), s_seeds)
+                for name in dict.fromkeys(wanted)}
     html = html_report(sc, res, lessons, sens, seeds, lang=args.lang,
-                       date=datetime.date.today().isoformat(), scenario_ref=args.scenario)
+                       date=datetime.date.today().isoformat(), scenario_ref=args.scenario,
+                       accounts=accounts, html_ref=args.html, previous=read_previous(args.html))
     Path(args.html).write_text(html, encoding="utf-8")
-    print(f"wrote {args.html}", file=sys.stderr)
+    print(tr("cli.balance.wrote", args.lang, path=args.html), file=sys.stderr)
 
 
 def cmd_balance(args) -> int:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from .errors import PlanError
+from .messages import Msg
 from .scenario import ACCOUNT_ACTIONS, PORTFOLIO_ACTIONS, hint
 from .world import Static
 
@@ -157,78 +158,69 @@ def validate_actions(a: Actions, st: Static, context: PlanContext | None = None)
     for name, arr in a.arrays().items():
         values = arr if name != "credit_days" else arr[~np.isnan(arr)]
         if not np.all(np.isfinite(values)):
-            raise PlanError(f"{name}: amounts must be finite numbers")
+            raise PlanError(Msg("plan.not_finite", name=name))
         if np.any(values < 0):
-            raise PlanError(f"{name}: amounts cannot be negative")
+            raise PlanError(Msg("plan.negative", name=name))
         if name not in st.allowed and np.any(values > 0):
-            raise PlanError(f"{name}: this action is not allowed in scenario {sc.id!r}")
+            raise PlanError(Msg("plan.not_allowed", name=name, scenario=repr(sc.id)))
     for name in STAKEHOLDER_ACTIONS:
         if np.any(getattr(a, name)[..., ~st.mask] > 0):
-            raise PlanError(f"{name}: days given to a stakeholder slot that is empty")
+            raise PlanError(Msg("plan.empty_slot", name=name))
     for name in FLAG_ACTIONS + PORTFOLIO_ACTIONS:
         arr = getattr(a, name)
         if np.any((arr != 0) & (arr != 1)):
-            raise PlanError(f"{name}: must be on or off")
+            raise PlanError(Msg("plan.on_off", name=name))
     if np.any(a.discount > sc.limits.max_discount + 1e-12):
-        raise PlanError(f"discount: at most {sc.limits.max_discount:.0%} in this scenario")
+        raise PlanError(Msg("plan.max_discount", limit=f"{sc.limits.max_discount:.0%}"))
     above = a.discount > st.margin + 1e-12
     if np.any(above):
         i = _first(above)[-1]
         acc = sc.accounts[i]
-        raise PlanError(
-            f"{acc.id}.discount: {float(a.discount[above][0]):.1%} is above the account's margin "
-            f"({acc.margin:.1%}); a discount may not exceed the margin (every sale a loss)"
-        )
+        raise PlanError(Msg("plan.discount_over_margin", account=acc.id,
+                            discount=f"{float(a.discount[above][0]):.1%}",
+                            margin=f"{acc.margin:.1%}"))
     for name in STAKEHOLDER_ACTIONS:
         token = token_contact(getattr(a, name), st)
         if np.any(token):
             *_, i, j = _first(token)
             acc = sc.accounts[i]
-            raise PlanError(
-                f"{acc.id}.{name}.{acc.stakeholders[j].id}: "
-                f"{float(getattr(a, name)[token][0]):g} days is less than the "
-                f"{sc.limits.min_contact_days:g} days that count as contact with a person "
-                f"(limits.min_contact_days); give at least that, or none"
-            )
+            raise PlanError(Msg("plan.token_contact",
+                                where=f"{acc.id}.{name}.{acc.stakeholders[j].id}",
+                                days=f"{float(getattr(a, name)[token][0]):g}",
+                                minimum=f"{sc.limits.min_contact_days:g}"))
     if np.any(conference_blocked(st, context) & (a.conference > 0)):
         gap = sc.limits.conference_interval
         last = int(np.asarray(context.last_conference).max()) + 1
-        raise PlanError(
-            f"conference: the last one was in quarter {last}; the key-account conference is "
-            f"held at most once every {gap} quarters (limits.conference_interval), so the "
-            f"next can be in quarter {last + gap} at the earliest"
-        )
+        raise PlanError(Msg("plan.conference_interval", last=last, gap=gap, next=last + gap))
     terms = a.credit_days[~np.isnan(a.credit_days)]
     if np.any(terms > sc.limits.max_credit_days):
-        raise PlanError(f"credit_days: at most {sc.limits.max_credit_days} days in this scenario")
+        raise PlanError(Msg("plan.max_credit_days", limit=sc.limits.max_credit_days))
     if np.any(a.supply.sum(-1) > 1 + 1e-9):
-        raise PlanError("supply: the shares of peak-season capacity add up to more than 100 %")
+        raise PlanError(Msg("plan.supply_over"))
     limits = sc.resources.model_dump()
     for resource, used in resource_use(a, st).items():
         over = used - limits[resource]
         if np.any(over > 1e-6):
             worst = float(used.max())
-            raise PlanError(
-                f"{resource}: the plan uses {worst:,.2f} but only {limits[resource]:,.2f} "
-                f"is available per quarter"
-            )
+            raise PlanError(Msg("plan.over_budget", resource=resource, used=f"{worst:,.2f}",
+                                available=f"{limits[resource]:,.2f}"))
 
 
 def _number(value: object, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise PlanError(f"{where}: expected a number, got {value!r}")
+        raise PlanError(Msg("plan.not_a_number", where=where, value=repr(value)))
     if isinstance(value, int) and abs(value) > 10**15:  # beyond any budget; float() may fail
-        raise PlanError(f"{where}: a number of {len(str(abs(value)))} digits is far beyond any budget")
+        raise PlanError(Msg("plan.huge_number", where=where, digits=len(str(abs(value)))))
     if not math.isfinite(value):
-        raise PlanError(f"{where}: expected a finite number, got {value!r}")
+        raise PlanError(Msg("plan.not_finite_number", where=where, value=repr(value)))
     if value < 0:
-        raise PlanError(f"{where}: cannot be negative (got {value!r})")
+        raise PlanError(Msg("plan.negative_number", where=where, value=repr(value)))
     return float(value)
 
 
 def _flag(value: object, where: str) -> float:
     if not isinstance(value, bool):
-        raise PlanError(f"{where}: expected true or false, got {value!r}")
+        raise PlanError(Msg("plan.not_a_flag", where=where, value=repr(value)))
     return float(value)
 
 
@@ -247,35 +239,38 @@ def parse_plan(plan: object, st: Static) -> Actions:
 
     sc = st.scenario
     if not isinstance(plan, dict):
-        raise PlanError(f"a plan must be a mapping, got {type(plan).__name__}")
+        raise PlanError(Msg("plan.not_a_mapping", kind=type(plan).__name__))
     unknown = set(plan) - {"accounts", "portfolio"}
     if unknown:
         key = sorted(unknown)[0]
-        raise PlanError(f"unknown plan section {key!r}{hint(key, ['accounts', 'portfolio'])}")
+        raise PlanError(Msg("plan.unknown_section", key=repr(key),
+                                hint=hint(key, ["accounts", "portfolio"])))
     a = Actions.zeros(1, 1, st.n, st.k)
     accounts = plan.get("accounts", {})
     if not isinstance(accounts, dict):
-        raise PlanError("accounts: expected a mapping of account id to actions")
+        raise PlanError(Msg("plan.accounts_mapping"))
     ids = [acc.id for acc in sc.accounts]
     for acc_id, acts in accounts.items():
         if acc_id not in ids:
-            raise PlanError(f"unknown account {acc_id!r}{hint(str(acc_id), ids)}")
+            raise PlanError(Msg("plan.unknown_account", account=repr(acc_id),
+                                hint=hint(str(acc_id), ids)))
         i = ids.index(acc_id)
         if not isinstance(acts, dict):
-            raise PlanError(f"{acc_id}: expected a mapping of action to amount")
+            raise PlanError(Msg("plan.account_mapping", account=acc_id))
         sh_ids = [sh.id for sh in sc.accounts[i].stakeholders]
         for name, value in acts.items():
             where = f"{acc_id}.{name}"
             if name not in ACCOUNT_ACTIONS:
-                raise PlanError(f"{acc_id}: unknown action {name!r}{hint(str(name), ACCOUNT_ACTIONS)}")
+                raise PlanError(Msg("plan.unknown_action", where=acc_id, action=repr(name),
+                                    hint=hint(str(name), ACCOUNT_ACTIONS)))
             if name in STAKEHOLDER_ACTIONS:
                 if not isinstance(value, dict):
-                    raise PlanError(f"{where}: expected a mapping of stakeholder id to days")
+                    raise PlanError(Msg("plan.stakeholder_mapping", where=where))
                 for sh_id, days in value.items():
                     if sh_id not in sh_ids:
-                        raise PlanError(
-                            f"{where}: unknown stakeholder {sh_id!r}{hint(str(sh_id), sh_ids)}"
-                        )
+                        raise PlanError(Msg("plan.unknown_stakeholder", where=where,
+                                            stakeholder=repr(sh_id),
+                                            hint=hint(str(sh_id), sh_ids)))
                     getattr(a, name)[0, 0, i, sh_ids.index(sh_id)] = _number(days, f"{where}.{sh_id}")
             elif name in FLAG_ACTIONS:
                 getattr(a, name)[0, 0, i] = _flag(value, where)
@@ -283,10 +278,11 @@ def parse_plan(plan: object, st: Static) -> Actions:
                 getattr(a, name)[0, 0, i] = _number(value, where)
     portfolio = plan.get("portfolio", {})
     if not isinstance(portfolio, dict):
-        raise PlanError("portfolio: expected a mapping of action to true/false")
+        raise PlanError(Msg("plan.portfolio_mapping"))
     for name, value in portfolio.items():
         if name not in PORTFOLIO_ACTIONS:
-            raise PlanError(f"portfolio: unknown action {name!r}{hint(str(name), PORTFOLIO_ACTIONS)}")
+            raise PlanError(Msg("plan.unknown_action", where="portfolio", action=repr(name),
+                                hint=hint(str(name), PORTFOLIO_ACTIONS)))
         getattr(a, name)[0, 0] = _flag(value, f"portfolio.{name}")
     return a
 

@@ -9,6 +9,7 @@ any game exactly.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 
 import numpy as np
@@ -22,13 +23,15 @@ from .actions import (
     parse_plan,
     validate_actions,
 )
+from .attribution import revenue_effects
 from .errors import GameStateError, PlanError
 from .fit import fit_to_rules
+from .messages import Msg
 from .model import Outcome, State, initial_state, personal_needs, step
 from .people import person_name
 from .scenario import NEEDS, STAGES, Event, Scenario
 from .view import CREDIT_BANDS, View
-from .world import RELATIONSHIP, Static, compile_scenario, draw_worlds
+from .world import DELIVERY, QUALITY, RELATIONSHIP, Static, compile_scenario, draw_worlds
 
 
 class Batch:
@@ -132,14 +135,16 @@ class Batch:
         if event_id not in events:
             from .scenario import hint
 
-            raise PlanError(f"unknown event {event_id!r}{hint(event_id, list(events))}")
+            raise PlanError(Msg("plan.unknown_event", event=repr(event_id),
+                                hint=hint(event_id, list(events))))
         event = events[event_id]
         if account is not None:
             ids = [a.id for a in self.scenario.accounts]
             if account not in ids:
                 from .scenario import hint
 
-                raise PlanError(f"unknown account {account!r}{hint(account, ids)}")
+                raise PlanError(Msg("plan.unknown_account", account=repr(account),
+                                    hint=hint(account, ids)))
             event = event.model_copy(update={"account": account})
         self.injected.setdefault(self.turn, []).append(event)
         return event
@@ -160,6 +165,15 @@ class Batch:
         k = kpis.turn_kpis(self.static, self.state, outcome)
         self.kpis.append(k)
         return k
+
+    def fork(self) -> Batch:
+        """A copy that plays on alone, cheaply: the compiled scenario, the worlds and the
+        states are shared (``step`` never writes into a state), the records are new lists."""
+
+        twin = copy.copy(self)
+        twin.kpis, twin.outcomes = list(self.kpis), list(self.outcomes)
+        twin.injected = {turn: list(events) for turn, events in self.injected.items()}
+        return twin
 
     def totals(self) -> dict[str, np.ndarray]:
         return kpis.game_totals(self.kpis)
@@ -320,6 +334,15 @@ class Game(PlayerRecord):
     def inject(self, event_id: str, account: str | None = None) -> None:
         self.batch.inject(event_id, account)
 
+    def fork(self) -> Game:
+        """This game, to play on without changing it (``Batch.fork``)."""
+
+        twin = copy.copy(self)
+        twin.batch = self.batch.fork()
+        twin.plans, twin.results, twin.adapted = (list(self.plans), list(self.results),
+                                                  list(self.adapted))
+        return twin
+
     @classmethod
     def replay(cls, scenario: Scenario, seed: int, plans: list[dict],
                injected: Injected | None = None, *, adapt: bool = False) -> Game:
@@ -425,6 +448,8 @@ def _turn_result(batch: Batch, before: State, kp: dict[str, np.ndarray],
     ]
     accounts = []
     prev_share = before.share[0, :, player]
+    effects = _revenue_effects(batch, before, player)
+    kept = _short_supply(batch, o)
     for i, acc in enumerate(sc.accounts):
         drivers = []
         if o.default[0, i]:
@@ -446,9 +471,12 @@ def _turn_result(batch: Batch, before: State, kp: dict[str, np.ndarray],
         j, d = np.unravel_index(np.argmax(gap), gap.shape)
         if gap[j, d] > DRIVER_THRESHOLD and not s.defaulted[0, i]:
             sh = acc.stakeholders[j]
-            drivers.append({"kind": "unmet_need", "stakeholder": sh.id, "role": sh.role,
-                            "name": person_name(sc, seed, i, int(j), int(s.generation[0, i, j])),
-                            "need": NEEDS[d]})
+            unmet = {"kind": "unmet_need", "stakeholder": sh.id,
+                     "name": person_name(sc, seed, i, int(j), int(s.generation[0, i, j])),
+                     "need": NEEDS[d]}
+            if s.role_seen[0, player, i, j]:  # a role stays hidden until it is discovered
+                unmet["role"] = sh.role
+            drivers.append(unmet)
         accounts.append(
             {
                 "id": acc.id,
@@ -458,6 +486,8 @@ def _turn_result(batch: Batch, before: State, kp: dict[str, np.ndarray],
                 "stage": STAGES[int(s.stage[0, player, i])],
                 "stage_before": STAGES[int(before.stage[0, player, i])],
                 "drivers": drivers,
+                "gains": _gains(batch, before, o, i, player, kept),
+                "effects": {k: float(v[i]) for k, v in effects.items()},
             }
         )
     return {
@@ -466,5 +496,71 @@ def _turn_result(batch: Batch, before: State, kp: dict[str, np.ndarray],
         "news": news,
         "headlines": scripted,
         "accounts": accounts,
+        "revenue_effects": {k: float(v.sum()) for k, v in effects.items()},
         "score": _plain(batch.score()[0], player),
     }
+
+
+def _revenue_effects(batch: Batch, before: State, player: int) -> dict[str, np.ndarray]:
+    """The quarter's revenue change per account split into season, market and the player's
+    own part (``attribution.revenue_effects``), from the factors of both quarters."""
+
+    st, s, o = batch.static, batch.state, batch.outcomes[-1]
+    quarter = (batch.scenario.start_quarter - 1 + before.turn) % 4
+    # The records of the quarter before the game are an average quarter's: no season.
+    season0 = st.season[(quarter - 1) % 4] if before.turn > 0 else 1.0
+    fill0 = batch.outcomes[-2].fill[0, player] if len(batch.outcomes) > 1 else 1.0
+    factors0 = {"season": season0, "market": before.wallet[0], "share": before.share[0, :, player],
+                "supply": fill0}
+    factors1 = {"season": st.season[quarter], "market": s.wallet[0], "share": s.share[0, :, player],
+                "supply": o.fill[0, player]}
+    return revenue_effects(before.revenue_last[0, player], o.revenue[0, player], factors0,
+                           factors1)
+
+
+def _short_supply(batch: Batch, o: Outcome) -> bool:
+    """Whether supply was short this quarter (a peak with scarce capacity or a shortage)."""
+
+    quarter = (batch.scenario.start_quarter - 1 + batch.state.turn - 1) % 4
+    peak = bool(batch.static.peak[quarter]) and batch.scenario.supply.capacity < 1.0
+    return peak or bool(o.events["shortage"][0].any())
+
+
+GAIN_THRESHOLD = 0.03  # share of the influence-weighted need served worth naming
+
+
+def _gains(batch: Batch, before: State, o: Outcome, i: int, player: int,
+           short_supply: bool) -> list[dict]:
+    """What went well at account ``i`` this quarter: the best-served need of an influential
+    person (named by role only once discovered), a stage moved up, supply kept in a short
+    quarter."""
+
+    st, s, sc = batch.static, batch.state, batch.scenario
+    if s.churned[0, player, i] or s.defaulted[0, i]:
+        return []
+    out = []
+    rank = {name: (-1 if name == "uncoupling" else k) for k, name in enumerate(STAGES)}
+    now, was = int(s.stage[0, player, i]), int(before.stage[0, player, i])
+    if rank[STAGES[now]] > rank[STAGES[was]]:
+        out.append({"kind": "stage_up"})
+    if short_supply and o.fill[0, player, i] >= 0.99 and o.revenue[0, player, i] > 0:
+        out.append({"kind": "supply_kept"})
+    pn = personal_needs(st, s)[0, i]  # (K, D)
+    served = np.broadcast_to(o.served[0, player, i], pn.shape).copy()
+    served[:, RELATIONSHIP] = o.served_relationship[0, player, i]
+    met = st.influence[i][:, None] * pn * served * (served >= 0.5) * st.mask[i][:, None]
+    # Quality is mostly the product's own, and delivery is the player's doing only when
+    # supply was short: a need the plan did not serve is no credit to it.
+    met[:, QUALITY] = 0.0
+    if not short_supply:
+        met[:, DELIVERY] = 0.0
+    j, d = np.unravel_index(np.argmax(met), met.shape)
+    if met[j, d] > GAIN_THRESHOLD:
+        sh = sc.accounts[i].stakeholders[j]
+        gain = {"kind": "need_met", "stakeholder": sh.id, "need": NEEDS[d],
+                "name": person_name(sc, int(batch.world.seeds[0]), i, int(j),
+                                    int(s.generation[0, i, j]))}
+        if s.role_seen[0, player, i, j]:
+            gain["role"] = sh.role
+        out.append(gain)
+    return out

@@ -3,8 +3,9 @@
 Read off ``model.step``: discount and credit terms make the price effort; support days,
 training days, trials and promotion money (and event support) fill the effort stocks of
 their needs; people's days, the conference, information sharing and event support build
-relationships; the peak-season supply share sets the delivery fill. Quality is the
-product's own (``Model.quality``): no action of the plan changes it, and the screens say so.
+relationships; the peak-season supply share sets the delivery fill. Quality is mostly the
+product's own (``Model.quality``); a feedback visit acted on closes part of the gap for its
+account (``Model.quality_reach``, ``Model.feedback_quality``).
 tests/test_levers.py plays each lever and checks that it moves its need.
 """
 
@@ -14,7 +15,7 @@ from .scenario import NEEDS
 
 NEED_ACTIONS: dict[str, tuple[str, ...]] = {
     "price": ("discount", "credit_days"),
-    "quality": (),  # the product's quality: Model.quality
+    "quality": ("feedback",),  # on top of the product's own quality (Model.quality)
     "delivery": ("supply",),  # in a peak quarter; otherwise normal delivery (Model.reliability)
     "support": ("support_days",),
     "innovation": ("trial",),

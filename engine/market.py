@@ -14,6 +14,7 @@ players, rounds of plans, injected events): ``Market.replay`` rebuilds it exactl
 
 from __future__ import annotations
 
+import copy
 from dataclasses import fields
 
 import numpy as np
@@ -21,6 +22,7 @@ import numpy as np
 from .actions import Actions, PlanContext, actions_to_plan, compile_plan
 from .errors import GameStateError, PlanError
 from .game import Batch, Injected, PlayerRecord, _injected_log, _OnBatch, _replay, _turn_result
+from .messages import Msg
 from .scenario import Scenario
 from .view import View
 from .world import compile_scenario
@@ -78,7 +80,8 @@ class Market(_OnBatch):
                 actions.append(compile_plan(plan, self.batch.static,
                                             self.batch.plan_context(p)))
             except PlanError as e:
-                raise PlanError(f"player {p}: {e}") from None
+                raise PlanError(Msg("plan.player", player=p,
+                                    reason=e.args[0] if e.args else str(e))) from None
         return actions
 
     def play_round(self, plans: list[dict]) -> list[dict]:
@@ -97,6 +100,15 @@ class Market(_OnBatch):
         results = [_turn_result(self.batch, before, kp, p) for p in range(self.players)]
         self.results.append(results)
         return results
+
+    def fork(self) -> Market:
+        """This market, to play on without changing it (``Batch.fork``), with its own seats."""
+
+        twin = copy.copy(self)
+        twin.batch = self.batch.fork()
+        twin.rounds, twin.results = list(self.rounds), list(self.results)
+        twin._seats = tuple(Seat(twin, p) for p in range(self.players))
+        return twin
 
     def inject(self, event_id: str, account: str | None = None) -> None:
         """Queue a library event for the next quarter: it hits the one shared world, so

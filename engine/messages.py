@@ -49,9 +49,29 @@ def _rebuild(code: str, params: dict[str, Any]) -> Msg:
     return Msg(code, **params)
 
 
+class Said(str):
+    """A message already rendered in each language (e.g. as a workshop host sent it): its
+    English text, and ``render(lang)`` like a ``Msg``."""
+
+    texts: dict[str, str]
+
+    def __new__(cls, texts: dict[str, str]) -> Said:
+        obj = super().__new__(cls, texts.get("en") or next(iter(texts.values()), ""))
+        obj.texts = dict(texts)
+        return obj
+
+    def render(self, lang: str) -> str:
+        return self.texts.get(lang) or str(self)
+
+
+def every_language(text: str) -> dict[str, str]:
+    """``text`` rendered in each language, to send where the reader's language is unknown."""
+    return {lang: render(text, lang) for lang in LANGS}
+
+
 def render(text: str, lang: str) -> str:
-    """``text`` in ``lang`` if it is a ``Msg``; plain text as it is."""
-    return text.render(lang) if isinstance(text, Msg) else str(text)
+    """``text`` in ``lang`` if it is a ``Msg`` or ``Said``; plain text as it is."""
+    return text.render(lang) if isinstance(text, (Msg, Said)) else str(text)
 
 
 def _value(value: Any, lang: str) -> str:

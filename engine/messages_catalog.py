@@ -244,6 +244,136 @@ CATALOG: dict[str, tuple[str, str]] = {
         "offer supply with a peak quarter short of stock",
         "提供 supply 并加一个缺货的旺季季度",
     ),
+    # --- plans: why a quarter's plan cannot be played --------------------------------------
+    "plan.not_finite": ("{name}: amounts must be finite numbers", "{name}：数量必须是有限的数字"),
+    "plan.negative": ("{name}: amounts cannot be negative", "{name}：数量不能为负"),
+    "plan.not_allowed": (
+        "{name}: this action is not allowed in scenario {scenario}",
+        "{name}：案例 {scenario} 不允许这个动作",
+    ),
+    "plan.empty_slot": (
+        "{name}: days given to a stakeholder slot that is empty",
+        "{name}：把人天分给了一个空缺的联系人位置",
+    ),
+    "plan.on_off": ("{name}: must be on or off", "{name}：只能是开或关"),
+    "plan.max_discount": (
+        "discount: at most {limit} in this scenario", "discount：本案例的折扣最多 {limit}"
+    ),
+    "plan.discount_over_margin": (
+        "{account}.discount: {discount} is above the account's margin ({margin}); a discount "
+        "may not exceed the margin (every sale a loss)",
+        "{account}.discount：{discount} 高于该客户的毛利率（{margin}）；折扣不能超过毛利率"
+        "（否则每笔销售都亏损）",
+    ),
+    "plan.token_contact": (
+        "{where}: {days} days is less than the {minimum} days that count as contact with a "
+        "person (limits.min_contact_days); give at least that, or none",
+        "{where}：{days} 人天少于算作一次接触所需的 {minimum} 人天（limits.min_contact_days）；"
+        "要么至少给这么多，要么不给",
+    ),
+    "plan.conference_interval": (
+        "conference: the last one was in quarter {last}; the key-account conference is held "
+        "at most once every {gap} quarters (limits.conference_interval), so the next can be "
+        "in quarter {next} at the earliest",
+        "conference：上一次在第 {last} 季度；大客户大会最多每 {gap} 个季度举办一次"
+        "（limits.conference_interval），下一次最早在第 {next} 季度",
+    ),
+    "plan.max_credit_days": (
+        "credit_days: at most {limit} days in this scenario",
+        "credit_days：本案例的账期最多 {limit} 天",
+    ),
+    "plan.supply_over": (
+        "supply: the shares of peak-season capacity add up to more than 100 %",
+        "supply：分配的旺季产能份额加起来超过了 100%",
+    ),
+    "plan.over_budget": (
+        "{resource}: the plan uses {used} but only {available} is available per quarter",
+        "{resource}：计划用了 {used}，但每季度只有 {available}",
+    ),
+    "plan.not_a_number": ("{where}: expected a number, got {value}", "{where}：这里要填数字，现在是 {value}"),
+    "plan.huge_number": (
+        "{where}: a number of {digits} digits is far beyond any budget",
+        "{where}：{digits} 位数的数字远超任何预算",
+    ),
+    "plan.not_finite_number": (
+        "{where}: expected a finite number, got {value}", "{where}：这里要填有限的数字，现在是 {value}"
+    ),
+    "plan.negative_number": (
+        "{where}: cannot be negative (got {value})", "{where}：不能为负（现在是 {value}）"
+    ),
+    "plan.not_a_flag": (
+        "{where}: expected true or false, got {value}", "{where}：这里要填 true 或 false，现在是 {value}"
+    ),
+    "plan.not_a_mapping": ("a plan must be a mapping, got {kind}", "计划必须是映射（键值对），现在是 {kind}"),
+    "plan.unknown_section": ("unknown plan section {key}{hint}", "未知的计划部分 {key}{hint}"),
+    "plan.accounts_mapping": (
+        "accounts: expected a mapping of account id to actions",
+        "accounts：这里要填“客户编号 → 动作”的映射",
+    ),
+    "plan.unknown_account": ("unknown account {account}{hint}", "未知的客户 {account}{hint}"),
+    "plan.account_mapping": (
+        "{account}: expected a mapping of action to amount", "{account}：这里要填“动作 → 数量”的映射"
+    ),
+    "plan.unknown_action": ("{where}: unknown action {action}{hint}", "{where}：未知的动作 {action}{hint}"),
+    "plan.stakeholder_mapping": (
+        "{where}: expected a mapping of stakeholder id to days",
+        "{where}：这里要填“联系人编号 → 人天”的映射",
+    ),
+    "plan.unknown_stakeholder": (
+        "{where}: unknown stakeholder {stakeholder}{hint}", "{where}：未知的联系人 {stakeholder}{hint}"
+    ),
+    "plan.portfolio_mapping": (
+        "portfolio: expected a mapping of action to true/false",
+        "portfolio：这里要填“动作 → true/false”的映射",
+    ),
+    "plan.unknown_event": ("unknown event {event}{hint}", "未知的事件 {event}{hint}"),
+    "plan.player": ("player {player}: {reason}", "玩家 {player}：{reason}"),
+    # --- lesson checks the case does not exercise (balance, the report) ---------------------
+    "lesson.not_offered": (
+        "{actions} is not an action in this scenario", "本案例没有 {actions} 这个行动"
+    ),
+    "lesson.one_account": (
+        "a single account: there is nothing to focus on", "只有一个客户：无所谓聚焦"
+    ),
+    "lesson.no_shortage": (
+        "no peak-season shortage in this scenario (supply.capacity 1 or no peak quarter)",
+        "本案例没有旺季缺货（supply.capacity 为 1，或没有旺季季度）",
+    ),
+    "lesson.short_for_drift": (
+        "four quarters or fewer: a reading cannot go stale and a fresh one pay back",
+        "四个季度或更短：调研读数来不及过时，重新调研也来不及收回成本",
+    ),
+    "lesson.one_quarter": ("a one-quarter game cannot be paced", "只有一个季度的游戏谈不上投入节奏"),
+    "lesson.no_discount": ("limits.max_discount is 0", "limits.max_discount 为 0"),
+    "lesson.same_play": (
+        "{variant} plays exactly like {reference} here: nothing to compare",
+        "在本案例中 {variant} 与 {reference} 的打法完全相同：无从比较",
+    ),
+    # --- kam-sandbox new ---------------------------------------------------------------
+    "new.invalid_name": (
+        "invalid scenario name {name}: use a letter, then letters, digits, _ or - "
+        "(at most 40 characters), e.g. my-case",
+        "无效的案例名 {name}：以英文字母开头，只用字母、数字、_ 或 -（最多 40 个字符），"
+        "例如 my-case",
+    ),
+    "new.shipped_name": (
+        "{name} is the id of a shipped scenario; choose another name so that games of the "
+        "two are never mixed up",
+        "{name} 是自带案例的编号；请另起一个名字，以免两个案例的对局混淆",
+    ),
+    "new.no_id_line": (
+        "the source scenario has no top-level `id:` line to replace",
+        "源案例没有可替换的顶层 `id:` 行",
+    ),
+    "new.exists": (
+        "{path} already exists; choose another name or move it away",
+        "{path} 已经存在；请换一个名字，或先把它移走",
+    ),
+    "new.cannot_write": ("cannot write {path}: {reason}", "无法写入 {path}：{reason}"),
+    "new.cannot_write_schema": (
+        "wrote {path} but cannot write {schema}: {reason}",
+        "已写入 {path}，但无法写入 {schema}：{reason}",
+    ),
     # --- references ---------------------------------------------------------------------
     "ref.duplicate_id": ("duplicate id {id} in {where}", "{where} 中的 id {id} 重复"),
     "ref.unknown_role_typo": ("unknown role {role}{hint}", "未知的角色 {role}{hint}"),

@@ -34,6 +34,8 @@ AGING = 4  # receivable buckets: not yet due, overdue 1, 2, 3+ quarters
 #: Needs that our effort serves (quality is the product's, delivery the supply's).
 SERVED = np.ones(len(NEEDS))
 SERVED[[QUALITY, DELIVERY]] = 0.0
+#: Effort stocks that start filled: quality effort comes only from acting on feedback.
+_STOCKED = np.array([d != "quality" for d in NEEDS], float)
 
 
 @dataclass
@@ -115,7 +117,7 @@ def initial_state(st: Static, w: World, players: int = 1) -> State:
         own_event=np.zeros((b, n), bool),
         generation=np.zeros((b, n, k), int),
         share=share,
-        effort=np.broadcast_to(half * m.initial_effort, (b, p, n, len(NEEDS))).copy(),
+        effort=np.broadcast_to(half * m.initial_effort * _STOCKED, (b, p, n, len(NEEDS))).copy(),
         rel_effort=np.broadcast_to(half[RELATIONSHIP] * m.initial_effort * st.mask, (b, p, n, k)).copy(),
         trust=per_player(st.trust),
         stance=per_player(st.stance),
@@ -306,6 +308,7 @@ def step(
     e[..., TRAINING] = a.training_days
     e[..., INNOVATION] = a.trial * m.trial_effort
     e[..., PROMOTION] = a.promotion / m.promotion_unit + event_units
+    e[..., QUALITY] = a.feedback * m.feedback_quality
     half = half_efforts(m)
     s.effort = m.carryover * s.effort + absorb(e, half, m.effort_absorption)
     terms = np.where(np.isnan(a.credit_days), s.credit_days, a.credit_days)
@@ -356,7 +359,9 @@ def step(
     base = m.base_service
     g = base + (1 - base) * respond(s.effort, half, m.response_shape)  # (B, P, N, D)
     g[..., PRICE] = base + (1 - base) * respond(price_effort, half[PRICE], m.response_shape)
-    g[..., QUALITY] = m.quality
+    # The product is what it is; acting on an account's feedback closes part of its gap.
+    g[..., QUALITY] = m.quality + (1 - m.quality) * m.quality_reach * respond(
+        s.effort[..., QUALITY], half[QUALITY], m.response_shape)
     g[..., DELIVERY] = m.reliability * fill
     g_rel = base + (1 - base) * respond(s.rel_effort, half[RELATIONSHIP], m.response_shape)
     g[..., RELATIONSHIP] = 0.0

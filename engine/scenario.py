@@ -467,6 +467,15 @@ class Model(Strict):
     quality: Fraction = Field(
         0.55, description="How well our product serves the quality need / 我方产品对质量需求的满足程度"
     )
+    quality_reach: Fraction = Field(
+        0.5, description="Share of the quality gap (1 − quality) that acting on an account's "
+        "feedback can close for it / 根据客户回访意见改进，最多能弥补的质量差距比例（1 − quality）"
+    )
+    feedback_quality: float = Field(
+        2.0, ge=0.0, le=100.0,
+        description="Quality effort of one feedback visit acted on (it decays with carryover) "
+        "/ 一次回访并据此改进带来的质量投入（随 carryover 衰减）",
+    )
     reliability: Fraction = Field(
         0.7, description="How well normal delivery serves delivery / 正常交付对交付需求的满足程度"
     )

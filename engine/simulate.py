@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .game import Batch
+from .messages import Msg
 from .policies import POLICIES, Policy, Variant, decide, get_policy
 from .scenario import Model, Scenario, hint
 
@@ -261,37 +262,36 @@ MIN_GAP = {"score": 2.0, "profit": 3.0, "bad_debt": 0.0}
 def _not_offered(*actions: str) -> Callable[[Scenario], str | None]:
     def why(sc: Scenario) -> str | None:
         if not any(a in sc.actions for a in actions):
-            return f"{' / '.join(actions)} is not an action in this scenario"
+            return Msg("lesson.not_offered", actions=" / ".join(actions))
         return None
     return why
 
 
 def _one_account(sc: Scenario) -> str | None:
-    return "a single account: there is nothing to focus on" if len(sc.accounts) < 2 else None
+    return Msg("lesson.one_account") if len(sc.accounts) < 2 else None
 
 
 def _no_shortage(sc: Scenario) -> str | None:
     if "supply" not in sc.actions:
-        return "supply is not an action in this scenario"
+        return Msg("lesson.not_offered", actions="supply")
     peaks = {(sc.start_quarter - 1 + t) % 4 + 1 for t in range(sc.turns)}
     if sc.supply.capacity >= 1 or not peaks & set(sc.supply.peak_quarters):
-        return "no peak-season shortage in this scenario (supply.capacity 1 or no peak quarter)"
+        return Msg("lesson.no_shortage")
     return None
 
 
 def _no_drift_time(sc: Scenario) -> str | None:
     return _not_offered("survey")(sc) or (
-        "four quarters or fewer: a reading cannot go stale and a fresh one pay back"
-        if sc.turns <= 4 else None)
+        Msg("lesson.short_for_drift") if sc.turns <= 4 else None)
 
 
 def _short_game(sc: Scenario) -> str | None:
-    return "a one-quarter game cannot be paced" if sc.turns < 2 else None
+    return Msg("lesson.one_quarter") if sc.turns < 2 else None
 
 
 def _no_discount(sc: Scenario) -> str | None:
     return _not_offered("discount")(sc) or (
-        "limits.max_discount is 0" if sc.limits.max_discount <= 0 else None)
+        Msg("lesson.no_discount") if sc.limits.max_discount <= 0 else None)
 
 
 @dataclass(frozen=True)
@@ -449,7 +449,7 @@ def lesson_table(results: Results, scenario: Scenario) -> list[dict]:
             raise ValueError(f"{reference} and {les.variant} were not run on the same seeds")
         reason = les.why_not(scenario) if les.why_not else None
         if reason is None and np.array_equal(ref, var):
-            reason = f"{les.variant} plays exactly like {reference} here: nothing to compare"
+            reason = Msg("lesson.same_play", variant=les.variant, reference=reference)
         if reason is not None:
             out.append({**row, "holds": None, "reason": reason, "diff": None, "ci95": None,
                         "share_of_seeds": None})

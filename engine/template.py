@@ -57,7 +57,7 @@ def _with_id(text: str, name: str) -> str:
     """``text`` with its top-level ``id:`` set to ``name``, comments kept."""
     text, count = _ID_LINE.subn(lambda m: f"id: {name}{m['rest']}", text, count=1)
     if not count:
-        raise KamError("the source scenario has no top-level `id:` line to replace")
+        raise KamError(Msg("new.no_id_line"))
     return text
 
 
@@ -68,17 +68,11 @@ def write_template(name: str, from_id: str | None, folder: Path) -> Path:
     id replaced and its comments kept. Never overwrites a scenario file: ``KamError``.
     """
     if not isinstance(name, str) or not _NAME.fullmatch(name):
-        raise KamError(
-            f"invalid scenario name {name!r}: use a letter, then letters, digits, _ or - "
-            f"(at most 40 characters), e.g. my-case"
-        )
+        raise KamError(Msg("new.invalid_name", name=repr(name)))
     from .loader import shipped_scenarios
 
     if any(p.stem == name for p in shipped_scenarios()):
-        raise KamError(
-            f"{name!r} is the id of a shipped scenario; choose another name so that games "
-            f"of the two are never mixed up"
-        )
+        raise KamError(Msg("new.shipped_name", name=repr(name)))
     text = starter_text() if from_id is None else _shipped_text(from_id)
     text = _with_id(text, name)
     lines = text.splitlines(keepends=True)
@@ -91,9 +85,9 @@ def write_template(name: str, from_id: str | None, folder: Path) -> Path:
         with target.open("x", encoding="utf-8", newline="") as f:  # "x": never overwrite
             f.write(text)
     except FileExistsError:
-        raise KamError(f"{target} already exists; choose another name or move it away") from None
+        raise KamError(Msg("new.exists", path=str(target))) from None
     except OSError as e:
-        raise KamError(f"cannot write {target}: {e.strerror or e}") from None
+        raise KamError(Msg("new.cannot_write", path=str(target), reason=e.strerror or e)) from None
     write_schema(folder, target)
     return target
 
@@ -105,6 +99,6 @@ def write_schema(folder: Path, beside: Path) -> Path:
     try:
         (folder / SCHEMA_FILE).write_text(schema, encoding="utf-8")
     except OSError as e:
-        raise KamError(f"wrote {beside} but cannot write {folder / SCHEMA_FILE}: "
-                       f"{e.strerror or e}") from None
+        raise KamError(Msg("new.cannot_write_schema", path=str(beside),
+                           schema=str(folder / SCHEMA_FILE), reason=e.strerror or e)) from None
     return folder / SCHEMA_FILE

@@ -13,10 +13,9 @@ from __future__ import annotations
 import pygame
 from pygame import Rect
 
-from kam_sandbox.base.i18n import tr
+from kam_sandbox.base.i18n import strategy_name, tr
 from kam_sandbox.engine.kpis import grade_band
 
-from .console_dialogs import policy_name
 from .console_view import decision_text
 from .draw import card, drawn_width, text, wrap
 from .kpi_charts import axis_format
@@ -68,7 +67,7 @@ class RoomDebrief:
             lines.append((tr("console.decision.round", n=r["round"], score=f"{score:.1f}",
                              band=band) + delta, 14, INK, True))
             if r["filled_by"]:
-                lines.append((tr("console.decision.filled", policy=policy_name(r["filled_by"])),
+                lines.append((tr("console.decision.filled", policy=strategy_name(r["filled_by"])),
                               12, FILLED_IN, False))
             for line in key_decisions(r["plan"]):
                 lines.append(("· " + decision_text(line, sc), 12, INK, False))

@@ -13,7 +13,7 @@ import pygame
 from pygame import Rect
 
 from kam_sandbox.base import i18n
-from kam_sandbox.base.i18n import pick, tr
+from kam_sandbox.base.i18n import pick, strategy_name, strategy_tip, tr
 from kam_sandbox.engine import POLICIES
 
 from .draw import drawn_width, text, wrap
@@ -21,13 +21,6 @@ from .palette import ACCENT, INK, MUTED, WARN, WHITE, hex_colour
 
 MAX_TEAMS = 12
 
-
-def policy_name(name: str) -> str:
-    """A built-in strategy's name in the interface language (its id if it has none)."""
-
-    key = f"console.policy.{name.replace('-', '_')}"
-    label = tr(key)
-    return name if label == key else label
 
 
 class Dialogs:
@@ -46,9 +39,9 @@ class Dialogs:
         bw = (r.width - 48 - 8 * (per_row - 1)) // per_row
         for k, name in enumerate(names):
             self.button(Rect(x0 + (k % per_row) * (bw + 8), y + (k // per_row) * 40, bw, 34),
-                        policy_name(name), lambda n=name: self.choose_policy(n),
+                        strategy_name(name), lambda n=name: self.choose_policy(n),
                         "#toggle_on" if name == self.fill_policy else None,
-                        tr(f"console.policy_tip.{name.replace('-', '_')}"))
+                        strategy_tip(name))
         self.button(Rect(r.right - 24 - 150, r.bottom - 56, 150, 38), tr("console.cancel"),
                     self.close_modal)
         self.button(Rect(r.right - 24 - 150 - 12 - 220, r.bottom - 56, 220, 38),

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from kam_sandbox.base import fmt, i18n
+from kam_sandbox.engine.attribution import EXTERNAL, OWN
 from kam_sandbox.engine.kpis import abc_tiers, grade_band  # noqa: F401  (re-exported for scenes)
 from kam_sandbox.engine.scenario import NEEDS, STAGES
 
@@ -208,21 +209,99 @@ def driver_sentences(account_result: dict, scenario, lang: str | None = None) ->
             out.append(t("driver.technical_gate", lang,
                          role=_role_holding(scenario, acc_id, "gate", lang)))
         elif kind == "unmet_need":
-            name = d.get("stakeholder", "")
-            if d.get("name"):  # whoever holds the seat then, a successor included
-                name = pick(d["name"], lang)
-            elif acc is not None:  # a result recorded before the engine named people
-                for sh in acc.stakeholders:
-                    if sh.id == d.get("stakeholder"):
-                        name = pick(sh.name, lang)
-            out.append(t("driver.unmet_need", lang, role=role_name(scenario, d.get("role", ""), lang),
-                         name=name, need=_need_in_sentence(d.get("need", ""), lang)))
+            out.append(_person_reason("driver.unmet_need", d, scenario, acc, lang))
         else:
             out.append(t(f"driver.{kind}", lang))
     lost = account_result.get("stage") == account_result.get("stage_before") == "uncoupling"
     if not out and lost and account_result.get("revenue", 0.0) == 0.0:
         out.append(t("driver.lost_earlier", lang))
     return out
+
+
+def _person_reason(key: str, d: dict, scenario, acc, lang: str) -> str:
+    """A reason about one person's need (``driver.unmet_need`` or ``gain.need_met``): the
+    role is named only when the engine gave it (once discovered)."""
+
+    name = d.get("stakeholder", "")
+    if d.get("name"):  # whoever holds the seat then, a successor included
+        name = pick(d["name"], lang)
+    elif acc is not None:  # a result recorded before the engine named people
+        for sh in acc.stakeholders:
+            if sh.id == d.get("stakeholder"):
+                name = pick(sh.name, lang)
+    need = _need_in_sentence(d.get("need", ""), lang)
+    if d.get("role"):
+        return t(key, lang, name=name, need=need, role=role_name(scenario, d["role"], lang))
+    return t(f"{key}_someone", lang, name=name, need=need)  # role not discovered yet
+
+
+def gain_sentences(account_result: dict, scenario, lang: str | None = None) -> list[str]:
+    """What went well at one account this quarter, one short sentence per engine gain."""
+
+    lang = _lang(lang)
+    acc = _account(scenario, account_result["id"])
+    out = []
+    for g in account_result.get("gains", []):
+        if g["kind"] == "need_met":
+            out.append(_person_reason("gain.need_met", g, scenario, acc, lang))
+        else:
+            out.append(t(f"gain.{g['kind']}", lang))
+    return out
+
+
+def _effect_parts(effects: dict, names: tuple[str, ...], lang: str, currency: str) -> str:
+    """"season −¥2.8M · market +¥0.4M": the effects that moved revenue, biggest first."""
+
+    moved = [n for n in names if abs(effects.get(n, 0.0)) >= 0.5]
+    moved.sort(key=lambda n: -abs(effects[n]))
+    sep = " · " if lang == "en" else "，"
+    return sep.join(t(f"why.effect.{n}", lang, value=fmt.delta_money(effects[n], lang, currency))
+                    for n in moved) or t("why.nothing", lang)
+
+
+def effect_lines(effects: dict, scenario, lang: str | None = None) -> dict[str, str]:
+    """A revenue change (the engine's ``effects`` or ``revenue_effects``) told in two parts:
+    ``world`` (season, market, supply capacity) and ``own`` (share, price, losses)."""
+
+    lang = _lang(lang)
+    cur = scenario.currency
+    return {"world": t("why.world", lang, parts=_effect_parts(effects, EXTERNAL, lang, cur)),
+            "own": t("why.own", lang, parts=_effect_parts(effects, OWN, lang, cur))}
+
+
+def effect_split(effects: dict) -> tuple[float, float]:
+    """(world, own) parts of a revenue change."""
+
+    return (sum(effects.get(n, 0.0) for n in EXTERNAL), sum(effects.get(n, 0.0) for n in OWN))
+
+
+def worked_and_not(result: dict, scenario, lang: str | None = None,
+                   top: int = 3) -> tuple[list[str], list[str]]:
+    """The quarter's own part in two lists: what worked (the accounts where the player's
+    part lifted revenue most, with the reason) and what did not (where it cost most)."""
+
+    lang = _lang(lang)
+    cur = scenario.currency
+    rows = []
+    for acc in result.get("accounts", []):
+        if "effects" not in acc:
+            continue
+        own = effect_split(acc["effects"])[1]
+        rows.append((own, acc))
+    good, bad = [], []
+    for own, acc in sorted(rows, key=lambda r: -r[0])[:top]:
+        if own < 0.5:
+            break
+        why = (gain_sentences(acc, scenario, lang) or [""])[0]
+        good.append(t("why.account", lang, account=account_name(scenario, acc["id"], lang),
+                      value=fmt.delta_money(own, lang, cur), why=why).rstrip(" :：·"))
+    for own, acc in sorted(rows, key=lambda r: r[0])[:top]:
+        if own > -0.5:
+            break
+        why = (driver_sentences(acc, scenario, lang) or [""])[0]
+        bad.append(t("why.account", lang, account=account_name(scenario, acc["id"], lang),
+                     value=fmt.delta_money(own, lang, cur), why=why).rstrip(" :：·"))
+    return good, bad
 
 
 def change_summary(account_result: dict, scenario, lang: str | None = None) -> str:
@@ -265,6 +344,47 @@ def big_changes(result: dict, top: int = 5) -> list[dict]:
              if a["revenue"] != a["revenue_before"] or a["stage"] != a["stage_before"]
              or a.get("drivers")]
     return sorted(moved, key=weight, reverse=True)[: max(top, 0)]
+
+
+# -- a what-if against the game it came from ---------------------------------------------------------
+def _action_value(action: str, value, lang: str) -> str:
+    if isinstance(value, dict):  # days per person: their total
+        value = sum(value.values())
+    if isinstance(value, bool) or action in ("survey", "feedback", "trial", "conference",
+                                              "data_analysis", "info_sharing"):
+        return t("whatif.on" if value else "whatif.off", lang)
+    if action in ("discount", "supply"):
+        return fmt.percent(float(value or 0.0), 1 if action == "discount" else 0)
+    if action == "credit_days":
+        return fmt.days(float(value), lang, 0) if value is not None else "—"
+    return fmt.number(float(value or 0.0), lang, 1 if float(value or 0) % 1 else 0)
+
+
+def plan_changes(before: dict, after: dict, scenario, lang: str | None = None) -> list[str]:
+    """What differs between two plans of one quarter, one line per account and action
+    ("Retail A: Discount / rebate 0.0% → 5.0%"), portfolio actions last."""
+
+    lang = _lang(lang)
+    out = []
+    for acc in scenario.accounts:
+        was = (before.get("accounts") or {}).get(acc.id, {})
+        now = (after.get("accounts") or {}).get(acc.id, {})
+        for action in sorted(set(was) | set(now)):
+            old_v, new_v = was.get(action), now.get(action)
+            if old_v == new_v:
+                continue
+            out.append(t("whatif.change", lang, account=pick(acc.name, lang),
+                         action=t(f"action.{action}", lang),
+                         before=_action_value(action, old_v, lang),
+                         after=_action_value(action, new_v, lang)))
+    was, now = before.get("portfolio") or {}, after.get("portfolio") or {}
+    for action in sorted(set(was) | set(now)):
+        if bool(was.get(action)) != bool(now.get(action)):
+            out.append(t("whatif.change", lang, account=t("whatif.portfolio", lang),
+                         action=t(f"action.{action}", lang),
+                         before=_action_value(action, bool(was.get(action)), lang),
+                         after=_action_value(action, bool(now.get(action)), lang)))
+    return out
 
 
 # -- a whole game: the eight lessons ------------------------------------------------------------------
@@ -591,7 +711,49 @@ def lesson_report(game, lang: str | None = None) -> list[dict]:
     f = _Facts(game)
     checks = (_focus, _discover, _buying_center, _price, _risk, _needs_move, _promises,
               _compounding)
-    return [check(f, lang) for check in checks]
+    scores = {it["metric"]: it for it in game.scorecard()["items"]}
+    return [_held_to_results(check(f, lang), scores, lang) for check in checks]
+
+
+#: The scorecard measures each lesson's practice moves most directly (DESIGN §2).
+LESSON_METRICS: dict[str, tuple[str, ...]] = {
+    "focus": ("profit", "revenue"),
+    "discover": ("satisfaction", "share_of_wallet"),
+    "buying_center": ("satisfaction", "retention"),
+    "price": ("profit",),
+    "risk": ("bad_debt_ratio",),
+    "needs_move": ("satisfaction", "retention"),
+    "promises": ("retention", "revenue"),
+    "compounding": ("retention", "share_of_wallet"),
+}
+#: A lesson is "well done" only if its measures earned at least this share of their
+#: points: the lower edge of the "good" grade band, so verdicts and grade agree.
+RESULTS_BAR = 70.0
+
+
+def lessons_behind(metric: str) -> list[str]:
+    """The lessons whose practice drives ``metric`` (for "the decisions behind it")."""
+
+    return [lesson for lesson, metrics in LESSON_METRICS.items() if metric in metrics]
+
+
+def _held_to_results(item: dict, scores: dict[str, dict], lang: str) -> dict:
+    """Good decisions whose measures still fell short of the "good" band are "mixed", with
+    the measures named: a 64-point game cannot read as eight lessons well done (each check
+    judges the decisions; the grade judges what they brought)."""
+
+    linked = [scores[m] for m in LESSON_METRICS[item["lesson"]] if m in scores]
+    weight = sum(it["weight"] for it in linked)
+    if item["verdict"] != "good" or not weight:
+        return item
+    earned = sum(it["weight"] * it["score"] for it in linked) / weight
+    if earned >= RESULTS_BAR:
+        return item
+    sep = ", " if lang == "en" else "、"
+    names = sep.join(metric_name(it["metric"], lang) for it in linked)
+    short = t("why.lesson_short", lang, items=names, pct=fmt.percent(earned / 100.0))
+    return {**item, "verdict": "mixed",
+            "evidence": item["evidence"] + (" " if lang == "en" else "") + short}
 
 
 # -- debrief helpers ----------------------------------------------------------------------------

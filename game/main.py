@@ -19,9 +19,10 @@ def run(lang: str | None = None, scenario: str | None = None, seed: int | None =
         demo: bool = False, policy: str = "needs", screenshots: Path | None = None,
         size: tuple[int, int] | None = None, fullscreen: bool | None = None,
         pace: float | None = None, data: Path | None = None, console: Path | None = None,
-        join: str | None = None) -> int:
-    """Open the game; ``console`` opens the facilitator console on a workshop folder and
-    ``join`` (``HOST:PORT`` or "" to ask) the screen where a team joins a LAN workshop."""
+        join: str | None = None, preview: Path | None = None) -> int:
+    """Open the game; ``console`` opens the facilitator console on a workshop folder,
+    ``join`` (``HOST:PORT`` or "" to ask) the screen where a team joins a LAN workshop, and
+    ``preview`` the library on an author's scenario file (its card, briefing, accounts)."""
     from . import splash
     from .paths import default_folder
 
@@ -77,6 +78,9 @@ def run(lang: str | None = None, scenario: str | None = None, seed: int | None =
         app.push("console", console)
     elif join is not None:
         app.push("join", join or None)
+    elif preview is not None:
+        app.push("library")
+        app.scene.open_path(preview)
     elif scenario:
         from kam_sandbox.engine import new_game
 

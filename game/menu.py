@@ -41,6 +41,7 @@ def open_saved_game(app: App, slot: str) -> Scene:
     session = Session(game, slot=slot, label=record.get("label") or slot,
                       scenario_path=record.get("scenario_path"), store=app.store)
     session.draft = draft_from_record(record, game) or session.draft
+    session.original = record.get("original")  # a what-if: the game it branched from
     scene = app.make("debrief" if game.over else "planning", session)
     notes = [tr("menu.fell_back_notice")] if damage else []
     notes += [tr(key, **{k: render(v, i18n.language()) for k, v in values.items()})

@@ -27,6 +27,7 @@ SCENES = {
     "console": "console.ConsoleScene",
     "join": "join.JoinScene",
     "team_wait": "team_wait.TeamWaitScene",
+    "glossary": "glossary.GlossaryScene",
 }
 
 

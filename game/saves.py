@@ -12,7 +12,9 @@ facilitator injected. ``game_from_record`` replays it into exactly the same game
 
 ``draft`` (optional) is the plan being drafted for the next quarter when the save was
 written, so Continue brings it back as it was; ``draft_from_record`` drops one that no
-longer fits the scenario. ``injected`` maps the 0-based quarter an event was queued in (a string, as JSON keys are)
+longer fits the scenario. ``original`` (optional) is set for a what-if: the decision log
+of the game it branched from (``plans``, ``injected``) and the quarter it branched at
+(``from``), so its debrief can compare the two side by side. ``injected`` maps the 0-based quarter an event was queued in (a string, as JSON keys are)
 to ``[event_id, account or null]`` pairs. ``turn``, ``score`` and ``finished`` are copies
 for the menu; the plans are the truth.
 
@@ -79,6 +81,7 @@ _FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
     "score": ((int, float), True),
     "finished": ((bool,), True),
     "draft": ((dict, type(None)), False),
+    "original": ((dict, type(None)), False),
 }
 
 
@@ -341,7 +344,7 @@ def _check_scenario_exists(record: dict, where: str) -> None:
 
 def record_from_game(game: Game, lang: str, label: str,
                      scenario_path: str | os.PathLike[str] | None = None,
-                     draft: dict | None = None) -> dict:
+                     draft: dict | None = None, original: dict | None = None) -> dict:
     """The save record of ``game`` (its decision log, and ``draft``, the next quarter's plan
     being drafted) for ``SaveStore.save``.
 
@@ -380,9 +383,35 @@ def record_from_game(game: Game, lang: str, label: str,
         "score": float(game.scorecard()["score"]),
         "finished": bool(game.over),
         "draft": None if game.over or not draft else copy.deepcopy(draft),
+        "original": copy.deepcopy(original) if original else None,
     }
     check_record(record, where="record_from_game", strict=True)
     return record
+
+
+def original_log(game: Game, turn: int) -> dict:
+    """What a what-if branched at quarter ``turn`` (1-based) of ``game`` keeps of the game
+    it came from: its decision log (plans and injected events, as a save holds them) and
+    the quarter it branched at, so the branch's debrief can replay it side by side."""
+
+    record = {"plans": copy.deepcopy(game.plans), "injected": {
+        str(t): [[e.id, e.account] for e in events]
+        for t, events in sorted(game.batch.injected.items()) if events}}
+    return {**record, "from": int(turn)}
+
+
+def original_game(original: dict | None, scenario: Scenario, seed: int) -> Game | None:
+    """The game a what-if branched from, replayed from ``original_log``; None when there is
+    none or it no longer replays (the branch itself still opens)."""
+
+    if not isinstance(original, dict) or not isinstance(original.get("plans"), list):
+        return None
+    try:
+        injected = _injected({"plans": original["plans"],
+                              "injected": original.get("injected") or {}}, "original")
+        return Game.replay(scenario, seed, original["plans"], injected)
+    except KamError:
+        return None
 
 
 def draft_from_record(record: dict, game: Game) -> dict | None:

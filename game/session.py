@@ -14,6 +14,7 @@ from pathlib import Path
 from kam_sandbox.base import i18n
 from kam_sandbox.engine import Game, KamError, PlanError, Scenario, check_scenario
 from kam_sandbox.engine.actions import parse_plan, resource_use, validate_actions
+from kam_sandbox.engine.messages import render
 
 RESOURCES = ("budget", "am_days", "exec_days", "support_days")
 STAKEHOLDER_ACTIONS = ("am_days", "exec_days")
@@ -33,6 +34,8 @@ class Session:
     draft: dict = field(default_factory=lambda: empty_plan())
     last_result: dict | None = None
     save_error: str | None = None
+    #: a what-if's origin: the game it branched from (``saves.original_log``), else None
+    original: dict | None = None
 
     reload_problems: list = field(default_factory=list)  # author mode: what is wrong now
     _mtime: int | None = None
@@ -153,13 +156,13 @@ class Session:
         try:
             validate_actions(parse_plan(self.draft, st), st, self.game.plan_context())
         except PlanError as exc:
-            text = str(exc)
-            resource = text.split(":", 1)[0]
-            if resource in RESOURCES:
+            said = exc.args[0]
+            resource = getattr(said, "params", {}).get("resource")
+            if getattr(said, "code", None) == "plan.over_budget" and resource in RESOURCES:
                 used, available = self.usage()[resource]
                 return i18n.tr("plan.over", resource=i18n.tr(f"resource_name.{resource}"),
                                used=_short(used), available=_short(available))
-            return i18n.tr("plan.invalid", reason=text)
+            return i18n.tr("plan.invalid", reason=render(said, i18n.language()))
         return None
 
     # -- playing ------------------------------------------------------------------------------
@@ -173,6 +176,29 @@ class Session:
         self._drop_lost_accounts()
         self.autosave()
         return result
+
+    def branch(self, turn: int, label: str) -> Session:
+        """A what-if: a new session (its own slot) rewound to the start of quarter ``turn``
+        in the same world, with that quarter's original plan as its draft so one thing can
+        be changed, and the game it came from kept for the side-by-side debrief."""
+
+        from .saves import original_log
+
+        game = self.game.what_if(turn)
+        branch = Session(game=game, slot=f"{self.slot}-whatif", label=label,
+                         scenario_path=self.scenario_path, store=self.store,
+                         original=original_log(self.game, turn))
+        if turn <= len(self.game.plans):
+            branch.draft = copy.deepcopy(self.game.plans[turn - 1])
+        branch.autosave()
+        return branch
+
+    def original_game(self) -> Game | None:
+        """The game this what-if branched from, replayed (None if this is no what-if)."""
+
+        from .saves import original_game
+
+        return original_game(self.original, self.scenario, self.game.seed)
 
     def _drop_lost_accounts(self) -> None:
         view = self.game.view()
@@ -191,7 +217,8 @@ class Session:
 
         try:
             record = record_from_game(self.game, i18n.language(), self.label or self.slot,
-                                      self.scenario_path, draft=self.draft)
+                                      self.scenario_path, draft=self.draft,
+                                      original=self.original)
             self.store.save(self.slot, record)
             self.save_error = None
         except Exception as exc:  # a full disk must not end the game; the player is told

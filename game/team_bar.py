@@ -24,7 +24,8 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UILabel, UIPanel, UITextBox
 
-from kam_sandbox.base.i18n import pick, tr
+from kam_sandbox.base.i18n import language, pick, tr
+from kam_sandbox.engine.messages import render
 
 from .draw import drawn_width, text, wrap
 from .fonts import font
@@ -61,7 +62,7 @@ def explain(exc: BaseException, session: TeamSession | None = None) -> tuple[str
     if is_offline(exc):
         return "team.error.offline", {}
     if isinstance(exc, PlanError):
-        return "team.error.plan", {"reason": str(exc)}
+        return "team.error.plan", {"reason": render(exc.args[0], language()) if exc.args else ""}
     if isinstance(exc, AccessError):
         return "team.error.access", {}
     if isinstance(exc, WorkshopError):

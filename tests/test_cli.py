@@ -161,6 +161,13 @@ def test_balance_html_report(tmp_path):
     assert "Discover before you invest" in html and "DESIGN §2" not in html
     for name in ("uniform", "focus", "needs", "discount", "executive", "lax-credit", "random"):
         assert name in html
+    # verdict first; per-account results; the re-run command repeats the author's path
+    assert html.index('id="verdict"') < html.index('id="lesson-table"')
+    assert 'id="account-table"' in html and 'data-account="jinggong"' in html
+    assert f"--html {report} --lang" in html and "No earlier report at this path" in html
+    cli("balance", "tutorial", "--runs", "12", "--seed", "1", "--html", str(report))
+    again = report.read_text(encoding="utf-8")
+    assert "The file is unchanged." in again and "No earlier report" not in again
 
 
 @pytest.mark.parametrize("argv, expected", [

@@ -1,5 +1,5 @@
 """The need -> action map is the model's truth: every lever it names moves its need's
-service in a played quarter, and every need but the product's own quality has one."""
+service in a played quarter, and every need has one."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def lever_plan(game, action: str) -> dict:
     values = {"discount": sc.limits.max_discount, "credit_days": sc.limits.max_credit_days,
               "support_days": 4.0, "training_days": 4.0, "trial": True, "promotion": 40000.0,
               "event_support": 40000.0, "am_days": {person: 4.0}, "exec_days": {person: 1.0},
-              "supply": 1.0}
+              "supply": 1.0, "feedback": True}
     if action in PORTFOLIO:
         return {"accounts": {}, "portfolio": {action: True}}
     return {"accounts": {acc.id: {action: values[action]}}, "portfolio": {}}
@@ -36,12 +36,12 @@ def served(game, need: str) -> float:
     return float(out.served[0, 0, 0, NEEDS.index(need)])
 
 
-def test_every_need_but_quality_has_a_lever_the_plan_offers():
+def test_every_need_has_a_lever_the_plan_offers():
     assert set(NEED_ACTIONS) == set(NEEDS)
     offered = set(ACCOUNT_ACTIONS) | set(PORTFOLIO)
     for need, actions in NEED_ACTIONS.items():
         assert set(actions) <= offered, need
-    assert [need for need, actions in NEED_ACTIONS.items() if not actions] == ["quality"]
+    assert all(NEED_ACTIONS.values())
     assert needs_served_by("event_support") == ("promotion", "relationship")
     assert needs_served_by("survey") == ()
 

@@ -261,3 +261,22 @@ def test_deep_problems_are_located_warnings(tmp_path: Path) -> None:
         (55, 3, "scorecard", "warning"),
     ]
     assert deep_problems(DATA / "typo_key.yaml", runs=2) == []
+
+
+def test_an_action_offered_but_without_resources_is_not_offered_again(tmp_path: Path) -> None:
+    """Issue 13 item 5: the fix for an offered action with no days is to raise its resource,
+    never to offer what is already offered."""
+    text = (DATA / "minimal.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "minimal.yaml"
+    path.write_text(
+        text.replace("  am_days: 20\n  exec_days: 2\n  support_days: 10\n",
+                     "  am_days: 0\n  exec_days: 0\n  support_days: 0\n")
+        .replace("rivals:\n", "actions: [am_days, exec_days, support_days]\n"
+                 "random_events: {own_event: 0, complaint: 0}\nrivals:\n"),
+        encoding="utf-8")
+    _, problems = check_scenario(path)
+    [unreachable] = [p for p in problems if p.path == "accounts[0].needs"]
+    assert "raise resources.am_days" in unreachable.message
+    assert "调高 resources.am_days" in unreachable.render("zh")
+    for offered in ("am_days", "exec_days", "support_days"):
+        assert f"add {offered} to `actions`" not in unreachable.message

@@ -6,6 +6,7 @@ table gives the one line `validate` prints for it in English and in Chinese.
 
 from __future__ import annotations
 
+import json
 import pickle
 import re
 import subprocess
@@ -258,9 +259,75 @@ def test_an_unknown_scenario_and_a_missing_file_are_said_in_the_language() -> No
     assert missing.stdout.strip() == "no/such.yaml:1:1: 无法读取文件：找不到该文件"
 
 
-@pytest.mark.parametrize("command", ["validate", "new", "schema", "simulate", "balance"])
+@pytest.mark.parametrize("command", ["validate", "new", "preview", "schema", "simulate", "balance"])
 def test_help_follows_the_language(command: str) -> None:
     zh = _cli(command, "--help", lang="zh_CN.UTF-8")
     assert zh.returncode == 0 and zh.stdout.startswith("用法：") and "显示本帮助并退出" in zh.stdout
     en = _cli(command, "--help", "--lang", "en", lang="zh_CN.UTF-8")
     assert en.stdout.startswith("usage:") and "show this help message and exit" in en.stdout
+
+
+# --- plans and `new`: the remaining messages, in the user's language ------------------------
+
+def test_every_plan_error_is_a_message_in_both_languages() -> None:
+    """Every refusal of tests/test_engine.py's bad plans renders in Chinese by its id."""
+    from test_engine import BAD_PLANS
+
+    from kam_sandbox.engine import PlanError, load_scenario
+    from kam_sandbox.engine.actions import compile_plan
+    from kam_sandbox.engine.world import compile_scenario
+
+    st = compile_scenario(load_scenario("tutorial"))
+    acc = st.scenario.accounts[0].id
+    for plan, _ in BAD_PLANS:
+        plan = json.loads(json.dumps(plan).replace('"ACC"', json.dumps(acc)))
+        with pytest.raises(PlanError) as caught:
+            compile_plan(plan, st)
+        said = caught.value.args[0]
+        assert isinstance(said, Msg) and said.code.startswith("plan."), said
+        zh = said.render("zh")
+        assert zh != said and re.search(r"[\u4e00-\u9fff]", zh), (said, zh)
+
+
+def test_a_plan_error_in_chinese_names_the_fix() -> None:
+    from kam_sandbox.engine import PlanError, load_scenario
+    from kam_sandbox.engine.actions import compile_plan
+    from kam_sandbox.engine.world import compile_scenario
+
+    st = compile_scenario(load_scenario("tutorial"))
+    with pytest.raises(PlanError) as caught:
+        compile_plan({"accounts": {"jinggongg": {}}}, st)
+    assert caught.value.args[0].render("zh") == "未知的客户 'jinggongg'（是不是 'jinggong'？）"
+    assert str(caught.value) == "unknown account 'jinggongg' (did you mean 'jinggong'?)"
+
+
+def test_a_workshop_plan_error_reaches_the_team_in_its_language() -> None:
+    """The host sends every language; the team's client renders the one it reads."""
+    import httpx
+
+    from kam_sandbox.engine.messages import every_language, render
+    from kam_sandbox.workshop.client import _error
+
+    said = Msg("plan.max_credit_days", limit=60)
+    body = {"detail": str(said), "error": "plan", "texts": every_language(said)}
+    error = _error(httpx.Response(422, json=body))
+    assert str(error) == "credit_days: at most 60 days in this scenario"
+    assert render(error.args[0], "zh") == "credit_days：本案例的账期最多 60 天"
+    old_host = _error(httpx.Response(422, json={"detail": "x", "error": "plan"}))
+    assert render(old_host.args[0], "zh") == "x"
+
+
+@pytest.mark.parametrize(("args", "en", "zh"), [
+    (("new", "3-case"), "invalid scenario name '3-case': use a letter",
+     "无效的案例名 '3-case'：以英文字母开头"),
+    (("new", "tutorial"), "'tutorial' is the id of a shipped scenario",
+     "'tutorial' 是自带案例的编号"),
+    (("simulate", "tutorial", "--policy", "needs", "--runs", "0"), "--runs must be at least 1",
+     "--runs 至少为 1"),
+])
+def test_new_and_run_errors_follow_the_language(tmp_path: Path, args, en: str, zh: str) -> None:
+    where = ("--dir", str(tmp_path)) if args[0] == "new" else ()
+    said = _cli(*args, *where, lang="zh_CN.UTF-8")
+    assert said.returncode == 2 and zh in said.stderr, said.stderr
+    said = _cli(*args, *where, "--lang", "en", lang="zh_CN.UTF-8")
+    assert en in said.stderr, said.stderr

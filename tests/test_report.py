@@ -9,8 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from kam_sandbox.authoring.changes import compare, field_changes, read_previous, report_data
+from kam_sandbox.authoring.lesson_hints import GENERIC, HINTS
 from kam_sandbox.authoring.report import CHART_METRICS, compact, html_report, marker, nice_ticks
 from kam_sandbox.engine import POLICIES, load_scenario
+from kam_sandbox.engine.per_account import account_outcomes, driver, gap_by_account
 from kam_sandbox.engine.scenario import Text
 from kam_sandbox.engine.simulate import (
     balance,
@@ -78,6 +81,14 @@ def html(data):
     return html_report(sc, res, lessons, sens, SEEDS, date="2025-03-01")
 
 
+@pytest.fixture(scope="module")
+def accounts(data):
+    """Per-account outcomes of every strategy a lesson compares, on a few seeds."""
+    sc = data[0]
+    return {name: account_outcomes(sc, policy, SEEDS[:8])
+            for name, policy in lesson_policies().items()}
+
+
 def test_report_is_well_formed_and_self_contained(html):
     checker = parse(html)
     assert html.startswith("<!DOCTYPE html>")
@@ -118,6 +129,9 @@ def test_report_is_deterministic_and_bilingual(data, html):
     parse(zh)
     assert '<html lang="zh-CN">' in zh and "如何阅读本报告" in zh
     assert zh.index(sc.title.zh) < zh.index(sc.title.en)
+    for row in lessons:  # why a lesson is not exercised, in the report's language
+        if row["holds"] is None:
+            assert row["reason"].render("zh") in zh and row["reason"] not in zh
     with pytest.raises(ValueError, match="lang"):
         html_report(sc, res, lessons, sens, SEEDS, lang="fr")
 
@@ -143,7 +157,7 @@ def test_report_degrades_gracefully(data):
     assert "Not computed" in out  # no sensitivity, no lessons
     assert 'class="forest"' not in out
     assert f"{SEEDS[0]}–{SEEDS[::2][-1]} ({len(SEEDS[::2])})" in out  # seeds with gaps
-    assert "--html report.html" not in out  # no single command re-runs gappy seeds
+    assert "kam-sandbox balance tutorial" not in out  # no single command re-runs gappy seeds
     with pytest.raises(ValueError):
         html_report(sc, {}, [], None, SEEDS)
 
@@ -165,3 +179,127 @@ def test_engine_reads_no_clock():
     for path in (Path(__file__).parents[1] / "engine").glob("*.py"):
         src = path.read_text(encoding="utf-8")
         assert not re.search(r"^\s*(import|from)\s+(time|datetime)\b", src, re.M), path.name
+
+
+# --- verdict first, hints, per-account results, re-run (issue 13 item 9) ---------------------
+
+def test_the_verdict_comes_first_and_says_plainly_whether_the_case_teaches(data, html):
+    sc, res, lessons, sens = data
+    assert html.index('id="verdict"') < html.index('id="lesson-table"') < html.index('id="policies"')
+    assert html.index('id="verdict"') < html.index('class="meta"')  # before the details
+    failing = {x["lesson"] for x in lessons if x["holds"] is False}
+    judged = {x["lesson"] for x in lessons if x["holds"] is not None}
+    if failing:
+        assert f"Not yet: {len(failing)} of the {len(judged)} lessons" in html
+    else:
+        assert f"Yes, this case teaches: all {len(judged)} lessons" in html
+    for key in {x["lesson"] for x in lessons}:
+        assert f'<li data-verdict-lesson="{key}">' in html
+
+
+def _with_failure(lessons, lesson="discover", holds=False):
+    """The lesson table with one check of ``lesson`` made to fail (or pass)."""
+    rows = [dict(x) for x in lessons]
+    row = next(x for x in rows if x["lesson"] == lesson)
+    row.update(holds=holds, diff=row["diff"] or 0.5, ci95=row["ci95"] or [-1.0, 2.0],
+               ci95_boot=row.get("ci95_boot") or [-1.0, 2.0], share_of_seeds=0.5)
+    return rows, row
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_failing_lesson_says_what_to_change_and_which_accounts_carry_the_gap(
+        data, accounts, lang):
+    sc, res, lessons, sens = data
+    rows, row = _with_failure(lessons)
+    out = html_report(sc, res, rows, sens, SEEDS, lang=lang, accounts=accounts)
+    parse(out)
+    item = out[out.index('<li data-verdict-lesson="discover">'):]
+    item = item[:item.index("</li>\n") if "</li>\n" in item else len(item)]
+    assert HINTS["discover"][1 if lang == "zh" else 0] in out
+    gap = out[out.index(f'data-gap="{row["id"]}"'):]
+    top = gap_by_account(accounts[row["reference"]], accounts[row["variant"]], row["measure"])
+    assert getattr(sc.accounts[top[0]["index"]].name, lang) in gap[:2000]
+    assert ("还不行" if lang == "zh" else "Not yet") in out
+
+
+def test_a_lesson_the_report_does_not_know_is_read_from_its_row(data, accounts):
+    """Lesson rows are read generically: a new check (say the expert helper's) is named
+    by its own title and gets the generic advice."""
+    sc, res, lessons, sens = data
+    rows, row = _with_failure(lessons)
+    new = {**row, "id": "brand-new", "lesson": "brand-new", "title": "A brand-new lesson",
+           "title_zh": "全新的要点"}
+    out = html_report(sc, res, [*rows, new], sens, SEEDS, accounts=accounts)
+    parse(out)
+    assert '<li data-verdict-lesson="brand-new">' in out and "A brand-new lesson" in out
+    assert GENERIC[0] in out
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_per_account_results_per_strategy(data, accounts, lang):
+    sc, res, lessons, sens = data
+    out = html_report(sc, res, lessons, sens, SEEDS, lang=lang, accounts=accounts)
+    parse(out)
+    table = out[out.index('id="account-table"'):]
+    table = table[:table.index("</table>")]
+    for i, acc in enumerate(sc.accounts):
+        assert f'<tr data-account="{acc.id}">' in table
+        tier, credit = accounts["needs"]["tier"][i], accounts["needs"]["credit"][i]
+        said = (f"{tier}类 · 信用{credit}" if lang == "zh" else f"Tier {tier} · Credit {credit}")
+        assert said in table
+    assert table.count("<td class=\"acct\"") == len(sc.accounts) * len(res)
+    kind, _ = driver(accounts["needs"], 0)
+    assert f'data-driver="{kind}"' in table
+
+
+def test_per_account_outcomes_add_up_and_are_deterministic(data):
+    sc = data[0]
+    out = account_outcomes(sc, POLICIES["needs"], SEEDS[:6])
+    again = account_outcomes(sc, POLICIES["needs"], SEEDS[:6])
+    ends = out["won"] + out["held"] + out["churned"] + out["defaulted"]
+    assert np.allclose(ends, 1.0)
+    assert np.allclose(out["contribution"], out["gross"] - out["cost"] - out["bad_debt"])
+    assert all(np.array_equal(out[k], again[k], equal_nan=True)
+               for k in out if isinstance(out[k], np.ndarray))
+    assert len(out["tier"]) == len(out["credit"]) == len(sc.accounts)
+    gaps = gap_by_account(out, out, "score")
+    assert all(g["gap"] == 0 for g in gaps)
+
+
+def test_the_rerun_command_repeats_the_authors_paths_and_language(data):
+    sc, res, lessons, sens = data
+    out = html_report(sc, res, lessons, sens, SEEDS, lang="zh", scenario_ref="cases/my case.yaml",
+                      html_ref="out/my report.html")
+    assert (f"kam-sandbox balance &#x27;cases/my case.yaml&#x27; --runs {len(SEEDS)} --seed "
+            f"{SEEDS[0]} --html &#x27;out/my report.html&#x27; --lang zh") in out
+    assert "此路径下没有更早的报告" in out  # nothing to compare with yet
+
+
+def test_a_new_report_says_what_changed_since_the_one_it_replaces(tmp_path, data):
+    sc, res, lessons, sens = data
+    first = tmp_path / "report.html"
+    first.write_text(html_report(sc, res, lessons, sens, SEEDS, date="2025-03-01"), "utf-8")
+    previous = read_previous(first)
+    assert previous is not None and previous["scenario"] == sc.id
+    accounts = [a.model_copy(update={"employees": a.employees + 1}) if k == 1 else a
+                for k, a in enumerate(sc.accounts)]
+    edited = sc.model_copy(update={"turns": sc.turns + 1, "accounts": accounts})
+    was = next(x["holds"] for x in lessons if x["lesson"] == "discover")
+    rows, _ = _with_failure(lessons, holds=not was)  # its verdict flips
+    out = html_report(edited, res, rows, sens, SEEDS, previous=previous)
+    parse(out)
+    changes = out[out.index('id="changes"'):out.index('id="lessons"')]
+    assert f"<code>turns</code>: {sc.turns} → {sc.turns + 1}" in changes
+    assert f"<code>accounts[{sc.accounts[1].id}].employees</code>" in changes
+    assert "2025-03-01" in changes
+    assert 'data-moved="discover"' in changes
+    assert read_previous(tmp_path / "missing.html") is None
+
+
+def test_field_changes_key_lists_by_id():
+    before = {"accounts": [{"id": "a", "x": 1}, {"id": "b", "x": 2}], "turns": 4}
+    after = {"accounts": [{"id": "b", "x": 3}, {"id": "a", "x": 1}, {"id": "c", "x": 0}]}
+    assert field_changes(before, after) == [
+        ("accounts[b].x", 2, 3), ("accounts[c]", None, {"id": "c", "x": 0}), ("turns", 4, None)]
+    data = report_data(load_scenario("tutorial"), [], {"needs": 1.0}, [1, 2], None)
+    assert compare(data, data)["fields"] == [] and compare(data, data)["lessons"] == []

@@ -242,6 +242,15 @@ EDITS = {
     "unknown role": ("Stakeholders", "lu_min", "role", "cfo",
                      "role: unknown role 'cfo': not on sheet Roles",
                      "role: Roles 表里没有角色 'cfo'"),
+    # the engine's own messages, rendered in the author's language by their id
+    "turn after the end": ("Events", "jinggong_new_equipment_manager", "turn", 5,
+                           "turn: turn 5 is after the last quarter (4)",
+                           "turn: 第 5 季度在最后一个季度（4）之后"),
+    "unknown stakeholder": ("Events", "jinggong_new_equipment_manager", "stakeholder",
+                            "lu_mni",
+                            "stakeholder: unknown stakeholder 'lu_mni' in account 'jinggong' "
+                            "(did you mean 'lu_min'?)",
+                            "stakeholder: 客户 'jinggong' 中没有联系人 'lu_mni'（是不是 'lu_min'？）"),
     "invalid id": ("Rivals", "gute", "id", "3M",
                    "id: '3M' is not a valid id: a letter, then letters, digits, _ or - "
                    "(at most 40 characters)",

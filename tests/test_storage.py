@@ -171,3 +171,14 @@ def test_cached_reads_follow_another_writer(tmp_path):
     assert [d["v"] for d in reader.all()] == [1]
     writer.update({"v": 2})  # the file is replaced: the reader's cached copy is stale
     assert [d["v"] for d in reader.all()] == [2]
+
+
+def test_plain_data_is_written_by_the_fast_encoder_as_json_would_read_it(tmp_path):
+    path = tmp_path / "db.json"
+    doc = {"name": "红队 \u202e", "plan": {"a": [1, 2.5, 1e-7, None, True]}, "n": 10**15}
+    db = TinyDB(path, storage=AtomicJSONStorage, plain=True)
+    db.insert(doc)
+    assert json.loads(path.read_text(encoding="utf-8"))["_default"]["1"] == doc
+    with pytest.raises(SaveError, match="not plain JSON"):  # json's message, nothing written
+        db.insert({"bad": object()})
+    assert len(TinyDB(path, storage=AtomicJSONStorage).all()) == 1

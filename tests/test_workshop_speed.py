@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from kam_sandbox.engine import Game, SaveError
-from kam_sandbox.workshop import Session
+from kam_sandbox.engine import Game, KamError, SaveError
+from kam_sandbox.workshop import Session, WorkshopError
 
 
 def test_an_advance_plays_one_quarter_per_team(tmp_path, monkeypatch):
@@ -43,3 +43,167 @@ def test_a_close_that_does_not_land_is_forgotten(tmp_path, monkeypatch):
         s.advance()
         assert {tid: rep.rounds for tid, rep in s.replay().items()} == \
             {tid: rep.rounds for tid, rep in s._replay(2).items()}
+
+
+# -- the close is played outside the host's lock (issue 12, item 13, second half) -------------
+import threading  # noqa: E402
+
+from kam_sandbox.engine.market import Market  # noqa: E402
+from kam_sandbox.workshop.host import Host  # noqa: E402
+
+GUARD = 30.0  # seconds: only so that a broken build fails instead of hanging
+
+
+class HeldQuarter:
+    """Holds the first quarter played on ``thread`` until ``release()``, noting the order
+    in which things happen in ``order``."""
+
+    def __init__(self, monkeypatch, owner, name):
+        self.playing, self.released = threading.Event(), threading.Event()
+        self.order: list[str] = []
+        self.thread: threading.Thread | None = None
+        real = getattr(owner, name)
+
+        def held(game, *args, **kwargs):
+            if threading.current_thread() is self.thread and not self.playing.is_set():
+                self.playing.set()
+                if not self.released.wait(GUARD):
+                    self.order.append("guard ran out")
+                self.order.append("quarter released")
+            return real(game, *args, **kwargs)
+
+        monkeypatch.setattr(owner, name, held)
+
+    def start(self, target) -> None:
+        self.thread = threading.Thread(target=target)
+        self.thread.start()
+        assert self.playing.wait(GUARD), "the round never started to play"
+
+    def release(self) -> None:
+        self.released.set()
+        self.thread.join(GUARD)
+
+
+@pytest.fixture
+def room(tmp_path):
+    with Session.create(tmp_path / "ws", "tutorial", 3, seed=2, world_secret="s") as s:
+        host = Host(s)
+        yield s, host, s.meta["facilitator_token"], [t["token"] for t in s.teams()]
+
+
+def test_teams_poll_draft_and_submit_while_a_round_plays(room, monkeypatch):
+    s, host, ft, tokens = room
+    plan = s.team_state("t2")["draft"] or {"accounts": {}}
+    held = HeldQuarter(monkeypatch, Game, "play")
+    results = {}
+    held.start(lambda: results.setdefault("advance", host.act(ft, "advance")))
+    state = host.team_state(tokens[0])  # on its own token: another thread holds no lock
+    held.order.append("poll answered")
+    assert (state["round"], state["closed_rounds"]) == (1, 0)  # the close has not landed
+    host.save_draft(tokens[1], plan, "Li")
+    held.order.append("draft saved")
+    late = host.submit(tokens[2], _policy_plan(s, "t3"), "Wang")
+    held.order.append("plan submitted")
+    assert host.status(ft)["round"] == 1
+    held.release()
+    assert held.order == ["poll answered", "draft saved", "plan submitted", "quarter released"]
+    assert results["advance"] == 2
+    # The plan submitted while the round played is the one that counted, not the fill-in.
+    counted = s.counting_plan("t3", 1)
+    assert (counted["seq"], counted["author"], counted["filled_by"]) == (late["seq"], "Wang", None)
+    assert s.replay()["t3"].rounds[0]["author"] == "Wang"
+    with Session.open(s.folder, write=False) as fresh:
+        assert {tid: rep.rounds for tid, rep in s.replay().items()} == \
+            {tid: rep.rounds for tid, rep in fresh._replay(1).items()}
+
+
+def test_a_shared_market_replays_the_round_when_a_plan_comes_in_meanwhile(tmp_path, monkeypatch):
+    with Session.create(tmp_path / "ws", "tutorial", 3, seed=2, mode="shared",
+                        world_secret="s") as s:
+        host = Host(s)
+        ft, tokens = s.meta["facilitator_token"], [t["token"] for t in s.teams()]
+        held = HeldQuarter(monkeypatch, Market, "play_round")
+        held.start(lambda: host.act(ft, "close_round"))
+        late = host.submit(tokens[0], _policy_plan(s, "t1"), "Zhao")
+        held.order.append("plan submitted")
+        held.release()
+        assert held.order == ["plan submitted", "quarter released"]
+        assert s.counting_plan("t1", 1)["seq"] == late["seq"]
+        assert s.state == "closed"
+        assert {tid: rep.rounds for tid, rep in s.replay().items()} == \
+            {tid: rep.rounds for tid, rep in s._replay(1).items()}
+
+
+def test_a_poll_after_a_close_reads_what_the_close_made(room, monkeypatch):
+    """Each team's snapshot is made while the round plays; a poll then rebuilds nothing,
+    and another team's draft does not make a team's state again."""
+
+    s, host, ft, tokens = room
+    host.act(ft, "advance")
+    made = []
+    real = Session._team_state
+    monkeypatch.setattr(Session, "_team_state",
+                        lambda self, t: made.append(t["id"]) or real(self, t))
+    monkeypatch.setattr("kam_sandbox.workshop.closing.team_snapshot",
+                        lambda game: pytest.fail("a poll made a snapshot again"))
+    first = host.team_state(tokens[0])
+    assert first["closed_rounds"] == 1 and first["seat"]["turn"] == 1
+    host.save_draft(tokens[1], {"accounts": {}}, "Li")
+    again = host.team_state(tokens[0])
+    assert made == ["t1"] and again["seat"] is first["seat"]
+    host.save_draft(tokens[0], {"accounts": {}}, "Li")  # its own draft: read afresh
+    assert host.team_state(tokens[0])["draft"] == {"accounts": {}} and made == ["t1", "t1"]
+
+
+def test_an_event_injected_after_the_games_were_kept_is_played(room):
+    s, host, ft, tokens = room
+    host.act(ft, "advance")
+    s.replay()  # kept, without the event
+    event = next(e.id for e in s.scenario.events if e.turn is None)
+    host.act(ft, "inject", event_id=event, team="t2")
+    host.act(ft, "advance")
+    assert {tid: rep.rounds for tid, rep in s.replay().items()} == \
+        {tid: rep.rounds for tid, rep in s._replay(2).items()}
+
+
+def _policy_plan(s: Session, team: str) -> dict:
+    from kam_sandbox.engine.actions import actions_to_plan
+    from kam_sandbox.engine.policies import POLICIES, decide
+
+    game = s.replay()[team].game
+    return actions_to_plan(decide(POLICIES["needs"], game.view(), game.scenario,
+                                  game.batch.static), game.batch.static)
+
+
+def test_a_refused_write_keeps_what_is_cached(room, monkeypatch):
+    s, host, ft, tokens = room
+    host.act(ft, "advance")
+    host.team_state(tokens[0])
+    kept = s._games
+    monkeypatch.setattr(Session, "_team_state", lambda self, t: pytest.fail("made again"))
+    with pytest.raises(KamError):  # a plan the rules refuse
+        host.submit(tokens[0], {"accounts": {"nobody": {}}}, "Li")
+    host.act(ft, "close_round")
+    with pytest.raises(WorkshopError):
+        host.save_draft(tokens[1], {"accounts": {}}, "Li")  # the round is closed
+    assert s._games is not kept and s._games.key[0] == 2
+    kept = s._games
+    with pytest.raises(WorkshopError):
+        host.save_draft(tokens[1], {"accounts": {}}, "Li")
+    assert s._games is kept
+
+
+def test_a_poll_answer_is_encoded_once_per_change(room, monkeypatch):
+    import json
+
+    s, host, ft, tokens = room
+    s.clock = lambda: 1000.0
+    host.act(ft, "set_timer", seconds=60)
+    host.act(ft, "advance")
+    assert json.loads(host.team_state_json(tokens[0])) == host.team_state(tokens[0])
+    encoded = s._team_states["t1"][2]
+    s.clock = lambda: 1030.0  # only the timer moves
+    again = json.loads(host.team_state_json(tokens[0]))
+    assert again["timer"]["remaining"] == 30.0 and s._team_states["t1"][2] is encoded
+    host.save_draft(tokens[0], {"accounts": {}}, "Li")
+    assert json.loads(host.team_state_json(tokens[0]))["draft"] == {"accounts": {}}

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from kam_sandbox.engine.errors import PlanError
+from kam_sandbox.engine.messages import Said
 
 from .host import FACILITATOR_ACTIONS
 from .limits import TooMany
@@ -155,11 +156,14 @@ def _error(response: httpx.Response) -> WorkshopError | PlanError:
     try:
         body = response.json()
         detail, kind = str(body["detail"]), str(body.get("error", ""))
+        texts = body.get("texts")
     except (ValueError, KeyError, TypeError):
         detail, kind = response.text.strip()[:200] or response.reason_phrase, ""
+        texts = None
     status = response.status_code
     if kind == "plan":
-        return PlanError(detail)
+        valid = isinstance(texts, dict) and all(isinstance(v, str) for v in texts.values())
+        return PlanError(Said({**texts, "en": detail}) if valid and texts else detail)
     if status == 429:
         wait = response.headers.get("retry-after", "")
         return TooMany(detail, int(wait) if wait.isdigit() else 60)

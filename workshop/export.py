@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kam_sandbox.base.fmt import compact
-from kam_sandbox.base.i18n import tr
+from kam_sandbox.base.i18n import strategy_name
 from kam_sandbox.engine.kpis import grade_band
 
 if TYPE_CHECKING:  # the session calls these exports; only its type is needed here
@@ -74,9 +74,8 @@ def write_csv(session: Session, path: Path) -> Path:
 def policy_name(policy: str) -> str:
     """A built-in strategy as the console names it, in both languages ("Even spread 平均分配")."""
 
-    key = f"console.policy.{policy.replace('-', '_')}"
-    names = [tr(key, lang=lang) for lang in ("en", "zh")]
-    return policy if names[0] == key else " ".join(names)
+    names = [strategy_name(policy, lang) for lang in ("en", "zh")]
+    return policy if names[0] == policy else " ".join(names)
 
 
 def decisions(plan: dict, top: int = 3) -> dict:

@@ -5,6 +5,9 @@ command line all call the same ``Host`` methods, so every way into a workshop ob
 same rules: who may do what (the join code, each team's token, the facilitator's token),
 one operation at a time (a lock: the server answers requests on several threads), and
 each operation landing on disk whole before it returns (``Session`` writes atomically).
+Closing a round is the one long operation: its quarter for every team is played outside
+the lock (``workshop.closing``), so that the teams' polls and drafts go on meanwhile, and
+only its reading and its atomic write hold the lock.
 
 A team's side of it is a ``TeamLink``: ``state()``, ``save_draft()``, ``submit()`` and
 ``case()`` (the case as a team may see it: never the file, the seed or hidden state). ``LocalTeamLink`` talks to a ``Host`` in this process; the LAN client
@@ -22,7 +25,7 @@ from datetime import datetime, timezone
 from typing import Any, Protocol
 
 from .limits import SlidingWindow, TooMany
-from .session import AccessError, JoinDenied, Session, WorkshopError
+from .session import DEFAULT_FILL_POLICY, AccessError, JoinDenied, Session, WorkshopError
 
 ONLINE_SECONDS = 15.0  # a team client polls every few seconds; silent longer = offline
 # Wrong join codes, team secrets or request keys: a person mistypes a few times a minute; a
@@ -44,6 +47,7 @@ class Host:
     def __init__(self, session: Session):
         self.session = session
         self._lock = threading.RLock()
+        self._closing = threading.Lock()  # one round close at a time, outside ``_lock``
         self._seen: dict[str, float] = {}  # team id → last request (monotonic), not stored
         self.changes = 0  # bumped after every write; screens redraw when it moves
         self.clock = time.monotonic  # for the rate limits; tests replace it
@@ -168,6 +172,13 @@ class Host:
         with self._lock:
             return self.session.team_state(self._team(token, seen)["id"])
 
+    def team_state_json(self, token: str | None) -> bytes:
+        """``team_state`` of a team's client, as the JSON sent to it (encoded once per
+        change: ``Session.team_state_json``)."""
+
+        with self._lock:
+            return self.session.team_state_json(self._team(token)["id"])
+
     def save_draft(self, token: str | None, plan: dict, author: str = "", *,
                    seen: bool = True) -> dict:
         with self._lock:
@@ -221,10 +232,31 @@ class Host:
         if action not in FACILITATOR_ACTIONS:
             raise WorkshopError(f"unknown action {action!r}; actions: "
                                 f"{', '.join(sorted(FACILITATOR_ACTIONS))}")
+        if action in ("close_round", "advance"):
+            return self._close(token, action, **args)
         with self._lock:
             result = getattr(self._facilitator(token), action)(**args)
             self.changes += 1
             return result
+
+    def _close(self, token: str | None, action: str,
+               fill_policy: str = DEFAULT_FILL_POLICY) -> Any:
+        """``close_round`` or ``advance`` with the round played outside the lock: only
+        reading what it needs and writing the outcome hold it (``workshop.closing``)."""
+
+        advance = action == "advance"
+        with self._closing:
+            with self._lock:
+                session = self._facilitator(token)
+                close = (session.begin_advance(fill_policy) if advance
+                         else session.begin_close(fill_policy))
+            if close is not None:
+                close.play()
+            with self._lock:
+                result = (session.finish_advance(close) if advance
+                          else session.finish_close(close))
+                self.changes += 1
+                return result
 
     def local_team(self, team: str) -> LocalTeamLink:
         """A team link in this process (hot-seat play at the trainer's machine)."""

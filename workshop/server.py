@@ -51,7 +51,7 @@ from typing import Annotated, Any
 
 import h11
 import uvicorn
-from fastapi import Body, Depends, FastAPI, HTTPException, Request
+from fastapi import Body, Depends, FastAPI, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -62,6 +62,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from kam_sandbox.base.storage import write_atomically
 from kam_sandbox.engine.errors import KamError, PlanError, SaveError
+from kam_sandbox.engine.messages import every_language
 from kam_sandbox.engine.policies import POLICIES
 
 from .client import DEFAULT_PORT, HOST_FILE
@@ -201,6 +202,8 @@ ACTION_BODIES: dict[str, type[_Body] | None] = {
 # -- responses --------------------------------------------------------------------------------
 class ErrorBody(BaseModel):
     detail: str = Field(description="what went wrong, in words to show the user")
+    texts: dict[str, str] | None = Field(None, description="plan errors: the same message in "
+                                                          "each language, by code (en, zh)")
     error: str = Field(description="unauthorized, forbidden, conflict, plan, invalid, "
                                    "too_large, too_many, not_found, not_allowed, wrong_host, "
                                    "unavailable or internal")
@@ -261,8 +264,12 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": ErrorBody, "description": words[code]} for code in codes}
 
 
-def _payload(status: int, detail: str, kind: str, headers: dict | None = None) -> JSONResponse:
-    return JSONResponse({"detail": detail, "error": kind}, status_code=status, headers=headers)
+def _payload(status: int, detail: str, kind: str, headers: dict | None = None,
+             texts: dict[str, str] | None = None) -> JSONResponse:
+    body: dict[str, Any] = {"detail": detail, "error": kind}
+    if texts:
+        body["texts"] = texts
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 # -- the app ----------------------------------------------------------------------------------
@@ -377,10 +384,10 @@ def create_app(host: Host, allowed_hosts: set[str] | None = None) -> FastAPI:
 
     @app.get("/api/team", tags=["team"], response_model=dict[str, Any],
              responses=_errors(401, 403))
-    def team_state(token: TeamToken) -> dict:
+    def team_state(token: TeamToken) -> Response:
         """The caller's own team: its plans and injected events (enough to rebuild its game),
         draft, submissions, scores, headlines, the round and the timer."""
-        return host.team_state(token)
+        return Response(host.team_state_json(token), media_type="application/json")
 
     @app.put("/api/team/draft", tags=["team"], response_model=DraftAnswer,
              responses=_errors(401, 403, 409, 413, 422, 429))
@@ -459,7 +466,8 @@ def _handle_errors(app: FastAPI, host: Host) -> None:
     @app.exception_handler(KamError)
     def kam_error(request: Request, exc: KamError) -> JSONResponse:
         if isinstance(exc, PlanError):
-            return _payload(422, str(exc), "plan")
+            said = exc.args[0] if exc.args else str(exc)
+            return _payload(422, str(exc), "plan", texts=every_language(said))
         if isinstance(exc, PlanTooLarge):
             return _payload(413, str(exc), "too_large")
         if isinstance(exc, _BadInput):

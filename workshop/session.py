@@ -46,25 +46,35 @@ import os
 import secrets
 import time
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from tinydb import Query, TinyDB
 
 from kam_sandbox.base.storage import AtomicJSONStorage
-from kam_sandbox.engine import Game, KamError, load_scenario
-from kam_sandbox.engine.actions import PlanContext, actions_to_plan, compile_plan
+from kam_sandbox.engine import KamError, load_scenario
+from kam_sandbox.engine.actions import PlanContext, compile_plan
 from kam_sandbox.engine.kpis import grade_band
 from kam_sandbox.engine.loader import load_scenario_text, resolve
-from kam_sandbox.engine.market import MAX_PLAYERS, Market, Seat
-from kam_sandbox.engine.policies import decide, get_policy
+from kam_sandbox.engine.market import MAX_PLAYERS
+from kam_sandbox.engine.policies import get_policy
 from kam_sandbox.engine.scenario import Scenario
 from kam_sandbox.engine.world import Static, compile_scenario
 
+from .closing import (
+    Input,
+    KeptGames,
+    ReplayLog,
+    RoundClose,
+    TeamReplay,
+    kept_from_log,
+    rebuild,
+    round_entry,
+)
 from .names import team_name, visible_text
-from .secrecy import public_case, team_snapshot, world_seed
+from .secrecy import public_case, world_seed
 
 SESSION_FILE = "session.json"
 LOCK_FILE = ".lock"
@@ -78,6 +88,7 @@ MAX_TIMER_SECONDS = 6 * 3600
 MIN_TIMER_SECONDS = 1
 MAX_JSON_DEPTH = 16  # a plan is four levels deep
 MAX_JSON_NUMBER = 1e15  # beyond any budget, and beyond what the engine reads exactly
+_ENCODER = msgspec.json.Encoder()
 # Okabe-Ito (distinguishable for colour-blind players, as in engine/report.py), then four of
 # Paul Tol's muted colours, so that twelve teams never share one.
 COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
@@ -118,21 +129,29 @@ class ApprovalPending(WorkshopError):
         self.team, self.request, self.key = team, request, key
 
 
-def _writes(method):
+def _writes(method=None, *, one_team: bool = False):
     """A public write: needs the folder's lock, and lands on disk as one atomic replace (or,
-    on any error, not at all)."""
+    on any error, not at all). ``one_team``: it changes only the team its result names
+    (a draft, a submission), so the other teams' cached states stay good."""
 
-    @functools.wraps(method)
-    def wrapper(self: Session, *args: Any, **kwargs: Any) -> Any:
-        self._need_writer()
-        try:
-            with self.db.storage.batch():
-                return method(self, *args, **kwargs)
-        except BaseException:
-            self._forget_cached_reads()
-            raise
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self: Session, *args: Any, **kwargs: Any) -> Any:
+            self._need_writer()
+            kept = self._games
+            try:
+                with self.db.storage.batch():
+                    result = method(self, *args, **kwargs)
+            except BaseException:
+                self._games = kept  # games played in a close that never landed are dropped
+                self._forget_cached_reads()
+                raise
+            self._wrote(result["team"] if one_team else None)
+            return result
 
-    return wrapper
+        return wrapper
+
+    return decorate(method) if method is not None else decorate
 
 
 def _now() -> str:
@@ -223,14 +242,6 @@ class FolderLock:
             self.held = False
 
 
-@dataclass
-class TeamReplay:
-    """A team's game rebuilt from the log, with its KPIs and score after every closed round."""
-
-    game: Game | Seat
-    rounds: list[dict]  # [{"round", "kpis", "score", "plan", "author", "filled_by"}]
-
-
 class Session:
     """An open workshop session. Use ``Session.create`` / ``Session.open`` (context managers)."""
 
@@ -240,9 +251,14 @@ class Session:
         self.lock = lock
         self._scenario: Scenario | None = None
         self._static: Static | None = None
-        self._seats_cache: tuple[tuple, dict] | None = None
         self._public_case: dict | None = None
-        self._games: tuple[tuple, dict[str, TeamReplay]] | None = None  # see replay()
+        self._games: KeptGames | None = None  # see replay()
+        # Each team's state as its polls read it, kept until a write changes it: the
+        # version of the last write that changed every team, and of each team's own.
+        self.version = 0
+        self._all_version = 0
+        self._team_version: dict[str, int] = {}
+        self._team_states: dict[str, tuple[tuple[int, int], dict, bytes | None]] = {}
         self.clock = time.time  # the round timer's clock; tests replace it
 
     # -- opening ------------------------------------------------------------------------------
@@ -316,7 +332,8 @@ class Session:
             lock.acquire()
         try:
             # It holds every token: private. The writer holds the lock: sole writer.
-            db = TinyDB(path, storage=AtomicJSONStorage, private=True, sole_writer=write)
+            db = TinyDB(path, storage=AtomicJSONStorage, private=True, sole_writer=write,
+                        plain=True)
             session = cls(folder, db, lock)
             session.db.tables()  # read now: a corrupt file raises here, before any write
             if must_exist:
@@ -370,10 +387,19 @@ class Session:
             self._public_case = public_case(self.scenario)
         return self._public_case
 
-    def _forget_cached_reads(self) -> None:
-        """After a write was rolled back: drop TinyDB's query caches of what never landed."""
+    def _wrote(self, team_id: str | None) -> None:
+        """A write landed: the cached states it may have changed are out of date."""
 
-        self._games = None  # they may have played a round that never landed
+        self.version += 1
+        if team_id is None:
+            self._all_version = self.version
+        else:
+            self._team_version[team_id] = self.version
+
+    def _forget_cached_reads(self) -> None:
+        """After a write was rolled back: drop TinyDB's query caches of what never landed
+        (the teams' cached states were read from what had landed: still good)."""
+
         with contextlib.suppress(Exception):
             for name in self.db.tables():
                 self.db.table(name).clear_cache()
@@ -463,66 +489,50 @@ class Session:
 
     def replay(self, upto: int | None = None) -> dict[str, TeamReplay]:
         """Every team's game rebuilt from the log, by team id (see ``replay_team``). The
-        games after the last closed round are kept (``_games``): closing the next round
+        games after the last closed round are kept (``KeptGames``): closing the next round
         then plays one quarter per team instead of replaying every round. Read them, never
-        play them: only ``close_round`` moves them on."""
+        play them: a close plays copies (``workshop.closing``)."""
 
         closed = self.closed_rounds()
         upto = closed if upto is None else upto
-        if upto == closed and self._games is not None and self._games[0] == self._games_key():
-            return self._games[1]
-        out = self._replay(upto)
         if upto == closed:
-            self._games = (self._games_key(), out)
-        return out
-
-    def _games_key(self) -> tuple:
-        """What the kept games depend on besides the plans of closed rounds (which never
-        change): the rounds closed, the teams, the injections."""
-
-        return (self.closed_rounds(), tuple(t["id"] for t in self.teams()),
-                len(self.injections()))
+            return self._kept().reps
+        return self._replay(upto)
 
     def _replay(self, upto: int) -> dict[str, TeamReplay]:
+        return rebuild(self._log(upto))
+
+    def _kept(self, candidate: KeptGames | None = None) -> KeptGames:
+        """The games after the last closed round (rebuilt if they are not kept, or taken from
+        ``candidate``, a close's own rebuild, when it is of the same rounds and teams), with
+        every injection since queued."""
+
+        closed = self.closed_rounds()
+        key = (closed, tuple(t["id"] for t in self.teams()))
+        kept = self._games
+        if kept is None or kept.key != key:
+            kept = (candidate if candidate is not None and candidate.key == key
+                    else kept_from_log(self._log(closed)))
+        injections = self.injections()
+        if missing := [i for i in injections if i["seq"] not in kept.applied]:
+            kept = kept.with_injections(missing, closed + 1)
+        self._games = kept
+        return kept
+
+    def _log(self, upto: int) -> ReplayLog:
+        """What rebuilding the games of rounds 1..``upto`` needs, as plain data."""
+
         teams = self.teams()
         subs = {}
+        for sub in sorted(self.db.table("submissions").all(), key=lambda d: d["seq"]):
+            if sub["round"] <= upto:
+                subs[sub["team"], sub["round"]] = dict(sub)  # the last one counts
         for t in teams:
             for r in range(1, upto + 1):
-                sub = self.counting_plan(t["id"], r)
-                if sub is None:
+                if (t["id"], r) not in subs:
                     raise WorkshopError(f"round {r} of {t['name']} has no plan")
-                subs[t["id"], r] = sub
-        # Who events are injected into: the one shared world, or each team's own.
-        if self.meta["mode"] == "shared":
-            market = Market(self.scenario, self.world_seed, len(teams))
-            games = dict(zip((t["id"] for t in teams), market.seats))
-            targets = [(market, self.injected_for(None))]
-        else:
-            seed = self.world_seed
-            games = {t["id"]: Game(self.scenario, seed) for t in teams}
-            targets = [(game, self.injected_for(tid)) for tid, game in games.items()]
-        out = {tid: TeamReplay(game, []) for tid, game in games.items()}
-        for r in range(1, upto + 2):
-            for target, injected in targets:  # the round's events, before its plans
-                if not target.over:
-                    for event_id, account in injected.get(r - 1, []):
-                        target.inject(event_id, account)
-            if r > upto:
-                break
-            self._play_round([subs[t["id"], r]["plan"] for t in teams], games)
-            for tid, game in games.items():
-                out[tid].rounds.append(_round_entry(r, game, subs[tid, r]))
-        return out
-
-    def _play_round(self, plans: list[dict], games: dict[str, Game | Seat]) -> None:
-        """One quarter for every team: each in its own world, or all at once in a market."""
-
-        seats = list(games.values())
-        if seats and isinstance(seats[0], Seat):
-            seats[0].market.play_round(plans)
-        else:
-            for game, plan in zip(seats, plans):
-                game.play(plan)
+        return ReplayLog(self.scenario, self.world_seed, self.meta["mode"],
+                         [t["id"] for t in teams], subs, self.injections(), upto)
 
     def progress(self, team_id: str) -> str:
         """``submitted``, ``drafting`` (a draft is saved for the round) or ``absent``."""
@@ -598,43 +608,59 @@ class Session:
         """Everything a team's own client needs, and nothing of the other teams nor of its
         world's hidden state: a snapshot of its game (``workshop.secrecy.team_snapshot``: its
         view and record, no seed), its plans, draft, submissions and scores, the round and
-        the timer."""
+        the timer. The session's writer keeps it per team until a write changes it (teams
+        poll every second): only the timer is read afresh."""
 
         t = self.team(team)
+        if self.lock is None or not self.lock.held:  # another process may be writing
+            return self._team_state(t)
+        return {**self._cached_state(t)[0], "timer": self.timer()}
+
+    def team_state_json(self, team: str | int) -> bytes:
+        """``team_state`` as JSON, encoded once per change (a poll's answer is ~100 kB):
+        only the timer is encoded afresh."""
+
+        t = self.team(team)
+        if self.lock is None or not self.lock.held:
+            return _ENCODER.encode(self._team_state(t))
+        state, encoded = self._cached_state(t)
+        if encoded is None:
+            encoded = _ENCODER.encode({k: v for k, v in state.items() if k != "timer"})
+            self._team_states[t["id"]] = (self._team_states[t["id"]][0], state, encoded)
+        return b'{"timer":' + _ENCODER.encode(self.timer()) + b"," + encoded[1:]
+
+    def _cached_state(self, t: dict) -> tuple[dict, bytes | None]:
+        key = (self._all_version, self._team_version.get(t["id"], 0))
+        cached = self._team_states.get(t["id"])
+        if cached is None or cached[0] != key:
+            cached = self._team_states[t["id"]] = (key, self._team_state(t), None)
+        return cached[1], cached[2]
+
+    def _team_state(self, t: dict) -> dict:
         m = self.meta
         closed = self.closed_rounds()
-        plans = [self.counting_plan(t["id"], r)["plan"] for r in range(1, closed + 1)]
+        mine = self.history(t["id"])
+        counting = {sub["round"]: sub for sub in mine}  # the last one counts
         draft = self.draft(t["id"])
         results = sorted((r for r in self.db.table("results").all() if r["team"] == t["id"]),
                          key=lambda r: r["round"])
-        return {"session": m["id"], "scenario": m["scenario_id"], "mode": m["mode"], "team": _public(t), "rejoin_secret": t.get("rejoin"),
-                "round": m["round"],
+        return {"session": m["id"], "scenario": m["scenario_id"], "mode": m["mode"],
+                "team": _public(t), "rejoin_secret": t.get("rejoin"), "round": m["round"],
                 "rounds": m["rounds"], "state": self.state, "finished": m["finished"],
                 "closed_rounds": closed, "timer": self.timer(),
-                "submitted": self.counting_plan(t["id"], m["round"]) is not None,
-                "draft": draft["plan"] if draft else None, "plans": plans,
+                "submitted": m["round"] in counting,
+                "draft": draft["plan"] if draft else None,
+                "plans": [counting[r]["plan"] for r in range(1, closed + 1)],
                 # Once every round is played the team may rebuild its game (a what-if).
                 "injected": ({str(k): [list(e) for e in v]
                               for k, v in self.injected_for(t["id"]).items()}
                              if closed >= m["rounds"] else None),
                 "scores": [float(r["score"]) for r in results],
                 "submissions": [{k: sub[k] for k in ("seq", "round", "time", "author",
-                                                     "filled_by")}
-                                for sub in self.history(t["id"])],
-                "seat": self._seat_snapshot(t["id"]),
+                                                     "filled_by")} for sub in mine],
+                "seat": self._kept().snapshot(t["id"]),
                 "headlines": [self._headline(i) for i in self.injections()
                               if i["team"] in (None, t["id"])]}
-
-    def _seat_snapshot(self, team_id: str) -> dict:
-        """A team's game as its client may read it (rebuilding it would need the seed, and
-        in a shared market the rivals' plans). Cached until a round closes: teams poll
-        often."""
-
-        key = (self.closed_rounds(), len(self.teams()), len(self.injections()))
-        if self._seats_cache is None or self._seats_cache[0] != key:
-            self._seats_cache = (key, {tid: team_snapshot(rep.game)
-                                       for tid, rep in self.replay().items()})
-        return self._seats_cache[1][team_id]
 
     def _headline(self, inj: dict) -> dict:
         return {"round": inj["round"], "event": inj["event"], "headline": inj.get("headline"),
@@ -848,7 +874,7 @@ class Session:
         t = self.team(team)
         self.db.table("teams").update({"members": _members(members)}, Query().id == t["id"])
 
-    @_writes
+    @_writes(one_team=True)
     def submit(self, team: str | int, plan: dict, author: str = "") -> dict:
         """Record a team's plan for the open round (validated against its game; earlier
         submissions stay in the history and the last one counts)."""
@@ -861,7 +887,7 @@ class Session:
         self._add_member(t, author)
         return self._record(t["id"], m["round"], plan, author or t["name"], None)
 
-    @_writes
+    @_writes(one_team=True)
     def save_draft(self, team: str | int, plan: dict, author: str = "") -> dict:
         """Keep a team's plan in progress for the open round (not checked: a draft may be
         over budget while it is being edited). Replaces the team's previous draft."""
@@ -892,23 +918,6 @@ class Session:
         if len(mine) > KEPT_SUBMISSIONS:
             table.remove(doc_ids=[d.doc_id for d in mine[:-KEPT_SUBMISSIONS]])
         return sub
-
-    def _submit_draft(self, team_id: str, round: int) -> bool:
-        """At the close: record the team's draft as its plan, if it is a valid plan with
-        something in it (an untouched screen saves an empty draft; the policy plays
-        better than nothing). Returns whether it did."""
-
-        draft = self.draft(team_id, round)
-        plan = draft["plan"] if draft else None
-        if not plan or not (plan.get("accounts") or any((plan.get("portfolio") or {}).values())):
-            return False
-        try:
-            compile_plan(plan, self.static, self._context(team_id, round))
-        except KamError:  # over budget mid-edit, say: not a plan the team chose
-            return False
-        self._record(team_id, round, plan, draft["author"] or self.team(team_id)["name"],
-                     None, from_draft=True)
-        return True
 
     def _context(self, team_id: str, round: int) -> PlanContext:
         """What the plan rules need of the team's game before ``round`` (its counting plans)."""
@@ -1004,7 +1013,6 @@ class Session:
         self._set_meta(state=state)
         self.db.table("rounds").update({"state": state, **extra}, Query().round == r)
 
-    @_writes
     def close_round(self, fill_policy: str = DEFAULT_FILL_POLICY) -> list[dict]:
         """Close the current round and play it for every team, recording KPIs and scores. A
         team that did not submit plays its saved draft if that is a valid plan with
@@ -1012,29 +1020,80 @@ class Session:
         simulation); a team with neither is played by ``fill_policy`` (marked
         ``filled_by``)."""
 
+        close = self.begin_close(fill_policy)
+        close.play()
+        return self.finish_close(close)
+
+    def begin_close(self, fill_policy: str = DEFAULT_FILL_POLICY) -> RoundClose:
+        """The first step of closing the round (``workshop.closing``): what it needs, read
+        now. Refuses at once what ``close_round`` would refuse."""
+
+        self._need_writer()
         m = self._need_open_round("close the round", allow_paused=True)
-        policy = get_policy(fill_policy)  # ValueError for an unknown name, before any change
+        get_policy(fill_policy)  # ValueError for an unknown name, before any work
+        closed = m["round"] - 1
+        key = (closed, tuple(t["id"] for t in self.teams()))
+        kept = self._kept() if self._games is not None and self._games.key == key else None
+        return RoundClose(m["round"], fill_policy,
+                          {t["id"]: t["name"] for t in self.teams()},
+                          self._close_inputs(m["round"]), kept,
+                          None if kept is not None else self._log(closed))
+
+    def _close_inputs(self, round: int) -> dict[str, Input]:
+        """Each team's input to the round's close: its counting submission, else its draft,
+        else nothing. Safe to read outside the lock: submissions and drafts are only ever
+        inserted and removed, never changed in place."""
+
+        subs = {s["team"]: s for s in self.history(round=round)}  # the last one counts
+        drafts = {d["team"]: d for d in self.db.table("drafts").all() if d["round"] == round}
+        out: dict[str, Input] = {}
+        for t in self.teams():
+            tid = t["id"]
+            if tid in subs:
+                out[tid] = ("submitted", subs[tid])
+            elif tid in drafts:
+                out[tid] = ("draft", {"plan": drafts[tid]["plan"],
+                                      "author": drafts[tid]["author"]})
+            else:
+                out[tid] = ("absent", None)
+        return out
+
+    @_writes
+    def finish_close(self, close: RoundClose) -> list[dict]:
+        """The last step of closing the round: what changed since ``begin_close`` played
+        again (a late submission or draft counts; new teams or events: every team), then
+        the plans, results and the closed round written at once."""
+
+        m = self._need_open_round("close the round", allow_paused=True)
         r = m["round"]
-        reps = self.replay(upto=r - 1)  # kept since the last close: no replay from round 1
-        games = {tid: rep.game for tid, rep in reps.items()}
-        subs = []
-        for tid, game in games.items():
-            if self.counting_plan(tid, r) is None and not self._submit_draft(tid, r):
-                actions = decide(policy, game.view(), game.scenario, game.batch.static)
-                plan = actions_to_plan(actions, game.batch.static)
-                self._record(tid, r, plan, f"policy:{fill_policy}", fill_policy)
-            subs.append(self.counting_plan(tid, r))
-        self._play_round([sub["plan"] for sub in subs], games)
+        if r != close.round:
+            raise WorkshopError(f"round {close.round} was closed meanwhile")
+        kept = self._kept(close.kept)
+        inputs = self._close_inputs(r)
+        if kept is not close.kept:
+            close.kept, close.inputs = kept, inputs
+            close.play()
+        elif changed := close.changed(inputs):
+            close.inputs.update({tid: inputs[tid] for tid in changed})
+            close.play(changed)
+        subs = {}
+        for tid, chosen in close.plays.items():
+            if "seq" in chosen:  # the team's own submission
+                subs[tid] = chosen
+            else:
+                subs[tid] = self._record(tid, r, chosen["plan"], chosen["author"],
+                                         chosen["filled_by"], chosen["from_draft"])
         results = [{"team": tid, "round": r, "kpis": game.kpi_history()[-1],
-                    "score": game.scorecard()["score"], "filled_by": sub.get("filled_by"),
-                    "seq": sub["seq"]} for (tid, game), sub in zip(games.items(), subs)]
+                    "score": game.scorecard()["score"], "filled_by": subs[tid].get("filled_by"),
+                    "seq": subs[tid]["seq"]} for tid, game in close.games.items()]
         self.db.table("results").remove(Query().round == r)
         self.db.table("results").insert_multiple(results)
         self._set_meta(deadline=None, remaining=None)
         self._set_round_state("closed", closed=_now())
-        for rep, sub in zip(reps.values(), subs):
-            rep.rounds.append(_round_entry(r, rep.game, sub))
-        self._games = (self._games_key(), reps)  # a failed write drops them (_writes)
+        reps = {tid: TeamReplay(game, [*kept.reps[tid].rounds, round_entry(r, game, subs[tid])])
+                for tid, game in close.games.items()}
+        # Kept from now on; a failed write puts back those it had (_writes).
+        self._games = KeptGames((r, kept.key[1]), reps, kept.applied, dict(close.snapshots))
         return results
 
     @_writes
@@ -1056,15 +1115,28 @@ class Session:
         self.db.table("rounds").insert({"round": r, "state": "open", "opened": _now()})
         return r
 
-    @_writes
     def advance(self, fill_policy: str = DEFAULT_FILL_POLICY) -> int | None:
         """Close the current round (absent teams filled in) and open the next; returns the
         new round, or None when the session is finished."""
 
+        close = self.begin_advance(fill_policy)
+        if close is not None:
+            close.play()
+        return self.finish_advance(close)
+
+    def begin_advance(self, fill_policy: str = DEFAULT_FILL_POLICY) -> RoundClose | None:
+        """``begin_close`` for an advance: None when the round is closed already."""
+
         if self.meta["finished"]:
             raise WorkshopError("the session is finished; nothing to advance")
-        if self.meta["state"] != "closed":
-            self.close_round(fill_policy)
+        return self.begin_close(fill_policy) if self.meta["state"] != "closed" else None
+
+    @_writes
+    def finish_advance(self, close: RoundClose | None) -> int | None:
+        """Close the round with ``close`` (if it was open) and open the next, at once."""
+
+        if close is not None:
+            self.finish_close(close)
         return self.open_next_round()
 
     # -- exports ------------------------------------------------------------------------------
@@ -1119,14 +1191,6 @@ def _device_label(text: str) -> str:
 
     label = " ".join(str(text).split())[:40]
     return label or "device"
-
-
-def _round_entry(r: int, game: Game | Seat, sub: dict) -> dict:
-    """A closed round of a team's replay: its KPIs and score after it, and the plan."""
-
-    return {"round": r, "kpis": game.kpi_history()[-1], "score": game.scorecard()["score"],
-            "plan": sub["plan"], "author": sub["author"], "filled_by": sub.get("filled_by"),
-            "from_draft": bool(sub.get("from_draft"))}
 
 
 def plain_json_problem(value: Any, _depth: int = 0) -> str | None:

@@ -27,6 +27,7 @@ from pydantic import ValidationError
 
 from kam_sandbox.base.i18n import tr
 from kam_sandbox.engine.errors import KamError
+from kam_sandbox.engine.messages import render
 from kam_sandbox.engine.scenario import Scenario
 
 from .layout import CASE_SHEET, KeyValue, Layout, Leaf, Table, layout
@@ -513,33 +514,26 @@ def _model_message(err: dict, key: str) -> tuple[str, dict[str, Any]]:
 
 # --- round 3: the normal scenario validation ---------------------------------------------
 
-_ENGINE_MESSAGES = [  # engine.scenario.cross_reference_problems, in the author's language
-    (re.compile(r"^duplicate id (?P<id>'[^']*'|\"[^\"]*\") in \w+$"), "sheet.engine.duplicate_id"),
-    # the engine's own fix ("; use one of the roles under roles: …") speaks of the YAML file;
-    # on a workbook the sheet's wording says where to add the role instead
-    (re.compile(r"^unknown role (?P<id>'[^']*')(?P<hint>(?: \(did you mean '[^']*'\?\))?)"
-                r"(?:[;:] .*)?$"), "sheet.engine.unknown_role"),
-    (re.compile(r"^unknown account (?P<id>'[^']*')(?P<hint>.*)$"), "sheet.engine.unknown_account"),
-    (re.compile(r"^unknown stakeholder (?P<id>'[^']*') in account (?P<account>'[^']*')"
-                r"(?P<hint>.*)$"), "sheet.engine.unknown_stakeholder"),
-    (re.compile(r"^turn (?P<turn>\d+) is after the last quarter \((?P<turns>\d+)\)$"),
-     "sheet.engine.turn_after"),
-    (re.compile(r"^metric (?P<id>'[^']*') is scored twice$"), "sheet.engine.metric_twice"),
-]
-_HINT = re.compile(r"^ \(did you mean (?P<word>'[^']*')\?\)$")
+#: Engine messages whose fix speaks of the YAML file ("add it under roles:"): on a workbook
+#: the sheet's own wording says where to add the thing instead, by message id.
+_SHEET_WORDING = {
+    "ref.unknown_role": ("sheet.engine.unknown_role", "role"),
+    "ref.unknown_role_typo": ("sheet.engine.unknown_role", "role"),
+    "ref.unknown_role_no_roles": ("sheet.engine.unknown_role", "role"),
+    "ref.unknown_account": ("sheet.engine.unknown_account", "account"),
+    "ref.duplicate_id": ("sheet.engine.duplicate_id", "id"),
+}
 
 
 def engine_message(message: str, lang: str) -> str:
-    """A message of the scenario validation in ``lang`` where it has a translation."""
-    for pattern, key in _ENGINE_MESSAGES:
-        m = pattern.match(message)
-        if m:
-            values = m.groupdict()
-            if "hint" in values:
-                h = _HINT.match(values["hint"])
-                values["hint"] = tr("sheet.hint", lang, word=h["word"]) if h else values["hint"]
-            return tr(key, lang, **values)
-    return message
+    """A message of the scenario validation in ``lang``: the engine's own ``Msg.render``,
+    or the sheet's wording where the engine's would point into the YAML file."""
+    code = getattr(message, "code", None)
+    if code in _SHEET_WORDING:
+        key, name = _SHEET_WORDING[code]
+        params = message.params  # type: ignore[attr-defined]
+        return tr(key, lang, id=params[name], hint=render(params.get("hint", ""), lang))
+    return render(message, lang)
 
 
 def parse_path(dotted: str) -> Loc:

@@ -39,7 +39,7 @@ from pygame import Rect
 from pygame_gui.elements import UIButton, UITextEntryLine
 
 from kam_sandbox.base import i18n
-from kam_sandbox.base.i18n import pick, tr
+from kam_sandbox.base.i18n import pick, strategy_name, tr
 from kam_sandbox.engine import KamError
 from kam_sandbox.workshop import DEFAULT_FILL_POLICY, LockedError
 from kam_sandbox.workshop import Session as Workshop
@@ -49,7 +49,7 @@ from .. import console_view as view
 from ..app import App, Scene
 from ..console_access import AccessDialog
 from ..console_debrief import LINE_H, RoomDebrief
-from ..console_dialogs import Dialogs, policy_name
+from ..console_dialogs import Dialogs
 from ..console_projector import draw_projector
 from ..draw import card, centred_text, drawn_width, fit, label_width, right_text, text, wrap
 from ..palette import ACCENT, INK, LINE, MUTED, WARN, WHITE
@@ -460,7 +460,7 @@ class ConsoleScene(Dialogs, AccessDialog, RoomDebrief, Scene):
             self.say(tr("console.msg.opened", round=nxt))
         elif filled:
             self.say(tr("console.msg.advanced_filled", round=closing, next=nxt,
-                        teams=self.names(filled), policy=policy_name(self.fill_policy)))
+                        teams=self.names(filled), policy=strategy_name(self.fill_policy)))
         else:
             self.say(tr("console.msg.advanced", round=closing, next=nxt))
         self.app.rebuild()

@@ -25,6 +25,7 @@ from pygame_gui.elements import UIButton, UILabel, UIScrollingContainer, UITextB
 from kam_sandbox.base import fmt, i18n
 from kam_sandbox.base.i18n import language, pick, tr
 from kam_sandbox.engine import Batch
+from kam_sandbox.engine.attribution import score_points
 from kam_sandbox.engine.policies import POLICIES, decide
 from kam_sandbox.engine.scenario import NEEDS
 from kam_sandbox.engine.simulate import run
@@ -43,6 +44,7 @@ from ..widgets import BULLET, box_text
 TOP = 64
 GAP = 12
 SIDEBAR_W = 200
+GRADE_W = 340  # the overview's grade card; the points card takes the rest
 
 TABS = ("overview", "charts", "truth", "lessons", "compare", "whatif")
 #: The reference strategies shown beside the player's game, in this order.
@@ -80,12 +82,16 @@ class DebriefScene(Scene):
         self.account = 0
         self.whatif_turn = 1
         self.scorecard: dict = {"score": 0.0, "items": []}
+        self.points: list[dict] = []  # points won and lost per scorecard item
         self.history: list[dict] = []
         self.reports: dict[str, list[dict]] = {}
         self.truths: list[dict] = []
         self.hidden: list[dict] = []
         self.references: dict[str, dict[str, float]] = {}
         self.reference_history: list[dict] = []
+        self.original = None  # a what-if: the game it branched from, replayed
+        self.original_history: list[dict] = []
+        self.original_card: dict = {"score": 0.0, "items": []}
         self.tab_buttons: dict[str, UIButton] = {}
         self.account_buttons: list[UIButton] = []
         self.quarter_buttons: dict[int, UIButton] = {}
@@ -101,12 +107,20 @@ class DebriefScene(Scene):
         game = self.session.game
         sc = game.scenario
         self.scorecard = game.scorecard()
+        self.points = score_points(self.scorecard)
         self.history = game.kpi_history()
         self.reports = {lang: explain.lesson_report(game, lang) for lang in i18n.LANGUAGES}
         if game.over:  # the hidden truth opens only after the last quarter
             truth = game.debrief()
             self.hidden = truth["accounts"]
             self.truths = [explain.hidden_truth(game, acc.id, truth) for acc in sc.accounts]
+        self.original = self.session.original_game()
+        if self.original is not None:  # a what-if is set beside the game it came from
+            self.original_history = self.original.kpi_history()
+            self.original_card = self.original.scorecard()
+            self.reference_history = self.original_history
+            self.whatif_turn = max(1, min(self.whatif_turn, len(game.plans)))
+            return
         for name in REFERENCES:
             out = run(sc, POLICIES[name], [game.seed])
             self.references[name] = {m: float(out[m][0]) for m in COMPARED}
@@ -130,10 +144,13 @@ class DebriefScene(Scene):
         y = side.y
         for k, tab in enumerate(TABS):
             self.tab_buttons[tab] = UIButton(
-                pygame.Rect(side.x, y, side.width, 40), tr(f"debrief.tab.{tab}"), self.ui,
+                pygame.Rect(side.x, y, side.width, 40), self.tab_label(tab), self.ui,
                 object_id="#toggle_on" if tab == self.tab else None,
                 tool_tip_text=tr("debrief.tab_key", n=k + 1))
             y += 46
+        self.glossary_button = UIButton(pygame.Rect(side.x, side.bottom - 140, side.width, 40),
+                                        tr("glossary.open"), self.ui,
+                                        tool_tip_text=tr("glossary.open_tip"))
         self.again_button = UIButton(pygame.Rect(side.x, side.bottom - 92, side.width, 40),
                                      tr("debrief.play_again"), self.ui, object_id="#primary")
         self.menu_button = UIButton(pygame.Rect(side.x, side.bottom - 44, side.width, 40),
@@ -149,6 +166,15 @@ class DebriefScene(Scene):
             self._build_lessons(content)
         elif self.tab == "whatif":
             self._build_whatif(content)
+        elif self.tab == "overview":
+            self._build_overview(content)
+
+    def tab_label(self, tab: str) -> str:
+        """A tab's name; a what-if's comparison is with its original game."""
+
+        if tab == "compare" and self.original is not None:
+            return tr("whatif.tab")
+        return tr(f"debrief.tab.{tab}")
 
     def _build_truth(self, content: pygame.Rect) -> None:
         sc, lang = self.session.scenario, language()
@@ -172,17 +198,47 @@ class DebriefScene(Scene):
             bar.set_scroll_from_start_percentage(
                 max(0, self.account * 34 - visible // 2) / max(total, 1))
 
+    def behind(self, metric: str) -> str:
+        """"Behind it: Focus — well done; Discover — mixed": the lessons whose decisions drive
+        ``metric``, with this game's verdicts."""
+
+        verdicts = {r["lesson"]: r for r in self.reports.get(language(), [])}
+        parts = [tr("why.lesson_verdict", lesson=verdicts[name]["title"],
+                    verdict=tr(f"debrief.verdict.{verdicts[name]['verdict']}"))
+                 for name in explain.lessons_behind(metric) if name in verdicts]
+        return tr("why.behind", lessons=tr("why.list_sep").join(parts)) if parts else ""
+
+    def points_html(self) -> str:
+        """Where the points went: each scorecard item's points won and lost, its value
+        against its target, and the decisions behind it."""
+
+        lang, cur = language(), self.session.scenario.currency
+        out = [f"<b>{box_text(tr('why.points_title'))}</b>"]
+        items = {it["metric"]: it for it in self.scorecard["items"]}
+        for p in sorted(self.points, key=lambda p: -p["lost"]):
+            it = items[p["metric"]]
+            line = tr("why.points_line", metric=explain.metric_name(p["metric"], lang),
+                      won=fmt.number(p["won"], lang, 1), worth=fmt.number(p["worth"], lang, 0),
+                      lost=fmt.number(p["lost"], lang, 1),
+                      value=explain.format_metric(p["metric"], it["value"], lang, cur),
+                      target=explain.format_metric(p["metric"], it["target"], lang, cur))
+            sep = "" if lang == "zh" else " "
+            out.append(BULLET + box_text(line + sep + self.behind(p["metric"])))
+        return "<br>".join(out)
+
     def _build_lessons(self, content: pygame.Rect) -> None:
-        parts = [f"<font color='{MUTED_HTML}'>{box_text(tr('debrief.lessons_intro'))}</font>"]
+        parts = [self.points_html(),
+                 f"<font color='{MUTED_HTML}'>{box_text(tr('debrief.lessons_intro'))}</font>"]
         for item in self.reports.get(language(), []):
             colour = VERDICT_COLOURS[item["verdict"]]
             verdict = box_text(tr(f"debrief.verdict.{item['verdict']}"))
             parts.append(f"<b>{box_text(item['title'])}</b>  "
                          f"<font color='{colour}'><b>{verdict}</b></font><br>"
                          f"{box_text(item['evidence'])}")
-        UITextBox("<br><br>".join(parts), pygame.Rect(content.x, content.y + 36, content.width,
-                                                       content.height - 36), self.ui,
-                  allow_split_dashes=False)
+        self.lessons_box = UITextBox(
+            "<br><br>".join(parts), pygame.Rect(content.x, content.y + 36, content.width,
+                                                content.height - 36), self.ui,
+            allow_split_dashes=False)
 
     def _build_whatif(self, content: pygame.Rect) -> None:
         if not getattr(self.session.game, "rewindable", True):
@@ -215,6 +271,8 @@ class DebriefScene(Scene):
                 self.to_menu()
             elif element is self.replay_button:
                 self.replay()
+            elif element is self.glossary_button:
+                self.app.push("glossary")
             else:
                 for i, button in enumerate(self.account_buttons):
                     if element is button:
@@ -225,7 +283,9 @@ class DebriefScene(Scene):
                         self.select_quarter(turn)
                         return
         elif event.type == pygame.KEYDOWN:
-            if pygame.K_1 <= event.key < pygame.K_1 + len(TABS):
+            if event.key == pygame.K_F3:
+                self.app.push("glossary")
+            elif pygame.K_1 <= event.key < pygame.K_1 + len(TABS):
                 self.select_tab(TABS[event.key - pygame.K_1])
             elif self.tab == "truth" and event.key in (pygame.K_UP, pygame.K_DOWN):
                 step = -1 if event.key == pygame.K_UP else 1
@@ -247,13 +307,13 @@ class DebriefScene(Scene):
     def replay(self) -> Session:
         """Rewind to the chosen quarter in a new session (same saves, its own slot)."""
 
-        s = self.session
-        game = s.game.what_if(self.whatif_turn)
-        label = tr("debrief.whatif.label", label=s.label or pick(s.scenario.title))
-        branch = Session(game=game, slot=f"{s.slot}-whatif", label=label,
-                         scenario_path=s.scenario_path, store=s.store)
-        branch.autosave()
-        self.app.replace("planning", branch)
+        s, turn = self.session, self.whatif_turn
+        branch = s.branch(turn, tr("debrief.whatif.label",
+                                   label=s.label or pick(s.scenario.title)))
+        planning = self.app.make("planning", branch)
+        planning.notice = tr("whatif.prefilled", quarter=fmt.quarter_label(
+            turn, s.scenario.start_quarter, language()))
+        self.app.replace(planning)
         return branch
 
     def play_again(self) -> None:
@@ -301,7 +361,7 @@ class DebriefScene(Scene):
 
     def _draw_overview(self, surface, content: pygame.Rect) -> None:
         lang, cur = language(), self.session.scenario.currency
-        left = pygame.Rect(content.x, content.y, 340, content.height)
+        left = pygame.Rect(content.x, content.y, GRADE_W, content.height)
         card(surface, left)
         score = self.scorecard["score"]
         band = explain.grade_band(score)
@@ -325,34 +385,53 @@ class DebriefScene(Scene):
             text(surface, (x + 16, y), item["title"], 13, INK, max_width=w - 24 - vw)
             text(surface, (x + w - vw, y), verdict, 13, colour, bold=True)
             y += 22
-        right = pygame.Rect(left.right + GAP, content.y, content.right - left.right - GAP,
-                            content.height)
+        right, rows, row_h = self._points_rows(content)
         card(surface, right)
         x, w = right.x + 20, right.width - 40
         text(surface, (x, right.y + 16), tr("debrief.points"), 17, INK, bold=True, max_width=w)
-        items = self.scorecard["items"]
-        row_h = min(84, (right.height - 60) // max(len(items), 1))
-        total_w = sum(it["weight"] for it in items) or 1.0
-        y = right.y + 56
-        for it in items:
+        for it, y in rows:
             metric = it["metric"]
             charts.gauge(surface, pygame.Rect(x, y, w, 36), it["score"], 0, 100, font=font(15),
                          label=explain.metric_name(metric, lang),
                          value_format=lambda v: fmt.score(v))
+            won = next(p for p in self.points if p["metric"] == metric)
             detail = " · ".join([
                 f"{tr('debrief.col.value')} {explain.format_metric(metric, it['value'], lang, cur)}",
                 f"{tr('debrief.col.target')} {explain.format_metric(metric, it['target'], lang, cur)}",
-                f"{tr('debrief.col.weight')} {fmt.percent(it['weight'] / total_w)}",
+                tr("why.points_won", won=fmt.number(won["won"], lang, 1),
+                   worth=fmt.number(won["worth"], lang, 0)),
             ])
             text(surface, (x, y + 40), detail, 13, MUTED, max_width=w)
-            y += row_h
+            if row_h >= 76:  # the decisions behind the points, where there is room
+                text(surface, (x, y + 58), self.behind(metric), 12, MUTED, max_width=w)
+
+    def _points_rows(self, content: pygame.Rect) -> tuple[pygame.Rect, list, int]:
+        """The overview's points card, each scorecard item with its row's top, the rows'
+        height (drawing and the hover tips share it)."""
+
+        right = pygame.Rect(content.x + GRADE_W + GAP, content.y, content.width - GRADE_W - GAP,
+                            content.height)
+        items = self.scorecard["items"]
+        row_h = min(84, (right.height - 60) // max(len(items), 1))
+        return right, [(it, right.y + 56 + k * row_h) for k, it in enumerate(items)], row_h
+
+    def _build_overview(self, content: pygame.Rect) -> None:
+        """Hover tips with the whole "Behind it" line, which the card may cut short."""
+
+        right, rows, row_h = self._points_rows(content)
+        if row_h < 76:
+            return
+        for it, y in rows:
+            UIButton(pygame.Rect(right.x + 20, y + 56, right.width - 40, 18), "", self.ui,
+                     object_id="#hotspot", tool_tip_text=self.behind(it["metric"]))
 
     def _draw_charts(self, surface, content: pygame.Rect) -> None:
         self._heading(surface, content, "debrief.tab.charts")
         area = pygame.Rect(content.x, content.y + 36, content.width, content.height - 36)
         draw_kpi_charts(surface, area, self.history, self.session.scenario, columns=3,
                         reference=self.reference_history,
-                        reference_label=tr("debrief.policy.needs"))
+                        reference_label=tr("whatif.original" if self.original is not None
+                                           else "strategy.needs"))
 
     def _draw_truth(self, surface, content: pygame.Rect) -> None:
         sc, lang, cur = self.session.scenario, language(), self.session.scenario.currency
@@ -459,35 +538,15 @@ class DebriefScene(Scene):
         self._heading(surface, content, "debrief.tab.lessons")
 
     def _draw_compare(self, surface, content: pygame.Rect) -> None:
-        lang, cur = language(), self.session.scenario.currency
+        if self.original is not None:
+            self._draw_against_original(surface, content)
+            return
         game = self.session.game
         self._heading(surface, content, "debrief.compare.title", seed=game.seed)
-        labels = [tr("debrief.compare.you")] + [tr(f"debrief.policy.{p}") for p in REFERENCES]
-        mine = {
-            "score": self.scorecard["score"],
-            "profit": sum(h["profit"] for h in self.history),
-            "satisfaction": self.history[-1]["satisfaction"] if self.history else 0.0,
-            "retention": self.history[-1]["retention"] if self.history else 0.0,
-        }
-        titles = {"score": tr("debrief.compare.score"), "profit": tr("debrief.compare.profit"),
-                  "satisfaction": explain.metric_name("satisfaction", lang),
-                  "retention": explain.metric_name("retention", lang)}
-        formats = {"score": fmt.score, "profit": lambda v: fmt.money(v, lang, cur),
-                   "satisfaction": lambda v: fmt.number(v, lang, 2),
-                   "retention": lambda v: fmt.percent(v)}
-        half = (content.width - GAP) // 2
-        card_h = 214
-        for k, metric in enumerate(COMPARED):
-            values = [mine[metric]] + [self.references[p][metric] for p in REFERENCES]
-            cell = pygame.Rect(content.x + (k % 2) * (half + GAP),
-                               content.y + 36 + (k // 2) * (card_h + GAP), half, card_h)
-            card(surface, cell)
-            text(surface, (cell.x + 16, cell.y + 10), titles[metric], 15, INK, bold=True,
-                 max_width=cell.width - 32)
-            charts.bar_chart(surface, pygame.Rect(cell.x + 16, cell.y + 40, cell.width - 32,
-                                                  card_h - 52),
-                             labels, values, font=font(14), value_format=formats[metric],
-                             highlight=0)
+        labels = [tr("debrief.compare.you")] + [i18n.strategy_name(p) for p in REFERENCES]
+        mine = _compared(self.scorecard, self.history)
+        card_h = self._compare_cards(surface, content, labels, [mine] + [
+            self.references[p] for p in REFERENCES], 214)
         scores = [mine["score"]] + [self.references[p]["score"] for p in REFERENCES]
         beaten = sum(scores[0] > s for s in scores[1:])
         y = paragraph(surface, content.x, content.y + 36 + 2 * (card_h + GAP) + 4, content.width,
@@ -498,6 +557,78 @@ class DebriefScene(Scene):
             note = tr("debrief.compare.shared") + " " + note
         paragraph(surface, content.x, y + 4, content.width, note, 13, MUTED, max_lines=4)
 
+    def _compare_cards(self, surface, content: pygame.Rect, labels: list[str],
+                       figures: list[dict[str, float]], card_h: int) -> int:
+        """The ``COMPARED`` figures of each game in ``figures`` (the first highlighted) as
+        four bar charts, two by two, under the heading; returns the cards' height."""
+
+        lang, cur = language(), self.session.scenario.currency
+        titles = {"score": tr("debrief.compare.score"), "profit": tr("debrief.compare.profit"),
+                  "satisfaction": explain.metric_name("satisfaction", lang),
+                  "retention": explain.metric_name("retention", lang)}
+        formats = {"score": fmt.score, "profit": lambda v: fmt.money(v, lang, cur),
+                   "satisfaction": lambda v: fmt.number(v, lang, 2),
+                   "retention": lambda v: fmt.percent(v)}
+        half = (content.width - GAP) // 2
+        for k, metric in enumerate(COMPARED):
+            cell = pygame.Rect(content.x + (k % 2) * (half + GAP),
+                               content.y + 36 + (k // 2) * (card_h + GAP), half, card_h)
+            card(surface, cell)
+            text(surface, (cell.x + 16, cell.y + 10), titles[metric], 15, INK, bold=True,
+                 max_width=cell.width - 32)
+            charts.bar_chart(surface, pygame.Rect(cell.x + 16, cell.y + 40, cell.width - 32,
+                                                  card_h - 52),
+                             labels, [f[metric] for f in figures], font=font(14),
+                             value_format=formats[metric], highlight=0)
+        return card_h
+
+    def against_original(self) -> list[str]:
+        """The what-if beside its original game in sentences: the scores, each quarter's
+        score from the branch on, and what was changed in the quarter it branched at."""
+
+        sc, lang, game = self.session.scenario, language(), self.session.game
+        origin = self.session.original or {}
+        turn = int(origin.get("from", 1))
+        quarter = fmt.quarter_label(turn, sc.start_quarter, lang)
+        mine, theirs = self.scorecard["score"], self.original_card["score"]
+        lines = [tr("whatif.result", branch=fmt.score(mine), original=fmt.score(theirs),
+                    delta=fmt.delta_score(mine - theirs))]
+        pairs = [f"{fmt.quarter_label(t, sc.start_quarter, lang)} "
+                 f"{fmt.score(a['score'])}/{fmt.score(b['score'])}"
+                 for t, (a, b) in enumerate(zip(game.results, self.original.results), start=1)
+                 if t >= turn]
+        lines.append(tr("whatif.quarters", quarters=tr("why.list_sep").join(pairs)))
+        if turn <= min(len(game.plans), len(self.original.plans)):
+            changes = explain.plan_changes(self.original.plans[turn - 1],
+                                           game.plans[turn - 1], sc, lang)
+            lines.append(tr("whatif.changed", quarter=quarter) if changes
+                         else tr("whatif.no_change", quarter=quarter))
+            shown = changes[:6]
+            lines += [BULLET + c for c in shown]
+            if len(changes) > len(shown):
+                lines.append(tr("whatif.more", n=len(changes) - len(shown)))
+        later = list(zip(game.plans[turn:], self.original.plans[turn:]))
+        if later:  # the change carries into the next drafts, or the player changed more
+            lines.append(tr("whatif.later", n=sum(a != b for a, b in later), total=len(later)))
+        return lines
+
+    def _draw_against_original(self, surface, content: pygame.Rect) -> None:
+        sc, lang = self.session.scenario, language()
+        turn = int((self.session.original or {}).get("from", 1))
+        self._heading(surface, content, "whatif.title",
+                      quarter=fmt.quarter_label(turn, sc.start_quarter, lang))
+        labels = [tr("whatif.branch"), tr("whatif.original")]
+        card_h = self._compare_cards(
+            surface, content, labels, [_compared(self.scorecard, self.history),
+                                       _compared(self.original_card, self.original_history)],
+            150)
+        y = content.y + 36 + 2 * (card_h + GAP) + 4
+        for k, line in enumerate(self.against_original()):
+            y = paragraph(surface, content.x, y, content.width, line, 14 if k else 15, INK,
+                          bold=k == 0, max_lines=2)
+            if y > content.bottom - 20:
+                break
+
     def _draw_whatif(self, surface, content: pygame.Rect) -> None:
         sc, lang, game = self.session.scenario, language(), self.session.game
         self._heading(surface, content, "debrief.whatif.title")
@@ -506,7 +637,8 @@ class DebriefScene(Scene):
                       tr("debrief.whatif.shared"), 14, INK, max_lines=4)
             return
         y = paragraph(surface, content.x, content.y + 36, content.width - 16,
-                      tr("debrief.whatif.text"), 14, INK, max_lines=3)
+                      tr("debrief.whatif.text") + " " + tr("whatif.text"), 14, INK,
+                      max_lines=3)
         text(surface, (content.x + 16, content.y + 120), tr("debrief.whatif.pick"), 14, INK,
              bold=True, max_width=content.width)
         rows = -(-len(game.plans) // 4)
@@ -528,6 +660,15 @@ class DebriefScene(Scene):
                 text(surface, (content.x + 24, y), (BULLET if k == 0 else "   ") + part, 13,
                      MUTED, max_width=content.width - 40)
                 y += 20
+
+
+def _compared(scorecard: dict, history: list[dict]) -> dict[str, float]:
+    """A game's ``COMPARED`` figures from its scorecard and KPI history."""
+
+    return {"score": scorecard["score"],
+            "profit": sum(h["profit"] for h in history),
+            "satisfaction": history[-1]["satisfaction"] if history else 0.0,
+            "retention": history[-1]["retention"] if history else 0.0}
 
 
 def _yq(turn: int, start_quarter: int) -> dict:

@@ -19,7 +19,7 @@ from kam_sandbox.base.i18n import language, pick, tr
 from kam_sandbox.engine.levers import NEED_ACTIONS
 from kam_sandbox.engine.scenario import NEEDS, STAGES
 
-from .. import charts, explain
+from .. import charts, explain, glossary
 from ..app import Scene
 from ..draw import card, drawn_width, fit, label_width, text, wrap
 from ..fonts import font
@@ -137,6 +137,8 @@ class PlanningScene(Scene):
         lay = self.layout()
         self.steppers: dict[tuple, Stepper] = {}
         self.toggles: dict[tuple, Toggle] = {}
+        self.discount_note: UILabel | None = None  # what the discount costs, under it
+        self.term_hotspots: dict[object, str] = {}  # a figure's hotspot → its glossary term
         top = lay["top"]
         team = self.team_bar is not None
         self.end_button = UIButton(pygame.Rect(top.right - 188, 10, 176, 36),
@@ -172,9 +174,20 @@ class PlanningScene(Scene):
                  tool_tip_text=tr("plan.score_tip"))
         header = lay["header"]
         hx = header.x + header.width // 2 + 10
-        for rect, key in ((pygame.Rect(hx, header.y + 2, 180, 16), "plan.tier_tip"),
-                          (pygame.Rect(hx, header.y + 32, 300, 18), "plan.rfm_tip")):
-            UIButton(rect, "", self.ui, object_id="#hotspot", tool_tip_text=tr(key))
+        # The account's figures explain themselves, and a click opens the glossary there.
+        view, i, lang = self.view, self.selected, language()
+        grade = "ABCD"[int(view.credit_grade[i])]
+        clv = glossary.clv_tip(float(view.clv[0, i]), tuple(int(x) for x in view.rfm[0, i]),
+                               lang, self.session.scenario.currency)
+        self.term_hotspots = {}
+        for rect, tip, term in (
+                (pygame.Rect(hx, header.y + 2, 180, 16), tr("plan.tier_tip"), "tier"),
+                (pygame.Rect(hx + 190, header.y + 2, 180, 16), glossary.text("stage"), "stage"),
+                (pygame.Rect(hx, header.y + 17, 185, 15),
+                 glossary.credit_tip(grade, int(view.credit_days[0, i]), lang), "credit_grade"),
+                (pygame.Rect(hx, header.y + 32, 300, 18), clv, "clv")):
+            button = UIButton(rect, "", self.ui, object_id="#hotspot", tool_tip_text=tip)
+            self.term_hotspots[button] = term
         # The case, the quarter line, the account's name, persona and history are cut to
         # fit; hovering shows the whole text.
         acc = self._account()
@@ -213,8 +226,8 @@ class PlanningScene(Scene):
             return tr("plan.need_no_lever", need=name)
         names = ("、" if language() == "zh" else ", ").join(tr(f"action.{a}") for a in levers)
         tip = tr("plan.need_levers", need=name, actions=names)
-        if need == "delivery":
-            tip += " " + tr("plan.need_delivery")
+        if need in ("delivery", "quality"):
+            tip += " " + tr(f"plan.need_{need}")
         return tip + " " + tr("plan.need_click")
 
     def _marks(self, action: str) -> bool:
@@ -292,12 +305,19 @@ class PlanningScene(Scene):
             if action == "supply" and not self.view.peak:
                 continue
             value = self._current(acc.id, action)
+            tip = tr(f"action.{action}.tip")
+            if action in ("support_days", "training_days"):  # what a day costs
+                tip += (" " if language() == "en" else "") + glossary.cost_per_day(action, sc)
             step = Stepper(self.ui, pygame.Rect(0, y, width, 28), tr(f"action.{action}"), value,
                            stepv, limits[source], self._formatter(kind),
                            self._setter(acc.id, action), container=box,
-                           tooltip=tr(f"action.{action}.tip"), highlight=self._marks(action))
+                           tooltip=tip, highlight=self._marks(action))
             self.steppers[(action, None)] = step
             y += 30
+            if action == "discount":  # what the discount gives away, kept up to date
+                self.discount_note = UILabel(pygame.Rect(8, y - 4, width - 8, 20), "", self.ui,
+                                             container=box, object_id="#small")
+                y += 18
         for action in ACCOUNT_TOGGLES:
             if action not in allowed:
                 continue
@@ -355,6 +375,10 @@ class PlanningScene(Scene):
                                       container=self.tutorial_box, object_id="#primary")
         self.tutorial_skip = UIButton(pygame.Rect(10, h - 40, 120, 32), tr("tutorial.skip"),
                                       self.ui, container=self.tutorial_box)
+        self.tutorial_glossary = UIButton(pygame.Rect(140, h - 40, 120, 32),
+                                          tr("glossary.open"), self.ui,
+                                          container=self.tutorial_box,
+                                          tool_tip_text=tr("glossary.open_tip"))
 
     def _build_author_problems(self) -> None:
         """Author mode: the edited scenario file does not validate; say where, as the CLI does."""
@@ -455,6 +479,11 @@ class PlanningScene(Scene):
         """Bring every widget in line with the draft after a change."""
 
         acc = self._account()
+        if self.discount_note is not None:
+            self.discount_note.set_text(glossary.discount_cost(
+                float(self.session.get(acc.id, "discount", 0.0)),
+                float(self.view.revenue[0, self.selected, -1]), language(),
+                self.session.scenario.currency))
         for (action, who), step in self.steppers.items():
             if who is None:
                 step.set(self._current(acc.id, action))
@@ -504,6 +533,12 @@ class PlanningScene(Scene):
             if event.ui_element is self.help_button:
                 self.tutorial_step = 0
                 self.app.rebuild()
+                return
+            if event.ui_element in self.term_hotspots:  # a figure's tooltip: its glossary
+                self.app.push("glossary", term=self.term_hotspots[event.ui_element])
+                return
+            if self.tutorial_box is not None and event.ui_element is self.tutorial_glossary:
+                self.app.push("glossary")
                 return
             if event.ui_element in self.need_buttons:
                 self.focus_need(self.need_buttons[event.ui_element])
@@ -556,6 +591,8 @@ class PlanningScene(Scene):
             self.app.rebuild()
         elif event.key == pygame.K_F2:
             self.app.set_language("en" if language() == "zh" else "zh")
+        elif event.key == pygame.K_F3:
+            self.app.push("glossary")
 
     def advance_tutorial(self) -> None:
         self.tutorial_step = self.tutorial_step + 1 if self.tutorial_step is not None else 0
@@ -666,13 +703,16 @@ class PlanningScene(Scene):
                              border_radius=5)
             lost = bool(view.lost[0, i])
             tier = "ABC"[int(view.tier[0, i])]
-            badge = pygame.Rect(tile.x + 6, tile.y + 6, 22, 22)
+            # "Tier A" / "A类", never a bare letter beside the credit grade (issue 13 item 12)
+            said = tr("label.tier", letter=tier)
+            badge = pygame.Rect(tile.x + 6, tile.y + 6, drawn_width(11, True)(said) + 8, 18)
             pygame.draw.rect(surface, {"A": ACCENT, "B": (86, 180, 233), "C": (170, 178, 189)}[tier],
                              badge, border_radius=4)
-            text(surface, (badge.x + 6, badge.y + 1), tier, 13, WHITE, bold=True)
+            text(surface, (badge.x + 4, badge.y + 2), said, 11, WHITE, bold=True)
             name_colour = MUTED if lost else INK
-            text(surface, (tile.x + 34, tile.y + 4), pick(acc.name), 14, name_colour, bold=True,
-                 max_width=tile.width - 40)
+            name_x = badge.right + 6
+            text(surface, (name_x, tile.y + 4), pick(acc.name), 14, name_colour, bold=True,
+                 max_width=tile.right - name_x - 6)
             sub = f"{pick(acc.industry)} · {tr('stage.' + STAGES[int(view.stage[0, i])])}"
             text(surface, (tile.x + 34, tile.y + 24), sub, 12, MUTED, max_width=tile.width - 130)
             revenue = view.revenue[0, i]
@@ -716,11 +756,11 @@ class PlanningScene(Scene):
         text(surface, (rect.x + 12, rect.y + 54), pick(acc.history), 12, MUTED,
              max_width=rect.width - 24)
         rfm = view.rfm[0, i]
-        facts = [
-            (tr("plan.tier"), "ABC"[int(view.tier[0, i])]),
+        facts = [  # the tier and the credit grade say which letter they are
+            (None, tr("label.tier", letter="ABC"[int(view.tier[0, i])])),
             (tr("plan.stage"), tr("stage." + STAGES[int(view.stage[0, i])])),
-            (tr("plan.credit"), "ABCD"[int(view.credit_grade[i])] + " · " +
-             tr("plan.credit_value", days=int(view.credit_days[0, i]))),
+            (None, tr("label.credit", letter="ABCD"[int(view.credit_grade[i])]) + " · "
+             + tr("plan.credit_terms", days=int(view.credit_days[0, i]))),
             (tr("plan.share"), "≈" + fmt.percent(float(view.share_estimate[0, i]))),
             (tr("plan.overdue"), fmt.money(float(view.receivables[0, i, 1:].sum()), lang)),
             ("RFM", f"{rfm[0]}{rfm[1]}{rfm[2]}"),
@@ -728,8 +768,8 @@ class PlanningScene(Scene):
         ]
         x = rect.x + rect.width // 2 + 10
         for k, (label, value) in enumerate(facts[:4]):
-            text(surface, (x + (k % 2) * 190, rect.y + 4 + (k // 2) * 15), f"{label}: {value}",
-                 12, INK, max_width=185)
+            text(surface, (x + (k % 2) * 190, rect.y + 4 + (k // 2) * 15),
+                 value if label is None else f"{label}: {value}", 12, INK, max_width=185)
         line = "   ".join(f"{label}: {value}" for label, value in facts[4:])
         text(surface, (x, rect.y + 34), line, 12, INK, max_width=rect.right - x - 8)
         text(surface, (rect.x + 12, rect.y + 72), tr("plan.history_line"), 11, MUTED)

@@ -21,7 +21,7 @@ from .. import explain
 from ..app import Scene
 from ..draw import card, drawn_width, fit, label_width, text, wrap
 from ..kpi_charts import draw_kpi_charts
-from ..palette import INK, LINE, MUTED, WHITE
+from ..palette import BAD_HTML, GOOD_HTML, INK, LINE, MUTED, MUTED_HTML, WHITE
 from ..session import Session
 from ..team_session import TeamSession
 from ..widgets import BULLET, NBSP, box_text
@@ -29,6 +29,8 @@ from ..widgets import BULLET, NBSP, box_text
 TOP = 64
 BOTTOM = 60
 GAP = 12
+SCORE_W = 220  # the top bar's score, at its right
+GLOSSARY_W = 110
 
 CONTINUE_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE)
 
@@ -98,15 +100,16 @@ class ResultsScene(Scene):
             object_id="#primary", tool_tip_text=tr("results.continue_tip"))
         UILabel(pygame.Rect(bottom.right - 400, bottom.y + 10, 160, 40),
                 tr("results.continue_tip"), self.ui, object_id="#muted")
+        self.glossary_button = UIButton(
+            pygame.Rect(lay["top"].right - SCORE_W - GLOSSARY_W - GAP, 12, GLOSSARY_W, 40),
+            tr("glossary.open"), self.ui, tool_tip_text=tr("glossary.open_tip"))
         self.warning = None
         self.note = None
         width = bottom.width - 430
         filler = (self.session.filled_by(self.result["turn"])
                   if isinstance(self.session, TeamSession) else None)
         if filler:
-            known = f"debrief.policy.{filler}" in i18n.strings("en")
-            self.note = tr("team.filled_in",
-                           policy=tr(f"debrief.policy.{filler}") if known else filler)
+            self.note = tr("team.filled_in", policy=i18n.strategy_name(filler))
             lines = wrap(self.note, width - 16, label_width(), 2)  # as the label sets it
             y = bottom.y + (19 if len(lines) == 1 else 8)
             for k, line in enumerate(lines):
@@ -119,15 +122,51 @@ class ResultsScene(Scene):
                     drawn_width(14)),
                 self.ui, object_id="#danger")
 
+    def _why_html(self) -> str:
+        """The quarter's revenue change: the season's and market's part apart from the
+        player's own, then what of the player's worked and what did not."""
+
+        sc, lang, cur = self.session.scenario, language(), self.session.scenario.currency
+        effects = self.result.get("revenue_effects")
+        if not effects:  # a result recorded before the engine split revenue
+            return ""
+        accounts = self.result["accounts"]
+        revenue = sum(a["revenue"] for a in accounts)
+        delta = revenue - sum(a["revenue_before"] for a in accounts)
+        lines = explain.effect_lines(effects, sc, lang)
+        good, bad = explain.worked_and_not(self.result, sc, lang)
+        out = [f"<b>{box_text(tr('why.title'))}</b>",
+               box_text(tr("why.total", revenue=fmt.money(revenue, lang, cur),
+                           delta=fmt.delta_money(delta, lang, cur))),
+               f"<font color='{MUTED_HTML}'>{box_text(lines['world'])}</font>",
+               box_text(lines["own"]),
+               f"<font color='{GOOD_HTML}'><b>{box_text(tr('why.worked'))}</b></font>"]
+        out += [NBSP * 2 + BULLET + box_text(x) for x in good] or [
+            NBSP * 2 + box_text(tr("why.none_worked"))]
+        out.append(f"<font color='{BAD_HTML}'><b>{box_text(tr('why.did_not'))}</b></font>")
+        out += [NBSP * 2 + BULLET + box_text(x) for x in bad] or [
+            NBSP * 2 + box_text(tr("why.none_failed"))]
+        return "<br>".join(out)
+
     def _changes_html(self) -> str:
-        sc, lang = self.session.scenario, language()
-        parts = []
+        sc, lang, cur = self.session.scenario, language(), self.session.scenario.currency
+        parts = [self._why_html()] if self.result.get("revenue_effects") else []
         for acc in explain.big_changes(self.result, top=5):
             name = box_text(explain.account_name(sc, acc["id"], lang))
             summary = box_text(explain.change_summary(acc, sc, lang))
-            why = explain.driver_sentences(acc, sc, lang) or [tr("driver.none")]
-            lines = "<br>".join(NBSP * 2 + BULLET + box_text(s) for s in why)
-            parts.append(f"<b>{name}</b><br>{summary}<br>{lines}")
+            rows = [f"<b>{name}</b>", summary]
+            if "effects" in acc:
+                world, own = explain.effect_split(acc["effects"])
+                rows.append(f"<font color='{MUTED_HTML}'>" + box_text(tr(
+                    "why.split", world=fmt.delta_money(world, lang, cur),
+                    own=fmt.delta_money(own, lang, cur))) + "</font>")
+            gains = explain.gain_sentences(acc, sc, lang)
+            why = explain.driver_sentences(acc, sc, lang) or ([] if gains else [tr("driver.none")])
+            rows += [f"{NBSP * 2}<font color='{GOOD_HTML}'>+</font>{NBSP}{box_text(x)}"
+                     for x in gains]
+            rows += [f"{NBSP * 2}<font color='{BAD_HTML}'>−</font>{NBSP}{box_text(x)}"
+                     for x in why]
+            parts.append("<br>".join(rows))
         return "<br><br>".join(parts) or box_text(tr("results.no_changes"))
 
     # -- input ----------------------------------------------------------------------------------
@@ -137,6 +176,10 @@ class ResultsScene(Scene):
         pressed = event.type == pygame.KEYDOWN and event.key in CONTINUE_KEYS
         if clicked or pressed:
             self.proceed()
+        elif ((event.type == pygame_gui.UI_BUTTON_PRESSED
+               and event.ui_element is self.glossary_button)
+              or (event.type == pygame.KEYDOWN and event.key == pygame.K_F3)):
+            self.app.push("glossary")
         elif (event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE
               and not isinstance(self.session, TeamSession)):  # a team leaves from its plan
             self.to_menu()
@@ -160,13 +203,14 @@ class ResultsScene(Scene):
         pygame.draw.rect(surface, WHITE, top)
         pygame.draw.line(surface, LINE, top.bottomleft, top.bottomright)
         quarter = fmt.quarter_label(self.result["turn"], sc.start_quarter, lang)
-        score_w = 220
+        score_w = SCORE_W
+        room = top.width - score_w - GLOSSARY_W - 2 * GAP - 40  # left of the glossary button
         text(surface, (GAP + 4, 8), tr("results.title", quarter=quarter), 22, INK, bold=True,
-             max_width=top.width - score_w - 40)
+             max_width=room)
         sub = tr("results.progress", turn=self.result["turn"], turns=sc.turns) + " · " + pick(sc.title)
         if isinstance(self.session, TeamSession):  # whose results: the team's name first
             sub = f"{self.session.team.get('name', '')} · {sub}"
-        text(surface, (GAP + 4, 40), sub, 13, MUTED, max_width=top.width - score_w - 40)
+        text(surface, (GAP + 4, 40), sub, 13, MUTED, max_width=room)
         text(surface, (top.right - score_w, 8), tr("results.score"), 13, MUTED, max_width=score_w)
         text(surface, (top.right - score_w, 26),
              tr("results.score_value", score=fmt.score(self.result["score"])), 24, INK, bold=True,

@@ -156,7 +156,7 @@ def test_advance_asks_names_the_absent_teams_and_fills_them_in(app, folder, draw
     assert scene.modal == "advance"  # two teams would be filled in: confirm first
     shown = screen_text(app, drawn)
     assert "Blue, Green" in shown and "Red" not in shown.split("Blue, Green")[0][-40:]
-    click_button(app, tr("console.policy.focus"))
+    click_button(app, tr("strategy.focus"))
     assert scene.fill_policy == "focus"
     click_button(app, tr("console.confirm_go"))
     assert scene.modal is None
@@ -168,7 +168,7 @@ def test_advance_asks_names_the_absent_teams_and_fills_them_in(app, folder, draw
     shown = screen_text(app, drawn)
     assert tr("console.round_short", n=1) in shown  # the filled-in marks
     assert scene.message[0] == tr("console.msg.advanced_filled", round=1, next=2,
-                                  teams="Blue, Green", policy=tr("console.policy.focus"))
+                                  teams="Blue, Green", policy=tr("strategy.focus"))
 
 
 def test_advance_without_absent_teams_needs_no_confirmation(app, folder):
@@ -400,7 +400,7 @@ def test_the_console_and_the_command_line_run_the_same_operations(app, tmp_path,
     scene.host.local_team("t2").submit(PLAN2, "Zhou")
     pump(app)
     click_button(app, tr("console.advance"))
-    click_button(app, tr("console.policy.focus"))
+    click_button(app, tr("strategy.focus"))
     click_button(app, tr("console.confirm_go"))
     ours = scene.host.status(scene.token)
     ours_history = scene.session.history()
@@ -516,7 +516,7 @@ def test_the_room_debrief_and_the_exports(app, console, folder, drawn):
     assert tr("console.decisions") in shown
     jinggong = next(a for a in console.session.scenario.accounts if a.id == "jinggong")
     assert any(line.startswith("· " + jinggong.name.en[:16]) for line in drawn)  # wrapped
-    filled = tr("console.decision.filled", policy=tr("console.policy.uniform"))
+    filled = tr("console.decision.filled", policy=tr("strategy.uniform"))
     assert filled in [line for line, *_ in console.decision_lines(row(console, "t2"))]
     assert filled not in [line for line, *_ in console.decision_lines(row(console, "t1"))][:3]
     assert any(filled.startswith(line) and line for line in drawn)  # wrapped in its column
@@ -742,5 +742,9 @@ def test_console_strings_match_in_both_languages():
     assert all(k.startswith("console.") for k in en)
     from kam_sandbox.engine import POLICIES
 
-    for name in POLICIES:  # the fill-in strategies are named in both languages
-        assert f"console.policy.{name.replace('-', '_')}" in en
+    strategies = {lang: json.loads(locales.joinpath(f"strategy.{lang}.json").read_text(
+        encoding="utf-8")) for lang in ("en", "zh")}
+    for name in POLICIES:  # every built-in strategy is named and explained in both languages
+        for table in strategies.values():
+            assert f"strategy.{name.replace('-', '_')}" in table
+            assert f"strategy.tip.{name.replace('-', '_')}" in table
