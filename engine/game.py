@@ -463,10 +463,15 @@ def _turn_result(batch: Batch, before: State, kp: dict[str, np.ndarray],
                 drivers.append({"kind": name})
         if o.late[0, i]:
             drivers.append({"kind": "late_payment"})
+        # Whether the player has found out who holds the veto or the gate: until then the
+        # reason must not name the role (it would point at a hidden person).
+        seen = s.role_seen[0, player, i]
         if o.veto[0, player, i]:
-            drivers.append({"kind": "veto"})
+            drivers.append({"kind": "veto",
+                            "known": bool(seen[batch.static.veto[i]].all())})
         if o.gate[0, player, i]:
-            drivers.append({"kind": "technical_gate"})
+            drivers.append({"kind": "technical_gate",
+                            "known": bool(seen[batch.static.gate[i]].all())})
         gap = _unmet(batch, o, i, player)  # (K, D)
         j, d = np.unravel_index(np.argmax(gap), gap.shape)
         if gap[j, d] > DRIVER_THRESHOLD and not s.defaulted[0, i]:
