@@ -515,10 +515,12 @@ def _revenue_effects(batch: Batch, before: State, player: int) -> dict[str, np.n
     # The records of the quarter before the game are an average quarter's: no season.
     season0 = st.season[(quarter - 1) % 4] if before.turn > 0 else 1.0
     fill0 = batch.outcomes[-2].fill[0, player] if len(batch.outcomes) > 1 else 1.0
-    factors0 = {"season": season0, "market": before.wallet[0], "share": before.share[0, :, player],
-                "supply": fill0}
-    factors1 = {"season": st.season[quarter], "market": s.wallet[0], "share": s.share[0, :, player],
-                "supply": o.fill[0, player]}
+    # Joint promotion's pull-through is the player's own doing: it counts with the share.
+    pull0 = batch.outcomes[-2].sell_out[0, player] if len(batch.outcomes) > 1 else 1.0
+    factors0 = {"season": season0, "market": before.wallet[0],
+                "share": before.share[0, :, player] * pull0, "supply": fill0}
+    factors1 = {"season": st.season[quarter], "market": s.wallet[0],
+                "share": s.share[0, :, player] * o.sell_out[0, player], "supply": o.fill[0, player]}
     return revenue_effects(before.revenue_last[0, player], o.revenue[0, player], factors0,
                            factors1)
 

@@ -203,6 +203,7 @@ class Outcome:
     served_relationship: np.ndarray  # (B, P, N, K) relationship served, per stakeholder
     fill: np.ndarray  # supply fill rate
     volume: np.ndarray  # what the account bought from us, at list price
+    sell_out: np.ndarray  # volume multiplier of joint promotion's pull-through (promotion_pull)
     churn_risk: np.ndarray  # chance of defecting this quarter (Jones & Sasser curve)
     churn: np.ndarray  # bool: defected this quarter
     late: np.ndarray  # (B, N) bool
@@ -552,6 +553,7 @@ def step(
         served_relationship=g_rel,
         fill=fill,
         volume=volume,
+        sell_out=sell_out,
         churn_risk=p_churn * active,
         churn=churn,
         late=late.any(1),
