@@ -105,8 +105,8 @@ def _translated(lang: str) -> type[argparse.HelpFormatter]:
 
 
 def _add_authoring(sub, lang: str) -> None:
-    """validate, new, preview, schema, simulate, balance, probe: the author's commands, helped in
-    ``lang``."""
+    """validate, new, preview, schema, simulate, balance, probe, calibrate: the author's
+    commands, helped in ``lang``."""
     from kam_sandbox.base.i18n import tr
 
     def t(key: str) -> str:
@@ -163,6 +163,7 @@ def _add_authoring(sub, lang: str) -> None:
         p.add_argument("--json", action="store_true", help=t("cli.json"))
         p.set_defaults(func=name)
     _add_probe(command, t)
+    _add_calibrate(command, t)
 
 
 def _add_probe(command, t) -> None:
@@ -180,6 +181,18 @@ def _add_probe(command, t) -> None:
     p.add_argument("--json", action="store_true", help=t("cli.json"))
     p.add_argument("--lang", choices=("zh", "en"), help=t("cli.lang"))
     p.set_defaults(func="probe")
+
+
+def _add_calibrate(command, t) -> None:
+    p = command("calibrate", "cli.calibrate")
+    p.add_argument("scenario", help=t("cli.scenario"))
+    p.add_argument("--strategy", default="expert", help=t("cli.calibrate.strategy"))
+    p.add_argument("--runs", type=int, default=100, help=t("cli.runs"))
+    p.add_argument("--seed", type=int, default=1, help=t("cli.seed"))
+    p.add_argument("--jobs", type=int, default=1, help=t("cli.balance.jobs"))
+    p.add_argument("--json", action="store_true", help=t("cli.json"))
+    p.add_argument("--lang", choices=("zh", "en"), help=t("cli.lang"))
+    p.set_defaults(func="calibrate")
 
 
 def build_parser(lang: str = "en") -> argparse.ArgumentParser:
@@ -251,7 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command in ("play", "join"):
         return cmd_play(args)
     if command in ("validate", "new", "preview", "schema", "simulate", "balance",
-                   "probe"):
+                   "probe", "calibrate"):
         args.lang = args.lang or lang  # the system's language unless --lang forces one
     if "." not in sys.path:
         sys.path.insert(0, ".")  # so --policy module:function finds the author's module

@@ -5,6 +5,7 @@ for the engine's imports."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 from kam_sandbox.base.i18n import tr
@@ -290,6 +291,60 @@ def cmd_balance(args) -> int:
     print()
     print_lessons(lessons)
     return 0
+
+
+def cmd_calibrate(args) -> int:
+    from kam_sandbox.engine.calibrate import calibrate
+
+    sc = _scenario(args.scenario)
+    seeds = _seeds(args)
+    if args.jobs < 0:
+        raise KamError("--jobs must be 0 (one per CPU) or more")
+    jobs = args.jobs or (os.cpu_count() or 1)
+    out = calibrate(sc, seeds, strategy=args.strategy, jobs=jobs)
+    if args.json:
+        print(json.dumps({**_played(sc, args), **out}, ensure_ascii=False))
+        return 0
+    print_facts(sc, args, out)
+    return 0
+
+
+def _fact_number(value: float | None, percent: bool) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.1%}" if percent else f"{value:.2f}"
+
+
+def print_facts(sc: Scenario, args, out: dict) -> None:
+    """The calibration table in the user's language: each fact, its value and its target."""
+
+    lang = args.lang
+    print(tr("cli.calibrate.header", lang, scenario=sc.id, version=sc.version,
+             runs=args.runs, seed=args.seed, strategy=out["strategy"]))
+    fact_h, value_h, target_h, source_h = tr("cli.calibrate.columns", lang).split("|")
+    title_w = 52
+    print(f"  {'':6} {_pad(fact_h, title_w)}{value_h:>9}  {_pad(target_h, 16)}  {source_h}")
+    for row in out["facts"]:
+        mark = {True: "ok", False: "FAIL", None: tr("cli.calibrate.na", lang)}[row["ok"]]
+        lo, hi = (None if t is None else _fact_number(t, row["percent"]) for t in row["target"])
+        target = f"≥ {lo}" if hi is None else f"≤ {hi}" if lo is None else f"{lo} – {hi}"
+        title = tr(f"calibrate.{row['id']}", lang)
+        tail = row.get("reason") if row["ok"] is None else row["source"]
+        value = _fact_number(row["value"], row["percent"])
+        print(f"  [{_pad(mark, 4)}] {_pad(title, title_w)}{value:>9}  "
+              f"{_pad(target, 16)}  {tail}")
+    rows = out["facts"]
+    print(tr("cli.calibrate.summary", lang, ok=sum(r["ok"] is True for r in rows),
+             total=len(rows), na=sum(r["ok"] is None for r in rows)))
+
+
+def _pad(text: str, width: int) -> str:
+    """Pad to ``width`` terminal columns: a Chinese character takes two."""
+
+    import unicodedata
+
+    cols = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(width - cols, 0)
 
 
 def print_lessons(lessons: list[dict]) -> None:

@@ -532,10 +532,15 @@ def _turn_result(batch: Batch, before: State, kp: dict[str, np.ndarray],
                 drivers.append({"kind": name})
         if o.late[0, i]:
             drivers.append({"kind": "late_payment"})
+        # Whether the player has found out who holds the veto or the gate: until then the
+        # reason must not name the role (it would point at a hidden person).
+        seen = s.role_seen[0, player, i]
         if o.veto[0, player, i]:
-            drivers.append({"kind": "veto"})
+            drivers.append({"kind": "veto",
+                            "known": bool(seen[batch.static.veto[i]].all())})
         if o.gate[0, player, i]:
-            drivers.append({"kind": "technical_gate"})
+            drivers.append({"kind": "technical_gate",
+                            "known": bool(seen[batch.static.gate[i]].all())})
         gap = _unmet(batch, o, i, player)  # (K, D)
         j, d = np.unravel_index(np.argmax(gap), gap.shape)
         if gap[j, d] > DRIVER_THRESHOLD and not s.defaulted[0, i]:
@@ -579,10 +584,12 @@ def _revenue_effects(batch: Batch, before: State, player: int) -> dict[str, np.n
     # The records of the quarter before the game are an average quarter's: no season.
     season0 = st.season[(quarter - 1) % 4] if before.turn > 0 else 1.0
     fill0 = batch.outcomes[-2].fill[0, player] if len(batch.outcomes) > 1 else 1.0
-    factors0 = {"season": season0, "market": before.wallet[0], "share": before.share[0, :, player],
-                "supply": fill0}
-    factors1 = {"season": st.season[quarter], "market": s.wallet[0], "share": s.share[0, :, player],
-                "supply": o.fill[0, player]}
+    # Joint promotion's pull-through is the player's own doing: it counts with the share.
+    pull0 = batch.outcomes[-2].sell_out[0, player] if len(batch.outcomes) > 1 else 1.0
+    factors0 = {"season": season0, "market": before.wallet[0],
+                "share": before.share[0, :, player] * pull0, "supply": fill0}
+    factors1 = {"season": st.season[quarter], "market": s.wallet[0],
+                "share": s.share[0, :, player] * o.sell_out[0, player], "supply": o.fill[0, player]}
     return revenue_effects(before.revenue_last[0, player], o.revenue[0, player], factors0,
                            factors1)
 

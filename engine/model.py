@@ -31,6 +31,9 @@ from .world import (
 )
 
 AGING = 4  # receivable buckets: not yet due, overdue 1, 2, 3+ quarters
+#: Needs that our effort serves (quality is the product's, delivery the supply's).
+SERVED = np.ones(len(NEEDS))
+SERVED[[QUALITY, DELIVERY]] = 0.0
 #: Effort stocks that start filled: quality effort comes only from acting on feedback.
 _STOCKED = np.array([d != "quality" for d in NEEDS], float)
 
@@ -58,6 +61,7 @@ class State:
     stage: np.ndarray  # (B, P, N) int
     streak: np.ndarray  # (B, P, N) int: quarters the next stage's conditions held
     credit_days: np.ndarray  # (B, P, N)
+    price_ref: np.ndarray  # (B, P, N) the discount the account has come to expect
     receivables: np.ndarray  # (B, P, N, AGING)
     complaint: np.ndarray  # (B, P, N) bool: open complaint
     # What the player knows (the view reads these).
@@ -121,6 +125,7 @@ def initial_state(st: Static, w: World, players: int = 1) -> State:
         stage=stage,
         streak=np.zeros((b, p, n), int),
         credit_days=per_player(st.terms),
+        price_ref=np.zeros((b, p, n)),
         receivables=np.zeros((b, p, n, AGING)),
         complaint=np.zeros((b, p, n), bool),
         needs_seen=np.zeros((b, p, n, st.needs.shape[1])),
@@ -152,6 +157,15 @@ def personal_needs(st: Static, s: State) -> np.ndarray:
     # Both parts already sum to one, so their blend needs no renormalising reduction.
     spread = st.scenario.model.stakeholder_spread
     return (s.needs[:, :, None, :] + spread * s.bias) / (1.0 + spread)
+
+
+def absorb(effort: np.ndarray, half: np.ndarray | float, limit: float) -> np.ndarray:
+    """This quarter's effort as the account takes it in: close to all of a little, at most
+    ``limit`` × half_effort of a lot (0: no limit). Steady effort beats the same in bursts."""
+
+    if limit <= 0:
+        return effort
+    return effort / (1.0 + effort / (limit * half))
 
 
 def respond(effort: np.ndarray, half: np.ndarray, shape: float) -> np.ndarray:
@@ -188,6 +202,9 @@ class Outcome:
     served: np.ndarray  # (B, P, N, D) how well each need is served (relationship: see below)
     served_relationship: np.ndarray  # (B, P, N, K) relationship served, per stakeholder
     fill: np.ndarray  # supply fill rate
+    volume: np.ndarray  # what the account bought from us, at list price
+    sell_out: np.ndarray  # volume multiplier of joint promotion's pull-through (promotion_pull)
+    churn_risk: np.ndarray  # chance of defecting this quarter (Jones & Sasser curve)
     churn: np.ndarray  # bool: defected this quarter
     late: np.ndarray  # (B, N) bool
     default: np.ndarray  # (B, N) bool
@@ -293,24 +310,36 @@ def step(
     e[..., INNOVATION] = a.trial * m.trial_effort
     e[..., PROMOTION] = a.promotion / m.promotion_unit + event_units
     e[..., QUALITY] = a.feedback * m.feedback_quality
-    s.effort = m.carryover * s.effort + e
+    half = half_efforts(m)
+    s.effort = m.carryover * s.effort + absorb(e, half, m.effort_absorption)
     terms = np.where(np.isnan(a.credit_days), s.credit_days, a.credit_days)
     s.credit_days = terms
-    price_effort = a.discount * m.discount_effort + terms / 30.0 * m.credit_effort
+    # Reference price (Kalyanaram & Winer 1995): a discount lifts value by what it gives
+    # beyond the discount the account has come to expect, so a permanent one fades and
+    # withdrawing it feels like a price rise.
+    felt = a.discount - s.price_ref
+    s.price_ref = s.price_ref + m.price_adaptation * (a.discount - s.price_ref)
+    price_effort = np.maximum(felt * m.discount_effort + terms / 30.0 * m.credit_effort, 0.0)
     contact = a.am_days + a.exec_days * st.exec_affinity[None, None]
     broad = (
         a.conference[..., None] * m.conference_effort
         + a.info_sharing[..., None] * m.info_effort
         + 0.5 * event_units
     )
-    s.rel_effort = m.carryover * s.rel_effort + (contact + broad[..., None]) * mask[:, None]
+    fresh = absorb((contact + broad[..., None]) * mask[:, None], half[RELATIONSHIP],
+                   m.effort_absorption)
+    s.rel_effort = m.carryover * s.rel_effort + fresh
     contacted = (a.am_days + a.exec_days) > 0
     s.last_contact = np.where(contacted, t, s.last_contact)
     s.last_conference = np.where(a.conference > 0, t, s.last_conference)
     s.role_seen = s.role_seen | contacted | a.survey.astype(bool)[..., None]
 
+    # Joint promotion and sell-out support pull more of the account's business through us.
+    sell_out = 1.0 + m.promotion_pull * respond(s.effort[..., PROMOTION], half[PROMOTION],
+                                                m.response_shape)
+
     # --- 3. Supply: in a peak quarter capacity is short; the plan decides who gets it. --------
-    demand = demand_pool[:, None, :] * s.share[..., :p].transpose(0, 2, 1) * active
+    demand = demand_pool[:, None, :] * s.share[..., :p].transpose(0, 2, 1) * active * sell_out
     fill = np.ones((b, p, n))
     capacity = sc.supply.capacity if st.peak[quarter] else 1.0
     # A shortage hits our whole supply: the deepest cut announced this quarter applies.
@@ -327,7 +356,6 @@ def step(
         fill = np.where(demand > 0, shipped / np.where(demand > 0, demand, 1.0), 1.0)
 
     # --- 4. Value, need fit and trust per stakeholder. ----------------------------------------
-    half = half_efforts(m)
     # Every need is served a little by the standard offer; effort adds the rest (ADBUDG).
     base = m.base_service
     g = base + (1 - base) * respond(s.effort, half, m.response_shape)  # (B, P, N, D)
@@ -348,11 +376,27 @@ def step(
     pn_price = ((s.needs[..., None, PRICE] + spread * s.bias[..., PRICE]) / (1.0 + spread))[:, None]
     pn_rel = ((s.needs[..., None, RELATIONSHIP] + spread * s.bias[..., RELATIONSHIP]) / (1.0 + spread))[:, None]
     value = value + pn_rel * g_rel
+    if m.fit_weight > 0:
+        # Need fit (DESIGN §3 step 3): an offer shaped like the account's needs is worth its
+        # full value; the same effort spread blindly reads as not having listened.
+        offer = s.effort / half
+        offer[..., PRICE] = price_effort / half[PRICE]
+        offer[..., RELATIONSHIP] = s.rel_effort.mean(-1) / half[RELATIONSHIP]
+        fit = 1.0 - 0.5 * np.abs(normalise(s.needs[:, None] * SERVED) - normalise(offer * SERVED)).sum(-1)
+        value = value * (1.0 - m.fit_weight * (1.0 - fit))[..., None]
     # Price buys no lasting trust: trust follows the value of everything but price.
     lasting_value = (value - pn_price * g[..., None, PRICE]) / np.maximum(1.0 - pn_price, 1e-9)
-    rate = np.where(lasting_value > s.trust, m.trust_up, m.trust_down)
-    trust = s.trust + rate * (lasting_value - s.trust)
-    trust -= m.supply_trust_hit * (1.0 - fill)[..., None]
+    # Intimacy (Maister): part of a person's trust comes only from time spent with them.
+    trust_target = (1.0 - m.intimacy_weight) * lasting_value + m.intimacy_weight * g_rel
+    rate = np.where(trust_target > s.trust, m.trust_up, m.trust_down)
+    trust = s.trust + rate * (trust_target - s.trust)
+    # A shortfall hurts as much as supply was promised: most at the closest relationships
+    # and the biggest buyers (who plan their own business on our deliveries).
+    promise = np.array(m.supply_promise)[s.stage]
+    if m.supply_tier_exponent > 0 and np.any(fill < 1.0):
+        size = demand / np.maximum(demand.mean(-1, keepdims=True), 1e-9)
+        promise = promise * size**m.supply_tier_exponent
+    trust -= (m.supply_trust_hit * promise * (1.0 - fill))[..., None]
     failure = (ev["service_failure"] * strength["service_failure"] / 0.5)[:, None, :]
     mitigated = np.minimum(1.0, a.support_days / 3.0)
     trust -= (m.failure_trust_hit * failure * (1.0 - 0.7 * mitigated))[..., None]
@@ -390,6 +434,11 @@ def step(
     util = np.concatenate([utility.transpose(0, 2, 1), rival], -1)  # (B, N, S)
     present = np.concatenate([active.transpose(0, 2, 1), np.ones_like(rival, bool)], -1)
     target = _rank_shares(util, present, m.rank_softness)
+    if m.attraction_weight > 0:
+        # Attraction (Bell, Keeney & Little 1975): share keeps answering to a better offer
+        # where the rank rule alone has saturated at first place.
+        pull = np.where(present, np.exp((util - util.max(-1, keepdims=True)) / m.rank_softness), 0)
+        target = (1 - m.attraction_weight) * target + m.attraction_weight * normalise(pull)
     caps = np.array(m.stage_caps)[s.stage].transpose(0, 2, 1)  # (B, N, P)
     player_t = np.minimum(target[..., :p], caps)
     excess = (target[..., :p] - player_t).sum(-1, keepdims=True)
@@ -412,7 +461,7 @@ def step(
     s.share = np.concatenate([player_share.transpose(0, 2, 1), rival_share], -1)
 
     # --- 7. Money: revenue, margin, cost to serve, receivables. -------------------------------
-    demand = demand_pool[:, None, :] * player_share * active
+    demand = demand_pool[:, None, :] * player_share * active * sell_out
     volume = demand * fill
     revenue = volume * (1.0 - a.discount)
     gross = volume * (st.margin[None, None] - a.discount)
@@ -432,13 +481,21 @@ def step(
     new_ar = np.zeros_like(ar)
     new_ar[..., 1] = np.where(late, due, 0.0)
     kept = np.where(collect_late[..., None], 0.0, overdue)
+    # Debts three quarters overdue and more are mostly never collected: written off.
+    written_off = kept[..., 2] * m.write_off
     new_ar[..., 2] += kept[..., 0]
-    new_ar[..., 3] += kept[..., 1] + kept[..., 2]
+    new_ar[..., 3] += kept[..., 1] + kept[..., 2] - written_off
     new_ar[..., 0] = revenue * np.minimum(terms / 90.0, 1.0)
     q_pd = 1.0 - (1.0 - w.pd) ** 0.25
-    default = ((u["default"] < q_pd * s.stress) | ev["forced_default"]) & live
+    # Long credit lets a weak buyer over-trade: the default risk rises with the terms its
+    # suppliers give, weighted by how much each supplies.
+    longer = np.maximum(terms / 30.0 - 1.0, 0.0)  # (B, P, N)
+    ours = np.maximum(player_share, 0.0)
+    lax = (ours * longer).sum(1) / np.maximum(ours.sum(1), 1e-9)
+    hazard = q_pd * s.stress * (1.0 + m.default_credit_factor * lax)
+    default = ((u["default"] < hazard) | ev["forced_default"]) & live
     owed = new_ar.sum(-1)
-    bad_debt = np.where(default[:, None, :], owed, 0.0)
+    bad_debt = np.where(default[:, None, :], owed, 0.0) + written_off
     new_ar = np.where(default[:, None, :, None], 0.0, new_ar)
     s.receivables = new_ar
     s.defaulted = s.defaulted | default
@@ -495,6 +552,9 @@ def step(
         served=g,
         served_relationship=g_rel,
         fill=fill,
+        volume=volume,
+        sell_out=sell_out,
+        churn_risk=p_churn * active,
         churn=churn,
         late=late.any(1),
         default=default,

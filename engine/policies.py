@@ -84,6 +84,19 @@ def _spread(total: float, weights: np.ndarray, axis=None) -> np.ndarray:
     return total * np.where(s > 0, weights / np.where(s > 0, s, 1.0), 0.0)
 
 
+def _contact_days(view: View, total: float, weights: np.ndarray) -> np.ndarray:
+    """``total`` days shared over people (B, N, K) by weight, in quarter days, leaving out
+    whoever would get less than ``limits.min_contact_days`` (a token touch is no contact):
+    their days go to the others. Dropping the small shares raises every other share, so one
+    pass leaves no one under the minimum and the plan needs no pooling afterwards."""
+
+    minimum = view.scenario.limits.min_contact_days
+    days = np.floor(_spread(total, weights) * 4) / 4
+    if minimum > 0:
+        days = np.floor(_spread(total, np.where(days >= minimum, weights, 0.0)) * 4) / 4
+    return days
+
+
 def _role_is(view: View, role_id: str) -> np.ndarray:
     ids = [r.id for r in view.scenario.roles]
     if role_id not in ids:
@@ -103,7 +116,7 @@ def _allocate(view: View, acct_weight: np.ndarray, stake_weight: np.ndarray,
     acct = acct_weight * _active(view)
     sw = stake_weight * view.mask[None] * acct[..., None]
     if _allowed(view, "am_days"):
-        a.am_days[:, 0] = _spread(res.am_days, sw)
+        a.am_days[:, 0] = _contact_days(view, res.am_days, sw)
     if dims is None:
         dims = np.full(acct.shape + (len(NEEDS),), 1.0 / len(NEEDS))
     serv = normalise(dims[..., [SUPPORT, TRAINING, PROMOTION]] + 1e-9)
@@ -118,7 +131,6 @@ def _allocate(view: View, acct_weight: np.ndarray, stake_weight: np.ndarray,
     # Round days down to quarter-days so that money never overshoots through float error.
     a.support_days[:, 0] = np.floor(a.support_days[:, 0] * 4) / 4
     a.training_days[:, 0] = np.floor(a.training_days[:, 0] * 4) / 4
-    a.am_days[:, 0] = np.floor(a.am_days[:, 0] * 4) / 4
     day_money = (costs.support_day * a.support_days + costs.training_day * a.training_days).sum(
         axis=(1, 2)
     ) + costs.am_day * a.am_days.sum(axis=(1, 2, 3))
@@ -133,7 +145,7 @@ def _allocate(view: View, acct_weight: np.ndarray, stake_weight: np.ndarray,
 def _exec_days(view: View, a: Actions, weights: np.ndarray) -> None:
     if _allowed(view, "exec_days"):
         w = weights * view.mask[None]
-        a.exec_days[:, 0] = np.floor(_spread(view.scenario.resources.exec_days, w) * 4) / 4
+        a.exec_days[:, 0] = _contact_days(view, view.scenario.resources.exec_days, w)
 
 
 #: Values of the lesson parameters; the first of each is the sound practice.

@@ -416,11 +416,11 @@ class ScoreItem(Strict):
 #: Needs that effort serves (quality is the product's, delivery the supply's: see Model).
 HALF_EFFORT = {
     "price": 3.0,
-    "support": 3.0,
-    "innovation": 2.0,
-    "training": 2.5,
-    "promotion": 3.0,
-    "relationship": 2.0,
+    "support": 6.0,
+    "innovation": 4.0,
+    "training": 5.0,
+    "promotion": 6.0,
+    "relationship": 4.0,
 }
 
 
@@ -431,16 +431,24 @@ class Model(Strict):
     ``need_noise: 1e6`` is an error with the range, not an overflow mid-game."""
 
     carryover: Fraction = Field(
-        0.6, description="Effort carry-over per quarter (adstock λ) / 投入每季度的延续比例（adstock λ）"
+        0.4, description="Effort carry-over per quarter (adstock λ) / 投入每季度的延续比例（adstock λ）"
     )
     response_shape: float = Field(
-        1.3, ge=0.5, le=3.0, description="ADBUDG exponent γ / ADBUDG 指数 γ"
+        1.0, ge=0.5, le=3.0, description="ADBUDG exponent γ / ADBUDG 指数 γ"
     )
     half_effort: dict[Literal[tuple(HALF_EFFORT)], Annotated[float, Field(gt=0.0, le=1000.0)]] = Field(  # type: ignore[valid-type]
         default_factory=lambda: dict(HALF_EFFORT),
         description="Effort units at which each need dimension is half served (ADBUDG ρ); "
         "dimensions left out keep their defaults / 每个需求维度满足一半所需的投入量（ADBUDG ρ）；"
         "未写的维度保持默认",
+    )
+    effort_absorption: float = Field(
+        2.0, ge=0.0, le=50.0,
+        description="Most effort an account takes in in one quarter, in units of half_effort: "
+        "fresh effort e counts as e / (1 + e / (effort_absorption × half_effort)); 0 = no limit "
+        "(steady attention beats the same effort in bursts) / 客户一个季度最多能吸收的投入，"
+        "以 half_effort 为单位：本季度投入 e 计为 e / (1 + e / (effort_absorption × half_effort))；"
+        "0 = 不设上限（持续投入胜过同样总量的突击）",
     )
     initial_effort: float = Field(
         0.8, ge=0.0, le=10.0,
@@ -453,7 +461,7 @@ class Model(Strict):
         return {**HALF_EFFORT, **v}
 
     base_service: Fraction = Field(
-        0.2, description="How well the standard offer serves a need with no extra effort "
+        0.05, description="How well the standard offer serves a need with no extra effort "
         "/ 不额外投入时标准方案对需求的满足程度"
     )
     quality: Fraction = Field(
@@ -474,6 +482,12 @@ class Model(Strict):
     promotion_unit: float = Field(
         10000.0, gt=0.0, le=MONEY_MAX,
         description="Money per effort unit of promotion / 推广每单位投入的费用",
+    )
+    promotion_pull: float = Field(
+        0.4, ge=0.0, le=5.0,
+        description="Extra volume joint promotion pulls through us at full promotion service "
+        "(0.3 = up to 30 % more of the account's orders) / 联合推广在推广需求完全满足时额外带来的"
+        "销量（0.3 = 客户订单最多多 30%）",
     )
     event_unit: float = Field(
         10000.0, gt=0.0, le=MONEY_MAX,
@@ -509,8 +523,18 @@ class Model(Strict):
     need_drift: float = Field(
         0.06, ge=0.0, le=1.0, description="Quarterly random drift of needs / 需求每季度的随机漂移"
     )
+    fit_weight: Fraction = Field(
+        0.3, description="Share of an offer's value that depends on how well its shape fits "
+        "the account's needs (1 − half the L1 distance between the needs and the effort profile) "
+        "/ 方案价值中取决于其结构与客户需求匹配程度的比例（1 − 需求与投入结构 L1 距离的一半）"
+    )
+    intimacy_weight: Fraction = Field(
+        0.4, description="Share of each person's trust that only time spent with them builds "
+        "(Maister's intimacy); the rest follows the value of our offer / 每个人的信任中只能靠与其"
+        "相处建立的部分（Maister 的“亲近”）；其余部分随我方方案的价值变化"
+    )
     trust_up: Fraction = Field(
-        0.25, description="Share of the gap trust closes per quarter when rising / 信任上升时每季度缩小差距的比例"
+        0.4, description="Share of the gap trust closes per quarter when rising / 信任上升时每季度缩小差距的比例"
     )
     trust_down: Fraction = Field(
         0.6, description="Share of the gap trust closes per quarter when falling / 信任下降时每季度缩小差距的比例"
@@ -522,14 +546,14 @@ class Model(Strict):
         0.15, description="Pull of stance towards influential colleagues / 有影响力的同事对态度的牵引"
     )
     value_weight: Fraction = Field(
-        0.55, description="Weight of current value (vs trust) in choice / 选择时当前价值（相对信任）的权重"
+        0.8, description="Weight of current value (vs trust) in choice / 选择时当前价值（相对信任）的权重"
     )
     satisfaction_slope: float = Field(
-        5.0, gt=0.0, le=50.0,
+        8.0, gt=0.0, le=50.0,
         description="Steepness of satisfaction around expectations / 满意度在期望附近的陡峭程度",
     )
     expectation: Fraction = Field(
-        0.33, description="Value the account expects, before rivals / 客户在考虑对手之前期望的价值"
+        0.1, description="Value the account expects, before rivals / 客户在考虑对手之前期望的价值"
     )
     churn_at_5: Fraction = Field(
         0.001, description="Quarterly defection at satisfaction 5 / 满意度为 5 时每季度的流失率"
@@ -540,15 +564,21 @@ class Model(Strict):
     )
     churn_max: Fraction = Field(0.35, description="Highest quarterly defection / 每季度流失率上限")
     rival_level: float = Field(
-        0.75, gt=0.0, le=10.0,
+        0.62, gt=0.0, le=10.0,
         description="Rivals' utility per unit of account `competitor` strength / 客户 `competitor` 实力每单位对应的对手效用",
     )
     share_inertia: Fraction = Field(
-        0.3, description="Share of the gap to target share closed per quarter / 份额每季度向目标份额靠拢的比例"
+        0.5, description="Share of the gap to target share closed per quarter / 份额每季度向目标份额靠拢的比例"
     )
     rank_softness: float = Field(
-        0.08, gt=0.0, le=10.0,
+        0.1, gt=0.0, le=10.0,
         description="Utility gap that makes rank a coin toss / 让排名变成抛硬币的效用差",
+    )
+    attraction_weight: Fraction = Field(
+        1.0, description="Weight of the attraction rule (share ∝ exp(utility / rank_softness)) "
+        "blended into the rank rule's target share: keeps share answering to effort where we "
+        "already rank first / 吸引力规则（份额 ∝ exp(效用 / rank_softness)）在目标份额中的权重，"
+        "与排名规则混合：即使已排第一，份额仍随投入变化"
     )
     stage_caps: list[Fraction] = Field(
         default_factory=lambda: [0.35, 0.55, 0.75, 0.9, 1.0, 0.15],
@@ -582,6 +612,21 @@ class Model(Strict):
     supply_trust_hit: float = Field(
         0.4, ge=0.0, le=5.0, description="Trust lost per unit of unmet supply / 每单位未满足供货损失的信任"
     )
+    supply_promise: list[Annotated[float, Field(ge=0.0, le=5.0)]] = Field(
+        default_factory=lambda: [0.3, 0.5, 0.8, 1.2, 1.5, 0.3],
+        min_length=6,
+        max_length=6,
+        description="How much an account was promised supply, per stage: multiplies "
+        "supply_trust_hit (a partner counts on us in a shortage, a new account expects to be "
+        "rationed) / 各阶段客户得到的供货承诺：乘以 supply_trust_hit（缺货时合作伙伴指望我们，"
+        "新客户预料会被限量）",
+    )
+    supply_tier_exponent: float = Field(
+        1.0, ge=0.0, le=3.0,
+        description="How much more a shortfall hurts a big buyer: the trust hit scales with "
+        "(the account's demand ÷ the average account's) to this power (0 = the same for all) / "
+        "缺货对大客户伤害更大：信任损失按（该客户需求 ÷ 平均客户需求）的此次方缩放（0 = 对所有客户相同）",
+    )
     failure_trust_hit: float = Field(
         0.2, ge=0.0, le=1.0, description="Trust lost in a service failure / 服务失误损失的信任"
     )
@@ -598,6 +643,16 @@ class Model(Strict):
     late_collect: Fraction = Field(
         0.5, description="Chance an overdue balance is paid each quarter / 逾期款每季度收回的概率"
     )
+    default_credit_factor: float = Field(
+        0.6, ge=0.0, le=20.0,
+        description="Extra default odds per 30 days of credit beyond 30 (long terms let a weak "
+        "buyer over-trade; weighted by each supplier's share) / 账期每超过 30 天再增加 30 天，"
+        "违约几率增加的倍数（长账期让弱客户过度扩张；按各供应商的份额加权）",
+    )
+    write_off: Fraction = Field(
+        0.6, description="Share of receivables overdue three quarters or more written off as "
+        "bad debt each quarter / 逾期三个季度及以上的应收账款每季度作为坏账核销的比例"
+    )
     stress_pd: float = Field(
         4.0, gt=0.0, le=100.0, description="Default multiplier under credit stress / 信用紧张时违约率的倍数"
     )
@@ -605,7 +660,7 @@ class Model(Strict):
         0.02, description="Quarterly cost of carrying receivables / 应收账款的季度资金成本"
     )
     survey_noise: float = Field(
-        0.08, ge=0.0, le=5.0, description="Noise of a needs analysis reading / 需求调研读数的噪声"
+        0.02, ge=0.0, le=5.0, description="Noise of a needs analysis reading / 需求调研读数的噪声"
     )
     stance_noise: float = Field(
         0.6, ge=0.0, le=5.0, description="Noise of a stance reading with no contact / 未接触时态度读数的噪声"
@@ -614,9 +669,15 @@ class Model(Strict):
         0.15, ge=0.0, le=5.0, description="Noise of share estimates without analysis / 未做分析时份额估计的噪声"
     )
     discount_trust: float = Field(
-        0.1, ge=0.0, le=1.0,
+        0.03, ge=0.0, le=1.0,
         description="Share of trust lost per quarter at the deepest allowed discount "
         "(haggling teaches an account to buy on price) / 最大折扣下每季度损失的信任比例（讨价还价让客户只看价格）",
+    )
+    price_adaptation: Fraction = Field(
+        0.3, description="Share of the gap the discount an account expects closes per quarter "
+        "towards the discount it gets (reference price): a permanent discount stops pleasing, "
+        "withdrawing it feels like a price rise / 客户预期折扣每季度向实际折扣靠拢的比例（参考价格）："
+        "长期折扣不再令人满意，取消折扣则像涨价",
     )
     clv_discount_rate: Fraction = Field(
         0.03, description="Quarterly discount rate i for CLV / 计算客户终身价值的季度折现率 i"

@@ -203,11 +203,11 @@ def driver_sentences(account_result: dict, scenario, lang: str | None = None) ->
         kind = d["kind"]
         if kind == "supply_shortfall":
             out.append(t("driver.supply_shortfall", lang, fill=fmt.percent(d.get("fill", 0.0))))
-        elif kind == "veto":
-            out.append(t("driver.veto", lang, role=_role_holding(scenario, acc_id, "veto", lang)))
-        elif kind == "technical_gate":
-            out.append(t("driver.technical_gate", lang,
-                         role=_role_holding(scenario, acc_id, "gate", lang)))
+        elif kind in ("veto", "technical_gate"):
+            flag = "veto" if kind == "veto" else "gate"
+            role = (_role_holding(scenario, acc_id, flag, lang) if d.get("known", True)
+                    else t("driver.someone", lang))
+            out.append(t(f"driver.{kind}", lang, role=role))
         elif kind == "unmet_need":
             out.append(_person_reason("driver.unmet_need", d, scenario, acc, lang))
         else:

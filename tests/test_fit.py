@@ -8,9 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
-from kam_sandbox.engine import Game, PlanError, load_scenario
+from kam_sandbox.engine import Game, PlanError, load_scenario, shipped_scenarios
 from kam_sandbox.engine.actions import Actions, PlanContext, actions_to_plan, validate_actions
 from kam_sandbox.engine.fit import fit_to_rules
+from kam_sandbox.engine.game import Batch
 from kam_sandbox.engine.policies import POLICIES, decide
 from kam_sandbox.engine.scenario import ACTIONS, Scenario, cross_reference_problems
 from kam_sandbox.engine.world import compile_scenario
@@ -151,3 +152,19 @@ def test_a_workshop_round_closes_with_a_fill_in(tmp_path, tight_tutorial, fill):
         results = s.close_round(fill_policy=fill)
         assert [r["filled_by"] for r in results] == [fill, fill]
         assert s.state == "closed"
+
+
+@pytest.mark.parametrize("name", ["needs", "uniform", "focus", "executive", "discount"])
+def test_built_in_strategies_make_no_token_contacts_for_the_fit_to_pool(name):
+    """Days are shared so that nobody gets less than limits.min_contact_days: fitting is a
+    guard, not the strategy's way of making its plans (the engine benchmark's main cost)."""
+
+    raw = POLICIES[name].__wrapped__
+    for path in shipped_scenarios():
+        sc = load_scenario(path)
+        batch = Batch(sc, range(16))
+        while not batch.over:
+            plan = raw(batch.view())
+            for days in (plan.am_days, plan.exec_days):
+                assert not ((days > 0) & (days < sc.limits.min_contact_days)).any(), path.stem
+            batch.step(POLICIES[name](batch.view()))

@@ -205,7 +205,7 @@ def test_sensitivity_one_row_per_param_and_scenario_untouched(tutorial):
 
 
 def test_sensitivity_clamps_and_validates(tutorial):
-    (row,) = sensitivity(tutorial, range(1, 4), params=["carryover"], factor=0.9)
+    (row,) = sensitivity(tutorial, range(1, 4), params=["trust_down"], factor=0.9)
     assert row["high"] == 1.0 and row["clamped"] is True  # 0.6 × 1.9 is past the bound
     assert row["low"] == pytest.approx(0.06)
     with pytest.raises(ValueError, match="did you mean 'carryover'"):
