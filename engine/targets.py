@@ -95,12 +95,16 @@ def rewrite_scorecard(text: str, rows: Sequence[dict]) -> str:
     for row in rows:
         item = re.search(rf"^([ \t]*)- metric: {re.escape(row['metric'])}[ \t]*$((?:\n\1  .*)*)",
                          block, re.M)
+        value = r"[^\s,}]+"  # up to the next space, comma or brace: block or flow style
+        if item is None:  # a one-line item: - {metric: profit, weight: 0.2, floor: …}
+            item = re.search(rf"^[ \t]*- \{{()(.*\bmetric:[ \t]*{re.escape(row['metric'])}\b.*)$",
+                             block, re.M)
         if item is None:
             raise ValueError(f"scorecard item {row['metric']!r} not found")
         lines = item.group(2)
         for key in ("floor", "target"):
-            lines, n = re.subn(rf"^([ \t]*{key}:)[ \t]*\S+", rf"\g<1> {_number(row[key])}", lines,
-                               flags=re.M)
+            lines, n = re.subn(rf"((?:^|[{{,])[ \t]*{key}:)[ \t]*{value}",
+                               rf"\g<1> {_number(row[key])}", lines, flags=re.M)
             if n != 1:
                 raise ValueError(f"scorecard item {row['metric']!r} has no single {key} line")
         block = block[:item.start(2)] + lines + block[item.end(2):]

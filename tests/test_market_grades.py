@@ -36,11 +36,17 @@ def test_the_lessons_order_competing_teams(case):
 
 @pytest.mark.parametrize("case", ("distributors", "enterprise"))
 def test_good_play_against_good_rivals_grades_good(case):
+    # Expert play against expert rivals is exactly what each seat allowed: 100, where the
+    # old targets (the whole starting share for one team) graded four good teams "weak".
+    all_expert = market_scores(case, ["expert"] * 4)
+    assert all_expert == pytest.approx(100.0)
     all_needs = market_scores(case, ["needs"] * 4)
     all_discount = market_scores(case, ["discount"] * 4)
     assert all_discount.mean() < all_needs.mean()
-    assert grade_band(float(all_needs.mean())) in ("good", "excellent")
-    assert np.mean(all_needs < 50) < 0.05  # rarely "weak" for playing well
+    assert grade_band(float(all_needs.mean())) in ("fair", "good", "excellent")
+    assert np.mean(all_needs < 50) < 0.1  # rarely "weak" for playing sensibly
+    # The team that plays best in a mixed market grades close to "good" or above.
+    assert market_scores(case, ["needs", "uniform", "discount", "focus"])[:, 0].mean() > 70
 
 
 def test_a_seat_is_graded_against_the_expert_in_that_seat():

@@ -112,6 +112,19 @@ def test_rewrite_changes_only_floor_and_target_lines():
         rewrite_scorecard("id: x\n", rows)
 
 
+def test_rewrite_reads_one_line_items_too():
+    """The starter template writes each item on one line, as authors copying it will."""
+    text = ("scorecard:\n"
+            "  - {metric: profit, weight: 0.2, floor: 250000, target: 700000}  # money\n"
+            "  - {metric: bad_debt_ratio, weight: 0.15, floor: 0.012, target: 0.0}\n"
+            "model:\n  carryover: 0.4\n")
+    rows = [{"metric": "profit", "floor": 496000.0, "target": 730000.0},
+            {"metric": "bad_debt_ratio", "floor": 0.0213, "target": 0.0071}]
+    assert rewrite_scorecard(text, rows) == text.replace(
+        "floor: 250000, target: 700000", "floor: 496000, target: 730000").replace(
+        "floor: 0.012, target: 0.0}", "floor: 0.0213, target: 0.0071}")
+
+
 def cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "kam_sandbox", *args], capture_output=True,
                           text=True, timeout=300, check=True)
