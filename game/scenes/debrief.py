@@ -22,14 +22,14 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UILabel, UIScrollingContainer, UITextBox
 
-from kam_sandbox.base import fmt, i18n
+from kam_sandbox.base import explain, fmt, i18n
 from kam_sandbox.base.i18n import language, pick, tr
 from kam_sandbox.engine import Batch
 from kam_sandbox.engine.policies import POLICIES, decide
 from kam_sandbox.engine.scenario import NEEDS
 from kam_sandbox.engine.simulate import run
 
-from .. import charts, explain
+from .. import charts
 from ..app import Scene
 from ..draw import card, drawn_width, fit, text, wrap
 from ..fonts import font
