@@ -182,6 +182,13 @@ class Host:
             self.changes += 1
             return {k: sub[k] for k in ("seq", "team", "round", "time", "author")}
 
+    def check_plan(self, token: str | None, plan: dict) -> dict:
+        """The team's plan checked as a submission would be, recording nothing
+        (``Session.check_plan``): what a browser shows while the team edits."""
+
+        with self._lock:
+            return self.session.check_plan(self._team(token)["id"], plan)
+
     def case(self, token: str | None, *, seen: bool = True) -> dict:
         """The case as a team may see it (``Session.public_case``), for a team or the
         facilitator."""

@@ -54,8 +54,14 @@ from typing import Any
 from tinydb import Query, TinyDB
 
 from kam_sandbox.base.storage import AtomicJSONStorage
-from kam_sandbox.engine import Game, KamError, load_scenario
-from kam_sandbox.engine.actions import PlanContext, actions_to_plan, compile_plan
+from kam_sandbox.engine import Game, KamError, PlanError, load_scenario
+from kam_sandbox.engine.actions import (
+    PlanContext,
+    actions_to_plan,
+    compile_plan,
+    parse_plan,
+    resource_use,
+)
 from kam_sandbox.engine.kpis import grade_band
 from kam_sandbox.engine.loader import load_scenario_text, resolve
 from kam_sandbox.engine.market import MAX_PLAYERS, Market, Seat
@@ -909,6 +915,28 @@ class Session:
         self._record(team_id, round, plan, draft["author"] or self.team(team_id)["name"],
                      None, from_draft=True)
         return True
+
+    def check_plan(self, team: str | int, plan: dict) -> dict:
+        """A team's plan checked as ``submit`` would check it, recording nothing:
+        ``{"usage": {resource: [used, available]}, "error": PlanError or None}`` (the usage
+        of a plan whose structure cannot be read is zero)."""
+
+        t = self.team(team)
+        _check_plan_size(plan)
+        st = self.static
+        available = self.scenario.resources.model_dump()
+        try:
+            used = resource_use(parse_plan(plan, st), st)
+            usage = {r: [float(used[r].reshape(-1)[0]), float(available[r])]
+                     for r in available}
+        except PlanError:
+            usage = {r: [0.0, float(available[r])] for r in available}
+        try:
+            compile_plan(plan, st, self._context(t["id"], self.round))
+            error = None
+        except PlanError as exc:
+            error = exc
+        return {"usage": usage, "error": error}
 
     def _context(self, team_id: str, round: int) -> PlanContext:
         """What the plan rules need of the team's game before ``round`` (its counting plans)."""
