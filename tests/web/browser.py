@@ -83,7 +83,13 @@ for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++
   const y = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
   if (x > 2 && y > 2) found.push(a.text + ' | ' + b.text);
 }
-return {overlaps: found.slice(0, 10), wide: document.documentElement.scrollWidth - innerWidth,
+// Every control has a name a screen reader can say.
+const unnamed = [...document.querySelectorAll('button, input, select, [role=button]')]
+  .filter((el) => !el.closest('[hidden]') && el.offsetParent !== null)
+  .filter((el) => !((el.getAttribute('aria-label') || '').trim() || (el.labels && el.labels.length)
+                    || (el.type !== 'radio' && el.type !== 'checkbox' && el.tagName === 'BUTTON' && el.textContent.trim())))
+  .map((el) => el.outerHTML.slice(0, 80));
+return {unnamed: unnamed.slice(0, 5), overlaps: found.slice(0, 10), wide: document.documentElement.scrollWidth - innerWidth,
         text: (document.querySelector('main') || document.body).innerText.trim().length,
         shown: document.querySelectorAll('main *').length};
 """
@@ -205,8 +211,10 @@ class Browser:
 
 
 def check_page(found: dict, path: Path) -> None:
-    """Fail on an empty page, overlapping text or a page wider than its screen."""
+    """Fail on an empty page, overlapping text, a control a screen reader cannot name, or a
+    page wider than its screen."""
 
     assert found["text"] > 20 and found["shown"] > 3, f"{path.name}: the page is empty"
     assert not found["overlaps"], f"{path.name}: text overlaps: {found['overlaps']}"
+    assert not found.get("unnamed"), f"{path.name}: controls without a name: {found['unnamed']}"
     assert found["wide"] <= 1, f"{path.name}: the page is {found['wide']} px wider than the screen"

@@ -332,3 +332,39 @@ def test_the_first_load_is_fast(tmp_path, browsers):
             assert loaded < 1000 and shown < 1.0, (loaded, shown)
     finally:
         room.close()
+
+
+def test_offline_the_page_says_so_keeps_the_edits_and_reconnects(tmp_path, browsers):
+    """The host stops mid-round: the page marks itself offline, the team keeps editing, and
+    when the host is back the page carries on by itself and the draft reaches it. A poll
+    leaves the page alone (the focused field keeps its focus)."""
+
+    from selenium.webdriver.common.keys import Keys
+
+    room = Room(tmp_path / "ws")
+    try:
+        b = browsers(room.url, "en", LAPTOP, "offline")
+        join(b, "Team 1", room.code, "Ann")
+        b.on_page("plan")
+        # Keyboard: the accounts are a list the arrow keys walk; a poll keeps the focus.
+        first = b.one(".acc[aria-current='true']")
+        first.send_keys(Keys.ARROW_DOWN)
+        b.wait(lambda: b.driver.execute_script(
+            "return document.activeElement.dataset.index") == "1", "arrow down did not move")
+        field = b.one(".step input")
+        field.click()
+        time.sleep(4.5)  # two polls
+        assert b.driver.execute_script("return document.activeElement") == field
+        account = room.session.scenario.accounts[1]
+        port = room.server.port
+        room.server.stop()
+        b.wait(lambda: b.css("#offline") and b.one("#offline").is_displayed(),
+               "no offline marker")
+        b.shoot("offline")
+        set_value(b, f"support_days-{account.id}", 1.5)
+        room.server = ServerThread(room.host, port=port)
+        room.server.start()
+        b.wait(lambda: not b.one("#offline").is_displayed(), "still offline after the host is back")
+        wait_draft(room, "Team 1", lambda p: p["accounts"].get(account.id, {}).get("support_days") == 1.5)
+    finally:
+        room.close()
