@@ -912,11 +912,11 @@ def serve(folder: str | os.PathLike[str], port: int = DEFAULT_PORT, bind: str = 
             if not addresses:
                 out("no network address found: is this machine on the room's network?")
             for a in addresses:
-                out(f"teams join at {_hostport(a, server.port)}  "
-                    f"(kam-sandbox join {_hostport(a, server.port)})")
+                out(f"teams open http://{_hostport(a, server.port)} in a browser  "
+                    f"(or: kam-sandbox join {_hostport(a, server.port)})")
         else:
             out(f"serving on {server.url} (this machine only; --bind 0.0.0.0 serves the "
-                "room's network)")
+                "room's network); a browser there shows the teams' page")
         out(f"join code: {m['join_code']}")
         out("Ctrl+C stops the host")
 

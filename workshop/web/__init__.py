@@ -12,6 +12,7 @@ Layer: inside the workshop; it uses the engine, the base (strings, number format
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -31,8 +32,10 @@ def static_folder() -> Path:
     return Path(str(resources.files("kam_sandbox.workshop.web").joinpath("static")))
 
 
+@cache
 def strings(lang: str) -> dict[str, str]:
-    """The strings a team's browser needs in ``lang``, by key."""
+    """The strings a team's browser needs in ``lang``, by key (the tables do not change
+    while the host runs)."""
 
     return {k: v for k, v in all_strings(lang).items() if k.split(".", 1)[0] in AREAS}
 

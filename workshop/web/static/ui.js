@@ -1,18 +1,16 @@
 // Small DOM helpers and the language tables (the Pygame game's own strings, served by the
 // host from base/locales as /api/strings/{lang}).
-export const state = { lang: "en", strings: {}, english: {} };
+// Both languages hold the same keys (tests/game/test_i18n.py), so one table is loaded.
+export const state = { lang: "en", strings: {} };
 
 export async function loadStrings(api, lang) {
   state.strings = (await api.call("GET", `/api/strings/${lang}`)).data;
-  if (!Object.keys(state.english).length) {
-    state.english = lang === "en" ? state.strings : (await api.call("GET", "/api/strings/en")).data;
-  }
   state.lang = lang;
 }
 
-// tr() as base/i18n.py has it: the key's text with {name} filled in; English, then the key.
+// tr() as base/i18n.py has it: the key's text with {name} filled in (the key if missing).
 export function t(key, values) {
-  const text = state.strings[key] || state.english[key] || key;
+  const text = state.strings[key] || key;
   if (!values) return text;
   return text.replace(/\{(\w+)(?::[^}]*)?\}/g, (m, name) => (name in values ? String(values[name]) : m));
 }
