@@ -15,6 +15,7 @@ from kam_sandbox.base.storage import (
     CorruptFileError,
     remove_stale_temp_files,
     temp_path,
+    write_atomically,
 )
 from kam_sandbox.engine import SaveError
 
@@ -171,3 +172,21 @@ def test_cached_reads_follow_another_writer(tmp_path):
     assert [d["v"] for d in reader.all()] == [1]
     writer.update({"v": 2})  # the file is replaced: the reader's cached copy is stale
     assert [d["v"] for d in reader.all()] == [2]
+
+
+def test_a_temp_file_being_written_by_another_thread_is_kept(tmp_path, monkeypatch):
+    """The workshop host writes its session while a screen (or the command line) in the same
+    process opens the same file: that open must not delete the temp file in flight, or the
+    host's write fails and a team's submission is lost."""
+
+    path = tmp_path / "db.json"
+    real_fsync = os.fsync
+    cleaned = []
+
+    def fsync_while_another_opens(fd):
+        cleaned.extend(remove_stale_temp_files(path))  # another thread opening the file now
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync_while_another_opens)
+    write_atomically(path, b'{"a": 1}')
+    assert cleaned == [] and path.read_bytes() == b'{"a": 1}'
