@@ -213,7 +213,13 @@ def test_three_browser_teams_play_a_whole_workshop(tmp_path, browsers):
         c.on_page("debrief")
         for team in (a, b, c):
             assert "/ 100" in team.text(".grade")
+        # The hidden truth opens with the debrief: every account, its people's real roles.
+        assert len(a.css("#truth-account option")) == len(room.session.scenario.accounts)
+        assert len(a.css("#truth-body tbody tr")) >= 8 + 1
         a.tour("debrief")
+        for team in (a, c):
+            team.driver.execute_script("document.getElementById('truth-title').scrollIntoView()")
+            team.shoot("debrief-truth")
         c.click("#tab-results")
         c.on_page("results")
         assert "stand-in" in c.text() or "代为" in c.text() or "策略" in c.text(), c.text()[:400]
@@ -366,5 +372,20 @@ def test_offline_the_page_says_so_keeps_the_edits_and_reconnects(tmp_path, brows
         room.server.start()
         b.wait(lambda: not b.one("#offline").is_displayed(), "still offline after the host is back")
         wait_draft(room, "Team 1", lambda p: p["accounts"].get(account.id, {}).get("support_days") == 1.5)
+    finally:
+        room.close()
+
+
+def test_chart_ticks_cover_every_value(tmp_path, browsers):
+    room = Room(tmp_path / "ws")
+    try:
+        b = browsers(room.url, "en", LAPTOP, "ticks")
+        b.driver.get(room.url)
+        b.on_page("join")
+        for lo, hi in ((0, 3.35), (-27, 0), (0, 612000), (0.1, 0.46), (5, 5)):
+            ticks = b.driver.execute_async_script(
+                "import('/web/charts.js').then((c) => arguments[2](c.ticks(arguments[0], arguments[1])))",
+                lo, hi)
+            assert ticks[0] <= lo and ticks[-1] >= hi and len(ticks) <= 8, (lo, hi, ticks)
     finally:
         room.close()

@@ -18,8 +18,8 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from kam_sandbox.base import explain
-from kam_sandbox.base.i18n import pick
+from kam_sandbox.base import explain, fmt
+from kam_sandbox.base.i18n import pick, tr
 from kam_sandbox.engine import KamError, PlanError, Scenario
 from kam_sandbox.engine.drafts import carried_forward, empty_plan
 from kam_sandbox.engine.kpis import grade_band
@@ -166,7 +166,50 @@ def debrief(game: Any, lang: str) -> dict | None:
         lessons = explain.lesson_report(game, lang)
     except KamError:  # a shared market's seat cannot replay alone
         lessons = []
-    return {"lessons": lessons}
+    try:
+        truth = game.debrief()
+    except KamError:
+        truth = None
+    truths = ([hidden_truth(game, truth, i, lang) for i in range(len(game.scenario.accounts))]
+              if truth else [])
+    return {"lessons": lessons, "truths": truths}
+
+
+def hidden_truth(game: Any, whole: dict, i: int, lang: str) -> dict:
+    """Account ``i``'s hidden truth (``whole``: ``Game.debrief``) beside what the team knew,
+    as the Pygame debrief shows it: its status, real needs against the last reading, its people's real role, influence,
+    stance and trust against what the team saw (text in ``lang``)."""
+
+    sc = game.scenario
+    acc, hidden = sc.accounts[i], whole["accounts"][i]
+    truth = explain.hidden_truth(game, acc.id, whole)
+    status = tr("debrief.truth.status", lang, wallet=fmt.money(hidden["wallet"], lang,
+                                                                sc.currency),
+                share=fmt.percent(hidden["share"]), pd=fmt.percent(hidden["default_risk"], 1))
+    if truth["defaulted"]:
+        status += " · " + tr("debrief.truth.lost_default", lang)
+    elif truth["churned"]:
+        status += " · " + tr("debrief.truth.lost_churn", lang)
+    measured = truth["measured"]
+    unknown = tr("debrief.truth.unknown", lang)
+
+    def seen_stance(person: dict) -> str:
+        if person["seen_stance"] is None:
+            return unknown
+        return f"{person['seen_stance']:+.2f} ({fmt.quarter_label(person['seen_turn'], sc.start_quarter, lang)})"
+
+    return {
+        "name": pick(acc.name, lang), "status": status,
+        "measured": (tr("debrief.truth.measured", lang, quarter=fmt.quarter_label(
+            truth["measured_turn"], sc.start_quarter, lang)) if measured else
+            tr("debrief.truth.never", lang)),
+        "needs": [[explain.need_name(d, lang), fmt.percent(truth["needs"][d]),
+                   fmt.percent(measured[d]) if measured else unknown] for d in truth["needs"]],
+        "people": [[explain.person_label(p, lang), explain.role_name(sc, p["role"], lang),
+                    explain.role_name(sc, p["seen_role"], lang) if p["seen_role"] else unknown,
+                    fmt.percent(p["influence"]), f"{p['stance']:+.2f}", seen_stance(p),
+                    fmt.percent(p["trust"])] for p in truth["stakeholders"]],
+    }
 
 
 def problem(error: PlanError, usage: dict, lang: str) -> dict:

@@ -17,8 +17,12 @@ export function ticks(lo, hi, count = 4) {
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw);
   const out = [];
-  for (let v = Math.floor(lo / step) * step; v <= hi + step * 0.5; v += step) out.push(+v.toPrecision(12));
-  return out;
+  let v = Math.floor(lo / step) * step;
+  for (;;) { // up to the first tick at or above hi: every point stays inside the plot
+    out.push(+v.toPrecision(12));
+    if (v >= hi - step * 1e-9) return out;
+    v += step;
+  }
 }
 
 // series: [{name, values, dashed?}], labels: x labels; format: y axis text.

@@ -74,10 +74,35 @@ export function renderDebrief(main, page, lang) {
   const charts = h("section", { class: "card", "aria-labelledby": "game-charts" }, h("h2", { id: "game-charts" }, t("debrief.tab.charts")),
     kpiCharts(page, lang, page.kpis.length));
   main.replaceChildren(h("h1", {}, t("debrief.title", { scenario: page.case.title })),
-    h("div", { class: "debrief" }, grade, h("div", { style: "display:grid;gap:10px" }, lessons, charts)));
+    h("div", { class: "debrief" }, grade, h("div", { style: "display:grid;gap:10px" }, lessons, truthSection(page) || "", charts)));
 }
 
 function policyName(policy) {
   const key = `debrief.policy.${policy}`;
   return t(key) === key ? policy : t(key);
+}
+
+let truthShown = 0;
+
+// The hidden truth, account by account: real needs beside the last reading, the people's
+// real roles, influence, stance and trust beside what the team saw.
+function truthSection(page) {
+  const truths = page.debrief.truths || [];
+  if (!truths.length) return null;
+  const body = h("div", { id: "truth-body" });
+  const show = () => {
+    const tr = truths[Math.min(truthShown, truths.length - 1)];
+    const table = (caption, head, rows) => h("div", { class: "table-wrap" }, h("table", {},
+      h("caption", {}, caption), h("thead", {}, h("tr", {}, head.map((c) => h("th", { scope: "col" }, c)))),
+      h("tbody", {}, rows.map((r) => h("tr", {}, r.map((c, k) => k ? h("td", {}, c) : h("th", { scope: "row" }, c)))))));
+    body.replaceChildren(h("p", { class: "muted" }, tr.status), h("p", {}, tr.measured),
+      table(t("debrief.truth.needs"), ["", t("debrief.truth.real"), t("debrief.truth.yours")], tr.needs),
+      table(t("debrief.truth.people"), ["name", "role", "seen_role", "influence", "stance", "seen_stance", "trust"]
+        .map((k) => t(`debrief.truth.col.${k}`)), tr.people));
+  };
+  const select = h("select", { id: "truth-account", onchange: (e) => { truthShown = Number(e.target.value); show(); } },
+    truths.map((tr, i) => h("option", { value: i, selected: i === truthShown ? true : null }, tr.name)));
+  show();
+  return h("section", { class: "card", "aria-labelledby": "truth-title" }, h("h2", { id: "truth-title" }, t("debrief.tab.truth")),
+    h("label", { for: "truth-account" }, t("debrief.truth.pick"), " "), select, body);
 }
