@@ -168,6 +168,12 @@ class Host:
         with self._lock:
             return self.session.team_state(self._team(token, seen)["id"])
 
+    def team_live(self, token: str | None) -> dict:
+        """``Session.team_live``: what a team's browser polls for (cheap: no snapshot)."""
+
+        with self._lock:
+            return self.session.team_live(self._team(token)["id"])
+
     def save_draft(self, token: str | None, plan: dict, author: str = "", *,
                    seen: bool = True) -> dict:
         with self._lock:

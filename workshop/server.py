@@ -461,7 +461,7 @@ def _browser_client(app: FastAPI, host: Host, team_token: Any) -> None:
     def team_live(token: team_token) -> dict:
         """The small part of the team's state a browser polls: round, timer, submitted,
         headlines, and ``page``, which changes when the page must be read again."""
-        return web.live(host.team_state(token))
+        return web.live(host.team_live(token))
 
     @app.post("/api/team/check", tags=["browser"], response_model=dict[str, Any],
               responses=_errors(401, 403, 413, 422))

@@ -631,6 +631,24 @@ class Session:
                 "headlines": [self._headline(i) for i in self.injections()
                               if i["team"] in (None, t["id"])]}
 
+    def team_live(self, team: str | int) -> dict:
+        """The small part of ``team_state`` a team's browser polls for (no snapshot, no
+        plans): the round and its state, the timer, whether the team's plan is in and which
+        submission counts, the headlines."""
+
+        t = self.team(team)
+        m = self.meta
+        current = self.counting_plan(t["id"], m["round"])
+        return {"session": m["id"], "mode": m["mode"], "team": _public(t),
+                "rejoin_secret": t.get("rejoin"), "round": m["round"], "rounds": m["rounds"],
+                "state": self.state, "finished": m["finished"],
+                "closed_rounds": self.closed_rounds(), "timer": self.timer(),
+                "submitted": current is not None,
+                "submission": ({k: current[k] for k in ("seq", "round", "time", "author",
+                                                        "filled_by")} if current else None),
+                "headlines": [self._headline(i) for i in self.injections()
+                              if i["team"] in (None, t["id"])]}
+
     def _seat_snapshot(self, team_id: str) -> dict:
         """A team's game as its client may read it (rebuilding it would need the seed, and
         in a shared market the rivals' plans). Cached until a round closes: teams poll

@@ -121,3 +121,20 @@ def keys(value) -> set[str]:
     if isinstance(value, list):
         return set().union(*(keys(v) for v in value)) if value else set()
     return set()
+
+
+def test_the_poll_says_what_the_full_team_state_says(served):
+    """``/api/team/live`` reads ``Host.team_live`` (no snapshot): the same answer as the
+    team's full state would give, before and after a submission and a headline."""
+
+    from kam_sandbox.workshop.web import live
+
+    url, session = served
+    host = Host(session)
+    token = host.join("Team 2", session.meta["join_code"])["token"]
+    assert live(host.team_live(token)) == live(host.team_state(token))
+    host.submit(token, {"accounts": {}, "portfolio": {}}, "Ann")
+    session.inject(next(iter(session.scenario.events)).id)
+    polled = live(host.team_live(token))
+    assert polled == live(host.team_state(token))
+    assert polled["submitted"] and polled["submission"]["author"] == "Ann" and polled["headlines"]

@@ -34,14 +34,16 @@ LIVE_KEYS = ("round", "rounds", "state", "finished", "closed_rounds", "timer", "
 
 
 def live(state: dict) -> dict:
-    """The part of a team's state a poll reads: the round, the timer, whether the team's
-    plan is in, the headlines. ``page`` says when the page must be read again."""
+    """What a poll reads (``Session.team_live``, or the same keys of a ``team_state``):
+    the round, the timer, whether the team's plan is in, the headlines; ``page`` says when
+    the page must be read again."""
 
     subs = [s for s in state.get("submissions", []) if s.get("round") == state["round"]]
+    submission = state.get("submission", subs[-1] if subs else None)
     return {**{k: state.get(k) for k in LIVE_KEYS},
             "page": page_key(state),
             "team": state["team"], "rejoin_secret": state.get("rejoin_secret"),
-            "submission": subs[-1] if subs and state.get("submitted") else None,
+            "submission": submission if state.get("submitted") else None,
             "headlines": state.get("headlines", [])}
 
 
