@@ -361,6 +361,12 @@ def test_offline_the_page_says_so_keeps_the_edits_and_reconnects(tmp_path, brows
         field.click()
         time.sleep(4.5)  # two polls
         assert b.driver.execute_script("return document.activeElement") == field
+        # Paused by the facilitator: the page says so and Submit waits.
+        room.cli("pause")
+        b.wait(lambda: "paused" in status(b) and b.one("#submit").get_attribute("disabled"),
+               "the pause is not shown")
+        room.cli("resume")
+        b.wait(lambda: not b.one("#submit").get_attribute("disabled"), "submit still disabled")
         account = room.session.scenario.accounts[1]
         port = room.server.port
         room.server.stop()
