@@ -249,6 +249,17 @@ def test_a_second_device_waits_for_the_facilitator(tmp_path, browsers):
         join(third, "Team 1", room.code, "Cy", secret=secret)
         third.on_page("plan")
         assert len(room.session.devices("Team 1")) == 3
+        # Revoked: the page says its link is gone and rejoins with the code alone (the team
+        # secret it remembered fills itself in).
+        device = next(d["id"] for d in room.session.devices("Team 1") if d["label"] == "Ann")
+        room.cli("revoke", "--device", device)
+        first.driver.get(room.url)
+        first.on_page("join")
+        assert "Team 1" in first.text("#join-error")
+        assert first.one("#join-secret").get_attribute("value") == secret
+        first.one("#join-code").send_keys(room.code)
+        first.click("#join-button")
+        first.on_page("plan")
     finally:
         room.close()
 
