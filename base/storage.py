@@ -30,6 +30,7 @@ import contextlib
 import json
 import logging
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -206,6 +207,8 @@ def write_atomically(path: Path, payload: bytes, private: bool = False) -> None:
     ``private``: the file is readable and writable by its owner only (0600)."""
 
     tmp = temp_path(path)
+    with _writing_lock:
+        _writing.add(tmp)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0),
@@ -224,7 +227,17 @@ def write_atomically(path: Path, payload: bytes, private: bool = False) -> None:
             raise SaveError(f"could not write {path}: {exc.strerror or exc}; "
                             "the previous file is unchanged") from exc
         raise
+    finally:
+        with _writing_lock:
+            _writing.discard(tmp)
     fsync_folder(path.parent)
+
+
+# Temp files this process is writing right now (another thread's open of the same file must
+# not take them for a dead writer's: e.g. the workshop host writing while a screen or the
+# command line in the same process reads the session).
+_writing: set[Path] = set()
+_writing_lock = threading.Lock()
 
 
 def temp_path(path: Path) -> Path:
@@ -236,7 +249,8 @@ def remove_stale_temp_files(path: Path) -> list[Path]:
     """Delete the temp files of database ``path`` whose writer is gone; returns those deleted.
 
     A temp file of another process that is still running is left alone (POSIX; on Windows
-    every one is tried, and a file still open there cannot be deleted anyway).
+    every one is tried, and a file still open there cannot be deleted anyway), and so is
+    one another thread of this process is writing.
     """
     prefix, removed = f".{path.name}.", []
     try:
@@ -248,7 +262,7 @@ def remove_stale_temp_files(path: Path) -> list[Path]:
         if not (name.startswith(prefix) and name.endswith(".tmp")):
             continue
         pid = name[len(prefix):-len(".tmp")]
-        if not pid.isdigit() or _alive_elsewhere(int(pid)):
+        if not pid.isdigit() or _alive_elsewhere(int(pid)) or entry in _writing:
             continue
         try:
             entry.unlink()

@@ -16,9 +16,10 @@ from pygame import Rect
 from kam_sandbox.base.i18n import pick, tr
 
 from . import console_view as view
-from .draw import drawn_width, right_text, text
+from .draw import centred_text, drawn_width, right_text, text
 from .fonts import font
 from .palette import ACCENT, INK, LINE, MUTED, WHITE, hex_colour
+from .qr import draw_qr, join_url
 
 CLOCK_SIZE = 150  # px on the 1280×720 canvas: readable from 5 m and more
 ROUND_SIZE = 44
@@ -41,9 +42,16 @@ def draw_projector(surface: pygame.Surface, board: dict, left: float | None,
     right = w - 28
     code = right_text(surface, right, 14, board["join_code"], CODE_SIZE, INK, True)
     right_text(surface, code.x - 14, 44, tr("console.join_code"), 24, MUTED)
+    qr = Rect(right, 0, 0, 0)
     if address:
         a = right_text(surface, right, code.bottom + 2, address, 30, ACCENT, True)
         right_text(surface, a.x - 14, a.y + 4, tr("console.lan"), 22, MUTED)
+        # The address as a QR code under it: phones open the team's page from it.
+        side = min(h // 3, (w - half) // 3)
+        qr = draw_qr(surface, Rect(right - side, a.bottom + 12, side, side), join_url(address))
+        if qr.width:
+            centred_text(surface, qr.centerx, qr.bottom + 4, tr("web.scan_short"), 16, MUTED,
+                         max_width=qr.width + 40)
     pygame.draw.line(surface, LINE, (half, 130), (half, h - 60))
     if board["finished"]:  # the final standings: every team's score by round
         text(surface, (28, 150 - 28), tr("console.final"), 22, INK, True, max_width=half - 56)
@@ -55,7 +63,7 @@ def draw_projector(surface: pygame.Surface, board: dict, left: float | None,
         _draw_progress(surface, Rect(28, clock.bottom + 10, half - 56, h - clock.bottom - 80),
                        board)
     # The leaderboard, right, under the address.
-    lb = Rect(half + 24, 206, w - half - 52, h - 206 - 70)
+    lb = Rect(half + 24, 206, (qr.x - 24 if qr.width else w - 28) - half - 24, h - 206 - 70)
     text(surface, (lb.x, lb.y - 28), tr("console.leaderboard"), 22, INK, True,
          max_width=lb.width)
     view.draw_leaderboard(surface, lb.inflate(0, -8).move(0, 4), board["teams"], 22,

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pygame
 
-from kam_sandbox.base import fmt
+from kam_sandbox.base import explain, fmt
 from kam_sandbox.base.i18n import language, tr
 
-from . import charts, explain
+from . import charts
 from .draw import card, drawn_width, text, wrap
 from .fonts import font
 from .palette import MUTED

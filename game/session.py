@@ -15,11 +15,11 @@ from pathlib import Path
 from kam_sandbox.base import i18n
 from kam_sandbox.engine import Game, KamError, PlanError, Scenario, check_scenario
 from kam_sandbox.engine.actions import parse_plan, resource_use, validate_actions
+from kam_sandbox.engine.drafts import carried_forward, empty_plan  # noqa: F401  (scenes, team_session)
 from kam_sandbox.engine.messages import render
 
 RESOURCES = ("budget", "am_days", "exec_days", "support_days")
 STAKEHOLDER_ACTIONS = ("am_days", "exec_days")
-ONE_OFF = ("survey", "feedback", "trial")  # not carried into the next quarter's draft
 DRAFT_SAVE_DELAY = 0.8  # seconds without an edit before the draft is written to the save
 
 
@@ -230,27 +230,6 @@ class Session:
             self._saved_as = state
         except Exception as exc:  # a full disk must not end the game; the player is told
             self.save_error = str(exc)
-
-
-def empty_plan() -> dict:
-    return {"accounts": {}, "portfolio": {}}
-
-
-def carried_forward(plan: dict) -> dict:
-    """A plan's recurring allocations (days, money, terms): what the next quarter's draft
-    starts from, without one-off actions such as a survey or the conference."""
-
-    plan = copy.deepcopy(plan) if plan else empty_plan()
-    plan.setdefault("accounts", {})
-    plan.setdefault("portfolio", {})
-    for acts in plan["accounts"].values():
-        for action in ONE_OFF:
-            acts.pop(action, None)
-    plan["portfolio"].pop("conference", None)
-    plan["portfolio"].pop("data_analysis", None)
-    plan["accounts"] = {k: v for k, v in plan["accounts"].items() if v}
-    return plan
-
 
 
 def _short(x: float) -> str:

@@ -29,30 +29,10 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from kam_sandbox.engine import Game, Scenario
-from kam_sandbox.engine.market import SeatSnapshot
-from kam_sandbox.workshop.secrecy import with_known_roles
+from kam_sandbox.engine import Scenario
+from kam_sandbox.workshop.secrecy import rebuild_game
 
 from .session import Session, carried_forward, empty_plan
-
-
-def rebuild_game(case: Scenario, state: dict) -> Game | SeatSnapshot:
-    """The team's game exactly as the workshop host plays it, from the host's snapshot, on
-    the public ``case`` with the roles the team has discovered so far. Once every round is
-    played (the host then sends the whole case, the world's seed and the team's events), a
-    team of parallel worlds rebuilds its own ``Game``, so its debrief's what-if works."""
-
-    seat = state["seat"]
-    if seat.get("seed") is not None and state.get("injected") is not None \
-            and state.get("mode") != "shared":
-        injected = {int(turn): [tuple(e) for e in events]
-                    for turn, events in state["injected"].items()}
-        return Game.replay(case, seat["seed"], state["plans"], injected)
-    role = seat["view"]["role"]
-    known = np.array(role["data"], dtype=np.dtype(role["dtype"])).reshape(role["shape"])
-    return SeatSnapshot(with_known_roles(case, known), state["seat"])
 
 
 @dataclass

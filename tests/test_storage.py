@@ -15,6 +15,7 @@ from kam_sandbox.base.storage import (
     CorruptFileError,
     remove_stale_temp_files,
     temp_path,
+    write_atomically,
 )
 from kam_sandbox.engine import SaveError
 
@@ -182,3 +183,21 @@ def test_plain_data_is_written_by_the_fast_encoder_as_json_would_read_it(tmp_pat
     with pytest.raises(SaveError, match="not plain JSON"):  # json's message, nothing written
         db.insert({"bad": object()})
     assert len(TinyDB(path, storage=AtomicJSONStorage).all()) == 1
+
+
+def test_a_temp_file_being_written_by_another_thread_is_kept(tmp_path, monkeypatch):
+    """The workshop host writes its session while a screen (or the command line) in the same
+    process opens the same file: that open must not delete the temp file in flight, or the
+    host's write fails and a team's submission is lost."""
+
+    path = tmp_path / "db.json"
+    real_fsync = os.fsync
+    cleaned = []
+
+    def fsync_while_another_opens(fd):
+        cleaned.extend(remove_stale_temp_files(path))  # another thread opening the file now
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync_while_another_opens)
+    write_atomically(path, b'{"a": 1}')
+    assert cleaned == [] and path.read_bytes() == b'{"a": 1}'

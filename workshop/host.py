@@ -179,6 +179,12 @@ class Host:
         with self._lock:
             return self.session.team_state_json(self._team(token)["id"])
 
+    def team_live(self, token: str | None) -> dict:
+        """``Session.team_live``: what a team's browser polls for (cheap: no snapshot)."""
+
+        with self._lock:
+            return self.session.team_live(self._team(token)["id"])
+
     def save_draft(self, token: str | None, plan: dict, author: str = "", *,
                    seen: bool = True) -> dict:
         with self._lock:
@@ -192,6 +198,13 @@ class Host:
             sub = self.session.submit(self._throttled(token, seen), plan, author)
             self.changes += 1
             return {k: sub[k] for k in ("seq", "team", "round", "time", "author")}
+
+    def check_plan(self, token: str | None, plan: dict) -> dict:
+        """The team's plan checked as a submission would be, recording nothing
+        (``Session.check_plan``): what a browser shows while the team edits."""
+
+        with self._lock:
+            return self.session.check_plan(self._team(token)["id"], plan)
 
     def case(self, token: str | None, *, seen: bool = True) -> dict:
         """The case as a team may see it (``Session.public_case``), for a team or the

@@ -25,7 +25,8 @@ import hashlib
 
 import numpy as np
 
-from kam_sandbox.engine.market import snapshot
+from kam_sandbox.engine.game import Game
+from kam_sandbox.engine.market import SeatSnapshot, snapshot
 from kam_sandbox.engine.scenario import NEEDS, Credit, Label, Role, Scenario, Stakeholder
 
 UNKNOWN_ROLE = "unknown"
@@ -83,4 +84,22 @@ def team_snapshot(game) -> dict:
     return data
 
 
-__all__ = ["UNKNOWN_ROLE", "public_case", "team_snapshot", "with_known_roles", "world_seed"]
+def rebuild_game(case: Scenario, state: dict) -> Game | SeatSnapshot:
+    """The team's game exactly as the workshop host plays it, from the host's snapshot, on
+    the public ``case`` with the roles the team has discovered so far. Once every round is
+    played (the host then sends the whole case, the world's seed and the team's events), a
+    team of parallel worlds rebuilds its own ``Game``, so its debrief's what-if works."""
+
+    seat = state["seat"]
+    if seat.get("seed") is not None and state.get("injected") is not None \
+            and state.get("mode") != "shared":
+        injected = {int(turn): [tuple(e) for e in events]
+                    for turn, events in state["injected"].items()}
+        return Game.replay(case, seat["seed"], state["plans"], injected)
+    role = seat["view"]["role"]
+    known = np.array(role["data"], dtype=np.dtype(role["dtype"])).reshape(role["shape"])
+    return SeatSnapshot(with_known_roles(case, known), state["seat"])
+
+
+__all__ = ["UNKNOWN_ROLE", "public_case", "rebuild_game", "team_snapshot", "with_known_roles",
+           "world_seed"]

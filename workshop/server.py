@@ -20,6 +20,11 @@ Routes (JSON; ``Authorization: Bearer TOKEN``; the OpenAPI description is /opena
     POST /api/team/submissions {plan, author}   a team: submit the round's plan
     GET  /api/scenario                  a team or the facilitator: {scenario}: the case
                                         with its hidden fields neutral (no file, no seed)
+    GET  /api/team/page?lang=           a team's browser: its page (workshop.web.pages)
+    GET  /api/team/live                 a team's browser: the small state it polls
+    POST /api/team/check?lang= {plan}   a team's browser: the plan judged, nothing recorded
+    GET  /api/strings/{lang}            anyone: the interface's strings (base/locales)
+    GET  /                              anyone: the browser client (files under /web/)
     GET  /api/status                    the facilitator: board + members, injections
     POST /api/facilitator/{action}      the facilitator: one of ``FACILITATOR_ACTIONS``
 
@@ -47,14 +52,15 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import h11
 import uvicorn
-from fastapi import Body, Depends, FastAPI, HTTPException, Request, Response
+from fastapi import Body, Depends, FastAPI, HTTPException, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -65,6 +71,7 @@ from kam_sandbox.engine.errors import KamError, PlanError, SaveError
 from kam_sandbox.engine.messages import every_language
 from kam_sandbox.engine.policies import POLICIES
 
+from . import web
 from .client import DEFAULT_PORT, HOST_FILE
 from .host import FACILITATOR_ACTIONS, Host
 from .limits import TooMany
@@ -414,9 +421,62 @@ def create_app(host: Host, allowed_hosts: set[str] | None = None) -> FastAPI:
         injection and the seed."""
         return host.status(token)
 
+    _browser_client(app, host, TeamToken)
     for action in sorted(FACILITATOR_ACTIONS):
         _action_route(app, host, action, ACTION_BODIES[action], FacilitatorToken)
     return app
+
+
+Lang = Annotated[Literal["zh", "en"], Query(description="the language of the texts")]
+
+
+class CheckBody(_Body):
+    plan: Plan
+
+
+def _browser_client(app: FastAPI, host: Host, team_token: Any) -> None:
+    """The browser client (``workshop.web``): its page at ``/``, its files under ``/web/``,
+    and the routes it reads besides the team's own: the strings, the team's page, a poll
+    and the plan check."""
+
+    pages = web.TeamPages(host)
+    folder = web.static_folder()
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(folder / "index.html", headers={"Cache-Control": "no-cache"})
+
+    # follow_symlink: an editable install links the files; the paths are still kept inside
+    app.mount("/web", StaticFiles(directory=folder, follow_symlink=True), name="web")
+
+    @app.get("/api/strings/{lang}", tags=["browser"], response_model=dict[str, str])
+    def strings(lang: Literal["zh", "en"]) -> dict:
+        """The interface's strings in one language (the Pygame game's own tables), for the
+        browser client."""
+        return web.strings(lang)
+
+    @app.get("/api/team/page", tags=["browser"], response_model=dict[str, Any],
+             responses=_errors(401, 403))
+    def team_page(token: team_token, lang: Lang = "en") -> dict:
+        """What the team's browser shows, built from what the team may know: the case's
+        public facts, its view of the accounts, every played quarter's news and movers in
+        words, its KPIs, scorecard and (once over) debrief; ``live`` and ``draft``."""
+        return pages.page(token, lang)
+
+    @app.get("/api/team/live", tags=["browser"], response_model=dict[str, Any],
+             responses=_errors(401, 403))
+    def team_live(token: team_token) -> dict:
+        """The small part of the team's state a browser polls: round, timer, submitted,
+        headlines, and ``page``, which changes when the page must be read again."""
+        return web.live(host.team_live(token))
+
+    @app.post("/api/team/check", tags=["browser"], response_model=dict[str, Any],
+              responses=_errors(401, 403, 413, 422))
+    def check_plan(body: CheckBody, token: team_token, lang: Lang = "en") -> dict:
+        """The plan checked as a submission would be, recording nothing: each resource's
+        ``[used, available]``, ``ok``, and the ``problem`` (the resource over its limit, the
+        reason in words) when the host would refuse it."""
+        return _call(pages.check, token, body.plan, lang)
 
 
 def _action_route(app: FastAPI, host: Host, action: str, model: type[_Body] | None,
@@ -860,11 +920,11 @@ def serve(folder: str | os.PathLike[str], port: int = DEFAULT_PORT, bind: str = 
             if not addresses:
                 out("no network address found: is this machine on the room's network?")
             for a in addresses:
-                out(f"teams join at {_hostport(a, server.port)}  "
-                    f"(kam-sandbox join {_hostport(a, server.port)})")
+                out(f"teams open http://{_hostport(a, server.port)} in a browser  "
+                    f"(or: kam-sandbox join {_hostport(a, server.port)})")
         else:
             out(f"serving on {server.url} (this machine only; --bind 0.0.0.0 serves the "
-                "room's network)")
+                "room's network); a browser there shows the teams' page")
         out(f"join code: {m['join_code']}")
         out("Ctrl+C stops the host")
 

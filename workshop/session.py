@@ -54,8 +54,13 @@ import msgspec
 from tinydb import Query, TinyDB
 
 from kam_sandbox.base.storage import AtomicJSONStorage
-from kam_sandbox.engine import KamError, load_scenario
-from kam_sandbox.engine.actions import PlanContext, compile_plan
+from kam_sandbox.engine import KamError, PlanError, load_scenario
+from kam_sandbox.engine.actions import (
+    PlanContext,
+    compile_plan,
+    parse_plan,
+    resource_use,
+)
 from kam_sandbox.engine.kpis import grade_band
 from kam_sandbox.engine.loader import load_scenario_text, resolve
 from kam_sandbox.engine.market import MAX_PLAYERS
@@ -662,6 +667,24 @@ class Session:
                 "headlines": [self._headline(i) for i in self.injections()
                               if i["team"] in (None, t["id"])]}
 
+    def team_live(self, team: str | int) -> dict:
+        """The small part of ``team_state`` a team's browser polls for (no snapshot, no
+        plans): the round and its state, the timer, whether the team's plan is in and which
+        submission counts, the headlines."""
+
+        t = self.team(team)
+        m = self.meta
+        current = self.counting_plan(t["id"], m["round"])
+        return {"session": m["id"], "mode": m["mode"], "team": _public(t),
+                "rejoin_secret": t.get("rejoin"), "round": m["round"], "rounds": m["rounds"],
+                "state": self.state, "finished": m["finished"],
+                "closed_rounds": self.closed_rounds(), "timer": self.timer(),
+                "submitted": current is not None,
+                "submission": ({k: current[k] for k in ("seq", "round", "time", "author",
+                                                        "filled_by")} if current else None),
+                "headlines": [self._headline(i) for i in self.injections()
+                              if i["team"] in (None, t["id"])]}
+
     def _headline(self, inj: dict) -> dict:
         return {"round": inj["round"], "event": inj["event"], "headline": inj.get("headline"),
                 "time": inj["time"]}
@@ -932,6 +955,28 @@ class Session:
         if old:
             table.remove(doc_ids=old)
         return subs
+
+    def check_plan(self, team: str | int, plan: dict) -> dict:
+        """A team's plan checked as ``submit`` would check it, recording nothing:
+        ``{"usage": {resource: [used, available]}, "error": PlanError or None}`` (the usage
+        of a plan whose structure cannot be read is zero)."""
+
+        t = self.team(team)
+        _check_plan_size(plan)
+        st = self.static
+        available = self.scenario.resources.model_dump()
+        try:
+            used = resource_use(parse_plan(plan, st), st)
+            usage = {r: [float(used[r].reshape(-1)[0]), float(available[r])]
+                     for r in available}
+        except PlanError:
+            usage = {r: [0.0, float(available[r])] for r in available}
+        try:
+            compile_plan(plan, st, self._context(t["id"], self.round))
+            error = None
+        except PlanError as exc:
+            error = exc
+        return {"usage": usage, "error": error}
 
     def _context(self, team_id: str, round: int) -> PlanContext:
         """What the plan rules need of the team's game before ``round`` (its counting plans)."""

@@ -53,11 +53,13 @@ from ..console_dialogs import Dialogs
 from ..console_projector import draw_projector
 from ..draw import card, centred_text, drawn_width, fit, label_width, right_text, text, wrap
 from ..palette import ACCENT, INK, LINE, MUTED, WARN, WHITE
+from ..qr import draw_qr, join_url
 from ..settings import switch_language
 from ..team_session import TeamSession
 from ..widgets import Buttons, plain_key
 
 TOP = 124
+QR_TOP = 44  # below the buttons of the top bar's right end
 BOTTOM = 30
 M = 12
 PRESETS = (5, 10, 15)  # timer presets, minutes
@@ -669,7 +671,13 @@ class ConsoleScene(Dialogs, AccessDialog, RoomDebrief, Scene):
         right_text(surface, c.x - 10, 56, tr("console.join_code"), 14, MUTED)
         if self.address:
             a = right_text(surface, right, 94, self.address, 18, ACCENT, True)
-            right_text(surface, a.x - 10, 96, tr("console.lan"), 14, MUTED)
+            label = right_text(surface, a.x - 10, 96, tr("console.lan"), 14, MUTED)
+            # The address as a QR code beside it (under the top-right buttons), for the
+            # teams' phones and browsers.
+            room = min(c.x, label.x) - 12 - lay["clock"].right
+            side = min(TOP - QR_TOP - 4, room)
+            draw_qr(surface, Rect(min(c.x, label.x) - 12 - side, QR_TOP, side, side),
+                    join_url(self.address))
         else:
             right_text(surface, right, 96, tr("console.not_serving"), 14, MUTED)
 

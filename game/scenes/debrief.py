@@ -21,12 +21,12 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UILabel, UIScrollingContainer, UITextBox
 
-from kam_sandbox.base import fmt, i18n
+from kam_sandbox.base import explain, fmt, i18n
 from kam_sandbox.base.i18n import language, pick, tr
 from kam_sandbox.engine.attribution import score_points
 from kam_sandbox.engine.scenario import NEEDS
 
-from .. import charts, explain, references
+from .. import charts, references
 from ..app import Scene
 from ..draw import card, drawn_width, fit, text, wrap
 from ..fonts import font

@@ -14,12 +14,12 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UILabel, UIPanel, UIScrollingContainer
 
-from kam_sandbox.base import fmt
+from kam_sandbox.base import explain, fmt
 from kam_sandbox.base.i18n import language, pick, tr
 from kam_sandbox.engine.levers import NEED_ACTIONS
 from kam_sandbox.engine.scenario import NEEDS, STAGES
 
-from .. import charts, explain, glossary, references
+from .. import charts, glossary, references
 from ..app import Scene
 from ..draw import card, drawn_width, fit, label_width, text, wrap
 from ..fonts import font

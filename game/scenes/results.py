@@ -2,7 +2,7 @@
 
 Layout (from the window size): a top bar with the quarter just played and the score so
 far; on the left the quarter's news and the accounts that moved most, each with the
-engine's reasons in plain words (``game.explain``); on the right a small multiple of KPI
+engine's reasons in plain words (``base.explain``); on the right a small multiple of KPI
 line charts over the quarters played; along the bottom a save warning, if any, and
 Continue (Enter or Space) to the next quarter's planning, or to the debrief after the last;
 Esc saves and goes back to the title.
@@ -14,10 +14,9 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UILabel, UITextBox
 
-from kam_sandbox.base import fmt, i18n
+from kam_sandbox.base import explain, fmt, i18n
 from kam_sandbox.base.i18n import language, pick, tr
 
-from .. import explain
 from ..app import Scene
 from ..draw import card, drawn_width, fit, label_width, text, wrap
 from ..kpi_charts import draw_kpi_charts

@@ -561,14 +561,54 @@ def test_serving_the_lan_shows_the_address_and_stops_on_leave(app, console, monk
             started.remove(self)
 
     monkeypatch.setattr(server, "ServerThread", FakeServer)
+    codes = spy_qr(monkeypatch)
     click_button(app, tr("console.serve"))
     assert started and started[0].host is console.host and started[0].bind == "0.0.0.0"
     assert "192.168.1.20:8765" in screen_text(app, drawn)
+    assert_qr_shown(app, codes, "http://192.168.1.20:8765/")
+    assert codes[-1][0].left >= console.layout()["clock"].right  # beside the clock, not on it
     press(app, pygame.K_F5)
     assert "192.168.1.20:8765" in screen_text(app, drawn)  # the room needs the address
+    assert_qr_shown(app, codes, "http://192.168.1.20:8765/")
     press(app, pygame.K_F5)
     click_button(app, tr("console.exit"))
     assert not started
+
+
+def spy_qr(monkeypatch) -> list:
+    """Record every QR code the console and the projector draw: (where, what it says)."""
+
+    from kam_sandbox.game import console_projector, qr
+    from kam_sandbox.game.scenes import console as console_scene
+
+    drawn_codes = []
+
+    def draw(surface, rect, text):
+        box = qr.draw_qr(surface, rect, text)
+        drawn_codes.append((box, text))
+        return box
+
+    monkeypatch.setattr(console_scene, "draw_qr", draw)
+    monkeypatch.setattr(console_projector, "draw_qr", draw)
+    return drawn_codes
+
+
+def assert_qr_shown(app, codes: list, url: str) -> None:
+    """The last frame drew ``url`` as a QR code, on screen and module for module."""
+
+    from kam_sandbox.game.qr import QUIET, modules
+
+    codes.clear()
+    app.render()
+    box, text = codes[-1]
+    assert text == url and box.width >= 21 * 2 and app.screen.get_rect().contains(box)
+    rows = modules(url)
+    scale = box.width // (len(rows) + 2 * QUIET)
+    for y, row in enumerate(rows):
+        for x, dark in enumerate(row):
+            pixel = app.screen.get_at((box.x + (x + QUIET) * scale + scale // 2,
+                                       box.y + (y + QUIET) * scale + scale // 2))
+            assert (pixel.r < 128) == dark, (x, y)
 
 
 # -- the title and the setup screen -------------------------------------------------------------

@@ -11,8 +11,11 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 import pytest  # noqa: E402
 from played import played  # noqa: E402
 
-from kam_sandbox.base import fmt, i18n  # noqa: E402
-from kam_sandbox.game import explain  # noqa: E402
+from kam_sandbox.base import (  # noqa: E402
+    explain,  # noqa: E402
+    fmt,
+    i18n,
+)
 from kam_sandbox.game.app import App  # noqa: E402
 from kam_sandbox.game.scenes.debrief import DebriefScene  # noqa: E402
 from kam_sandbox.game.session import Session  # noqa: E402

@@ -1,4 +1,4 @@
-"""kam_sandbox.game.explain: plain-language news, reasons and the lesson report, from real games."""
+"""kam_sandbox.base.explain: plain-language news, reasons and the lesson report, from real games."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from importlib import resources
 import pytest
 from played import played
 
+from kam_sandbox.base import explain
 from kam_sandbox.engine import new_game
 from kam_sandbox.engine.scenario import EVENT_TYPES, NEEDS
-from kam_sandbox.game import explain
 
 LANGS = ("zh", "en")
 PREFIXES = ("results.", "debrief.", "driver.", "news.", "lesson.", "kpi.", "need.")
@@ -231,7 +231,7 @@ def test_hidden_truth_shows_what_was_and_was_not_measured():
 
 
 def test_explain_never_imports_pygame():
-    code = ("import sys, game.explain; "
+    code = ("import sys, kam_sandbox.base.explain; "
             "sys.exit(1 if any(m == 'pygame' or m.startswith('pygame.') for m in sys.modules) "
             "else 0)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -4,8 +4,8 @@ met)."""
 
 from __future__ import annotations
 
+from kam_sandbox.base import explain
 from kam_sandbox.engine import Game, load_scenario
-from kam_sandbox.game import explain
 
 EMPTY = {"accounts": {}, "portfolio": {}}
 

@@ -4,10 +4,11 @@ The engine says *what* happened as data (event types, driver kinds, KPI numbers)
 module turns that into sentences a trainee reads, and grades the eight lessons of
 DESIGN §2 against the player's own decisions. Pure functions over plain data and the
 engine's public ``Game`` API: no pygame, so the CLI, a trainer's dashboard and tests can
-use them too.
+use them too; it sits in the base layer because the Pygame game and the workshop's browser
+client (``workshop.web``) tell a team the same things.
 
 Every function that produces text takes an optional ``lang``; ``None`` means the
-interface's current language (``game.i18n``).
+interface's current language (``base.i18n``).
 """
 
 from __future__ import annotations

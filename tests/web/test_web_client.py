@@ -1,0 +1,140 @@
+"""The browser client's files and contract, without a browser: the size budget, the words
+it uses exist in both languages, the page and its files are served offline from the host,
+and its API routes are in /openapi.json."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import httpx
+import pytest
+
+from kam_sandbox.base.i18n import strings as all_strings
+from kam_sandbox.workshop import Session
+from kam_sandbox.workshop.host import Host
+from kam_sandbox.workshop.server import ServerThread
+from kam_sandbox.workshop.web import AREAS, static_folder, strings
+
+BUDGET = 200 * 1024  # JS + CSS + HTML a browser loads, in bytes
+
+
+@pytest.fixture
+def served(tmp_path):
+    session = Session.create(tmp_path / "ws", "tutorial", 3, seed=3, world_secret="web")
+    server = ServerThread(Host(session), announce=False)
+    url = server.start()
+    yield url, session
+    server.stop()
+    session.close()
+
+
+def test_the_page_is_within_its_size_budget():
+    files = [p for p in static_folder().iterdir() if p.suffix in (".js", ".css", ".html")]
+    total = sum(p.stat().st_size for p in files)
+    assert {p.name for p in files} >= {"index.html", "app.js", "app.css"}
+    assert total <= BUDGET, f"{total} bytes of JS, CSS and HTML (budget {BUDGET})"
+
+
+def test_every_word_the_page_uses_exists_in_both_languages():
+    used = set()
+    for path in static_folder().glob("*.js"):
+        used |= set(re.findall(r"\bt\(\"([a-z_]+\.[A-Za-z0-9_.]+)\"", path.read_text("utf-8")))
+    assert len(used) > 60
+    for lang in ("en", "zh"):
+        missing = sorted(k for k in used if k not in strings(lang))
+        assert not missing, f"{lang}: {missing}"
+    assert strings("zh") and set(strings("zh")) == set(strings("en"))
+    assert all(k.split(".")[0] in AREAS for k in strings("en"))
+    assert not any(k.startswith(("console.", "cli.", "sheet.")) for k in strings("en"))
+    assert len(strings("en")) < len(all_strings("en"))
+
+
+def test_the_page_and_its_files_come_from_the_host_alone(served):
+    url, _ = served
+    with httpx.Client(base_url=url) as http:
+        start = time.perf_counter()
+        index = http.get("/")
+        assert index.status_code == 200 and "text/html" in index.headers["content-type"]
+        files = re.findall(r'(?:src|href)="(/web/[^"]+)"', index.text)
+        assert files
+        for path in files + ["/web/plan.js", "/web/fmt.js"]:
+            assert http.get(path).status_code == 200, path
+        assert http.get("/api/strings/zh").json()["web.tab.plan"] == "计划"
+        assert time.perf_counter() - start < 1.0
+        # No address outside the host: no CDN, no web fonts.
+        for path in static_folder().iterdir():
+            assert not re.search(r"https?://(?!www\.w3\.org/2000/svg)", path.read_text("utf-8")), path
+        assert http.get("/web/../server.py").status_code == 404
+        assert http.get("/api/strings/fr").status_code == 422
+
+
+def test_the_browser_routes_are_documented_and_guarded(served):
+    url, session = served
+    spec = httpx.get(url + "/openapi.json").json()
+    for route in ("/api/team/page", "/api/team/live", "/api/team/check", "/api/strings/{lang}"):
+        assert route in spec["paths"], route
+    for method, path in (("GET", "/api/team/page"), ("GET", "/api/team/live")):
+        assert httpx.request(method, url + path).status_code == 401
+    assert httpx.post(url + "/api/team/check", json={"plan": {}}).status_code == 401
+
+
+def test_the_check_judges_a_plan_as_a_submission_would_and_records_nothing(served):
+    url, session = served
+    code = session.meta["join_code"]
+    token = httpx.post(url + "/api/join", json={"team": "Team 1", "code": code}).json()["token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    acc = session.scenario.accounts[0].id
+    over = {"accounts": {acc: {"promotion": 60000, "survey": True}}, "portfolio": {}}
+    answer = httpx.post(url + "/api/team/check?lang=zh", json={"plan": over}, headers=auth).json()
+    assert not answer["ok"] and answer["problem"]["resource"] == "budget"
+    assert answer["usage"]["budget"] == [68000.0, 60000.0]
+    refused = httpx.post(url + "/api/team/submissions", json={"plan": over}, headers=auth)
+    assert refused.status_code == 422 and "budget" in refused.json()["detail"]
+    fine = {"accounts": {acc: {"promotion": 10000}}, "portfolio": {}}
+    answer = httpx.post(url + "/api/team/check", json={"plan": fine}, headers=auth).json()
+    assert answer["ok"] and answer["problem"] is None
+    assert session.history() == [] and session.draft("t1") is None
+
+
+def test_a_team_page_tells_no_secrets(served):
+    """The page is built from what the team may know: no seed, no hidden needs or roles."""
+
+    url, session = served
+    code = session.meta["join_code"]
+    token = httpx.post(url + "/api/join", json={"team": "Team 1", "code": code}).json()["token"]
+    page = httpx.get(url + "/api/team/page?lang=en",
+                     headers={"Authorization": f"Bearer {token}"}).json()
+    assert not {"seed", "seeds", "world_secret", "events"} & keys(page)
+    for acc in page["view"]["accounts"]:
+        assert acc["needs"] is None  # nobody surveyed yet
+        hidden = [p for p in acc["stakeholders"] if p["role"] is None]
+        assert hidden  # the tutorial hides some roles at the start
+    assert page["live"]["team"]["name"] == "Team 1" and page["draft"] == {"accounts": {}, "portfolio": {}}
+
+
+def keys(value) -> set[str]:
+    """Every key anywhere in a JSON document."""
+
+    if isinstance(value, dict):
+        return set(value) | set().union(*(keys(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(keys(v) for v in value)) if value else set()
+    return set()
+
+
+def test_the_poll_says_what_the_full_team_state_says(served):
+    """``/api/team/live`` reads ``Host.team_live`` (no snapshot): the same answer as the
+    team's full state would give, before and after a submission and a headline."""
+
+    from kam_sandbox.workshop.web import live
+
+    url, session = served
+    host = Host(session)
+    token = host.join("Team 2", session.meta["join_code"])["token"]
+    assert live(host.team_live(token)) == live(host.team_state(token))
+    host.submit(token, {"accounts": {}, "portfolio": {}}, "Ann")
+    session.inject(next(iter(session.scenario.events)).id)
+    polled = live(host.team_live(token))
+    assert polled == live(host.team_state(token))
+    assert polled["submitted"] and polled["submission"]["author"] == "Ann" and polled["headlines"]
