@@ -289,7 +289,7 @@ def cmd_balance(args) -> int:
             cells.append(f"{_fmt(m, s['mean'])} ± {_fmt(m, s['std'])}")
         print(f"{name:<12}" + "".join(f"{c:>{widths[m]}}" for c, m in zip(cells, BALANCE_METRICS)))
     print()
-    print_lessons(lessons)
+    print_lessons(lessons, args.lang)
     return 0
 
 
@@ -347,23 +347,29 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(width - cols, 0)
 
 
-def print_lessons(lessons: list[dict]) -> None:
-    """The lesson table: each check's paired difference, its 95 % CI and the verdict."""
+def print_lessons(lessons: list[dict], lang: str = "en") -> None:
+    """The lesson table: each check's paired difference, its 95 % CI and the verdict, with
+    its words in ``lang`` (ids and strategy names stay as ``--json`` gives them)."""
 
-    units = {"score": "pts", "profit": "%", "bad_debt": ""}
-    print(f"  {'':6} {'lesson':<26}{'diff':>14}{'95 % CI':>30}{'seeds':>7}  reference vs variant")
+    from kam_sandbox.base.i18n import tr
+    from kam_sandbox.engine.messages import render
+
+    units = {"score": tr("cli.lessons.points", lang), "profit": "%", "bad_debt": ""}
+    marks = {True: "ok", False: "FAIL", None: "n/a"}
+    print(f"  {'':6} {_pad(tr('cli.lessons.lesson', lang), 26)}"
+          f"{tr('cli.lessons.diff', lang):>14}{'95 % CI':>30}{tr('cli.lessons.seeds', lang):>7}"
+          f"  {tr('cli.lessons.pair', lang)}")
     for row in lessons:
-        mark = {True: "ok", False: "FAIL", None: "n/a"}[row["holds"]]
+        mark = marks[row["holds"]]
         if row["holds"] is None:
-            print(f"  [{mark:>4}] {row['id']:<26}{'':>51}  {row['reason']}")
+            print(f"  [{mark:>4}] {row['id']:<26}{'':>51}  {render(row['reason'], lang)}")
             continue
         unit = units[row["measure"]]
         lo, hi = row["ci95"]
-        print(f"  [{mark:>4}] {row['id']:<26}{_num(row['diff']):>10} {unit:<3}"
+        print(f"  [{mark:>4}] {row['id']:<26}{_num(row['diff']):>10} {_pad(unit, 3)}"
               f"{'[' + _num(lo) + ', ' + _num(hi) + ']':>30}{row['share_of_seeds']:>7.0%}"
-              f"  {row['reference']} vs {row['variant']} ({row['measure']})")
-
-
+              f"  {row['reference']} vs {row['variant']} "
+              f"({tr('cli.lessons.measure.' + row['measure'], lang)})")
 
 
 def cmd_probe(args) -> int:

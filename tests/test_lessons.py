@@ -17,6 +17,17 @@ SEEDS = range(1000, 1030)
 KEYS = {"id", "title", "holds", "diff", "ci95", "share_of_seeds", "measure"}
 
 
+def test_the_printed_lesson_table_speaks_the_users_language():
+    def table(lang: str) -> str:
+        return subprocess.run(
+            [sys.executable, "-m", "kam_sandbox", "balance", "tutorial", "--runs", "8",
+             "--lang", lang], capture_output=True, text=True, timeout=600, check=True).stdout
+
+    zh, en = table("zh"), table("en")
+    assert "参照 vs 变体" in zh and "本案例没有 credit_days 这个行动" in zh
+    assert "reference vs variant" in en and "参照" not in en
+
+
 def test_balance_json_carries_the_lesson_table():
     proc = subprocess.run(
         [sys.executable, "-m", "kam_sandbox", "balance", "tutorial", "--runs", "12", "--json"],
