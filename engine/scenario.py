@@ -425,7 +425,7 @@ HALF_EFFORT = {
 
 
 class Model(Strict):
-    """Constants of the simulation (DESIGN §3). Defaults are calibrated for the shipped cases.
+    """Constants of the simulation (the model in docs/scenario-format.md §3.17). Defaults are calibrated for the shipped cases.
 
     Each is bounded to a range the model was made for (``le``/``ge``), so a typo such as
     ``need_noise: 1e6`` is an error with the range, not an overflow mid-game."""
