@@ -88,7 +88,8 @@ def test_the_check_judges_a_plan_as_a_submission_would_and_records_nothing(serve
     over = {"accounts": {acc: {"promotion": 60000, "survey": True}}, "portfolio": {}}
     answer = httpx.post(url + "/api/team/check?lang=zh", json={"plan": over}, headers=auth).json()
     assert not answer["ok"] and answer["problem"]["resource"] == "budget"
-    assert answer["usage"]["budget"] == [68000.0, 60000.0]
+    sc = session.scenario
+    assert answer["usage"]["budget"] == [60000.0 + sc.costs.survey, sc.resources.budget]
     refused = httpx.post(url + "/api/team/submissions", json={"plan": over}, headers=auth)
     assert refused.status_code == 422 and "budget" in refused.json()["detail"]
     fine = {"accounts": {acc: {"promotion": 10000}}, "portfolio": {}}

@@ -177,7 +177,7 @@ export class Planner {
     const v = this.view, c = this.case;
     const q = fmt.quarterLabel(Math.min(v.turn + 1, c.turns), c.start_quarter, this.lang);
     const line = t("plan.quarter_of", { quarter: q, i: Math.min(v.turn + 1, c.turns), n: c.turns });
-    return v.peak ? `${line} · ${t("plan.peak")}` : line;
+    return v.peak ? `${line} · ${t("plan.peak_season")}` : line;
   }
 
   drawPortfolio() {
@@ -209,8 +209,9 @@ export class Planner {
     const v = this.view, lang = this.lang, c = this.case, cur = c.currency;
     const acc = v.accounts[this.selected], info = c.accounts[acc.id];
     const facts = [
-      [t("plan.tier"), acc.tier], [t("plan.stage"), t(`stage.${acc.stage}`)],
-      [t("plan.credit"), `${acc.credit_grade} · ${t("plan.credit_value", { days: Math.round(acc.credit_days) })}`],
+      // The tier and the credit grade say which letter they are ("Tier A", "Credit D").
+      [null, t("label.tier", { letter: acc.tier })], [t("plan.stage"), t(`stage.${acc.stage}`)],
+      [null, `${t("label.credit", { letter: acc.credit_grade })} · ${t("plan.credit_terms", { days: Math.round(acc.credit_days) })}`],
       [t("plan.share"), `≈${fmt.percent(acc.share_estimate)}`],
       [t("plan.overdue"), fmt.money(acc.receivables.slice(1).reduce((a, b) => a + b, 0), lang, cur)],
       ["RFM", acc.rfm.join("")], ["CLV", fmt.money(acc.clv, lang, cur)],
@@ -219,7 +220,7 @@ export class Planner {
       h("p", { class: "muted", id: "quarter-line" }, this.quarterLine()),
       h("h2", {}, info.name),
       h("p", { class: "persona" }, `${info.industry} · ${info.region} · ${t("plan.employees", { n: fmt.number(acc.employees, lang) })}`),
-      h("dl", { class: "facts" }, facts.map(([k, value]) => h("div", {}, h("dt", { class: "muted", style: "display:inline" }, `${k}: `), h("dd", { style: "display:inline;margin:0" }, value)))),
+      h("dl", { class: "facts" }, facts.map(([k, value]) => h("div", {}, ...(k ? [h("dt", { class: "muted", style: "display:inline" }, `${k}: `)] : []), h("dd", { style: "display:inline;margin:0" }, value)))),
       h("p", { class: "muted" }, info.history));
     const people = acc.stakeholders.map((sh) => {
       const role = sh.role ? c.roles[sh.role].name : t("plan.role_unknown");
