@@ -19,6 +19,7 @@ from kam_sandbox.engine.loader import resolve
 from kam_sandbox.game.team_session import TeamSession
 from kam_sandbox.workshop import Session, WorkshopError
 from kam_sandbox.workshop.host import FACILITATOR_ACTIONS, Host
+from kam_sandbox.workshop.secrecy import rounded_results
 from kam_sandbox.workshop.session import MAX_PLAN_BYTES, AccessError
 
 PLAN = {"accounts": {"jinggong": {"support_days": 3, "survey": True}}}
@@ -338,7 +339,7 @@ def test_shared_market_session(tmp_path):
         host = Host(s)
         team = TeamSession.connect(host.local_team("B"))
         assert team.game.scorecard() == market.seat(1).scorecard()
-        assert team.game.results == market.seat(1).results
+        assert team.game.results == rounded_results(market.seat(1).results)  # secrecy
         assert (team.game.view().receivables == market.seat(1).view().receivables).all()
         state = json.dumps(s.team_state("B"))
         # A's plan stays A's (its people are public: B's own reasons may name them)

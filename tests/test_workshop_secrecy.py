@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from decimal import Decimal
 
 import httpx
 import pytest
@@ -17,7 +18,7 @@ from kam_sandbox.engine.scenario import Credit
 from kam_sandbox.game.team_session import TeamSession
 from kam_sandbox.workshop import Session
 from kam_sandbox.workshop.client import FacilitatorClient, WorkshopClient
-from kam_sandbox.workshop.secrecy import UNKNOWN_ROLE
+from kam_sandbox.workshop.secrecy import SIGNIFICANT, UNKNOWN_ROLE, rounded_results
 
 FORBIDDEN_KEYS = {"seed", "seeds", "yaml", "scenario_yaml", "world_secret", "world_seed",
                   "facilitator_token", "join_code"}
@@ -128,8 +129,60 @@ def test_a_team_client_plays_the_hosts_game_from_its_view(tmp_path):
             assert team.refresh()
             host_game = served.session.replay_team(name).game
             assert team.game.scorecard() == host_game.scorecard()
-            assert team.game.results == host_game.results
+            # the same game; its revenue parts rounded (see the test below)
+            assert team.game.results == rounded_results(host_game.results)
         assert teams[0].game.view().needs_reading.any()  # the survey's reading reached it
         assert teams[0].game.seed is None
+    finally:
+        served.close()
+
+
+def significant_figures(value: float) -> int:
+    """How many significant figures the shortest text of ``value`` has (0.088 → 2)."""
+
+    return len(Decimal(repr(abs(value))).normalize().as_tuple().digits) if value else 0
+
+
+def revenue_parts(result: dict) -> Iterator[tuple[str, float]]:
+    yield from (("total " + k, v) for k, v in result["revenue_effects"].items())
+    for acc in result["accounts"]:
+        yield f"{acc['id']} share_change", acc["share_change"]
+        yield from ((f"{acc['id']} {k}", v) for k, v in acc["effects"].items())
+
+
+def test_a_teams_revenue_parts_are_rounded_until_the_game_is_over(tmp_path):
+    """Exact, the log-mean split of the share part beside the share change would give away
+    an account's share and wallet: over the API a team reads them to SIGNIFICANT figures
+    while rounds remain, and exactly once the game is over (its seed is then sent too)."""
+
+    served = Served(tmp_path / "ws")
+    try:
+        red = served.join_all()[0]
+        auth = {"Authorization": f"Bearer {red.token}"}
+        fac = FacilitatorClient(served.url, served.facilitator)
+        plan = {"accounts": {"jinggong": {"survey": True}}}
+        httpx.post(served.url + "/api/team/submissions", headers=auth,
+                   json={"plan": plan, "author": "Li"}).raise_for_status()
+        for _ in range(2):
+            fac.act("advance")
+        sent = httpx.get(served.url + "/api/team", headers=auth).json()["seat"]["results"]
+        exact = served.session.replay_team("红队").game.results
+        assert len(sent) == len(exact) == 2
+        parts = [dict(revenue_parts(r)) for r in sent]
+        truth = [dict(revenue_parts(r)) for r in exact]
+        assert parts[0].keys() == truth[0].keys() and len(parts[0]) > 20
+        for got, real in zip(parts, truth):
+            for name, value in got.items():
+                assert significant_figures(value) <= SIGNIFICANT, (name, value)
+                assert value == pytest.approx(real[name], rel=0.05, abs=1e-12), name
+        changed = [n for got, real in zip(parts, truth) for n in got if got[n] != real[n]]
+        assert len(changed) > 10  # the exact figures did not travel
+        # The rest of a result travels as it is.
+        assert [r["kpis"] for r in sent] == [r["kpis"] for r in exact]
+        while not served.session.meta["finished"]:
+            fac.act("advance")
+        end = httpx.get(served.url + "/api/team", headers=auth).json()["seat"]
+        assert end["results"] == json.loads(json.dumps(
+            served.session.replay_team("红队").game.results))
     finally:
         served.close()

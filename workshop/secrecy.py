@@ -9,7 +9,10 @@ scripted events) let a team replay its world's random tape. So a team's client r
   stances empty, unknown roles as the placeholder role ``UNKNOWN_ROLE``, no events);
   ``with_known_roles`` puts back, on the client, the roles its view has discovered;
 * ``team_snapshot``: its game's own view and record (``engine.market.snapshot``) without
-  the seed.
+  the seed, and with each result's revenue parts (``effects``, ``revenue_effects``) and
+  share change rounded to ``SIGNIFICANT`` figures: exact, the log-mean split of the share
+  part beside the share change would let a determined client solve for an account's share
+  and wallet; rounded, they still say what the screens say (where revenue came from).
 
 The world itself is drawn from ``world_seed(seed, secret)``: the session's seed plus a
 secret kept in ``session.json`` and never sent, so knowing the seed tells nothing.
@@ -75,13 +78,43 @@ def with_known_roles(case: Scenario, role: np.ndarray) -> Scenario:
 
 def team_snapshot(game) -> dict:
     """A team's game (a ``Game`` or a shared market's ``Seat``) as its client reads it:
-    ``engine.market.snapshot`` without the seed until the game is over."""
+    ``engine.market.snapshot`` without the seed and with its results' revenue parts
+    rounded (``rounded_results``) until the game is over."""
 
     data = snapshot(game)
     if not game.over:
         data.pop("seed", None)
         data["view"].pop("seeds", None)
+        data["results"] = rounded_results(data["results"])
     return data
+
+
+#: Significant figures a team's results keep of each revenue part and share change while
+#: the game runs (the screens write money to two or three figures).
+SIGNIFICANT = 2
+
+
+def rounded(value: float, figures: int = SIGNIFICANT) -> float:
+    """``value`` to ``figures`` significant figures (``12345.6`` → ``12000.0``)."""
+
+    return float(f"{value:.{figures - 1}e}") if value else 0.0
+
+
+def rounded_results(results: list[dict]) -> list[dict]:
+    """Copies of the engine's quarter ``results`` whose revenue parts (per account and in
+    all) and share changes are ``rounded``; everything else as it was."""
+
+    def parts(record: dict) -> dict:
+        copy = dict(record)
+        for key in ("effects", "revenue_effects"):
+            if key in copy:
+                copy[key] = {k: rounded(v) for k, v in copy[key].items()}
+        if "share_change" in copy:
+            copy["share_change"] = rounded(copy["share_change"])
+        return copy
+
+    return [{**parts(result), "accounts": [parts(acc) for acc in result.get("accounts", [])]}
+            for result in results]
 
 
 def rebuild_game(case: Scenario, state: dict) -> Game | SeatSnapshot:
@@ -101,5 +134,5 @@ def rebuild_game(case: Scenario, state: dict) -> Game | SeatSnapshot:
     return SeatSnapshot(with_known_roles(case, known), state["seat"])
 
 
-__all__ = ["UNKNOWN_ROLE", "public_case", "rebuild_game", "team_snapshot", "with_known_roles",
-           "world_seed"]
+__all__ = ["SIGNIFICANT", "UNKNOWN_ROLE", "public_case", "rebuild_game", "rounded",
+           "rounded_results", "team_snapshot", "with_known_roles", "world_seed"]
