@@ -23,6 +23,8 @@ Routes (JSON; ``Authorization: Bearer TOKEN``; the OpenAPI description is /opena
     GET  /api/team/page?lang=           a team's browser: its page (workshop.web.pages)
     GET  /api/team/live                 a team's browser: the small state it polls
     POST /api/team/check?lang= {plan}   a team's browser: the plan judged, nothing recorded
+    GET  /api/team/references           a team's browser, game over: the built-in strategies
+                                        in its world (workshop.references)
     GET  /api/strings/{lang}            anyone: the interface's strings (base/locales)
     GET  /                              anyone: the browser client (files under /web/)
     GET  /api/status                    the facilitator: board + members, injections
@@ -477,6 +479,15 @@ def _browser_client(app: FastAPI, host: Host, team_token: Any) -> None:
         ``[used, available]``, ``ok``, and the ``problem`` (the resource over its limit, the
         reason in words) when the host would refuse it."""
         return _call(pages.check, token, body.plan, lang)
+
+    @app.get("/api/team/references", tags=["browser"], response_model=dict[str, Any],
+             responses=_errors(401, 403, 409))
+    def team_references(token: team_token) -> dict:
+        """The built-in strategies played in the team's world once every round is played
+        (409 before): ``order``, each one's whole-game ``figures`` (score, profit,
+        satisfaction, retention) and the expert's KPIs by quarter (``history``). Played once
+        per session in the background: ``ready`` is false (and both null) until then."""
+        return pages.references.get(token)
 
 
 def _action_route(app: FastAPI, host: Host, action: str, model: type[_Body] | None,

@@ -9,6 +9,7 @@ that overlaps other text.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -89,7 +90,14 @@ const unnamed = [...document.querySelectorAll('button, input, select, [role=butt
   .filter((el) => !((el.getAttribute('aria-label') || '').trim() || (el.labels && el.labels.length)
                     || (el.type !== 'radio' && el.type !== 'checkbox' && el.tagName === 'BUTTON' && el.textContent.trim())))
   .map((el) => el.outerHTML.slice(0, 80));
+// A tier or credit grade written as a bare letter: an element showing only "A"…"D" (a
+// person's initial is aria-hidden: decoration beside the name).
+const bare = [...document.querySelectorAll('body *')]
+  .filter((el) => !el.children.length && /^[A-D]$/.test(el.textContent.trim()))
+  .filter((el) => !el.closest('[aria-hidden=true], [hidden], title') && (el.offsetParent !== null || el instanceof SVGElement))
+  .map((el) => el.outerHTML.slice(0, 80));
 return {unnamed: unnamed.slice(0, 5), overlaps: found.slice(0, 10), wide: document.documentElement.scrollWidth - innerWidth,
+        bare: bare.slice(0, 5), words: document.body.innerText,
         text: (document.querySelector('main') || document.body).innerText.trim().length,
         shown: document.querySelectorAll('main *').length};
 """
@@ -210,11 +218,20 @@ class Browser:
         shutil.rmtree(self.profile, ignore_errors=True)
 
 
+#: A tier or credit grade named by a bare letter in running text ("tier A", "A级"), as
+#: tests/game/test_tier_credit.py rejects it in the locale tables and docs.
+BARE_FORMS = re.compile(r"\b(?:grade|rated|tier)[- ][A-D]\b|[A-D]-(?:grade|rated)|[A-D] ?级")
+
+
 def check_page(found: dict, path: Path) -> None:
-    """Fail on an empty page, overlapping text, a control a screen reader cannot name, or a
-    page wider than its screen."""
+    """Fail on an empty page, overlapping text, a control a screen reader cannot name, a
+    page wider than its screen, or a tier or credit grade written as a bare letter (a badge
+    "A", or "tier A" / "A级" in the text): the page writes "Tier A" / "A类", "Credit D"."""
 
     assert found["text"] > 20 and found["shown"] > 3, f"{path.name}: the page is empty"
     assert not found["overlaps"], f"{path.name}: text overlaps: {found['overlaps']}"
     assert not found.get("unnamed"), f"{path.name}: controls without a name: {found['unnamed']}"
     assert found["wide"] <= 1, f"{path.name}: the page is {found['wide']} px wider than the screen"
+    assert not found["bare"], f"{path.name}: a bare tier or grade letter: {found['bare']}"
+    said = BARE_FORMS.findall(found["words"])
+    assert not said, f"{path.name}: a tier or grade named by a bare letter: {said}"

@@ -216,7 +216,20 @@ def test_three_browser_teams_play_a_whole_workshop(tmp_path, browsers):
         # The hidden truth opens with the debrief: every account, its people's real roles.
         assert len(a.css("#truth-account option")) == len(room.session.scenario.accounts)
         assert len(a.css("#truth-body tbody tr")) >= 8 + 1
+        # Beside the built-in strategies in the same world (played once by the host), and
+        # the expert's line in the charts, as the Pygame debrief shows them.
+        for team, you in ((a, "You"), (c, "你")):
+            team.wait(lambda t=team: len(t.css("#compare-title ~ .charts svg.bars")) == 4,
+                      "the reference strategies never arrived")
+            compare = team.text("section[aria-labelledby=compare-title]")
+            assert f"\n{you}\n" in compare and ("Expert" in compare or "专家" in compare), compare
+            assert len(team.css("#compare-title ~ .charts svg.bars")[0]
+                       .find_elements("css selector", "rect[rx]")) == 6  # the team and 5
+            assert team.css(".legend .key-ref")
         a.tour("debrief")
+        for team in (a, c):
+            team.driver.execute_script("document.getElementById('compare-title').scrollIntoView()")
+            team.shoot("debrief-compare")
         for team in (a, c):
             team.driver.execute_script("document.getElementById('truth-title').scrollIntoView()")
             team.shoot("debrief-truth")
@@ -325,6 +338,12 @@ def test_an_empty_page_fails_the_screenshot_check(tmp_path, browsers):
                  "<p style='position:absolute;top:0'>Other words on top</p></main>")
     with pytest.raises(AssertionError, match="overlaps"):
         b.shoot("overlap")
+    # A tier or credit grade as a bare letter: a badge, or "tier B" / "C级" in the text.
+    for bare in ("<span class=tier>A</span>", "<b>tier B</b>", "<b>信用C级</b>"):
+        b.driver.get(f"data:text/html;charset=utf-8,<main><h1>A page</h1><p>with enough words "
+                     f"to show</p><ul><li>one</li></ul><p>{bare} here</p></main>")
+        with pytest.raises(AssertionError, match="bare"):
+            b.shoot("bare")
 
 
 def test_the_first_load_is_fast(tmp_path, browsers):

@@ -139,3 +139,90 @@ def test_the_poll_says_what_the_full_team_state_says(served):
     polled = live(host.team_live(token))
     assert polled == live(host.team_state(token))
     assert polled["submitted"] and polled["submission"]["author"] == "Ann" and polled["headlines"]
+
+
+def test_the_reference_strategies_are_played_once_per_finished_session_off_the_poll(
+        served, monkeypatch):
+    """The debrief's reference strategies (the Pygame debrief's comparison): refused while
+    rounds remain (they would tell the world); then played once per session in the
+    background, the answer saying ``ready: false`` meanwhile instead of waiting; the same
+    figures as the Pygame team client plays in the same world."""
+
+    import threading
+
+    from kam_sandbox.engine import Scenario
+    from kam_sandbox.game.references import play as played_by_the_game
+    from kam_sandbox.workshop import references
+    from kam_sandbox.workshop.client import FacilitatorClient
+
+    url, session = served
+    code = session.meta["join_code"]
+    tokens = [httpx.post(url + "/api/join", json={"team": f"Team {i}", "code": code})
+              .json()["token"] for i in (1, 2)]
+    auth = [{"Authorization": f"Bearer {t}"} for t in tokens]
+    early = httpx.get(url + "/api/team/references", headers=auth[0])
+    assert early.status_code == 409 and "every round" in early.json()["detail"]
+    assert httpx.get(url + "/api/team/references").status_code == 401
+
+    release, calls = threading.Event(), []
+
+    def slow_play(scenario, seed, injected):
+        calls.append(seed)
+        release.wait(30)
+        return real_play(scenario, seed, injected)
+
+    real_play = references.play
+    monkeypatch.setattr(references, "play", slow_play)
+    with FacilitatorClient(url, session.meta["facilitator_token"]) as desk:
+        while not session.meta["finished"]:
+            desk.act("advance")
+    waiting = httpx.get(url + "/api/team/references", headers=auth[0]).json()
+    assert waiting == {"ready": False, "order": list(references.REFERENCES), "figures": None,
+                       "history": None}
+    page = httpx.get(url + "/api/team/page?lang=zh", headers=auth[1]).json()  # still answers
+    release.set()
+    for _ in range(300):
+        answer = httpx.get(url + "/api/team/references", headers=auth[1]).json()
+        if answer["ready"]:
+            break
+        release.wait(0.05)
+    assert answer["ready"] and calls == [session.world_seed]  # once, for both teams
+    game = played_by_the_game(Scenario.model_validate(session.scenario.model_dump()),
+                              session.world_seed)
+    assert answer["figures"] == game["figures"] and answer["history"] == game["history"]
+    assert set(answer["figures"]) == set(references.REFERENCES)
+    # The team's own figures beside them, from its game as the host played it.
+    mine = session.replay_team("Team 2").game
+    assert page["debrief"]["compared"] == references.compared(mine.scorecard(),
+                                                              mine.kpi_history())
+    assert page["debrief"]["seed"] == str(session.world_seed) and not page["debrief"]["shared"]
+
+
+def test_the_reference_strategies_meet_the_facilitators_events_as_the_team_did(served):
+    """Graded as the team is: in its world with the events the facilitator sent it, so the
+    expert scores 100 and its profit is the profit target on the team's scorecard."""
+
+    from kam_sandbox.workshop.client import FacilitatorClient
+
+    url, session = served
+    code = session.meta["join_code"]
+    auth = {team: {"Authorization": "Bearer " + httpx.post(
+        url + "/api/join", json={"team": team, "code": code}).json()["token"]}
+        for team in ("Team 1", "Team 2")}
+    event = session.scenario.events[0].id
+    with FacilitatorClient(url, session.meta["facilitator_token"]) as desk:
+        desk.act("inject", event_id=event, team="Team 1")
+        while not session.meta["finished"]:
+            desk.act("advance")
+    answers = {}
+    for team, headers in auth.items():
+        for _ in range(300):
+            answers[team] = httpx.get(url + "/api/team/references", headers=headers).json()
+            if answers[team]["ready"]:
+                break
+            time.sleep(0.05)
+        expert = answers[team]["figures"]["expert"]
+        card = session.replay_team(team).game.scorecard()
+        target = next(it["target"] for it in card["items"] if it["metric"] == "profit")
+        assert expert["score"] == 100.0 and expert["profit"] == pytest.approx(target), team
+    assert answers["Team 1"]["figures"] != answers["Team 2"]["figures"]  # its own events

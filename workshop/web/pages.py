@@ -9,7 +9,9 @@ while the team edits stay numbers.
 
 A page is in two parts: ``TeamPages.page`` (the game so far: changes only when a round
 closes, so it is cached per team, round and language) and ``live`` (round, timer, draft,
-headlines: small, read on every poll).
+headlines: small, read on every poll). Once the game is over the debrief's reference
+strategies come apart (``references``: played once per session in the background, read
+by the browser until they are ready).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from kam_sandbox.engine.kpis import grade_band
 from kam_sandbox.engine.levers import NEED_ACTIONS
 
 from ..host import Host
+from ..references import SessionReferences, compared
 from ..secrecy import rebuild_game
 
 CACHED_PAGES = 64  # teams × languages a host keeps built (a page is a few tens of kB)
@@ -76,6 +79,7 @@ class TeamPages:
         self.host = host
         self._cache: OrderedDict[tuple, dict] = OrderedDict()
         self._lock = threading.Lock()
+        self.references = SessionReferences(host)
 
     def page(self, token: str, lang: str) -> dict:
         state = self.host.team_state(token)
@@ -90,6 +94,8 @@ class TeamPages:
                 self._cache[key] = built
                 while len(self._cache) > CACHED_PAGES:
                     self._cache.popitem(last=False)
+        if built["debrief"] is not None:  # the debrief will ask for them: begin now
+            self.references.start(token)
         return {**built, "live": live(state), "draft": start_draft(state, built["view"])}
 
     def check(self, token: str, plan: dict, lang: str) -> dict:
@@ -160,7 +166,8 @@ def scorecard(card: dict, sc: Scenario, lang: str) -> dict:
 
 def debrief(game: Any, lang: str) -> dict | None:
     """The debrief sections a team sees once its game is over: the lessons judged on its
-    own decisions (the grade and charts are on every page)."""
+    own decisions, the hidden truth, and its figures for the comparison with the reference
+    strategies (the grade and charts are on every page)."""
 
     if not game.over:
         return None
@@ -174,7 +181,13 @@ def debrief(game: Any, lang: str) -> dict | None:
         truth = None
     truths = ([hidden_truth(game, truth, i, lang) for i in range(len(game.scenario.accounts))]
               if truth else [])
-    return {"lessons": lessons, "truths": truths}
+    # Beside the reference strategies: the team's whole-game figures, the world they were
+    # played in (the seed may be told once the game is over; as text, since a browser's
+    # numbers lose digits beyond 2**53), and whether the team shared its market (the
+    # references then played it alone).
+    return {"lessons": lessons, "truths": truths, "seed": str(game.seed),
+            "shared": not getattr(game, "rewindable", True),
+            "compared": compared(game.scorecard(), game.kpi_history())}
 
 
 def hidden_truth(game: Any, whole: dict, i: int, lang: str) -> dict:

@@ -251,7 +251,7 @@ function render() {
   main.dataset.page = app.tab;
   if (app.tab === "plan") app.planner.mount(main);
   else if (app.tab === "results") renderResults(main, page, ui.lang);
-  else renderDebrief(main, page, ui.lang);
+  else renderDebrief(main, page, ui.lang, () => api.call("GET", "/api/team/references"));
 }
 
 function sleep(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }

@@ -62,18 +62,29 @@ export function lineChart({ title, series, labels, format, width = 320, height =
   return svg;
 }
 
-// rows: [{label, value (0..1)}]; one horizontal bar each, value written at its end.
+// rows: [{label, value}]; one horizontal bar each (its length |value|, a negative one in
+// vermillion and hatched, so the sign does not rest on colour), value written at its end;
+// the row labelled highlight stands out in orange.
+let hatches = 0; // each chart's pattern has its own id: ids are unique in a page
 export function barList({ title, rows, format, highlight }) {
-  const rowH = 22, width = 320, labelW = 110;
+  const rowH = 22, width = 320, labelW = 96, textW = 58;
   const svg = el("svg", { viewBox: `0 0 ${width} ${rows.length * rowH + 4}`, role: "img", class: "chart bars" });
   svg.append(el("title", {}, `${title}: ${rows.map((r) => `${r.label} ${format(r.value)}`).join(", ")}`));
-  const max = Math.max(...rows.map((r) => r.value), 1e-9);
+  const defs = el("defs");
+  const hatchId = `hatch-${++hatches}`;
+  const hatch = el("pattern", { id: hatchId, width: 6, height: 6, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" });
+  hatch.append(el("rect", { width: 6, height: 6, fill: OKABE_ITO[5] }), el("line", { x1: 0, y1: 0, x2: 0, y2: 6, stroke: "#fff", "stroke-width": 2 }));
+  defs.append(hatch);
+  svg.append(defs);
+  const max = Math.max(...rows.map((r) => Math.abs(r.value)), 1e-9);
   rows.forEach((r, i) => {
     const yy = i * rowH + 2;
-    svg.append(el("text", { x: 0, y: yy + 15, class: "tick" }, r.label));
-    const w = ((width - labelW - 48) * r.value) / max;
-    svg.append(el("rect", { x: labelW, y: yy + 3, width: Math.max(w, 1), height: rowH - 8,
-      fill: r.label === highlight ? OKABE_ITO[1] : OKABE_ITO[0], rx: 2 }));
+    const label = el("text", { x: 0, y: yy + 15, class: "tick" }, r.label);
+    if (r.label === highlight) label.setAttribute("font-weight", "700");
+    svg.append(label);
+    const w = ((width - labelW - textW) * Math.abs(r.value)) / max;
+    const fill = r.value < 0 ? `url(#${hatchId})` : r.label === highlight ? OKABE_ITO[1] : OKABE_ITO[0];
+    svg.append(el("rect", { x: labelW, y: yy + 3, width: Math.max(w, 1), height: rowH - 8, fill, rx: 2 }));
     svg.append(el("text", { x: labelW + w + 4, y: yy + 15, class: "tick" }, format(r.value)));
   });
   return svg;

@@ -195,7 +195,7 @@ export class Planner {
             this.select((i + (e.key === "ArrowDown" ? 1 : -1) + v.accounts.length) % v.accounts.length);
           }
         } },
-        h("span", { class: `tier tier-${acc.tier}`, title: t("plan.tier_tip") }, acc.tier),
+        h("span", { class: `tier tier-${acc.tier}`, title: t("plan.tier_tip") }, t("label.tier", { letter: acc.tier })),
         h("span", { class: "name" }, info.name),
         flags ? h("span", { class: "flags" }, flags) : null,
         h("span", { class: "sub" }, `${info.industry} · ${t(`stage.${acc.stage}`)}`),

@@ -1,8 +1,9 @@
 // Results (a played quarter: news, the accounts that moved most and why, the KPI charts)
 // and the debrief (the grade, each scorecard item against its target, the lessons).
 import { h, t } from "./ui.js";
-import { lineChart } from "./charts.js";
+import { barList, lineChart } from "./charts.js";
 import * as fmt from "./fmt.js";
+import { Offline } from "./api.js";
 
 const CHART_KPIS = ["revenue", "profit", "satisfaction", "nps", "receivables", "share_of_wallet"];
 let shownTurn = null, shownOf = 0; // the quarter picked, among how many played
@@ -19,12 +20,14 @@ function quarterShort(turn, start) {
   return t("results.xq", { year: Math.floor(index / 4) + 1, q: (index % 4) + 1 });
 }
 
-export function kpiCharts(page, lang, upto) {
+// reference: the expert's KPIs by quarter (the debrief), drawn dashed beside the team's.
+export function kpiCharts(page, lang, upto, reference = null) {
   const history = page.kpis.slice(0, upto);
   const labels = history.map((_, i) => quarterShort(i + 1, page.case.start_quarter));
+  const series = (metric) => [{ name: t(`kpi.${metric}`), values: history.map((q) => q[metric]) }].concat(
+    reference ? [{ name: t("strategy.expert"), values: reference.slice(0, upto).map((q) => q[metric]), dashed: true }] : []);
   return h("div", { class: "charts" }, CHART_KPIS.map((metric) => h("figure", { class: "card", style: "margin:0" },
-    lineChart({ title: t(`kpi.${metric}`), labels, series: [{ name: t(`kpi.${metric}`), values: history.map((q) => q[metric]) }],
-      format: axisFormat(metric, lang, page.case.currency) }))));
+    lineChart({ title: t(`kpi.${metric}`), labels, series: series(metric), format: axisFormat(metric, lang, page.case.currency) }))));
 }
 
 export function renderResults(main, page, lang) {
@@ -52,7 +55,7 @@ export function renderResults(main, page, lang) {
     h("div", { class: "results" }, h("div", { style: "display:grid;gap:10px" }, news, movers), charts));
 }
 
-export function renderDebrief(main, page, lang) {
+export function renderDebrief(main, page, lang, loadReferences) {
   const card = page.scorecard;
   const total = card.items.reduce((a, it) => a + it.weight, 0) || 1;
   const grade = h("section", { class: "card", "aria-labelledby": "grade-title" },
@@ -71,10 +74,76 @@ export function renderDebrief(main, page, lang) {
     h("ul", { class: "lessons" }, (page.debrief.lessons || []).map((l) => h("li", {},
       h("b", {}, l.title), " ", h("span", { class: `verdict verdict-${l.verdict}` }, t(`debrief.verdict.${l.verdict}`)),
       h("p", { style: "margin:2px 0 0" }, l.evidence)))));
+  const chartsBody = h("div", {}, kpiCharts(page, lang, page.kpis.length));
   const charts = h("section", { class: "card", "aria-labelledby": "game-charts" }, h("h2", { id: "game-charts" }, t("debrief.tab.charts")),
-    kpiCharts(page, lang, page.kpis.length));
+    chartsBody);
+  const compare = h("section", { class: "card", "aria-labelledby": "compare-title", "aria-busy": "true" },
+    h("h2", { id: "compare-title" }, t("debrief.tab.compare")), h("p", { class: "muted" }, t("web.compare.playing")));
+  const withReferences = (refs) => { // in place: the rest of the page (and its scroll) stays
+    compare.replaceChildren(...compareSection(page, lang, refs));
+    compare.removeAttribute("aria-busy");
+    chartsBody.replaceChildren(kpiCharts(page, lang, page.kpis.length, refs.history),
+      h("p", { class: "legend" }, h("span", { class: "key key-you" }, t("debrief.compare.you")),
+        h("span", { class: "key key-ref" }, t("strategy.expert"))));
+  };
   main.replaceChildren(h("h1", {}, t("debrief.title", { scenario: page.case.title })),
-    h("div", { class: "debrief" }, grade, h("div", { style: "display:grid;gap:10px" }, lessons, truthSection(page) || "", charts)));
+    h("div", { class: "debrief" }, grade, h("div", { style: "display:grid;gap:10px" }, lessons, truthSection(page) || "", compare, charts)),
+    whatifNote(page));
+  if (references) withReferences(references);
+  else askReferences(loadReferences, compare, withReferences);
+}
+
+// The built-in strategies in the team's world: the host plays them once the game is over,
+// in the background; until then it answers ready: false and the page asks again.
+let references = null;
+const REFERENCE_RETRY_MS = 1000;
+
+async function askReferences(load, section, show) {
+  for (;;) {
+    try {
+      const answer = (await load()).data;
+      if (answer.ready) { references = answer; if (section.isConnected) show(answer); return; }
+    } catch (exc) {
+      if (!(exc instanceof Offline)) { // the host refused: say why, do not ask again
+        section.replaceChildren(section.firstChild, h("p", { class: "error", role: "alert" }, exc.message));
+        section.removeAttribute("aria-busy");
+        return;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, REFERENCE_RETRY_MS));
+    if (!section.isConnected) return; // the team left the debrief: the next visit asks
+  }
+}
+
+// The comparison as the Pygame debrief draws it: score, profit, satisfaction and retention
+// of the team and of each reference, side by side, then how many the team beat.
+const COMPARED = ["score", "profit", "satisfaction", "retention"];
+
+function compareSection(page, lang, refs) {
+  const you = t("debrief.compare.you");
+  const labels = [you, ...refs.order.map((name) => t(`strategy.${name}`))];
+  const games = [page.debrief.compared, ...refs.order.map((name) => refs.figures[name])];
+  const titles = { score: t("debrief.compare.score"), profit: t("debrief.compare.profit"),
+    satisfaction: t("kpi.satisfaction"), retention: t("kpi.retention") };
+  const formats = { score: fmt.score, profit: (v) => fmt.money(v, lang, page.case.currency),
+    satisfaction: (v) => fmt.number(v, lang, 2), retention: (v) => fmt.percent(v) };
+  const beaten = games.slice(1).filter((g) => games[0].score > g.score).length;
+  const note = (page.debrief.shared ? `${t("debrief.compare.shared")} ` : "") + t("debrief.compare.note");
+  return [h("h2", { id: "compare-title" }, t("debrief.tab.compare")),
+    h("p", { class: "muted" }, t("debrief.compare.title", { seed: page.debrief.seed })),
+    h("div", { class: "charts compare" }, COMPARED.map((metric) => h("figure", { class: "card", style: "margin:0" },
+      h("figcaption", { class: "chart-caption" }, titles[metric]),
+      barList({ title: titles[metric], rows: labels.map((label, k) => ({ label, value: games[k][metric] })),
+        format: formats[metric], highlight: you })))),
+    h("p", { class: "beat" }, t("debrief.compare.beat", { n: beaten, total: refs.order.length })),
+    h("p", { class: "muted" }, note)];
+}
+
+// What-if (replay from an earlier quarter) is the Pygame team client's: say where it is.
+function whatifNote(page) {
+  const text = page.debrief.shared ? t("debrief.whatif.shared") : t("web.whatif_elsewhere");
+  return h("section", { class: "card", "aria-labelledby": "whatif-title", style: "margin-top:10px" },
+    h("h2", { id: "whatif-title" }, t("debrief.whatif.title")), h("p", {}, text));
 }
 
 function policyName(policy) {

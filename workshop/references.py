@@ -1,0 +1,107 @@
+"""The reference strategies of a finished workshop: the built-in policies played in the
+session's world (the whole case and the world's seed, which a team receives once every
+round is played), for a team's browser debrief to set beside the team's own game, as the
+Pygame debrief does (``game.references``).
+
+They depend on the case, the world and the facilitator's events a team met, never on a
+team's plans, so a host plays them once per session (once per set of events, where the
+facilitator hit teams differently), in a background thread started by the first team that
+asks, and keeps them. Asking never waits: until they are played the answer says
+``ready: False`` and the browser asks again. They meet the facilitator's events as the
+team did, and are graded as the team is, against the expert in that world, so the expert's
+profit here is the target on the team's scorecard (the Pygame client plays them without
+the events). In a shared market they play the world alone, without the rival teams.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+
+import numpy as np
+
+from kam_sandbox.engine import Batch, KamError, Scenario
+from kam_sandbox.engine.game import Injected
+from kam_sandbox.engine.policies import POLICIES, decide
+
+from .host import Host
+
+#: The reference strategies, in the order shown; the expert is the grade's yardstick, so its
+#: game is the charts' reference line (the Pygame debrief's ``game.references.REFERENCES``).
+REFERENCES = ("expert", "needs", "focus", "uniform", "discount")
+#: The whole-game figures compared, for the team and for each reference.
+COMPARED = ("score", "profit", "satisfaction", "retention")
+
+
+def compared(scorecard: dict, history: list[dict]) -> dict[str, float]:
+    """A game's ``COMPARED`` figures from its scorecard and KPIs by quarter."""
+
+    return {"score": float(scorecard["score"]),
+            "profit": float(sum(q["profit"] for q in history)),
+            "satisfaction": float(history[-1]["satisfaction"]) if history else 0.0,
+            "retention": float(history[-1]["retention"]) if history else 0.0}
+
+
+def play(scenario: Scenario, seed: int, injected: Injected | None = None) -> dict:
+    """Every reference's whole-game figures, and the expert's KPIs by quarter:
+    ``{"figures": {name: {metric: value}}, "history": [kpis by quarter]}``. ``injected``
+    (``Game.replay``'s: 0-based quarter → [(event id, account)]) are the facilitator's
+    events the team met: each reference meets them too, and is graded, as the team is,
+    against the expert in that world (so the expert scores 100, and its profit is the
+    scorecard's target)."""
+
+    figures, history = {}, []
+    for name in REFERENCES:
+        batch = Batch(scenario, [seed], graded=True)
+        while not batch.over:
+            for event_id, account in (injected or {}).get(batch.turn, []):
+                batch.inject(event_id, account)
+            batch.step(decide(POLICIES[name], batch.view(), scenario, batch.static))
+        totals = {**batch.totals(), "score": batch.score()[0]}
+        figures[name] = {m: float(np.asarray(totals[m]).reshape(-1)[0]) for m in COMPARED}
+        if name == "expert":
+            history = [{k: float(np.asarray(v).reshape(-1)[0]) for k, v in q.items()}
+                       for q in batch.kpis]
+    return {"figures": figures, "history": history}
+
+
+class SessionReferences:
+    """A host's reference games: played once per finished session, off the request path."""
+
+    def __init__(self, host: Host):
+        self.host = host
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kam-references")
+        self._lock = threading.Lock()
+        self._games: dict[tuple[str, int], Future] = {}
+
+    def start(self, token: str) -> Future:
+        """Begin playing the references of the team's finished session (once); KamError
+        while rounds remain (the case and the world are still secret then)."""
+
+        state = self.host.team_state(token)
+        seed = state["seat"].get("seed")
+        if state["closed_rounds"] < state["rounds"] or seed is None:
+            raise KamError("the reference strategies are played once every round is played")
+        injected = {int(turn): [(event, account) for event, account in events]
+                    for turn, events in (state.get("injected") or {}).items()}
+        key = (state["session"], int(seed), repr(sorted(injected.items())))
+        with self._lock:
+            if key not in self._games:
+                case = Scenario.model_validate(self.host.case(token))
+                self._games[key] = self._pool.submit(play, case, int(seed), injected)
+            return self._games[key]
+
+    def get(self, token: str) -> dict:
+        """``{"ready", "order", "figures", "history"}`` of the team's finished session:
+        ``ready`` False (figures None) while the games are being played."""
+
+        game = self.start(token)
+        ready = game.done()
+        played = game.result() if ready else {"figures": None, "history": None}
+        return {"ready": ready, "order": list(REFERENCES), **played}
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+__all__ = ["COMPARED", "REFERENCES", "SessionReferences", "compared", "play"]
