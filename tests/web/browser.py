@@ -103,6 +103,21 @@ return {unnamed: unnamed.slice(0, 5), overlaps: found.slice(0, 10), wide: docume
 """
 
 
+def poll(what: Callable[[], object], timeout: float) -> object:
+    """``what()`` as soon as it is truthy (an exception counts as not yet: the element is
+    being replaced), or its last falsy value after ``timeout`` seconds."""
+
+    end = time.monotonic() + timeout
+    while True:
+        try:
+            value = what()
+        except Exception:
+            value = None
+        if value or time.monotonic() > end:
+            return value
+        time.sleep(0.1)
+
+
 class Browser:
     def __init__(self, url: str, lang: str, size: tuple[int, int, bool], shots: Path,
                  name: str):
@@ -132,19 +147,12 @@ class Browser:
 
     # -- finding and waiting ----------------------------------------------------------------
     def wait(self, what: Callable[[], object], message: str, timeout: float = WAIT):
-        end = time.monotonic() + timeout
-        while True:
-            try:
-                value = what()
-                if value:
-                    return value
-            except Exception:  # the element is being replaced; look again
-                pass
-            if time.monotonic() > end:
-                self.shoot(f"FAILED-{message[:40]}", check=False)
-                raise AssertionError(f"{self.name}: {message} (after {timeout} s); "
-                                     f"page: {self.text()[:300]!r}; log: {self.errors()}")
-            time.sleep(0.1)
+        value = poll(what, timeout)
+        if not value:
+            self.shoot(f"FAILED-{message[:40]}", check=False)
+            raise AssertionError(f"{self.name}: {message} (after {timeout} s); "
+                                 f"page: {self.text()[:300]!r}; log: {self.errors()}")
+        return value
 
     def css(self, selector: str):
         from selenium.webdriver.common.by import By
