@@ -188,6 +188,11 @@ def test_three_browser_teams_play_a_whole_workshop(tmp_path, browsers):
         for team in (a, b, c):
             team.on_page("results")
         assert a.css("svg.chart") and "news" in a.text() and "null" not in a.text()
+        # Why revenue moved, as the game's results screen says it: the world's part apart
+        # from the team's own, what worked and what did not, each mover's split.
+        why = a.text("section[aria-labelledby=why-title]")
+        assert "Season and market" in why and "Your part" in why and "What worked" in why, why
+        assert "your part" in a.text("section[aria-labelledby=movers-title]")
         a.tour("results")
 
         # Rounds 2 to 4: team 1 plays from the browser, the others are filled in or play
@@ -213,6 +218,10 @@ def test_three_browser_teams_play_a_whole_workshop(tmp_path, browsers):
         c.on_page("debrief")
         for team in (a, b, c):
             assert "/ 100" in team.text(".grade")
+        # As the game's overview: the luck of the draw, the points each item won and the
+        # lessons behind them.
+        grade = a.text("section[aria-labelledby=grade-title]")
+        assert "Luck of the draw" in grade and " points" in grade and "Behind it" in grade, grade
         # The hidden truth opens with the debrief: every account, its people's real roles.
         assert len(a.css("#truth-account option")) == len(room.session.scenario.accounts)
         assert len(a.css("#truth-body tbody tr")) >= 8 + 1

@@ -23,7 +23,8 @@ from .pages import TeamPages, live
 #: The areas of ``base/locales`` a team's browser reads (the facilitator's console, the
 #: command line, the menus and the spreadsheet import stay on the host).
 AREAS = ("web", "plan", "label", "action", "resource", "resource_name", "need", "stage", "flag",
-         "results", "debrief", "kpi", "lesson", "driver", "news", "team", "join", "app", "strategy")
+         "results", "debrief", "kpi", "lesson", "driver", "news", "team", "join", "app", "strategy",
+         "why")
 
 
 def static_folder() -> Path:

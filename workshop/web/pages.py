@@ -23,6 +23,7 @@ from typing import Any
 from kam_sandbox.base import explain, fmt
 from kam_sandbox.base.i18n import pick, tr
 from kam_sandbox.engine import KamError, PlanError, Scenario
+from kam_sandbox.engine.attribution import score_points
 from kam_sandbox.engine.drafts import carried_forward, empty_plan
 from kam_sandbox.engine.kpis import grade_band
 from kam_sandbox.engine.levers import NEED_ACTIONS
@@ -142,26 +143,84 @@ def case_info(sc: Scenario, lang: str) -> dict:
 
 
 def quarter(result: dict, sc: Scenario, lang: str, filled_by: str | None) -> dict:
-    """One played quarter for the results page: its news and the accounts that moved
-    most, each with the engine's reasons in words."""
+    """One played quarter for the results page, in words as the Pygame results screen
+    has it: its news, why revenue moved (season and market apart from the team's own
+    part, what worked and what did not) and the accounts that moved most, each with its
+    split and what went well (``gains``) and badly (``why``)."""
 
-    movers = [{"id": acc["id"], "name": explain.account_name(sc, acc["id"], lang),
-               "summary": explain.change_summary(acc, sc, lang),
-               "why": explain.driver_sentences(acc, sc, lang)}
-              for acc in explain.big_changes(result, top=5)]
+    movers = []
+    for acc in explain.big_changes(result, top=5):
+        mover = {"id": acc["id"], "name": explain.account_name(sc, acc["id"], lang),
+                 "summary": explain.change_summary(acc, sc, lang), "split": None,
+                 "gains": explain.gain_sentences(acc, sc, lang),
+                 "why": explain.driver_sentences(acc, sc, lang)}
+        if "effects" in acc:
+            world, own = explain.effect_split(acc["effects"])
+            mover["split"] = tr("why.split", lang, world=fmt.delta_money(world, lang, sc.currency),
+                                own=fmt.delta_money(own, lang, sc.currency))
+        movers.append(mover)
     return {"turn": result["turn"], "score": float(result["score"]), "filled_by": filled_by,
-            "news": explain.news_items(result, sc, lang), "movers": movers}
+            "news": explain.news_items(result, sc, lang), "why": revenue_why(result, sc, lang),
+            "movers": movers}
+
+
+def revenue_why(result: dict, sc: Scenario, lang: str) -> dict | None:
+    """Why the quarter's revenue moved (None for a result recorded before the engine split
+    it): the total and its change, the world's part and the team's, and the accounts where
+    the team's part lifted or cost most."""
+
+    effects = result.get("revenue_effects")
+    if not effects:
+        return None
+    accounts = result["accounts"]
+    revenue = sum(a["revenue"] for a in accounts)
+    delta = revenue - sum(a["revenue_before"] for a in accounts)
+    lines = explain.effect_lines(effects, sc, lang)
+    worked, did_not = explain.worked_and_not(result, sc, lang)
+    return {"total": tr("why.total", lang, revenue=fmt.money(revenue, lang, sc.currency),
+                        delta=fmt.delta_money(delta, lang, sc.currency)),
+            "world": lines["world"], "own": lines["own"], "worked": worked, "did_not": did_not}
 
 
 def scorecard(card: dict, sc: Scenario, lang: str) -> dict:
+    """The grade and each item in words, as the Pygame debrief's overview has them: value
+    against target, the points won of the points it is worth, and (once the game is over)
+    the luck of the draw."""
+
     score = float(card["score"])
+    points = {p["metric"]: p for p in score_points(card)}
     return {"score": score, "band": grade_band(score),
+            "luck": None if card.get("luck") is None else luck_text(card["luck"], lang),
             "items": [{**it, "name": explain.metric_name(it["metric"], lang),
                        "value_text": explain.format_metric(it["metric"], it["value"], lang,
                                                            sc.currency),
                        "target_text": explain.format_metric(it["metric"], it["target"], lang,
-                                                            sc.currency)}
+                                                            sc.currency),
+                       "points_text": tr("why.points_won", lang,
+                                         won=fmt.number(points[it["metric"]]["won"], lang, 1),
+                                         worth=fmt.number(points[it["metric"]]["worth"], lang,
+                                                          0))}
                       for it in card["items"]]}
+
+
+def luck_text(points: float, lang: str) -> str:
+    """How much easier or harder the team's world was than the average one, in words."""
+
+    if abs(points) < 1.0:
+        return tr("debrief.luck.even", lang)
+    key = "debrief.luck.easier" if points > 0 else "debrief.luck.harder"
+    return tr(key, lang, points=fmt.score(abs(points)))
+
+
+def behind(metric: str, lessons: list[dict], lang: str) -> str:
+    """"Behind it: Focus (well done); …": the lessons whose decisions drive ``metric``,
+    with this game's verdicts ("" when none was judged)."""
+
+    verdicts = {r["lesson"]: r for r in lessons}
+    parts = [tr("why.lesson_verdict", lang, lesson=verdicts[name]["title"],
+                verdict=tr(f"debrief.verdict.{verdicts[name]['verdict']}", lang))
+             for name in explain.lessons_behind(metric) if name in verdicts]
+    return tr("why.behind", lang, lessons=tr("why.list_sep", lang).join(parts)) if parts else ""
 
 
 def debrief(game: Any, lang: str) -> dict | None:
@@ -186,6 +245,8 @@ def debrief(game: Any, lang: str) -> dict | None:
     # numbers lose digits beyond 2**53), and whether the team shared its market (the
     # references then played it alone).
     return {"lessons": lessons, "truths": truths, "seed": str(game.seed),
+            "behind": {it["metric"]: behind(it["metric"], lessons, lang)
+                       for it in game.scorecard()["items"]},
             "shared": not getattr(game, "rewindable", True),
             "compared": compared(game.scorecard(), game.kpi_history())}
 

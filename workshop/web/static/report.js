@@ -1,4 +1,5 @@
-// Results (a played quarter: news, the accounts that moved most and why, the KPI charts)
+// Results (a played quarter: news, why revenue moved, the accounts that moved most and why,
+// the KPI charts)
 // and the debrief (the grade, each scorecard item against its target, the lessons).
 import { h, t } from "./ui.js";
 import { barList, lineChart } from "./charts.js";
@@ -42,34 +43,45 @@ export function renderResults(main, page, lang) {
   const filler = r.filled_by ? h("p", { class: "warn" }, t("team.filled_in", { policy: policyName(r.filled_by) })) : null;
   const news = h("section", { class: "card", "aria-labelledby": "news-title" }, h("h2", { id: "news-title" }, t("results.news")),
     r.news.length ? h("ul", {}, r.news.map((line) => h("li", {}, line))) : h("p", { class: "muted" }, t("results.no_news")));
+  // What went well (+) and badly (−) at each account: the sign is written, not only coloured.
+  const reasons = (m) => h("ul", { class: "reasons" },
+    m.gains.map((s) => h("li", { class: "gain" }, h("span", { class: "sign" }, "+"), s)),
+    (m.why.length || m.gains.length ? m.why : [t("driver.none")]).map((s) => h("li", { class: "loss" }, h("span", { class: "sign" }, "−"), s)));
   const movers = h("section", { class: "card", "aria-labelledby": "movers-title" }, h("h2", { id: "movers-title" }, t("results.changes")),
     r.movers.length ? r.movers.map((m) => h("div", { class: "mover" }, h("h3", {}, m.name), h("p", {}, m.summary),
-      h("ul", {}, (m.why.length ? m.why : [t("driver.none")]).map((s) => h("li", {}, s)))))
+      m.split ? h("p", { class: "muted" }, m.split) : null, reasons(m)))
       : h("p", { class: "muted" }, t("results.no_changes")));
+  const why = r.why ? h("section", { class: "card", "aria-labelledby": "why-title" }, h("h2", { id: "why-title" }, t("why.title")),
+    h("p", { class: "why-total" }, r.why.total), h("p", { class: "muted" }, r.why.world), h("p", {}, r.why.own),
+    h("h3", { class: "good" }, t("why.worked")),
+    r.why.worked.length ? h("ul", {}, r.why.worked.map((s) => h("li", {}, s))) : h("p", { class: "muted" }, t("why.none_worked")),
+    h("h3", { class: "bad" }, t("why.did_not")),
+    r.why.did_not.length ? h("ul", {}, r.why.did_not.map((s) => h("li", {}, s))) : h("p", { class: "muted" }, t("why.none_failed"))) : null;
   const charts = h("section", { class: "card", "aria-labelledby": "charts-title" }, h("h2", { id: "charts-title" }, t("results.charts")),
     kpiCharts(page, lang, r.turn));
   main.replaceChildren(
     h("h1", {}, t("results.title", { quarter })),
     h("p", { class: "muted" }, `${t("results.progress", { turn: r.turn, turns: page.case.turns })} · ${t("results.score_value", { score: fmt.score(r.score) })}`),
     pickers, filler || "",
-    h("div", { class: "results" }, h("div", { style: "display:grid;gap:10px" }, news, movers), charts));
+    h("div", { class: "results" }, h("div", { style: "display:grid;gap:10px" }, news, why, movers), charts));
 }
 
 export function renderDebrief(main, page, lang, loadReferences) {
   const card = page.scorecard;
-  const total = card.items.reduce((a, it) => a + it.weight, 0) || 1;
   const grade = h("section", { class: "card", "aria-labelledby": "grade-title" },
     h("h2", { id: "grade-title" }, t("debrief.tab.overview")),
     h("p", { class: "grade", "aria-label": `${fmt.score(card.score)} / 100` }, fmt.score(card.score), h("span", { class: "muted", style: "font-size:20px" }, " / 100")),
     h("p", { class: `band-${card.band}`, style: "font-size:22px;font-weight:700;margin:4px 0" }, t(`debrief.band.${card.band}`)),
     h("p", { class: "muted" }, t("debrief.grade_note")),
+    card.luck ? h("p", { class: "muted" }, card.luck) : null,
     h("h3", {}, t("debrief.points")),
     h("div", { class: "items" }, card.items.map((it) => h("div", { class: "item" },
       h("div", {}, h("b", {}, it.name), ` ${fmt.score(it.score)}`),
       h("div", { class: "bar", role: "meter", "aria-valuemin": 0, "aria-valuemax": 100, "aria-valuenow": Math.round(it.score), "aria-label": it.name },
         h("span", { style: `width:${Math.max(0, Math.min(100, it.score))}%` })),
       h("small", { class: "muted" }, [`${t("debrief.col.value")} ${it.value_text}`, `${t("debrief.col.target")} ${it.target_text}`,
-        `${t("debrief.col.weight")} ${fmt.percent(it.weight / total)}`].join(" · "))))));
+        it.points_text].join(" · ")),
+      page.debrief.behind[it.metric] ? h("small", { class: "muted behind" }, page.debrief.behind[it.metric]) : null))));
   const lessons = h("section", { class: "card", "aria-labelledby": "lessons-title" }, h("h2", { id: "lessons-title" }, t("debrief.tab.lessons")),
     h("ul", { class: "lessons" }, (page.debrief.lessons || []).map((l) => h("li", {},
       h("b", {}, l.title), " ", h("span", { class: `verdict verdict-${l.verdict}` }, t(`debrief.verdict.${l.verdict}`)),
