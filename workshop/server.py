@@ -25,6 +25,9 @@ Routes (JSON; ``Authorization: Bearer TOKEN``; the OpenAPI description is /opena
     POST /api/team/check?lang= {plan}   a team's browser: the plan judged, nothing recorded
     GET  /api/team/references           a team's browser, game over: the built-in strategies
                                         in its world (workshop.references)
+    POST /api/team/whatif {turn}        … game over: its game rewound to a quarter, and
+    GET  /api/team/whatif?lang=         its page, played on a quarter at a time with
+    POST /api/team/whatif/check|play    {plan} (workshop.web.whatif)
     GET  /api/strings/{lang}            anyone: the interface's strings (base/locales)
     GET  /                              anyone: the browser client (files under /web/)
     GET  /api/status                    the facilitator: board + members, injections
@@ -436,6 +439,10 @@ class CheckBody(_Body):
     plan: Plan
 
 
+class WhatIfBody(_Body):
+    turn: int = Field(ge=1, le=100, description="the quarter to start again from (1-based)")
+
+
 def _browser_client(app: FastAPI, host: Host, team_token: Any) -> None:
     """The browser client (``workshop.web``): its page at ``/``, its files under ``/web/``,
     and the routes it reads besides the team's own: the strings, the team's page, a poll
@@ -488,6 +495,39 @@ def _browser_client(app: FastAPI, host: Host, team_token: Any) -> None:
         satisfaction, retention) and the expert's KPIs by quarter (``history``). Played once
         per session in the background: ``ready`` is false (and both null) until then."""
         return pages.references.get(token)
+
+    whatifs = web.TeamWhatIfs(host)
+
+    @app.post("/api/team/whatif", tags=["browser"], response_model=dict[str, Any],
+              responses=_errors(401, 403, 409, 413, 422))
+    def start_whatif(body: WhatIfBody, token: team_token) -> dict:
+        """Once every round is played (parallel worlds): the team's game rewound to the
+        start of quarter ``turn`` (1-based), to play on from there on the host; replaces
+        the team's earlier what-if. 409 before the end, in a shared market, or for a
+        quarter not played."""
+        return whatifs.start(token, body.turn)
+
+    @app.get("/api/team/whatif", tags=["browser"], response_model=dict[str, Any],
+             responses=_errors(401, 403, 409))
+    def whatif_page(token: team_token, lang: Lang = "en") -> dict:
+        """The team's what-if as a page (as ``/api/team/page``), with ``draft`` (the plan
+        its next quarter starts from) and ``whatif`` (where it starts, the original game's
+        figures, and once over the two games compared in words). 409 if none."""
+        return whatifs.page(token, lang)
+
+    @app.post("/api/team/whatif/check", tags=["browser"], response_model=dict[str, Any],
+              responses=_errors(401, 403, 409, 413, 422))
+    def check_whatif(body: CheckBody, token: team_token, lang: Lang = "en") -> dict:
+        """A plan for the what-if's next quarter judged, nothing played (as
+        ``/api/team/check``)."""
+        return _call(whatifs.check, token, body.plan, lang)
+
+    @app.post("/api/team/whatif/play", tags=["browser"], response_model=dict[str, Any],
+              responses=_errors(401, 403, 409, 413, 422))
+    def play_whatif(body: PlanBody, token: team_token) -> dict:
+        """Play the what-if's next quarter with ``plan`` at once (422 with the reason if
+        the plan breaks a rule: nothing played; ``author`` is not kept)."""
+        return _call(whatifs.play, token, body.plan)
 
 
 def _action_route(app: FastAPI, host: Host, action: str, model: type[_Body] | None,

@@ -242,6 +242,26 @@ def test_three_browser_teams_play_a_whole_workshop(tmp_path, browsers):
         for team in (a, c):
             team.driver.execute_script("document.getElementById('truth-title').scrollIntoView()")
             team.shoot("debrief-truth")
+        # The what-if, as the Pygame debrief offers it: start again from Year 1 Q2 with the
+        # plan played then filled in, change one thing, play on to the end, and read it
+        # beside the original game.
+        a.click("section[aria-labelledby=whatif-title] button[data-turn='2']")
+        a.click("#whatif-start")
+        a.on_page("whatif")
+        assert "Year 1 Q2 plan is filled in" in a.text(), a.text()[:300]
+        a.tour("whatif-plan")
+        set_value(a, f"support_days-{account.id}", 1)
+        for turn in (2, 3, 4):
+            a.wait(lambda: "Plan is valid" in status(a), f"the what-if's plan for quarter {turn}")
+            a.click("#submit")
+            a.wait(lambda t=turn: a.driver.execute_script(
+                "return window.kamApp.whatif.whatif.turn") == t, f"what-if quarter {turn} not played")
+        a.on_page("whatif")
+        compared = a.text("section[aria-labelledby=whatif-compare]")
+        assert "This what-if" in compared and "What you changed in Year 1 Q2" in compared, compared
+        assert len(a.css("#whatif-compare ~ .charts svg.bars")) == 4
+        a.tour("whatif-compare")
+        assert room.session.history(room.team("Team 1")["id"])[-1]["round"] == 4  # untouched
         c.click("#tab-results")
         c.on_page("results")
         assert "stand-in" in c.text() or "代为" in c.text() or "策略" in c.text(), c.text()[:400]
@@ -263,7 +283,8 @@ def test_a_second_device_waits_for_the_facilitator(tmp_path, browsers):
         second = browsers(room.url, "zh", PHONE, "second")
         join(second, "Team 1", room.code, "Bo")
         second.on_page("pending")
-        second.tour("pending")
+        second.tour("pending")  # switching the language keeps it waiting, on this page
+        assert second.page() == "pending" and "Team 1" in second.text()
         request = room.session.join_requests()[0]["id"]
         room.cli("approve", "--request", request)
         second.on_page("plan")

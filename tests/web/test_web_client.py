@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from kam_sandbox.base.i18n import strings as all_strings
+from kam_sandbox.engine import KamError
 from kam_sandbox.workshop import Session
 from kam_sandbox.workshop.host import Host
 from kam_sandbox.workshop.server import ServerThread
@@ -226,3 +227,74 @@ def test_the_reference_strategies_meet_the_facilitators_events_as_the_team_did(s
         target = next(it["target"] for it in card["items"] if it["metric"] == "profit")
         assert expert["score"] == 100.0 and expert["profit"] == pytest.approx(target), team
     assert answers["Team 1"]["figures"] != answers["Team 2"]["figures"]  # its own events
+
+
+def test_a_team_replays_from_an_earlier_quarter_on_the_host(served):
+    """The what-if of the Pygame debrief, for a browser: refused while rounds remain; then
+    the team's game rewound to a quarter, with that quarter's plan to start from; played
+    on with the plans it played, it is the original game again; changed, it is set beside
+    the original in words."""
+
+    from kam_sandbox.workshop.client import FacilitatorClient
+
+    url, session = served
+    code = session.meta["join_code"]
+    auth = {"Authorization": "Bearer " + httpx.post(
+        url + "/api/join", json={"team": "Team 1", "code": code}).json()["token"]}
+    early = httpx.post(url + "/api/team/whatif", json={"turn": 1}, headers=auth)
+    assert early.status_code == 409 and "every round" in early.json()["detail"]
+    acc = session.scenario.accounts[0].id
+    httpx.post(url + "/api/team/submissions", headers=auth, json={
+        "plan": {"accounts": {acc: {"survey": True, "support_days": 2}}, "portfolio": {}}})
+    with FacilitatorClient(url, session.meta["facilitator_token"]) as desk:
+        while not session.meta["finished"]:
+            desk.act("advance")
+    assert httpx.get(url + "/api/team/whatif", headers=auth).status_code == 409  # none yet
+    assert httpx.post(url + "/api/team/whatif", json={"turn": 9},
+                      headers=auth).status_code == 409
+    original = session.replay_team("Team 1").game
+
+    def replay(changed: dict | None) -> dict:
+        started = httpx.post(url + "/api/team/whatif", json={"turn": 1}, headers=auth).json()
+        assert started == {"from": 1, "turn": 0}
+        page = httpx.get(url + "/api/team/whatif?lang=en", headers=auth).json()
+        assert page["draft"] == original.plans[0]  # the quarter's plan: change one thing
+        for turn in range(1, len(original.plans) + 1):
+            plan = changed if changed and turn == 1 else original.plans[turn - 1]
+            check = httpx.post(url + "/api/team/whatif/check", json={"plan": plan},
+                               headers=auth).json()
+            assert check["ok"], check
+            played = httpx.post(url + "/api/team/whatif/play", json={"plan": plan},
+                                headers=auth).json()
+            assert played["turn"] == turn and played["over"] == (turn == len(original.plans))
+        return httpx.get(url + "/api/team/whatif?lang=en", headers=auth).json()
+
+    same = replay(None)["whatif"]
+    assert same["over"] and same["compared"] == same["original"]["compared"]
+    assert "You played Year 1 Q1 as before." in same["lines"]
+    changed = replay({"accounts": {acc: {"support_days": 2}}, "portfolio": {}})
+    assert changed["whatif"]["compared"]["score"] != changed["whatif"]["original"]["compared"]["score"]
+    assert any("Needs analysis" in line for line in changed["whatif"]["lines"]), changed["whatif"]
+    over = httpx.post(url + "/api/team/whatif/play", headers=auth,
+                      json={"plan": {"accounts": {}, "portfolio": {}}})
+    assert over.status_code == 409 and "over" in over.json()["detail"]
+    assert session.replay_team("Team 1").game.scorecard() == original.scorecard()  # untouched
+
+
+def test_a_shared_market_has_no_what_if(tmp_path):
+    """Every team's plans shaped a shared market: its debrief says so (no what-if)."""
+
+    session = Session.create(tmp_path / "ws", "tutorial", 2, seed=3, mode="shared",
+                             world_secret="web")
+    host = Host(session)
+    try:
+        token = host.join("Team 1", session.meta["join_code"])["token"]
+        while not session.meta["finished"]:
+            session.advance()
+        from kam_sandbox.workshop.web import TeamPages, TeamWhatIfs
+
+        with pytest.raises(KamError, match="shared market"):
+            TeamWhatIfs(host).start(token, 1)
+        assert TeamPages(host).page(token, "en")["debrief"]["shared"]
+    finally:
+        session.close()

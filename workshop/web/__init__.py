@@ -4,7 +4,8 @@ The host serves it at ``/`` from the same origin as its API (``workshop.server``
 offline: the static HTML, CSS and plain JavaScript modules in ``static/`` (package data, no
 build step, no CDN; Chinese renders with the system's fonts) and the language tables of
 ``base/locales`` as JSON (``strings``), so the browser shows the Pygame game's own words.
-``pages`` builds what a team's page shows from what the team may know.
+``pages`` builds what a team's page shows from what the team may know; ``whatif`` plays a
+team's what-if for its browser once the workshop is over.
 
 Layer: inside the workshop; it uses the engine, the base (strings, number formats,
 ``base.explain``) and the workshop's ``Host``, never the game.
@@ -19,12 +20,13 @@ from pathlib import Path
 from kam_sandbox.base.i18n import strings as all_strings
 
 from .pages import TeamPages, live
+from .whatif import TeamWhatIfs
 
 #: The areas of ``base/locales`` a team's browser reads (the facilitator's console, the
 #: command line, the menus and the spreadsheet import stay on the host).
 AREAS = ("web", "plan", "label", "action", "resource", "resource_name", "need", "stage", "flag",
          "results", "debrief", "kpi", "lesson", "driver", "news", "team", "join", "app", "strategy",
-         "why")
+         "why", "whatif")
 
 
 def static_folder() -> Path:
@@ -41,4 +43,4 @@ def strings(lang: str) -> dict[str, str]:
     return {k: v for k, v in all_strings(lang).items() if k.split(".", 1)[0] in AREAS}
 
 
-__all__ = ["AREAS", "TeamPages", "live", "static_folder", "strings"]
+__all__ = ["AREAS", "TeamPages", "TeamWhatIfs", "live", "static_folder", "strings"]

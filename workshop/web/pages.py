@@ -110,17 +110,24 @@ class TeamPages:
 
     def _build(self, state: dict, case_data: dict, lang: str) -> dict:
         game = rebuild_game(Scenario.model_validate(case_data), state)
-        sc = game.scenario
-        view = game.view().to_dict()
-        for acc in view["accounts"]:
-            for person in acc["stakeholders"]:
-                person["label"] = explain.person_label(person, lang)
         filled = {s["round"]: s.get("filled_by") for s in state.get("submissions", [])}
-        results = [quarter(r, sc, lang, filled.get(r["turn"])) for r in game.results]
-        card = game.scorecard()
-        return {"page": page_key(state), "lang": lang, "case": case_info(sc, lang),
-                "view": view, "results": results, "kpis": game.kpi_history(),
-                "scorecard": scorecard(card, sc, lang), "debrief": debrief(game, lang)}
+        return {"page": page_key(state), **game_page(game, lang, filled)}
+
+
+def game_page(game: Any, lang: str, filled: dict[int, str | None] | None = None) -> dict:
+    """A game as a page shows it (a team's, or its what-if): the case, the view, every
+    played quarter in words (``filled``: by turn, the policy that stood in for the team),
+    the KPIs, the scorecard and, once over, the debrief."""
+
+    sc = game.scenario
+    view = game.view().to_dict()
+    for acc in view["accounts"]:
+        for person in acc["stakeholders"]:
+            person["label"] = explain.person_label(person, lang)
+    results = [quarter(r, sc, lang, (filled or {}).get(r["turn"])) for r in game.results]
+    return {"lang": lang, "case": case_info(sc, lang), "view": view, "results": results,
+            "kpis": game.kpi_history(), "scorecard": scorecard(game.scorecard(), sc, lang),
+            "debrief": debrief(game, lang)}
 
 
 def case_info(sc: Scenario, lang: str) -> dict:
@@ -301,4 +308,4 @@ def problem(error: PlanError, usage: dict, lang: str) -> dict:
     return {"resource": None, "reason": text}
 
 
-__all__ = ["TeamPages", "live", "page_key", "start_draft"]
+__all__ = ["TeamPages", "game_page", "live", "page_key", "start_draft"]

@@ -8,11 +8,13 @@ import { h, setText, t, loadStrings, state as ui } from "./ui.js";
 import { renderJoin, renderPending } from "./join.js";
 import { Planner } from "./plan.js";
 import { renderResults, renderDebrief } from "./report.js";
+import { renderWhatIf } from "./whatif.js";
 import * as fmt from "./fmt.js";
 
 const POLL_MS = 2000;
 const api = new Api();
-const app = { info: null, page: null, live: null, tab: "plan", liveAt: 0, planner: null, offline: false, seenPage: null };
+const app = { info: null, page: null, live: null, tab: "plan", liveAt: 0, planner: null, offline: false, seenPage: null,
+  whatif: null, whatifPlanner: null }; // whatif: the team's what-if page, once it has started one
 window.kamApp = app; // for the tests: what the page last read
 window.kamAuthor = () => (app.info && (store.remembered(app.info.session) || {}).name) || "";
 
@@ -33,6 +35,7 @@ async function setLanguage(lang) {
   setText(document.getElementById("tab-plan"), t("web.tab.plan"));
   setText(document.getElementById("tab-results"), t("web.tab.results"));
   setText(document.getElementById("tab-debrief"), t("web.tab.debrief"));
+  setText(document.getElementById("tab-whatif"), t("debrief.tab.whatif"));
   document.getElementById("tabs").setAttribute("aria-label", t("web.pages"));
 }
 
@@ -51,7 +54,10 @@ async function boot() {
   document.getElementById("lang").addEventListener("click", async () => {
     await setLanguage(ui.lang === "zh" ? "en" : "zh");
     showTitle();
-    if (app.page) { app.page = null; await refreshPage(); } else showJoin();
+    if (app.whatif) app.whatif = (await api.call("GET", `/api/team/whatif?lang=${ui.lang}`)).data;
+    if (app.page) { const tab = app.tab; app.page = null; await refreshPage(tab); }
+    else if (app.waiting) app.waiting(); // still waiting for the facilitator: stay there
+    else showJoin();
   });
   document.getElementById("leave").addEventListener("click", leave);
   document.getElementById("tabs").addEventListener("click", (e) => {
@@ -114,8 +120,15 @@ function admitted(data) {
 async function followRequest(known) {
   const main = document.getElementById("main");
   let stop = false;
-  renderPending(main, known.team, () => { stop = true; store.forget(app.info.session, "request", "key"); showJoin(); });
-  while (!stop) {
+  app.waiting = () => renderPending(main, known.team, () => {
+    stop = true; app.waiting = null; store.forget(app.info.session, "request", "key"); showJoin();
+  });
+  app.waiting();
+  try { await waitForApproval(known, () => stop); } finally { app.waiting = null; }
+}
+
+async function waitForApproval(known, stopped) {
+  while (!stopped()) {
     try {
       const answer = await api.call("POST", "/api/join/status", { request: known.request, key: known.key });
       setOffline(false);
@@ -126,7 +139,7 @@ async function followRequest(known) {
         store.forget(app.info.session, "request", "key");
         app.notice = exc.status === 403 && exc.kind === "forbidden" && /did not let/.test(exc.message)
           ? t("join.error.denied", { team: known.team || "" }) : exc.message;
-        if (!stop) showJoin();
+        if (!stopped()) showJoin();
         return;
       }
     }
@@ -168,7 +181,8 @@ async function startTeam() {
   return true;
 }
 
-async function refreshPage() {
+// keep: the tab to stay on (a language switch reads the page again, in the same place).
+async function refreshPage(keep = null) {
   const page = (await api.call("GET", `/api/team/page?lang=${ui.lang}`)).data;
   const roundClosed = app.page && page.results.length > app.page.results.length;
   const first = !app.page;
@@ -176,6 +190,7 @@ async function refreshPage() {
   if (first && page.live.closed_rounds > 0 && page.live.state === "closed") app.tab = "results";
   if (roundClosed) app.tab = page.live.finished ? "debrief" : "results";
   if (page.live.finished && first) app.tab = "debrief";
+  if (keep) app.tab = keep;
   app.planner = new Planner(page, api, ui.lang, app.planner, onSubmitted);
   applyLive(page.live);
   render();
@@ -237,7 +252,7 @@ function showTimer() {
 function render() {
   const page = app.page;
   const main = document.getElementById("main");
-  const tabs = { plan: true, results: page.results.length > 0, debrief: !!page.debrief };
+  const tabs = { plan: true, results: page.results.length > 0, debrief: !!page.debrief, whatif: !!(page.debrief && app.whatif) };
   if (!tabs[app.tab]) app.tab = "plan";
   for (const [tab, shown] of Object.entries(tabs)) {
     const button = document.getElementById(`tab-${tab}`);
@@ -251,7 +266,22 @@ function render() {
   main.dataset.page = app.tab;
   if (app.tab === "plan") app.planner.mount(main);
   else if (app.tab === "results") renderResults(main, page, ui.lang);
-  else renderDebrief(main, page, ui.lang, () => api.call("GET", "/api/team/references"));
+  else if (app.tab === "whatif") {
+    app.whatifPlanner = renderWhatIf(main, app.whatif, api, ui.lang, refreshWhatIf, () => { app.tab = "debrief"; render(); },
+      app.whatifPlanner);
+  } else renderDebrief(main, page, ui.lang, () => api.call("GET", "/api/team/references"), startWhatIf);
+}
+
+// The what-if (after the workshop): started from the debrief, read again after each quarter.
+async function startWhatIf(turn) {
+  await api.call("POST", "/api/team/whatif", { turn });
+  await refreshWhatIf();
+}
+
+async function refreshWhatIf() {
+  app.whatif = (await api.call("GET", `/api/team/whatif?lang=${ui.lang}`)).data;
+  app.tab = "whatif";
+  render();
 }
 
 function sleep(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }

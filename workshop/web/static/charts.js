@@ -45,7 +45,9 @@ export function lineChart({ title, series, labels, format, width = 320, height =
   const every = Math.ceil(labels.length / 5);
   labels.forEach((label, i) => {
     if (i % every === 0 || i === labels.length - 1) {
-      svg.append(el("text", { x: x(i), y: height - 8, class: "tick", "text-anchor": "middle" }, label));
+      // the last label ends at its point: centred, it would run past the plot's right edge
+      const anchor = i === labels.length - 1 && i > 0 ? "end" : "middle";
+      svg.append(el("text", { x: x(i) + (anchor === "end" ? 4 : 0), y: height - 8, class: "tick", "text-anchor": anchor }, label));
     }
   });
   series.forEach((s, k) => {

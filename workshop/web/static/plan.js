@@ -25,9 +25,14 @@ const STEPPERS = [
 const STANCE = (s) => (s === null || s === undefined ? "#aab2bd" : s >= 0.25 ? "#0072B2" : s <= -0.25 ? "#D55E00" : "#E69F00");
 const clone = (x) => JSON.parse(JSON.stringify(x));
 
+// Where a plan goes: the workshop's round (checked, kept as a draft, submitted) or the
+// team's what-if after the workshop (checked, played at once; nothing to keep).
+export const WORKSHOP = { check: "/api/team/check", draft: "/api/team/draft", submit: "/api/team/submissions", submitKey: "team.submit", tipKey: "team.submit_tip" };
+export const WHATIF = { check: "/api/team/whatif/check", draft: null, submit: "/api/team/whatif/play", submitKey: "web.whatif.play", tipKey: "web.whatif.play_tip" };
+
 export class Planner {
-  constructor(page, api, lang, previous, onSubmitted) {
-    this.page = page; this.api = api; this.lang = lang; this.onSubmitted = onSubmitted;
+  constructor(page, api, lang, previous, onSubmitted, routes = WORKSHOP) {
+    this.page = page; this.api = api; this.lang = lang; this.onSubmitted = onSubmitted; this.routes = routes;
     this.case = page.case; this.view = page.view;
     const sameRound = previous && previous.page.page === page.page;
     this.draft = sameRound ? previous.draft : clone(page.draft);
@@ -87,7 +92,7 @@ export class Planner {
     if (this.stopped) return;
     const sent = JSON.stringify(this.draft);
     try {
-      const answer = await this.api.call("POST", `/api/team/check?lang=${this.lang}`, { plan: this.draft });
+      const answer = await this.api.call("POST", `${this.routes.check}?lang=${this.lang}`, { plan: this.draft });
       if (JSON.stringify(this.draft) === sent) { this.checked = answer.data; this.meters(); this.status(); }
     } catch (exc) {
       if (!(exc instanceof Offline)) { this.checked = null; this.status(); }
@@ -95,10 +100,11 @@ export class Planner {
   }
 
   async save() {
+    if (!this.routes.draft) { this.dirty = false; this.saving = "saved"; return; } // nothing kept
     if (this.stopped || !this.dirty || !this.editable) return;
     const sent = JSON.stringify(this.draft);
     try {
-      await this.api.call("PUT", "/api/team/draft", { plan: this.draft, author: this.author() });
+      await this.api.call("PUT", this.routes.draft, { plan: this.draft, author: this.author() });
       if (JSON.stringify(this.draft) === sent) { this.dirty = false; this.saving = "saved"; }
     } catch (exc) {
       this.saving = "unsaved";
@@ -116,12 +122,15 @@ export class Planner {
     this.message = { text: t("web.submitting"), kind: "muted" };
     this.status();
     try {
-      await this.api.call("POST", "/api/team/submissions", { plan: this.draft, author: this.author() });
+      await this.api.call("POST", this.routes.submit, { plan: this.draft, author: this.author() });
       this.message = null;
       this.liveState = { ...this.liveState, submitted: true, submission: { time: new Date().toISOString() } };
       this.onSubmitted();
     } catch (exc) {
-      this.message = { text: submitError(exc, this.lang), kind: "warn" };
+      // Over a resource: the page's own words and numbers ("Budget 43,000 / 40,000"), not
+      // the engine's message, which names the resource by its key.
+      const over = exc instanceof HostError && exc.kind === "plan" && this.checked?.problem?.resource;
+      this.message = { text: over ? t("team.error.plan", { reason: overText(this.checked.problem) }) : submitError(exc, this.lang), kind: "warn" };
     }
     this.status();
   }
@@ -152,8 +161,8 @@ export class Planner {
     this.detailNode = h("section", { class: "detail" });
     this.allocNode = h("section", { class: "card alloc", "aria-label": t("plan.allocation") });
     this.statusNode = h("p", { class: "status", id: "plan-status", role: "status", "aria-live": "polite" });
-    this.submitNode = h("button", { type: "button", class: "primary submit", id: "submit", title: t("team.submit_tip"),
-      onclick: () => this.submit() }, t("team.submit"));
+    this.submitNode = h("button", { type: "button", class: "primary submit", id: "submit", title: t(this.routes.tipKey),
+      onclick: () => this.submit() }, t(this.routes.submitKey));
     const portfolio = h("div", { class: "portfolio-actions", role: "group", "aria-label": t("web.portfolio_actions") },
       PORTFOLIO_ACTIONS.filter((a) => c.actions.includes(a)).map((a) =>
         this.toggle(a, `${t(`action.${a}`)} ${fmt.money(c.costs[a], this.lang, c.currency)}`, !!this.draft.portfolio[a],
@@ -359,9 +368,7 @@ export class Planner {
     else if (this.message) ({ text, kind } = this.message);
     else if (problem) {
       kind = "warn";
-      text = problem.resource
-        ? t("plan.over", { resource: t(`resource_name.${problem.resource}`), used: short(problem.used), available: short(problem.available) })
-        : t("plan.invalid", { reason: problem.reason });
+      text = problem.resource ? overText(problem) : t("plan.invalid", { reason: problem.reason });
     } else if (live.state === "paused") text = t("team.status_paused");
     else if (live.submitted && !this.dirty) text = t("team.status_submitted", { time: clock(live.submission && live.submission.time) });
     else if (this.checked) text = t("plan.ready", { spend: fmt.money(this.checked.usage.budget[0], this.lang, this.case.currency) });
@@ -371,10 +378,14 @@ export class Planner {
     this.statusNode.className = `status ${kind}`;
     this.statusNode.setAttribute("role", kind === "warn" ? "alert" : "status");
     this.submitNode.disabled = live.state !== "open" || !!live.finished;
-    setText(this.submitNode, live.submitted && !this.dirty ? t("web.submit_again") : t("team.submit"));
+    setText(this.submitNode, live.submitted && !this.dirty ? t("web.submit_again") : t(this.routes.submitKey));
   }
 }
 
+
+function overText(problem) {
+  return t("plan.over", { resource: t(`resource_name.${problem.resource}`), used: short(problem.used), available: short(problem.available) });
+}
 
 function submitError(exc, lang) {
   if (exc instanceof Offline) return t("team.error.offline");

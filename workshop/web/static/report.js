@@ -21,12 +21,13 @@ function quarterShort(turn, start) {
   return t("results.xq", { year: Math.floor(index / 4) + 1, q: (index % 4) + 1 });
 }
 
-// reference: the expert's KPIs by quarter (the debrief), drawn dashed beside the team's.
-export function kpiCharts(page, lang, upto, reference = null) {
+// reference: another game's KPIs by quarter (the expert's in the debrief, the original
+// game's beside a what-if), drawn dashed beside the team's and named referenceName.
+export function kpiCharts(page, lang, upto, reference = null, referenceName = t("strategy.expert")) {
   const history = page.kpis.slice(0, upto);
   const labels = history.map((_, i) => quarterShort(i + 1, page.case.start_quarter));
   const series = (metric) => [{ name: t(`kpi.${metric}`), values: history.map((q) => q[metric]) }].concat(
-    reference ? [{ name: t("strategy.expert"), values: reference.slice(0, upto).map((q) => q[metric]), dashed: true }] : []);
+    reference ? [{ name: referenceName, values: reference.slice(0, upto).map((q) => q[metric]), dashed: true }] : []);
   return h("div", { class: "charts" }, CHART_KPIS.map((metric) => h("figure", { class: "card", style: "margin:0" },
     lineChart({ title: t(`kpi.${metric}`), labels, series: series(metric), format: axisFormat(metric, lang, page.case.currency) }))));
 }
@@ -66,7 +67,8 @@ export function renderResults(main, page, lang) {
     h("div", { class: "results" }, h("div", { style: "display:grid;gap:10px" }, news, why, movers), charts));
 }
 
-export function renderDebrief(main, page, lang, loadReferences) {
+// startWhatIf(turn): rewind the team's game to that quarter (the what-if section's button).
+export function renderDebrief(main, page, lang, loadReferences, startWhatIf) {
   const card = page.scorecard;
   const grade = h("section", { class: "card", "aria-labelledby": "grade-title" },
     h("h2", { id: "grade-title" }, t("debrief.tab.overview")),
@@ -100,7 +102,7 @@ export function renderDebrief(main, page, lang, loadReferences) {
   };
   main.replaceChildren(h("h1", {}, t("debrief.title", { scenario: page.case.title })),
     h("div", { class: "debrief" }, grade, h("div", { style: "display:grid;gap:10px" }, lessons, truthSection(page) || "", compare, charts)),
-    whatifNote(page));
+    whatifSection(page, lang, startWhatIf));
   if (references) withReferences(references);
   else askReferences(loadReferences, compare, withReferences);
 }
@@ -131,31 +133,61 @@ async function askReferences(load, section, show) {
 // of the team and of each reference, side by side, then how many the team beat.
 const COMPARED = ["score", "profit", "satisfaction", "retention"];
 
+// The COMPARED figures of several games (games[k] named labels[k]) as four bar charts, the
+// one labelled highlight standing out.
+export function comparedCharts(labels, games, lang, currency, highlight) {
+  const titles = { score: t("debrief.compare.score"), profit: t("debrief.compare.profit"),
+    satisfaction: t("kpi.satisfaction"), retention: t("kpi.retention") };
+  const formats = { score: fmt.score, profit: (v) => fmt.money(v, lang, currency),
+    satisfaction: (v) => fmt.number(v, lang, 2), retention: (v) => fmt.percent(v) };
+  return h("div", { class: "charts compare" }, COMPARED.map((metric) => h("figure", { class: "card", style: "margin:0" },
+    h("figcaption", { class: "chart-caption" }, titles[metric]),
+    barList({ title: titles[metric], rows: labels.map((label, k) => ({ label, value: games[k][metric] })),
+      format: formats[metric], highlight }))));
+}
+
 function compareSection(page, lang, refs) {
   const you = t("debrief.compare.you");
   const labels = [you, ...refs.order.map((name) => t(`strategy.${name}`))];
   const games = [page.debrief.compared, ...refs.order.map((name) => refs.figures[name])];
-  const titles = { score: t("debrief.compare.score"), profit: t("debrief.compare.profit"),
-    satisfaction: t("kpi.satisfaction"), retention: t("kpi.retention") };
-  const formats = { score: fmt.score, profit: (v) => fmt.money(v, lang, page.case.currency),
-    satisfaction: (v) => fmt.number(v, lang, 2), retention: (v) => fmt.percent(v) };
   const beaten = games.slice(1).filter((g) => games[0].score > g.score).length;
   const note = (page.debrief.shared ? `${t("debrief.compare.shared")} ` : "") + t("debrief.compare.note");
   return [h("h2", { id: "compare-title" }, t("debrief.tab.compare")),
     h("p", { class: "muted" }, t("debrief.compare.title", { seed: page.debrief.seed })),
-    h("div", { class: "charts compare" }, COMPARED.map((metric) => h("figure", { class: "card", style: "margin:0" },
-      h("figcaption", { class: "chart-caption" }, titles[metric]),
-      barList({ title: titles[metric], rows: labels.map((label, k) => ({ label, value: games[k][metric] })),
-        format: formats[metric], highlight: you })))),
+    comparedCharts(labels, games, lang, page.case.currency, you),
     h("p", { class: "beat" }, t("debrief.compare.beat", { n: beaten, total: refs.order.length })),
     h("p", { class: "muted" }, note)];
 }
 
-// What-if (replay from an earlier quarter) is the Pygame team client's: say where it is.
-function whatifNote(page) {
-  const text = page.debrief.shared ? t("debrief.whatif.shared") : t("web.whatif_elsewhere");
-  return h("section", { class: "card", "aria-labelledby": "whatif-title", style: "margin-top:10px" },
-    h("h2", { id: "whatif-title" }, t("debrief.whatif.title")), h("p", {}, text));
+// Replay from an earlier quarter, as the Pygame debrief offers it: pick the quarter, and the
+// host rewinds the team's game there (a shared market cannot: every team's plans shaped it).
+let whatifTurn = 1;
+
+function whatifSection(page, lang, startWhatIf) {
+  const section = h("section", { class: "card", "aria-labelledby": "whatif-title", style: "margin-top:10px" },
+    h("h2", { id: "whatif-title" }, t("debrief.whatif.title")));
+  if (page.debrief.shared) { section.append(h("p", {}, t("debrief.whatif.shared"))); return section; }
+  const turns = page.results.length;
+  whatifTurn = Math.min(Math.max(whatifTurn, 1), turns);
+  const chosen = h("p", { class: "muted", "aria-live": "polite" });
+  const error = h("p", { class: "error", role: "alert" });
+  const showChosen = () => {
+    const r = page.results[whatifTurn - 1];
+    chosen.textContent = t("debrief.whatif.chosen", { quarter: fmt.quarterLabel(whatifTurn, page.case.start_quarter, lang), score: fmt.score(r.score) })
+      + " " + (r.news.length ? r.news.join(" · ") : t("results.no_news"));
+    for (const b of pickers.children) b.setAttribute("aria-pressed", String(Number(b.dataset.turn) === whatifTurn));
+  };
+  const pickers = h("div", { class: "quarters", role: "group", "aria-label": t("debrief.whatif.pick") },
+    page.results.map((q) => h("button", { type: "button", "data-turn": q.turn, onclick: () => { whatifTurn = q.turn; showChosen(); } },
+      fmt.quarterLabel(q.turn, page.case.start_quarter, lang))));
+  const go = h("button", { type: "button", class: "primary", id: "whatif-start", onclick: async () => {
+    go.disabled = true; error.textContent = "";
+    try { await startWhatIf(whatifTurn); } catch (exc) { error.textContent = exc.message; go.disabled = false; }
+  } }, t("debrief.whatif.replay"));
+  section.append(h("p", {}, `${t("debrief.whatif.text")} ${t("whatif.text")}`), h("p", { class: "pick" }, t("debrief.whatif.pick")),
+    pickers, chosen, go, error);
+  showChosen();
+  return section;
 }
 
 function policyName(policy) {
