@@ -54,7 +54,7 @@ async function boot() {
   document.getElementById("lang").addEventListener("click", async () => {
     await setLanguage(ui.lang === "zh" ? "en" : "zh");
     showTitle();
-    if (app.whatif) app.whatif = (await api.call("GET", `/api/team/whatif?lang=${ui.lang}`)).data;
+    if (app.whatif) app.whatif = await readWhatIf();
     if (app.page) { const tab = app.tab; app.page = null; await refreshPage(tab); }
     else if (app.waiting) app.waiting(); // still waiting for the facilitator: stay there
     else showJoin();
@@ -279,9 +279,20 @@ async function startWhatIf(turn) {
 }
 
 async function refreshWhatIf() {
-  app.whatif = (await api.call("GET", `/api/team/whatif?lang=${ui.lang}`)).data;
-  app.tab = "whatif";
+  app.whatif = await readWhatIf();
+  app.tab = app.whatif ? "whatif" : "debrief";
   render();
+}
+
+// The what-if page, or null when the host has none for the team (it keeps them in memory:
+// a restarted host has forgotten it; the debrief starts another).
+async function readWhatIf() {
+  try {
+    return (await api.call("GET", `/api/team/whatif?lang=${ui.lang}`)).data;
+  } catch (exc) {
+    if (exc instanceof HostError && exc.status === 409) return null;
+    throw exc;
+  }
 }
 
 function sleep(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }
