@@ -190,8 +190,9 @@ function whatifSection(page, lang, startWhatIf) {
   return section;
 }
 
+// A built-in strategy's name ("uniform" → "Even spread"), as base/i18n.strategy_name has it.
 function policyName(policy) {
-  const key = `debrief.policy.${policy}`;
+  const key = `strategy.${policy.replace(/-/g, "_")}`;
   return t(key) === key ? policy : t(key);
 }
 
