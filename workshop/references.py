@@ -72,7 +72,7 @@ class SessionReferences:
         self.host = host
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kam-references")
         self._lock = threading.Lock()
-        self._games: dict[tuple[str, int], Future] = {}
+        self._games: dict[tuple[str, int, str], Future] = {}  # (session, seed, events)
 
     def start(self, token: str) -> Future:
         """Begin playing the references of the team's finished session (once); KamError
@@ -99,9 +99,6 @@ class SessionReferences:
         ready = game.done()
         played = game.result() if ready else {"figures": None, "history": None}
         return {"ready": ready, "order": list(REFERENCES), **played}
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 __all__ = ["COMPARED", "REFERENCES", "SessionReferences", "compared", "play"]
