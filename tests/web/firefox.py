@@ -41,6 +41,7 @@ class Firefox:
         from marionette_driver.marionette import Marionette
 
         self.lang, self.shots, self.name = lang, shots, name
+        self.driver = None
         self.profile = Path(tempfile.mkdtemp(prefix="kam-firefox-"))
         accept = "zh-CN, zh" if lang == "zh" else "en-US, en"
         # Port 0: Firefox picks a free one and writes it to MarionetteActivePort.
@@ -58,9 +59,13 @@ class Firefox:
                 self.quit()
                 raise AssertionError("Firefox did not start its Marionette port")
             time.sleep(0.1)
-        self.driver = Marionette(host="127.0.0.1", port=int(port_file.read_text()))
-        self.driver.start_session()
-        self.resize(size)
+        try:
+            self.driver = Marionette(host="127.0.0.1", port=int(port_file.read_text()))
+            self.driver.start_session()
+            self.resize(size)
+        except BaseException:  # nobody else holds this browser yet: do not leave it running
+            self.quit()
+            raise
 
     def resize(self, size: tuple[int, int, bool]) -> None:
         """The viewport at exactly ``size`` (the window is larger by its frame)."""
@@ -116,7 +121,7 @@ class Firefox:
 
     def quit(self) -> None:
         try:
-            if getattr(self, "driver", None) is not None:
+            if self.driver is not None and self.driver.session is not None:
                 self.driver.delete_session()
         finally:
             self.process.terminate()
