@@ -123,7 +123,7 @@ class DebriefScene(Scene):
             self.reference_history = self.original_history
             self.whatif_turn = max(1, min(self.whatif_turn, len(game.plans)))
             return
-        played = references.get(sc, game.seed)  # begun in the background at the last plan
+        played = references.get(sc, game.seed, game)  # begun in the background at the last plan
         self.references = played["figures"]
         self.reference_history = played["history"]
         self.whatif_turn = max(1, min(self.whatif_turn, len(game.plans)))
