@@ -27,6 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 __all__ = [
     "MISSING",
     "CURRENCY_SYMBOLS",
+    "SHORT_FROM",
     "money",
     "delta_money",
     "percent",
@@ -41,6 +42,10 @@ MISSING = "—"
 """Shown instead of NaN/inf: a blank would look like a rendering bug."""
 
 CURRENCY_SYMBOLS: dict[str, str] = {"CNY": "¥", "USD": "$", "EUR": "€"}
+
+SHORT_FROM = 1000
+"""The ``short_from`` of a screen's money: from ¥1,000 up every amount a screen shows is
+written in k / 万 (``¥8.9k`` beside ``¥14.05M``, never ``¥8,922``): one format per screen."""
 
 # (threshold, divisor, suffix, decimals), ascending.  Chinese groups by 10^4
 # (万) and 10^8 (亿); English by thousands.  Both start compacting at 10,000
@@ -125,9 +130,11 @@ def money(value: float, lang: str, currency: str = "CNY", *,
     return _money(value, lang, currency, explicit_sign=False, short_from=short_from)
 
 
-def delta_money(value: float, lang: str, currency: str = "CNY") -> str:
-    """Money change with an explicit sign (``+¥5.2万``, ``-¥300``, ``±¥0``)."""
-    return _money(value, lang, currency, explicit_sign=True)
+def delta_money(value: float, lang: str, currency: str = "CNY", *,
+                short_from: float | None = None) -> str:
+    """Money change with an explicit sign (``+¥5.2万``, ``-¥300``, ``±¥0``); ``short_from``
+    as for ``money``."""
+    return _money(value, lang, currency, explicit_sign=True, short_from=short_from)
 
 
 def _percent(value: float, digits: int, explicit_sign: bool) -> str:

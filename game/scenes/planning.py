@@ -444,7 +444,8 @@ class PlanningScene(Scene):
         """Money as this screen writes it: one format for budget, costs and spend, to the
         ¥100, so budget left + spent = budget as shown."""
 
-        return fmt.money(value, language(), self.session.scenario.currency, short_from=1000)
+        return fmt.money(value, language(), self.session.scenario.currency,
+                         short_from=fmt.SHORT_FROM)
 
     def _formatter(self, kind: str):
         lang = language()

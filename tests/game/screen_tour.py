@@ -133,9 +133,19 @@ def tour(app, store, scenario: str = "retail", seed: int = 3) -> Iterator[str]:
     app.reset_to("results", session, result)
     show(app)
     yield "results-q1"
+    yield from to_the_debrief(app, session, peaks=True)
+
+
+def to_the_debrief(app, session: Session, peaks: bool = False) -> Iterator[str]:
+    """Play ``session`` to its end (with ``peaks``, showing each peak season's plan), then
+    show the last results and every debrief tab."""
+
+    from kam_sandbox.game.scenes.debrief import TABS
+
+    result = session.game.results[-1] if session.game.results else None
     while not session.game.over:
         result = play_quarter(session)
-        if session.game.view().peak and not session.game.over:
+        if peaks and session.game.view().peak and not session.game.over:
             app.reset_to("planning", session)
             app.scene.tutorial_step = None
             show(app)
@@ -144,8 +154,6 @@ def tour(app, store, scenario: str = "retail", seed: int = 3) -> Iterator[str]:
     show(app)
     yield "results-last"
     app.reset_to("debrief", session)
-    from kam_sandbox.game.scenes.debrief import TABS
-
     for tab in TABS:
         app.scene.select_tab(tab)
         show(app)

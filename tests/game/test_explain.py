@@ -159,7 +159,9 @@ def test_first_quarter_changes_start_from_the_revenue_before_the_game():
 
 
 def test_format_metric_and_grade_band():
-    assert explain.format_metric("profit", 123456, "zh") == "¥12.3万"
+    assert explain.format_metric("profit", 123456, "zh") == "¥12.35万"  # one format a screen
+    assert explain.format_metric("profit", 8922, "zh") == "¥0.89万"
+    assert explain.format_metric("profit", 8922, "en") == "¥8.9k"
     assert explain.format_metric("profit", 123456, "en") == "¥123.5k"
     assert explain.format_metric("retention", 0.874, "en") == "87%"
     assert explain.format_metric("bad_debt_ratio", 0.0123, "en") == "1.2%"
