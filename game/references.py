@@ -60,8 +60,8 @@ def expert_game(game) -> Batch | None:
     graded game of one seat that met no facilitator's event (a shared market's seat is
     measured against its rivals' moves, an injected event changes the world). None else."""
 
-    batch = getattr(game, "batch", None)
-    if (batch is None or not batch.graded or batch.players != 1 or batch.size != 1
+    batch = getattr(game, "batch", None)  # a seat's snapshot holds only the rules
+    if (not isinstance(batch, Batch) or not batch.graded or batch.players != 1 or batch.size != 1
             or any(batch.injected.values())):
         return None
     return batch.yardstick(0)
