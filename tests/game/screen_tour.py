@@ -8,6 +8,7 @@ and the pygame_gui labels, buttons and text boxes."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pygame
 from conftest import pump
@@ -36,6 +37,27 @@ def canvas_sizes() -> list[tuple[tuple[int, int], float]]:
                 seen.add(canvas)
                 out.append((size, scale))
     return out
+
+
+@contextmanager
+def tour_app(tmp_path, monkeypatch, lang: str, size=None, scale: float = 1.0) -> Iterator:
+    """An app in ``lang`` with its data (settings, saves) in ``tmp_path``, closed after."""
+
+    from kam_sandbox.game.app import App
+    from kam_sandbox.game.saves import SaveStore
+    from kam_sandbox.game.settings import load_settings
+
+    monkeypatch.setenv("KAM_SANDBOX_DATA", str(tmp_path))
+    i18n.set_language(lang)
+    app = App(size, scale=scale) if size else App()
+    try:
+        app.data_folder, app.settings = tmp_path, load_settings(tmp_path)
+        app.store = SaveStore(tmp_path / "saves")
+        app.ui.set_locale(lang)
+        yield app
+    finally:
+        app.close()
+        i18n.set_language("en")
 
 
 def texts(app) -> list[tuple[str, pygame.Rect]]:

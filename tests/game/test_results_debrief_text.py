@@ -98,27 +98,14 @@ def test_a_tier_name_stays_whole_in_a_results_box(app, monkeypatch):
 def test_every_screen_and_tooltip_writes_money_one_way(tmp_path, monkeypatch, lang):
     """The tour of every screen, tooltips included ("costs ¥1,500 a day" beside "¥20.0k")."""
 
-    from screen_tour import tour
+    from screen_tour import tour, tour_app
 
-    from kam_sandbox.game.app import App
-    from kam_sandbox.game.saves import SaveStore
-    from kam_sandbox.game.settings import load_settings
-
-    monkeypatch.setenv("KAM_SANDBOX_DATA", str(tmp_path))
-    i18n.set_language(lang)
-    app = App()
     found = {}
-    try:
-        app.data_folder, app.settings = tmp_path, load_settings(tmp_path)
-        app.store = SaveStore(tmp_path / "saves")
-        app.ui.set_locale(lang)
+    with tour_app(tmp_path, monkeypatch, lang) as app:
         for state in tour(app, app.store):
             shown = everything_shown(app) + [getattr(s, "tool_tip_text", None) or "" for s in
                                              app.ui.get_sprite_group().sprites()]
             full = [m for v in shown for m in UNABBREVIATED.findall(v)]
             if full:
                 found[state] = full[:5]
-    finally:
-        app.close()
-        i18n.set_language("en")
     assert not found, found
