@@ -146,7 +146,8 @@ class TeamWaitScene(Scene):
         cells = []
         for resource in RESOURCES:
             used, available = usage[resource]
-            show = ((lambda v: fmt.money(v, lang, sc.currency)) if resource == "budget"
+            show = ((lambda v: fmt.money(v, lang, sc.currency, short_from=fmt.SHORT_FROM))
+                    if resource == "budget"
                     else (lambda v: fmt.number(v, lang, 1)))
             cells.append(tr("team.wait_usage", resource=tr(f"library.fact.{resource}"),
                             used=show(used), available=show(available)))
