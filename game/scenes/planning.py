@@ -9,6 +9,7 @@ allocation controls; portfolio-wide actions and the plan's status along the bott
 from __future__ import annotations
 
 import html
+import math
 
 import pygame
 import pygame_gui
@@ -447,6 +448,13 @@ class PlanningScene(Scene):
         return fmt.money(value, language(), self.session.scenario.currency,
                          short_from=fmt.SHORT_FROM)
 
+    def budget_left(self, used: float, available: float) -> float:
+        """The budget left as the top bar shows it: the budget less the spend as the status
+        line writes it (to the ¥100, half up), so the two add up to the budget even when
+        the spend is not a round sum (half a ¥1,500 support day)."""
+
+        return available - math.floor(used / 100 + 0.5) * 100
+
     def _formatter(self, kind: str):
         lang = language()
         return {
@@ -679,7 +687,7 @@ class PlanningScene(Scene):
         for name, used, available, box in meters:
             left = available - used
             if name == "budget":
-                value = self.money(left)
+                value = self.money(self.budget_left(used, available))
             elif name == "supply":  # the season's capacity not yet promised to an account
                 value = fmt.percent(left)
             else:

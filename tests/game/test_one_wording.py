@@ -71,3 +71,29 @@ def test_budget_left_and_spent_add_up_and_money_reads_one_way(app, lang):
     unabbreviated = [v for v in shown if re.search(r"¥\d{1,3},\d{3}(?![\d.])", v)]
     assert not unabbreviated  # not "¥8,000" beside "¥90.0k"
     i18n.set_language("en")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_budget_left_and_spent_add_up_with_half_days(app, lang):
+    """Half a support day costs ¥750 in the tutorial: ¥3,750 spent of ¥40,000 read "¥3.63万"
+    left and "¥0.38万" spent, which add up to ¥4.01万."""
+
+    i18n.set_language(lang)
+    session = Session(new_game("tutorial", 1), store=None)
+    app.push("planning", session)
+    scene = app.scene
+    scene.tutorial_step = None
+    acc = session.scenario.accounts[0]
+    session.set(acc.id, "survey", True)
+    session.set(acc.id, "support_days", 0.5)
+    scene.refresh()
+    show(app)
+    used, budget = session.usage()["budget"]
+    assert used % 100  # not a round sum
+    shown = [v for v, _ in texts(app)]
+    left = scene.money(scene.budget_left(used, budget))
+    assert left in shown  # the top bar
+    spent = i18n.tr("plan.ready", spend=scene.money(used))
+    assert any(spent in v for v in shown)  # the status line
+    assert number(left) + number(scene.money(used)) == pytest.approx(number(scene.money(budget)))
+    i18n.set_language("en")
