@@ -9,7 +9,6 @@ allocation controls; portfolio-wide actions and the plan's status along the bott
 from __future__ import annotations
 
 import html
-import math
 
 import pygame
 import pygame_gui
@@ -450,10 +449,10 @@ class PlanningScene(Scene):
 
     def budget_left(self, used: float, available: float) -> float:
         """The budget left as the top bar shows it: the budget less the spend as the status
-        line writes it (to the ¥100, half up), so the two add up to the budget even when
-        the spend is not a round sum (half a ¥1,500 support day)."""
+        line writes it, so the two add up to the budget even when the spend is not a round
+        sum (half a ¥1,500 support day and a survey: ¥0.38万 spent, ¥3.62万 left)."""
 
-        return available - math.floor(used / 100 + 0.5) * 100
+        return available - fmt.money_as_written(used, language(), short_from=fmt.SHORT_FROM)
 
     def _formatter(self, kind: str):
         lang = language()

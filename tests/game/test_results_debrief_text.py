@@ -16,8 +16,9 @@ from kam_sandbox.game import draw
 from kam_sandbox.game.draw import CLOSING
 from kam_sandbox.game.session import Session
 
-#: A sum written in full beside abbreviated ones: "¥8,922", "+¥1,250" (the bug's form).
-UNABBREVIATED = re.compile(r"[¥$€]\d{1,3},\d{3}(?![\d.])")
+#: A sum written in full beside abbreviated ones: "¥8,922", "+¥1,250" (the bug's form),
+#: "¥750" (which would not add up with the ¥100s of the others).
+UNABBREVIATED = re.compile(r"[¥$€](?:\d{1,3},\d{3}|\d{3})(?![\d.,])")
 
 
 def boxes(app) -> list:
