@@ -350,7 +350,12 @@ def big_changes(result: dict, top: int = 5) -> list[dict]:
 
 
 # -- a what-if against the game it came from ---------------------------------------------------------
-def _action_value(action: str, value, lang: str) -> str:
+#: Plan actions that are sums of money, and those that are days of someone's time.
+_MONEY_ACTIONS = ("promotion", "event_support")
+_DAY_ACTIONS = ("am_days", "exec_days", "support_days", "training_days")
+
+
+def _action_value(action: str, value, lang: str, currency: str = "CNY") -> str:
     if isinstance(value, dict):  # days per person: their total
         value = sum(value.values())
     if isinstance(value, bool) or action in ("survey", "feedback", "trial", "conference",
@@ -360,6 +365,10 @@ def _action_value(action: str, value, lang: str) -> str:
         return fmt.percent(float(value or 0.0), 1 if action == "discount" else 0)
     if action == "credit_days":
         return fmt.days(float(value), lang, 0) if value is not None else "—"
+    if action in _MONEY_ACTIONS:
+        return fmt.money(float(value or 0.0), lang, currency, short_from=fmt.SHORT_FROM)
+    if action in _DAY_ACTIONS:
+        return fmt.days(float(value or 0.0), lang)
     return fmt.number(float(value or 0.0), lang, 1 if float(value or 0) % 1 else 0)
 
 
@@ -378,8 +387,8 @@ def plan_changes(before: dict, after: dict, scenario, lang: str | None = None) -
                 continue
             out.append(t("whatif.change", lang, account=pick(acc.name, lang),
                          action=t(f"action.{action}", lang),
-                         before=_action_value(action, old_v, lang),
-                         after=_action_value(action, new_v, lang)))
+                         before=_action_value(action, old_v, lang, scenario.currency),
+                         after=_action_value(action, new_v, lang, scenario.currency)))
     was, now = before.get("portfolio") or {}, after.get("portfolio") or {}
     for action in sorted(set(was) | set(now)):
         if bool(was.get(action)) != bool(now.get(action)):

@@ -237,3 +237,19 @@ def test_explain_never_imports_pygame():
             "sys.exit(1 if any(m == 'pygame' or m.startswith('pygame.') for m in sys.modules) "
             "else 0)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+@pytest.mark.parametrize("lang,money,days", [("en", "¥10.0k", "1.5 days"),
+                                             ("zh", "¥1.00万", "1.5 天")])
+def test_a_what_ifs_changes_write_money_and_days_as_the_screens_do(lang, money, days):
+    """Found playing a what-if: "Joint promotion 0 → 10,000" beside "¥3.73M"."""
+
+    from kam_sandbox.engine import load_scenario
+
+    sc = load_scenario("tutorial")
+    acc = sc.accounts[0].id
+    before = {"accounts": {acc: {"promotion": 0.0, "support_days": 0.5}}, "portfolio": {}}
+    after = {"accounts": {acc: {"promotion": 10_000.0, "support_days": 1.5}}, "portfolio": {}}
+    lines = explain.plan_changes(before, after, sc, lang)
+    assert any(line.endswith(f"¥0 → {money}") for line in lines), lines
+    assert any(line.endswith(f"→ {days}") for line in lines), lines
