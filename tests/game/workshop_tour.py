@@ -109,6 +109,7 @@ def workshop_tour(app, folder: Path) -> Iterator[str]:
     app.reset_to("title")
 
     host = host_of(folder / "teams")
+    host.act(host.token, "inject", event_id=EVENT)  # the teams' screens list its headline
     join = JoinScene(app, "local:1", client=LocalClient(host))
     app.data_folder = folder / "data"
     app.push(join)
