@@ -113,7 +113,7 @@ def format_metric(metric: str, value: float, lang: str | None = None,
 
     lang = _lang(lang)
     if metric in _MONEY_METRICS:
-        return fmt.money(value, lang, currency)
+        return fmt.money(value, lang, currency, short_from=fmt.SHORT_FROM)
     if metric in _PERCENT_METRICS:
         return fmt.percent(value, 1 if metric == "bad_debt_ratio" else 0)
     if metric == "satisfaction":
@@ -256,7 +256,8 @@ def _effect_parts(effects: dict, names: tuple[str, ...], lang: str, currency: st
     moved = [n for n in names if abs(effects.get(n, 0.0)) >= 0.5]
     moved.sort(key=lambda n: -abs(effects[n]))
     sep = " · " if lang == "en" else "，"
-    return sep.join(t(f"why.effect.{n}", lang, value=fmt.delta_money(effects[n], lang, currency))
+    return sep.join(t(f"why.effect.{n}", lang, value=fmt.delta_money(effects[n], lang, currency,
+                                                                  short_from=fmt.SHORT_FROM))
                     for n in moved) or t("why.nothing", lang)
 
 
@@ -295,13 +296,13 @@ def worked_and_not(result: dict, scenario, lang: str | None = None,
             break
         why = (gain_sentences(acc, scenario, lang) or [""])[0]
         good.append(t("why.account", lang, account=account_name(scenario, acc["id"], lang),
-                      value=fmt.delta_money(own, lang, cur), why=why).rstrip(" :：·"))
+                      value=fmt.delta_money(own, lang, cur, short_from=fmt.SHORT_FROM), why=why).rstrip(" :：·"))
     for own, acc in sorted(rows, key=lambda r: r[0])[:top]:
         if own > -0.5:
             break
         why = (driver_sentences(acc, scenario, lang) or [""])[0]
         bad.append(t("why.account", lang, account=account_name(scenario, acc["id"], lang),
-                     value=fmt.delta_money(own, lang, cur), why=why).rstrip(" :：·"))
+                     value=fmt.delta_money(own, lang, cur, short_from=fmt.SHORT_FROM), why=why).rstrip(" :：·"))
     return good, bad
 
 
@@ -311,8 +312,9 @@ def change_summary(account_result: dict, scenario, lang: str | None = None) -> s
     lang = _lang(lang)
     cur = scenario.currency
     delta = account_result["revenue"] - account_result["revenue_before"]
-    text = t("results.change", lang, revenue=fmt.money(account_result["revenue"], lang, cur),
-             delta=fmt.delta_money(delta, lang, cur))
+    text = t("results.change", lang, revenue=fmt.money(account_result["revenue"], lang, cur,
+                                                  short_from=fmt.SHORT_FROM),
+             delta=fmt.delta_money(delta, lang, cur, short_from=fmt.SHORT_FROM))
     if account_result["stage"] != account_result["stage_before"]:
         text += t("results.stage_move", lang,
                   before=t(f"stage.{account_result['stage_before']}", lang),
@@ -348,7 +350,12 @@ def big_changes(result: dict, top: int = 5) -> list[dict]:
 
 
 # -- a what-if against the game it came from ---------------------------------------------------------
-def _action_value(action: str, value, lang: str) -> str:
+#: Plan actions that are sums of money, and those that are days of someone's time.
+_MONEY_ACTIONS = ("promotion", "event_support")
+_DAY_ACTIONS = ("am_days", "exec_days", "support_days", "training_days")
+
+
+def _action_value(action: str, value, lang: str, currency: str = "CNY") -> str:
     if isinstance(value, dict):  # days per person: their total
         value = sum(value.values())
     if isinstance(value, bool) or action in ("survey", "feedback", "trial", "conference",
@@ -358,6 +365,10 @@ def _action_value(action: str, value, lang: str) -> str:
         return fmt.percent(float(value or 0.0), 1 if action == "discount" else 0)
     if action == "credit_days":
         return fmt.days(float(value), lang, 0) if value is not None else "—"
+    if action in _MONEY_ACTIONS:
+        return fmt.money(float(value or 0.0), lang, currency, short_from=fmt.SHORT_FROM)
+    if action in _DAY_ACTIONS:
+        return fmt.days(float(value or 0.0), lang)
     return fmt.number(float(value or 0.0), lang, 1 if float(value or 0) % 1 else 0)
 
 
@@ -376,8 +387,8 @@ def plan_changes(before: dict, after: dict, scenario, lang: str | None = None) -
                 continue
             out.append(t("whatif.change", lang, account=pick(acc.name, lang),
                          action=t(f"action.{action}", lang),
-                         before=_action_value(action, old_v, lang),
-                         after=_action_value(action, new_v, lang)))
+                         before=_action_value(action, old_v, lang, scenario.currency),
+                         after=_action_value(action, new_v, lang, scenario.currency)))
     was, now = before.get("portfolio") or {}, after.get("portfolio") or {}
     for action in sorted(set(was) | set(now)):
         if bool(was.get(action)) != bool(now.get(action)):
@@ -590,7 +601,8 @@ def _risk(f: _Facts, lang: str) -> dict:
     cur = f.scenario.currency
     key = "lesson.risk.terms" if cd_days else "lesson.risk.no_risky"
     terms_text = t(key, lang, cd=fmt.days(cd, lang, 0), ab=fmt.days(ab, lang, 0))
-    return _lesson("risk", verdict, lang, terms=terms_text, bad_debt=fmt.money(bad, lang, cur),
+    return _lesson("risk", verdict, lang, terms=terms_text, bad_debt=fmt.money(bad, lang, cur,
+                                                                   short_from=fmt.SHORT_FROM),
                    ratio=fmt.percent(ratio, 1), top1=fmt.percent(top1))
 
 

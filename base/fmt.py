@@ -27,7 +27,9 @@ from decimal import ROUND_HALF_UP, Decimal
 __all__ = [
     "MISSING",
     "CURRENCY_SYMBOLS",
+    "SHORT_FROM",
     "money",
+    "money_as_written",
     "delta_money",
     "percent",
     "signed_percent",
@@ -41,6 +43,11 @@ MISSING = "—"
 """Shown instead of NaN/inf: a blank would look like a rendering bug."""
 
 CURRENCY_SYMBOLS: dict[str, str] = {"CNY": "¥", "USD": "$", "EUR": "€"}
+
+SHORT_FROM = 100
+"""The ``short_from`` of a screen's money: from ¥100 up every amount a screen shows is
+written in k / 万 to the ¥100 (``¥0.8k`` beside ``¥8.9k`` and ``¥14.05M``, never ``¥8,922``
+or ``¥750``): one format per screen, whose parts add up to its sums as written."""
 
 # (threshold, divisor, suffix, decimals), ascending.  Chinese groups by 10^4
 # (万) and 10^8 (亿); English by thousands.  Both start compacting at 10,000
@@ -78,8 +85,9 @@ def _sign(rounded: Decimal, explicit: bool) -> str:
 
 
 def _compact(magnitude: float, lang: str, short_from: float | None = None
-             ) -> tuple[Decimal, str]:
-    """Return (rounded scaled magnitude, formatted text) using the right tier.
+             ) -> tuple[Decimal, str, int]:
+    """Return (rounded scaled magnitude, formatted text, the tier's divisor) using the
+    right tier.
 
     A tier is skipped when its rounded value would reach the next tier's
     threshold (99,999,999 -> ``1.00亿``, not ``10000.0万``). From ``short_from``
@@ -92,12 +100,12 @@ def _compact(magnitude: float, lang: str, short_from: float | None = None
     if short_from is not None and short_from <= magnitude < tiers[2][0]:
         decimals = round(math.log10(divisor)) - 2
         scaled = _round(magnitude / divisor, decimals)
-        return scaled, _group(scaled, decimals) + suffix
+        return scaled, _group(scaled, decimals) + suffix, divisor
     for i, (_, divisor, suffix, decimals) in enumerate(tiers):
         scaled = _round(magnitude / divisor, decimals)
         is_last = i + 1 == len(tiers)
         if is_last or scaled * divisor < tiers[i + 1][0]:
-            return scaled, _group(scaled, decimals) + suffix
+            return scaled, _group(scaled, decimals) + suffix, divisor
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -105,7 +113,7 @@ def _money(value: float, lang: str, currency: str, explicit_sign: bool,
            short_from: float | None = None) -> str:
     if not _finite(value):
         return MISSING
-    scaled, text = _compact(abs(value), lang, short_from)
+    scaled, text, _ = _compact(abs(value), lang, short_from)
     symbol = CURRENCY_SYMBOLS.get(currency.upper())
     body = f"{symbol}{text}" if symbol else f"{currency.upper()} {text}"
     signed = scaled if value >= 0 else -scaled
@@ -125,9 +133,22 @@ def money(value: float, lang: str, currency: str = "CNY", *,
     return _money(value, lang, currency, explicit_sign=False, short_from=short_from)
 
 
-def delta_money(value: float, lang: str, currency: str = "CNY") -> str:
-    """Money change with an explicit sign (``+¥5.2万``, ``-¥300``, ``±¥0``)."""
-    return _money(value, lang, currency, explicit_sign=True)
+def money_as_written(value: float, lang: str, *, short_from: float | None = None) -> float:
+    """The amount ``money`` writes for ``value``, as a number: ``3750`` is written
+    ``¥0.38万`` (``short_from=1000``), which stands for 3800. A screen that shows a sum and
+    its parts derives one from the others as written, so they add up as read."""
+
+    if not _finite(value):
+        return value
+    scaled, _, divisor = _compact(abs(value), lang, short_from)
+    return math.copysign(float(scaled * divisor), value)
+
+
+def delta_money(value: float, lang: str, currency: str = "CNY", *,
+                short_from: float | None = None) -> str:
+    """Money change with an explicit sign (``+¥5.2万``, ``-¥300``, ``±¥0``); ``short_from``
+    as for ``money``."""
+    return _money(value, lang, currency, explicit_sign=True, short_from=short_from)
 
 
 def _percent(value: float, digits: int, explicit_sign: bool) -> str:

@@ -16,7 +16,7 @@ from kam_sandbox.base import i18n
 from kam_sandbox.base.i18n import pick, strategy_name, strategy_tip, tr
 from kam_sandbox.engine import POLICIES
 
-from .draw import drawn_width, text, wrap
+from .draw import FRAME, drawn_width, text, wrap
 from .palette import ACCENT, INK, MUTED, WARN, WHITE, hex_colour
 
 MAX_TEAMS = 12
@@ -186,6 +186,7 @@ class Dialogs:
     def _modal_card(self, surface, rect: Rect, title: str) -> None:
         pygame.draw.rect(surface, WHITE, rect, border_radius=8)
         pygame.draw.rect(surface, ACCENT, rect, 2, border_radius=8)
+        FRAME.cover(rect)  # the console's table under the dialog is hidden
         text(surface, (rect.x + 24, rect.y + 20), title, 20, INK, True,
              max_width=rect.width - 48)
         if self.modal_error:

@@ -176,8 +176,33 @@ class Frame:
         self.lines.clear()
         self.cut.clear()
 
+    def cover(self, rect: pygame.Rect) -> None:
+        """Something opaque was painted over ``rect`` (a card, a dialog): the lines drawn
+        there before are gone from the picture, so they overlap nothing and hovering there
+        shows none of them whole."""
+
+        self.lines[:] = [(v, left) for v, r in self.lines
+                         if (left := _uncovered(r, rect)) is not None]
+        self.cut[:] = [(left, w) for r, w in self.cut if (left := _uncovered(r, rect)) is not None]
+
 
 FRAME = Frame()
+
+
+def _uncovered(line: pygame.Rect, cover: pygame.Rect) -> pygame.Rect | None:
+    """What of ``line`` stays in sight with ``cover`` painted over it: the line, the part
+    beside a cover that takes one end of it, or None when it is (mostly) hidden."""
+
+    both = line.clip(cover)
+    if not both.width or not both.height:
+        return line
+    if both == line:
+        return None
+    if both.height == line.height and both.x == line.x:  # its start is hidden
+        return pygame.Rect(both.right, line.y, line.right - both.right, line.height)
+    if both.height == line.height and both.right == line.right:  # its end
+        return pygame.Rect(line.x, line.y, both.x - line.x, line.height)
+    return None if 2 * both.width * both.height > line.width * line.height else line
 
 
 def text(surface: pygame.Surface, pos: tuple[int, int], value: str, size: int = 14,
@@ -219,3 +244,4 @@ def card(surface: pygame.Surface, rect: pygame.Rect) -> None:
 
     pygame.draw.rect(surface, WHITE, rect, border_radius=6)
     pygame.draw.rect(surface, LINE, rect, 1, border_radius=6)
+    FRAME.cover(rect)

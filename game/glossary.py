@@ -38,11 +38,17 @@ def _with_link(tip: str, lang: str | None) -> str:
     return f"{tip}{sep}{tr('glossary.click', lang)}"
 
 
+def _money(value: float, lang: str | None, currency: str) -> str:
+    """Money in ``lang`` (None: the interface's) as the planning screen writes it."""
+
+    return fmt.money(value, lang or language(), currency, short_from=fmt.SHORT_FROM)
+
+
 def clv_tip(clv: float, rfm: tuple[int, int, int], lang: str | None = None,
             currency: str = "CNY") -> str:
     """CLV's tooltip: what it is, this account's CLV and its RFM scores today."""
 
-    tip = tr("glossary.tip.clv", lang, clv=fmt.money(clv, lang or "en", currency),
+    tip = tr("glossary.tip.clv", lang, clv=_money(clv, lang, currency),
              r=rfm[0], f=rfm[1], m=rfm[2])
     return _with_link(tip, lang)
 
@@ -59,7 +65,7 @@ def cost_per_day(action: str, scenario, lang: str | None = None) -> str:
     """"Costs ¥1,500 a day and one support day": support's and training's price."""
 
     cost = getattr(scenario.costs, "support_day" if action == "support_days" else "training_day")
-    return tr("glossary.tip.per_day", lang, cost=fmt.money(cost, lang or "en", scenario.currency))
+    return tr("glossary.tip.per_day", lang, cost=_money(cost, lang, scenario.currency))
 
 
 def discount_cost(discount: float, last_revenue: float, lang: str | None = None,
@@ -69,4 +75,4 @@ def discount_cost(discount: float, last_revenue: float, lang: str | None = None,
     if discount <= 0:
         return tr("glossary.tip.discount_none", lang)
     return tr("glossary.tip.discount_cost", lang, pct=fmt.percent(discount),
-              cost=fmt.money(discount * last_revenue, lang or "en", currency))
+              cost=_money(discount * last_revenue, lang, currency))

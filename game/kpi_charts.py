@@ -32,7 +32,7 @@ def axis_format(metric: str, currency: str):
 
     lang = language()
     if metric in ("revenue", "profit", "receivables"):
-        return lambda v: fmt.money(v, lang, currency)
+        return lambda v: fmt.money(v, lang, currency, short_from=fmt.SHORT_FROM)
     if metric in ("share_of_wallet", "retention"):
         return lambda v: fmt.percent(v)
     if metric == "satisfaction":

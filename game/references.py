@@ -1,8 +1,10 @@
 """The reference strategies' games: the built-in policies played in the player's world (same
 case, same seed), which the debrief sets beside the player's game.
 
-They depend on the case and the seed alone, never on the player's plans, so they are
-played in a background thread from the moment the last quarter's plan opens
+The expert's game is already there: a solo game's grade plays it quarter by quarter as the
+game's yardstick (``Batch.yardstick``), so the debrief reads it from there (``get``). The
+other references depend on the case and the seed alone, never on the player's plans, so
+they are played in a background thread from the moment the last quarter's plan opens
 (``prefetch``); by the time the player has planned it and read the results, the debrief
 opens without waiting for them (``get`` waits only for what is not done yet).
 """
@@ -14,15 +16,19 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
-from kam_sandbox.engine import Batch
-from kam_sandbox.engine.policies import POLICIES, decide
-from kam_sandbox.engine.simulate import run
+from kam_sandbox.engine import Batch, kpis
+from kam_sandbox.engine.policies import POLICIES
+from kam_sandbox.engine.simulate import play as play_policy
 
 #: The reference strategies shown beside the player's game, in this order.
 #: The expert is the grade's yardstick, so its game is the charts' reference line.
 REFERENCES = ("expert", "needs", "focus", "uniform", "discount")
+#: The ones played again for the debrief (the expert's game is the yardstick's).
+PLAYED = tuple(name for name in REFERENCES if name != "expert")
 #: What the comparison shows for the player and each reference: whole-game figures.
 COMPARED = ("score", "profit", "satisfaction", "retention")
+
+Totals = dict[str, np.ndarray]
 
 _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kam-references")
 _LOCK = threading.Lock()
@@ -30,20 +36,10 @@ _LOCK = threading.Lock()
 _GAMES: dict[tuple[int, int], tuple[object, Future]] = {}
 
 
-def play(scenario, seed: int) -> dict:
-    """Every reference strategy's whole-game figures, and the expert's game's KPIs by
-    quarter: ``{"figures": {name: {metric: value}}, "history": [kpis by quarter]}``."""
+def play(scenario, seed: int) -> dict[str, Totals]:
+    """The whole-game totals of every reference but the expert, each played on ``seed``."""
 
-    figures = {}
-    for name in REFERENCES:
-        out = run(scenario, POLICIES[name], [seed])
-        figures[name] = {m: float(out[m][0]) for m in COMPARED}
-    batch = Batch(scenario, [seed])
-    while not batch.over:
-        batch.step(decide(POLICIES["expert"], batch.view(), scenario, batch.static))
-    history = [{k: float(np.asarray(v).reshape(-1)[0]) for k, v in q.items()}
-               for q in batch.kpis]
-    return {"figures": figures, "history": history}
+    return {name: play_policy(scenario, POLICIES[name], [seed]).totals() for name in PLAYED}
 
 
 def prefetch(scenario, seed: int) -> Future:
@@ -59,7 +55,34 @@ def prefetch(scenario, seed: int) -> Future:
         return _GAMES[key][1]
 
 
-def get(scenario, seed: int) -> dict:
-    """The reference games of ``scenario`` and ``seed``, waiting for them if need be."""
+def expert_game(game) -> Batch | None:
+    """``game``'s yardstick when it is the plain expert game of the same case and seed: a
+    graded game of one seat that met no facilitator's event (a shared market's seat is
+    measured against its rivals' moves, an injected event changes the world). None else."""
 
-    return prefetch(scenario, seed).result()
+    batch = getattr(game, "batch", None)  # a seat's snapshot holds only the rules
+    if (not isinstance(batch, Batch) or not batch.graded or batch.players != 1 or batch.size != 1
+            or any(batch.injected.values())):
+        return None
+    return batch.yardstick(0)
+
+
+def get(scenario, seed: int, game=None) -> dict:
+    """The references beside ``game`` (case ``scenario``, seed ``seed``): each one's
+    ``COMPARED`` figures and the expert's KPIs by quarter, ``{"figures": {name: {metric:
+    value}}, "history": [kpis by quarter]}``. Waits for the background games if need be."""
+
+    played = prefetch(scenario, seed).result()
+    expert = expert_game(game) if game is not None else None
+    if expert is None or not expert.over:  # played here, as the others were
+        expert = play_policy(scenario, POLICIES["expert"], [seed])
+    reference = expert.totals()
+    totals = {"expert": reference, **played}
+    figures = {}
+    for name in REFERENCES:
+        scored = dict(totals[name], score=kpis.score(expert.static, totals[name],
+                                                      reference=reference)[0])
+        figures[name] = {m: float(scored[m][0, 0]) for m in COMPARED}
+    history = [{k: float(np.asarray(v).reshape(-1)[0]) for k, v in q.items()}
+               for q in expert.kpis]
+    return {"figures": figures, "history": history}

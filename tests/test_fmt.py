@@ -190,3 +190,16 @@ def test_money_short_from_writes_a_screen_in_one_format(value, en, zh):
         shown = [fmt.money(v, lang, short_from=1000) for v in (left, spent, 240_000)]
         numbers = [float(s.strip("¥k万").replace(",", "")) for s in shown]
         assert numbers[0] + numbers[1] == pytest.approx(numbers[2])
+
+
+@pytest.mark.parametrize("value,lang,written", [
+    (3750, "zh", 3800.0), (3750, "en", 3800.0), (750, "zh", 800.0), (36_249.0, "en", 36_200.0),
+    (40, "zh", 40.0),
+    (-3750, "en", -3800.0), (1_234_567, "en", 1_230_000.0), (NAN, "en", NAN),
+])
+def test_money_as_written_is_the_amount_the_text_stands_for(value, lang, written):
+    got = fmt.money_as_written(value, lang, short_from=fmt.SHORT_FROM)
+    assert got == pytest.approx(written, nan_ok=True)
+    if written == written:  # the text of the amount as written is the same text
+        same = fmt.SHORT_FROM
+        assert fmt.money(got, lang, short_from=same) == fmt.money(value, lang, short_from=same)

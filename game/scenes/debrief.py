@@ -36,7 +36,7 @@ from ..references import COMPARED, REFERENCES
 from ..session import Session
 from ..team_bar import leave_team
 from ..team_session import TeamSession
-from ..widgets import BULLET, box_text
+from ..widgets import BULLET, SCROLL_BAR_W, box_paragraph, box_text
 
 TOP = 64
 GAP = 12
@@ -123,7 +123,7 @@ class DebriefScene(Scene):
             self.reference_history = self.original_history
             self.whatif_turn = max(1, min(self.whatif_turn, len(game.plans)))
             return
-        played = references.get(sc, game.seed)  # begun in the background at the last plan
+        played = references.get(sc, game.seed, game)  # begun in the background at the last plan
         self.references = played["figures"]
         self.reference_history = played["history"]
         self.whatif_turn = max(1, min(self.whatif_turn, len(game.plans)))
@@ -205,12 +205,12 @@ class DebriefScene(Scene):
                  for name in explain.lessons_behind(metric) if name in verdicts]
         return tr("why.behind", lessons=tr("why.list_sep").join(parts)) if parts else ""
 
-    def points_html(self) -> str:
+    def points_html(self, width: int = 800) -> str:
         """Where the points went: each scorecard item's points won and lost, its value
-        against its target, and the decisions behind it."""
+        against its target, and the decisions behind it (lines for a box ``width`` wide)."""
 
         lang, cur = language(), self.session.scenario.currency
-        out = [f"<b>{box_text(tr('why.points_title'))}</b>"]
+        out = [f"<b>{box_paragraph(tr('why.points_title'), width)}</b>"]
         items = {it["metric"]: it for it in self.scorecard["items"]}
         for p in sorted(self.points, key=lambda p: -p["lost"]):
             it = items[p["metric"]]
@@ -220,18 +220,19 @@ class DebriefScene(Scene):
                       value=explain.format_metric(p["metric"], it["value"], lang, cur),
                       target=explain.format_metric(p["metric"], it["target"], lang, cur))
             sep = "" if lang == "zh" else " "
-            out.append(BULLET + box_text(line + sep + self.behind(p["metric"])))
+            out.append(box_paragraph(BULLET + line + sep + self.behind(p["metric"]), width))
         return "<br>".join(out)
 
     def _build_lessons(self, content: pygame.Rect) -> None:
-        parts = [self.points_html(),
-                 f"<font color='{MUTED_HTML}'>{box_text(tr('debrief.lessons_intro'))}</font>"]
+        width = content.width - SCROLL_BAR_W
+        parts = [self.points_html(width), f"<font color='{MUTED_HTML}'>"
+                 f"{box_paragraph(tr('debrief.lessons_intro'), width)}</font>"]
         for item in self.reports.get(language(), []):
             colour = VERDICT_COLOURS[item["verdict"]]
             verdict = box_text(tr(f"debrief.verdict.{item['verdict']}"))
             parts.append(f"<b>{box_text(item['title'])}</b>  "
                          f"<font color='{colour}'><b>{verdict}</b></font><br>"
-                         f"{box_text(item['evidence'])}")
+                         f"{box_paragraph(item['evidence'], width)}")
         self.lessons_box = UITextBox(
             "<br><br>".join(parts), pygame.Rect(content.x, content.y + 36, content.width,
                                                 content.height - 36), self.ui,
@@ -443,7 +444,8 @@ class DebriefScene(Scene):
         text(surface, (x, content.y), explain.pick(acc.name, lang), 17, INK, bold=True,
              max_width=w)
         debrief = self.hidden[self.account]
-        status = tr("debrief.truth.status", wallet=fmt.money(debrief["wallet"], lang, cur),
+        status = tr("debrief.truth.status", wallet=fmt.money(debrief["wallet"], lang, cur,
+                                                               short_from=fmt.SHORT_FROM),
                     share=fmt.percent(debrief["share"]),
                     pd=fmt.percent(debrief["default_risk"], 1))
         if truth["defaulted"]:
@@ -565,7 +567,8 @@ class DebriefScene(Scene):
         titles = {"score": tr("debrief.compare.score"), "profit": tr("debrief.compare.profit"),
                   "satisfaction": explain.metric_name("satisfaction", lang),
                   "retention": explain.metric_name("retention", lang)}
-        formats = {"score": fmt.score, "profit": lambda v: fmt.money(v, lang, cur),
+        formats = {"score": fmt.score,
+                   "profit": lambda v: fmt.money(v, lang, cur, short_from=fmt.SHORT_FROM),
                    "satisfaction": lambda v: fmt.number(v, lang, 2),
                    "retention": lambda v: fmt.percent(v)}
         half = (content.width - GAP) // 2

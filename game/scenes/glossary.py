@@ -19,7 +19,7 @@ from .. import glossary
 from ..app import Scene
 from ..draw import drawn_width, fit, text
 from ..palette import INK, LINE, WHITE
-from ..widgets import box_text
+from ..widgets import SCROLL_BAR_W, box_paragraph
 
 TOP = 64
 GAP = 12
@@ -61,7 +61,8 @@ class GlossaryScene(Scene):
         box.set_scrollable_area_dimensions((inner, total))
         UILabel(pygame.Rect(content.x, content.y, content.width, 32), glossary.name(self.term),
                 self.ui, object_id="#heading")
-        self.text_box = UITextBox(box_text(glossary.text(self.term)),
+        self.text_box = UITextBox(box_paragraph(glossary.text(self.term),
+                                                content.width - SCROLL_BAR_W),
                                   pygame.Rect(content.x, content.y + 40, content.width,
                                               content.height - 40), self.ui,
                                   allow_split_dashes=False)

@@ -99,7 +99,7 @@ def metric_target(metric: str, value: float, currency: str) -> str:
 
     lang = i18n.language()
     if metric in MONEY_METRICS:
-        return fmt.money(value, lang, currency)
+        return fmt.money(value, lang, currency, short_from=fmt.SHORT_FROM)
     if metric in PERCENT_METRICS:
         return fmt.percent(value)
     if metric == "satisfaction":
@@ -407,7 +407,8 @@ class LibraryScene(Scene):
             ("library.fact.difficulty", tr(f"library.difficulty.{sc.difficulty}")),
             ("library.fact.quarters", str(sc.turns)),
             ("library.fact.accounts", str(len(sc.accounts))),
-            ("library.fact.budget", fmt.money(res.budget, lang, sc.currency)),
+            ("library.fact.budget", fmt.money(res.budget, lang, sc.currency,
+                                              short_from=fmt.SHORT_FROM)),
             ("library.fact.am_days", fmt.number(res.am_days, lang, 1).removesuffix(".0")),
             ("library.fact.exec_days", fmt.number(res.exec_days, lang, 1).removesuffix(".0")),
             ("library.fact.support_days",

@@ -444,7 +444,15 @@ class PlanningScene(Scene):
         """Money as this screen writes it: one format for budget, costs and spend, to the
         ¥100, so budget left + spent = budget as shown."""
 
-        return fmt.money(value, language(), self.session.scenario.currency, short_from=1000)
+        return fmt.money(value, language(), self.session.scenario.currency,
+                         short_from=fmt.SHORT_FROM)
+
+    def budget_left(self, used: float, available: float) -> float:
+        """The budget left as the top bar shows it: the budget less the spend as the status
+        line writes it, so the two add up to the budget even when the spend is not a round
+        sum (half a ¥1,500 support day and a survey: ¥0.38万 spent, ¥3.62万 left)."""
+
+        return available - fmt.money_as_written(used, language(), short_from=fmt.SHORT_FROM)
 
     def _formatter(self, kind: str):
         lang = language()
@@ -678,7 +686,7 @@ class PlanningScene(Scene):
         for name, used, available, box in meters:
             left = available - used
             if name == "budget":
-                value = self.money(left)
+                value = self.money(self.budget_left(used, available))
             elif name == "supply":  # the season's capacity not yet promised to an account
                 value = fmt.percent(left)
             else:

@@ -23,13 +23,14 @@ from ..kpi_charts import draw_kpi_charts
 from ..palette import BAD_HTML, GOOD_HTML, INK, LINE, MUTED, MUTED_HTML, WHITE
 from ..session import Session
 from ..team_session import TeamSession
-from ..widgets import BULLET, NBSP, box_text
+from ..widgets import BULLET, NBSP, SCROLL_BAR_W, box_paragraph, box_text
 
 TOP = 64
 BOTTOM = 60
 GAP = 12
 SCORE_W = 220  # the top bar's score, at its right
 GLOSSARY_W = 110
+INDENT = 28  # a reason's indent and mark ("  + "), left of its wrapped lines
 
 CONTINUE_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE)
 
@@ -82,15 +83,17 @@ class ResultsScene(Scene):
             UILabel(pygame.Rect(r.x + 10, r.y + 6, r.width - 20, 26), tr(title), self.ui,
                     object_id="#heading")
         news = explain.news_items(self.result, sc, lang)
-        body = "<br>".join(BULLET + box_text(line) for line in news) or box_text(
-            tr("results.no_news"))
         r = lay["news"]
+        width = r.width - 12 - SCROLL_BAR_W  # the lines fit beside a scroll bar, if one comes
+        body = "<br>".join(box_paragraph(BULLET + line, width) for line in news) or box_text(
+            tr("results.no_news"))
         self.news_box = UITextBox(body, pygame.Rect(r.x + 6, r.y + 34, r.width - 12,
                                                     r.height - 40), self.ui,
                                   allow_split_dashes=False)
         r = lay["changes"]
-        self.changes_box = UITextBox(self._changes_html(), pygame.Rect(
-            r.x + 6, r.y + 34, r.width - 12, r.height - 40), self.ui, allow_split_dashes=False)
+        self.changes_box = UITextBox(self._changes_html(r.width - 12 - SCROLL_BAR_W),
+                                     pygame.Rect(r.x + 6, r.y + 34, r.width - 12, r.height - 40),
+                                     self.ui, allow_split_dashes=False)
         bottom = lay["bottom"]
         last = self.session.game.over
         label = tr("results.continue_last" if last else "results.continue")
@@ -121,11 +124,18 @@ class ResultsScene(Scene):
                     drawn_width(14)),
                 self.ui, object_id="#danger")
 
-    def _why_html(self) -> str:
+    def money(self, value: float, signed: bool = False) -> str:
+        """Money as this screen writes it: one format (``fmt.SHORT_FROM``)."""
+
+        write = fmt.delta_money if signed else fmt.money
+        return write(value, language(), self.session.scenario.currency,
+                     short_from=fmt.SHORT_FROM)
+
+    def _why_html(self, width: int) -> str:
         """The quarter's revenue change: the season's and market's part apart from the
         player's own, then what of the player's worked and what did not."""
 
-        sc, lang, cur = self.session.scenario, language(), self.session.scenario.currency
+        sc, lang = self.session.scenario, language()
         effects = self.result.get("revenue_effects")
         if not effects:  # a result recorded before the engine split revenue
             return ""
@@ -134,37 +144,42 @@ class ResultsScene(Scene):
         delta = revenue - sum(a["revenue_before"] for a in accounts)
         lines = explain.effect_lines(effects, sc, lang)
         good, bad = explain.worked_and_not(self.result, sc, lang)
-        out = [f"<b>{box_text(tr('why.title'))}</b>",
-               box_text(tr("why.total", revenue=fmt.money(revenue, lang, cur),
-                           delta=fmt.delta_money(delta, lang, cur))),
-               f"<font color='{MUTED_HTML}'>{box_text(lines['world'])}</font>",
-               box_text(lines["own"]),
-               f"<font color='{GOOD_HTML}'><b>{box_text(tr('why.worked'))}</b></font>"]
-        out += [NBSP * 2 + BULLET + box_text(x) for x in good] or [
-            NBSP * 2 + box_text(tr("why.none_worked"))]
-        out.append(f"<font color='{BAD_HTML}'><b>{box_text(tr('why.did_not'))}</b></font>")
-        out += [NBSP * 2 + BULLET + box_text(x) for x in bad] or [
-            NBSP * 2 + box_text(tr("why.none_failed"))]
+        inner = width - INDENT
+        out = [f"<b>{box_paragraph(tr('why.title'), width)}</b>",
+               box_paragraph(tr("why.total", revenue=self.money(revenue),
+                                delta=self.money(delta, signed=True)), width),
+               f"<font color='{MUTED_HTML}'>{box_paragraph(lines['world'], width)}</font>",
+               box_paragraph(lines["own"], width),
+               f"<font color='{GOOD_HTML}'><b>{box_paragraph(tr('why.worked'), width)}</b></font>"]
+        out += [NBSP * 2 + box_paragraph(BULLET + x, inner) for x in good] or [
+            NBSP * 2 + box_paragraph(tr("why.none_worked"), inner)]
+        out.append(f"<font color='{BAD_HTML}'><b>{box_paragraph(tr('why.did_not'), width)}"
+                   "</b></font>")
+        out += [NBSP * 2 + box_paragraph(BULLET + x, inner) for x in bad] or [
+            NBSP * 2 + box_paragraph(tr("why.none_failed"), inner)]
         return "<br>".join(out)
 
-    def _changes_html(self) -> str:
-        sc, lang, cur = self.session.scenario, language(), self.session.scenario.currency
-        parts = [self._why_html()] if self.result.get("revenue_effects") else []
+    def _changes_html(self, width: int) -> str:
+        """The quarter's why, then the accounts that moved most, each with its reasons; the
+        lines broken here for a box ``width`` pixels wide (``box_paragraph``)."""
+
+        sc, lang = self.session.scenario, language()
+        inner = width - INDENT
+        parts = [self._why_html(width)] if self.result.get("revenue_effects") else []
         for acc in explain.big_changes(self.result, top=5):
-            name = box_text(explain.account_name(sc, acc["id"], lang))
-            summary = box_text(explain.change_summary(acc, sc, lang))
-            rows = [f"<b>{name}</b>", summary]
+            name = box_paragraph(explain.account_name(sc, acc["id"], lang), width)
+            rows = [f"<b>{name}</b>", box_paragraph(explain.change_summary(acc, sc, lang), width)]
             if "effects" in acc:
                 world, own = explain.effect_split(acc["effects"])
-                rows.append(f"<font color='{MUTED_HTML}'>" + box_text(tr(
-                    "why.split", world=fmt.delta_money(world, lang, cur),
-                    own=fmt.delta_money(own, lang, cur))) + "</font>")
+                rows.append(f"<font color='{MUTED_HTML}'>" + box_paragraph(tr(
+                    "why.split", world=self.money(world, signed=True),
+                    own=self.money(own, signed=True)), width) + "</font>")
             gains = explain.gain_sentences(acc, sc, lang)
             why = explain.driver_sentences(acc, sc, lang) or ([] if gains else [tr("driver.none")])
-            rows += [f"{NBSP * 2}<font color='{GOOD_HTML}'>+</font>{NBSP}{box_text(x)}"
-                     for x in gains]
-            rows += [f"{NBSP * 2}<font color='{BAD_HTML}'>−</font>{NBSP}{box_text(x)}"
-                     for x in why]
+            rows += [f"{NBSP * 2}<font color='{GOOD_HTML}'>+</font>{NBSP}"
+                     f"{box_paragraph(x, inner)}" for x in gains]
+            rows += [f"{NBSP * 2}<font color='{BAD_HTML}'>−</font>{NBSP}"
+                     f"{box_paragraph(x, inner)}" for x in why]
             parts.append("<br>".join(rows))
         return "<br><br>".join(parts) or box_text(tr("results.no_changes"))
 

@@ -32,6 +32,7 @@ from ..team_bar import (
     team_colour,
 )
 from ..team_session import TeamSession
+from ..widgets import SCROLL_BAR_W, box_paragraph
 
 
 # -- the wait screen ---------------------------------------------------------------------------
@@ -73,8 +74,9 @@ class TeamWaitScene(Scene):
             self.change_button.disable()
         UILabel(pygame.Rect(news.x + 4, news.y, news.width - 8, 26), tr("team.banner_title"),
                 ui, object_id="#heading")
-        items = [f"<b>{html.escape(tr('team.news_round', i=h['round']))}</b>  "
-                 f"{html.escape(headline_text(h))}" for h in s.headlines]
+        width = news.width - SCROLL_BAR_W
+        items = [f"<b>{html.escape(tr('team.news_round', i=h['round']))}</b><br>"
+                 f"{box_paragraph(headline_text(h), width)}" for h in s.headlines]
         body = "<br>".join(items) if items else html.escape(tr("team.no_news"))
         UITextBox(body, pygame.Rect(news.x, news.y + 30, news.width, news.height - 30), ui)
         self.team_bar.build(lay["strip"])
@@ -146,7 +148,8 @@ class TeamWaitScene(Scene):
         cells = []
         for resource in RESOURCES:
             used, available = usage[resource]
-            show = ((lambda v: fmt.money(v, lang, sc.currency)) if resource == "budget"
+            show = ((lambda v: fmt.money(v, lang, sc.currency, short_from=fmt.SHORT_FROM))
+                    if resource == "budget"
                     else (lambda v: fmt.number(v, lang, 1)))
             cells.append(tr("team.wait_usage", resource=tr(f"library.fact.{resource}"),
                             used=show(used), available=show(available)))

@@ -8,6 +8,7 @@ and the pygame_gui labels, buttons and text boxes."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pygame
 from conftest import pump
@@ -36,6 +37,27 @@ def canvas_sizes() -> list[tuple[tuple[int, int], float]]:
                 seen.add(canvas)
                 out.append((size, scale))
     return out
+
+
+@contextmanager
+def tour_app(tmp_path, monkeypatch, lang: str, size=None, scale: float = 1.0) -> Iterator:
+    """An app in ``lang`` with its data (settings, saves) in ``tmp_path``, closed after."""
+
+    from kam_sandbox.game.app import App
+    from kam_sandbox.game.saves import SaveStore
+    from kam_sandbox.game.settings import load_settings
+
+    monkeypatch.setenv("KAM_SANDBOX_DATA", str(tmp_path))
+    i18n.set_language(lang)
+    app = App(size, scale=scale) if size else App()
+    try:
+        app.data_folder, app.settings = tmp_path, load_settings(tmp_path)
+        app.store = SaveStore(tmp_path / "saves")
+        app.ui.set_locale(lang)
+        yield app
+    finally:
+        app.close()
+        i18n.set_language("en")
 
 
 def texts(app) -> list[tuple[str, pygame.Rect]]:
@@ -133,9 +155,19 @@ def tour(app, store, scenario: str = "retail", seed: int = 3) -> Iterator[str]:
     app.reset_to("results", session, result)
     show(app)
     yield "results-q1"
+    yield from to_the_debrief(app, session, peaks=True)
+
+
+def to_the_debrief(app, session: Session, peaks: bool = False) -> Iterator[str]:
+    """Play ``session`` to its end (with ``peaks``, showing each peak season's plan), then
+    show the last results and every debrief tab."""
+
+    from kam_sandbox.game.scenes.debrief import TABS
+
+    result = session.game.results[-1] if session.game.results else None
     while not session.game.over:
         result = play_quarter(session)
-        if session.game.view().peak and not session.game.over:
+        if peaks and session.game.view().peak and not session.game.over:
             app.reset_to("planning", session)
             app.scene.tutorial_step = None
             show(app)
@@ -144,8 +176,6 @@ def tour(app, store, scenario: str = "retail", seed: int = 3) -> Iterator[str]:
     show(app)
     yield "results-last"
     app.reset_to("debrief", session)
-    from kam_sandbox.game.scenes.debrief import TABS
-
     for tab in TABS:
         app.scene.select_tab(tab)
         show(app)

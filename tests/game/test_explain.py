@@ -159,7 +159,9 @@ def test_first_quarter_changes_start_from_the_revenue_before_the_game():
 
 
 def test_format_metric_and_grade_band():
-    assert explain.format_metric("profit", 123456, "zh") == "¥12.3万"
+    assert explain.format_metric("profit", 123456, "zh") == "¥12.35万"  # one format a screen
+    assert explain.format_metric("profit", 8922, "zh") == "¥0.89万"
+    assert explain.format_metric("profit", 8922, "en") == "¥8.9k"
     assert explain.format_metric("profit", 123456, "en") == "¥123.5k"
     assert explain.format_metric("retention", 0.874, "en") == "87%"
     assert explain.format_metric("bad_debt_ratio", 0.0123, "en") == "1.2%"
@@ -235,3 +237,19 @@ def test_explain_never_imports_pygame():
             "sys.exit(1 if any(m == 'pygame' or m.startswith('pygame.') for m in sys.modules) "
             "else 0)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+@pytest.mark.parametrize("lang,money,days", [("en", "¥10.0k", "1.5 days"),
+                                             ("zh", "¥1.00万", "1.5 天")])
+def test_a_what_ifs_changes_write_money_and_days_as_the_screens_do(lang, money, days):
+    """Found playing a what-if: "Joint promotion 0 → 10,000" beside "¥3.73M"."""
+
+    from kam_sandbox.engine import load_scenario
+
+    sc = load_scenario("tutorial")
+    acc = sc.accounts[0].id
+    before = {"accounts": {acc: {"promotion": 0.0, "support_days": 0.5}}, "portfolio": {}}
+    after = {"accounts": {acc: {"promotion": 10_000.0, "support_days": 1.5}}, "portfolio": {}}
+    lines = explain.plan_changes(before, after, sc, lang)
+    assert any(line.endswith(f"¥0 → {money}") for line in lines), lines
+    assert any(line.endswith(f"→ {days}") for line in lines), lines

@@ -101,3 +101,60 @@ def test_the_library_briefing_and_stories_break_chinese_by_the_same_rules(app):
             assert not any(line[:1] in CLOSING for line in lines), tab
     finally:
         i18n.set_language("en")
+
+
+def test_the_glossary_breaks_chinese_by_the_same_rules(app):
+    from kam_sandbox.base import i18n
+    from kam_sandbox.game import glossary
+
+    i18n.set_language("zh")
+    try:
+        app.push("glossary")
+        checked = 0
+        for term in glossary.TERMS:
+            app.scene.term = term
+            app.rebuild()
+            box = app.scene.text_box
+            lines = box.html_text.split("<br>")
+            assert len(box.text_box_layout.layout_rows) == len(lines), term  # not re-broken
+            assert not any(line[:1] in CLOSING for line in lines[1:]), term
+            checked += len(lines)
+        assert checked > len(glossary.TERMS)  # some explanations take several lines
+    finally:
+        i18n.set_language("en")
+
+
+def test_every_workshop_text_box_breaks_chinese_here(tmp_path, monkeypatch):
+    """The team's wait screen lists the room's headlines in a box, as results do."""
+
+    from screen_tour import tour_app
+    from workshop_tour import workshop_tour
+
+    with tour_app(tmp_path, monkeypatch, "zh") as app:
+        for state in workshop_tour(app, tmp_path):
+            for box in [s for s in app.ui.get_sprite_group().sprites()
+                        if type(s).__name__ == "UITextBox"]:
+                lines = box.html_text.split("<br>")
+                assert len(box.text_box_layout.layout_rows) == len(lines), (state, lines)
+
+
+def test_a_teams_wait_screen_breaks_a_long_chinese_headline_here(tmp_path, monkeypatch):
+    from screen_tour import tour_app
+    from workshop_tour import workshop_tour
+
+    from kam_sandbox.game.scenes import team_wait
+
+    long = "在 A 类客户中，锦华纺织保全车间投诉：我们的业务员三个月没来过车间。" * 4
+    monkeypatch.setattr(team_wait, "headline_text", lambda h: long)
+    with tour_app(tmp_path, monkeypatch, "zh") as app:
+        for state in workshop_tour(app, tmp_path):
+            if state == "team-wait":
+                box = next(s for s in app.ui.get_sprite_group().sprites()
+                           if type(s).__name__ == "UITextBox")
+                lines = box.html_text.split("<br>")
+                assert len(lines) > 3  # the headline takes several lines
+                assert len(box.text_box_layout.layout_rows) == len(lines)
+                assert not any(line[:1] in CLOSING for line in lines)
+                assert all(line.count("A") == line.count("A\u00a0类客户") for line in lines)
+                return
+    raise AssertionError("the tour never reached a team's wait screen")

@@ -48,5 +48,6 @@ def test_the_results_screen_shows_a_huge_headline_cut_short(app, lang):
     app.push("results", session, result)
     pump(app)
     app.render()
-    assert len(app.scene.news_box.html_text) <= MAX_TEXT + 200
+    shown = app.scene.news_box.html_text.replace("<br>", "")  # Chinese: lines broken here
+    assert len(shown) <= MAX_TEXT + 200
     i18n.set_language("en")

@@ -5,33 +5,19 @@ button and text box, compared by their ink boxes."""
 from __future__ import annotations
 
 import pytest
-from screen_tour import canvas_sizes, overlaps, tour
-
-from kam_sandbox.base import i18n
-from kam_sandbox.game.app import App
-from kam_sandbox.game.saves import SaveStore
-from kam_sandbox.game.settings import load_settings
+from screen_tour import canvas_sizes, overlaps, tour, tour_app
 
 
 @pytest.mark.parametrize("size,scale", canvas_sizes())
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_no_text_overlaps_on_any_screen(tmp_path, monkeypatch, lang, size, scale):
-    monkeypatch.setenv("KAM_SANDBOX_DATA", str(tmp_path))
-    i18n.set_language(lang)
-    app = App(size, scale=scale)
-    try:
-        app.data_folder, app.settings = tmp_path, load_settings(tmp_path)
-        app.store = SaveStore(tmp_path / "saves")
-        app.ui.set_locale(lang)
+    with tour_app(tmp_path, monkeypatch, lang, size, scale) as app:
         found = {}
         for state in tour(app, app.store):
             bad = overlaps(app)
             if bad:
                 found[state] = bad[:4]
-        assert not found, "\n".join(f"{k}: {v}" for k, v in found.items())
-    finally:
-        app.close()
-        i18n.set_language("en")
+    assert not found, "\n".join(f"{k}: {v}" for k, v in found.items())
 
 
 def test_the_check_sees_an_overlap(app):

@@ -71,3 +71,37 @@ def test_budget_left_and_spent_add_up_and_money_reads_one_way(app, lang):
     unabbreviated = [v for v in shown if re.search(r"¥\d{1,3},\d{3}(?![\d.])", v)]
     assert not unabbreviated  # not "¥8,000" beside "¥90.0k"
     i18n.set_language("en")
+
+
+def amount(money: str) -> float:
+    """What a written sum stands for: "¥0.38万" 3800, "¥39.3k" 39300, "¥750" 750."""
+
+    unit = {"万": 1e4, "k": 1e3, "M": 1e6}.get(money[-1], 1.0)
+    return number(money) * unit
+
+
+@pytest.mark.parametrize("survey", [True, False])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_budget_left_and_spent_add_up_with_half_days(app, lang, survey):
+    """Half a support day costs ¥750 in the tutorial: ¥3,750 spent of ¥40,000 read "¥3.63万"
+    left and "¥0.38万" spent, which add up to ¥4.01万."""
+
+    i18n.set_language(lang)
+    session = Session(new_game("tutorial", 1), store=None)
+    app.push("planning", session)
+    scene = app.scene
+    scene.tutorial_step = None
+    acc = session.scenario.accounts[0]
+    session.set(acc.id, "survey", survey)  # ¥3,750 or ¥750 in all
+    session.set(acc.id, "support_days", 0.5)
+    scene.refresh()
+    show(app)
+    used, budget = session.usage()["budget"]
+    assert used % 100  # not a round sum
+    shown = [v for v, _ in texts(app)]
+    left = scene.money(scene.budget_left(used, budget))
+    assert left in shown  # the top bar
+    spent = i18n.tr("plan.ready", spend=scene.money(used))
+    assert any(spent in v for v in shown)  # the status line
+    assert amount(left) + amount(scene.money(used)) == pytest.approx(amount(scene.money(budget)))
+    i18n.set_language("en")

@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import pygame
 import pytest
-from screen_tour import show, tour
+from screen_tour import show, tour, tour_app
 
 from kam_sandbox.base import i18n
 from kam_sandbox.engine import new_game
 from kam_sandbox.game import app as app_module
 from kam_sandbox.game import draw
-from kam_sandbox.game.app import App
-from kam_sandbox.game.saves import SaveStore
 from kam_sandbox.game.session import Session
-from kam_sandbox.game.settings import load_settings
 
 
 def shortened(app) -> list[tuple[str, pygame.Rect]]:
@@ -33,27 +30,26 @@ def shortened(app) -> list[tuple[str, pygame.Rect]]:
     return out
 
 
+def without_whole_text(app, states) -> tuple[int, list[tuple[str, str]]]:
+    """Over each state of a tour: how many shortened texts there were, and (state, text)
+    of those that do not show whole on hover."""
+
+    seen, missing = 0, []
+    for state in states:
+        for shown, rect in shortened(app):
+            whole = app.whole_text_at(rect.center)
+            seen += 1
+            if whole is None or whole.endswith("…") and not shown.endswith("…"):
+                missing.append((state, shown))
+    return seen, missing
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_shortened_text_shows_whole_on_hover(tmp_path, monkeypatch, lang):
-    monkeypatch.setenv("KAM_SANDBOX_DATA", str(tmp_path))
-    i18n.set_language(lang)
-    app = App()
-    try:
-        app.data_folder, app.settings = tmp_path, load_settings(tmp_path)
-        app.store = SaveStore(tmp_path / "saves")
-        app.ui.set_locale(lang)
-        seen, missing = 0, []
-        for state in tour(app, app.store):
-            for shown, rect in shortened(app):
-                whole = app.whole_text_at(rect.center)
-                seen += 1
-                if whole is None or whole.endswith("…") and not shown.endswith("…"):
-                    missing.append((state, shown))
-        assert seen > 20  # the check ran on real shortened text
-        assert not missing, missing[:10]
-    finally:
-        app.close()
-        i18n.set_language("en")
+    with tour_app(tmp_path, monkeypatch, lang) as app:
+        seen, missing = without_whole_text(app, tour(app, app.store))
+    assert seen > 20  # the check ran on real shortened text
+    assert not missing, missing[:10]
 
 
 def test_account_sub_lines_titles_roles_and_stories_show_whole(app):
