@@ -306,14 +306,18 @@ NEEDS_STYLE = Style()
 #: ``expert``: found by ``kam-sandbox probe --search`` (cross-entropy over ``Style`` on
 #: training seeds, checked on held-out seeds) and rounded to readable values.
 EXPERT_STYLE = Style(
-    value_power=0.5,  # weight ∝ revenue ** 0.5: effort has diminishing returns per account
-    non_key=0.75,  # the tail still buys and churns; 30 % of its weight lets it slip away
-    survey_cutoff=0.03,  # survey the mid-sized accounts too, not only the top few
-    promo_share=0.6,  # promotion has diminishing returns: keep some of the money left …
-    promo_need_gain=5.0,  # … and spend it where the accounts need promotion (needs-led)
+    value_power=0.77,  # weight ∝ revenue ** 0.77: effort has diminishing returns per account
+    non_key=0.57,  # the tail still buys and churns; over half its weight keeps it
+    stale_after=2.0,  # needs move: a reading two quarters old is refreshed
+    survey_budget=0.36,  # discovery may take over a third of the quarter's budget …
+    survey_cutoff=0.019,  # … and reaches the mid-sized accounts, not only the top few
+    promo_share=0.67,  # promotion has diminishing returns: keep some of the money left …
+    promo_need_gain=8.2,  # … and spend it where the accounts need promotion (needs-led)
+    economic=1.6,  # the economic buyer signs: more of the visits go to them …
+    user=1.2,  # … and to the users who live with the product
     trial_above=0.1,  # a new-product trial pays wherever innovation matters at all
-    price_minded=0.35,  # a token discount only where price clearly leads the needs …
-    token_discount=0.01,  # … and a small one: price is not loyalty
+    price_minded=0.31,  # a token discount only where price clearly leads the needs …
+    token_discount=0.018,  # … and a small one: price is not loyalty
 )
 
 
@@ -412,9 +416,9 @@ def needs(view: View, **lesson_breakers) -> Actions:
 @within_rules
 def expert(view: View, **lesson_breakers) -> Actions:
     """``needs`` played with the searched ``EXPERT_STYLE``: the same lessons, less narrowly
-    focused (revenue ** 0.5, the tail at 75 %), surveys for mid-sized accounts too, promotion
-    where the accounts need it. The yardstick the grade and the scorecard targets are
-    calibrated to. Takes the same lesson-breaking keywords as ``needs``."""
+    focused (revenue ** 0.77, the tail at 57 %), fresher readings, surveys for mid-sized
+    accounts too, promotion where the accounts need it. The yardstick the grade and the
+    scorecard targets are calibrated to. Takes the same lesson-breaking keywords as ``needs``."""
 
     return _needs_led(view, EXPERT_STYLE, **lesson_breakers)
 

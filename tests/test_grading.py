@@ -48,15 +48,7 @@ def test_seed_variance_fact_has_the_calibrate_shape():
     assert fact["ok"] == (fact["value"] <= 0.35)
 
 
-#: Cases whose sensible strategies the model barely separates yet, so the seed still
-#: explains too much (500 seeds: tutorial 0.44, committee 0.39; see the helper's note).
-_SEED_BOUND = pytest.mark.xfail(
-    reason="the model separates uniform, focus and needs too little here (tutorial: 87 / 92 / "
-           "86); the seed share is the model's to lower", strict=False)
-
-
-@pytest.mark.parametrize("case", [pytest.param(c, marks=_SEED_BOUND)
-                                  if c in ("tutorial", "committee") else c for c in CASES])
+@pytest.mark.parametrize("case", CASES)
 def test_the_seed_explains_at_most_35_percent_of_the_grade(played, case):
     graded = seed_variance_share({p: played[case][p]["score"] for p in SENSIBLE})
     assert graded <= 0.35
@@ -97,16 +89,8 @@ def test_lax_credit_never_raises_the_grade_of_needs(case):
     assert lax["score"].mean() < run(sc, POLICIES["needs"], SEEDS)["score"].mean()
 
 
-_LAX_BOUND = pytest.mark.xfail(
-    reason="the model still treats long terms as price effort with no extra default risk "
-           "(500 seeds: retail +0.5; distributors -0.6, +0.7 on these 40): the model's "
-           "recalibration makes risk rise with terms", strict=False)
-
-
-@pytest.mark.parametrize("case", [pytest.param(c, marks=_LAX_BOUND)
-                                  if c in ("distributors", "retail") else c
-                                  for c in ("distributors", "enterprise", "retail", "lending",
-                                            "committee")])
+@pytest.mark.parametrize("case", ("distributors", "enterprise", "retail", "lending",
+                                  "committee"))
 def test_lax_credit_never_raises_the_grade_of_uniform(played, case):
     assert played[case]["lax-credit"]["score"].mean() <= played[case]["uniform"]["score"].mean()
 
