@@ -152,7 +152,7 @@ def test_the_reference_strategies_are_played_once_per_finished_session_off_the_p
     import threading
 
     from kam_sandbox.engine import Scenario
-    from kam_sandbox.game.references import play as played_by_the_game
+    from kam_sandbox.game.references import get as played_by_the_game
     from kam_sandbox.workshop import references
     from kam_sandbox.workshop.client import FacilitatorClient
 
