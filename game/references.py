@@ -14,21 +14,11 @@ from __future__ import annotations
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
-import numpy as np
+from kam_sandbox.engine import Batch
+from kam_sandbox.engine.references import COMPARED, REFERENCES, Totals, compare, play_reference
 
-from kam_sandbox.engine import Batch, kpis
-from kam_sandbox.engine.policies import POLICIES
-from kam_sandbox.engine.simulate import play as play_policy
-
-#: The reference strategies shown beside the player's game, in this order.
-#: The expert is the grade's yardstick, so its game is the charts' reference line.
-REFERENCES = ("expert", "needs", "focus", "uniform", "discount")
 #: The ones played again for the debrief (the expert's game is the yardstick's).
 PLAYED = tuple(name for name in REFERENCES if name != "expert")
-#: What the comparison shows for the player and each reference: whole-game figures.
-COMPARED = ("score", "profit", "satisfaction", "retention")
-
-Totals = dict[str, np.ndarray]
 
 _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kam-references")
 _LOCK = threading.Lock()
@@ -39,7 +29,7 @@ _GAMES: dict[tuple[int, int], tuple[object, Future]] = {}
 def play(scenario, seed: int) -> dict[str, Totals]:
     """The whole-game totals of every reference but the expert, each played on ``seed``."""
 
-    return {name: play_policy(scenario, POLICIES[name], [seed]).totals() for name in PLAYED}
+    return {name: play_reference(scenario, name, seed).totals() for name in PLAYED}
 
 
 def prefetch(scenario, seed: int) -> Future:
@@ -75,14 +65,8 @@ def get(scenario, seed: int, game=None) -> dict:
     played = prefetch(scenario, seed).result()
     expert = expert_game(game) if game is not None else None
     if expert is None or not expert.over:  # played here, as the others were
-        expert = play_policy(scenario, POLICIES["expert"], [seed])
-    reference = expert.totals()
-    totals = {"expert": reference, **played}
-    figures = {}
-    for name in REFERENCES:
-        scored = dict(totals[name], score=kpis.score(expert.static, totals[name],
-                                                      reference=reference)[0])
-        figures[name] = {m: float(scored[m][0, 0]) for m in COMPARED}
-    history = [{k: float(np.asarray(v).reshape(-1)[0]) for k, v in q.items()}
-               for q in expert.kpis]
-    return {"figures": figures, "history": history}
+        expert = play_reference(scenario, "expert", seed)
+    return compare(expert, played)
+
+
+__all__ = ["COMPARED", "PLAYED", "REFERENCES", "expert_game", "get", "play", "prefetch"]

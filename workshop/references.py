@@ -1,7 +1,7 @@
 """The reference strategies of a finished workshop: the built-in policies played in the
 session's world (the whole case and the world's seed, which a team receives once every
 round is played), for a team's browser debrief to set beside the team's own game, as the
-Pygame debrief does (``game.references``).
+Pygame debrief does (both from ``engine.references``).
 
 They depend on the case, the world and the facilitator's events a team met, never on a
 team's plans, so a host plays them once per session (once per set of events, where the
@@ -18,19 +18,11 @@ from __future__ import annotations
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
-import numpy as np
-
-from kam_sandbox.engine import Batch, KamError, Scenario
+from kam_sandbox.engine import KamError, Scenario
 from kam_sandbox.engine.game import Injected
-from kam_sandbox.engine.policies import POLICIES, decide
+from kam_sandbox.engine.references import COMPARED, REFERENCES, compare, play_reference
 
 from .host import Host
-
-#: The reference strategies, in the order shown; the expert is the grade's yardstick, so its
-#: game is the charts' reference line (the Pygame debrief's ``game.references.REFERENCES``).
-REFERENCES = ("expert", "needs", "focus", "uniform", "discount")
-#: The whole-game figures compared, for the team and for each reference.
-COMPARED = ("score", "profit", "satisfaction", "retention")
 
 
 def compared(scorecard: dict, history: list[dict]) -> dict[str, float]:
@@ -50,19 +42,9 @@ def play(scenario: Scenario, seed: int, injected: Injected | None = None) -> dic
     against the expert in that world (so the expert scores 100, and its profit is the
     scorecard's target)."""
 
-    figures, history = {}, []
-    for name in REFERENCES:
-        batch = Batch(scenario, [seed], graded=True)
-        while not batch.over:
-            for event_id, account in (injected or {}).get(batch.turn, []):
-                batch.inject(event_id, account)
-            batch.step(decide(POLICIES[name], batch.view(), scenario, batch.static))
-        totals = {**batch.totals(), "score": batch.score()[0]}
-        figures[name] = {m: float(np.asarray(totals[m]).reshape(-1)[0]) for m in COMPARED}
-        if name == "expert":
-            history = [{k: float(np.asarray(v).reshape(-1)[0]) for k, v in q.items()}
-                       for q in batch.kpis]
-    return {"figures": figures, "history": history}
+    expert = play_reference(scenario, "expert", seed, injected)
+    return compare(expert, {name: play_reference(scenario, name, seed, injected).totals()
+                            for name in REFERENCES if name != "expert"})
 
 
 class SessionReferences:
