@@ -401,7 +401,7 @@ LESSONS: tuple[Lesson, ...] = (
 #: The strategies random play must lose to. The deliberate lesson-breakers (``discount``,
 #: ``executive``, ``lax-credit``) are left out: each plays one bad habit on purpose and is
 #: judged by its own check above; random play's mix of good and bad moves may beat a
-#: strategy that repeats one bad habit every quarter (lax credit does, by 1-6 points).
+#: strategy that repeats one bad habit every quarter (lax credit does, by 1-7 points).
 SENSIBLE = ("uniform", "focus", "needs", "expert")
 
 
