@@ -253,8 +253,9 @@ _HOWTO = {
         "interval as a cross-check), Cohen's d (about 0.2 small, 0.5 medium, 0.8 large) and "
         "the share of seeds on the lesson's side. A lesson <b>passes</b> when the whole "
         "(normal) interval lies above 0 and the mean reaches the minimum gap (2 score "
-        "points, 3 % of profit; any reliable increase of bad debt). “Random play is worst” "
-        "is compared with the worst other built-in. <i>n/a</i>: the case does not exercise "
+        "points, 3 % of profit; any reliable increase of bad debt). “Random play scores "
+        "below every sensible strategy” is compared with the worst of uniform, focus, needs "
+        "and expert. <i>n/a</i>: the case does not exercise "
         "the lesson (the action is not offered, there is no shortage, or the variant plays "
         "exactly like the strategy); the reason is shown.",
         "<b>Sensitivity</b>: the scenario re-run with one model constant at ×(1 − f) and "

@@ -62,26 +62,39 @@ def test_every_check_is_computed_where_the_case_exercises_it(scenario_id):
         assert rows["supply-proportional"]["holds"] is not None
 
 
-@pytest.mark.xfail(reason="open (issue 10): on the recalibrated model lax credit (uniform with "
-                          "the longest terms) loses more than random play: distributors -2.1 "
-                          "points, 100 runs", strict=False)
-@pytest.mark.parametrize("scenario_id", ["distributors", "lending"])
-def test_random_play_is_below_every_other_strategy(scenario_id):
+@pytest.mark.parametrize("scenario_id", [
+    "tutorial", "distributors",
+    pytest.param("enterprise", marks=pytest.mark.xfail(strict=True, reason=(
+        "open (issue 10): in enterprise and committee an even spread scores no better than "
+        "random play (balance, 200 runs: uniform 20.9 vs random 21.5, committee 20.4 vs "
+        "21.0): the score floor one span below expert squeezes every weak strategy into "
+        "13-25 points"))),
+])
+def test_random_play_is_below_every_sensible_strategy(scenario_id):
+    """Random play loses to uniform, focus, needs and expert by the full check's margin (the
+    deliberate lesson-breakers may fall below it: lax credit does, by 1-7 points)."""
+
     sc = load_scenario(scenario_id)
     rows = {r["id"]: r for r in lesson_table(balance(sc, SEEDS, lesson_policies()), sc)}
-    # The full check, with its 2-point gap, needs the 300 seeds of `balance`.
-    assert rows["random"]["diff"] > 0
+    assert rows["random"]["reference"] in ("uniform", "focus", "needs", "expert")
+    assert rows["random"]["holds"] is True, rows["random"]["diff"]
 
 
 def test_gaps_are_clear_but_not_absurd():
-    """DESIGN §3's sanity target: a good allocation beats a revenue-proportional one (focus)
-    by roughly 5-15 % (here: 3-40 % of profit), and beats an even spread clearly but not 10x."""
+    """DESIGN §3's sanity target: a good allocation beats a revenue-proportional one by
+    roughly 5-15 %, and beats an even spread clearly but not 10x."""
 
     sc = load_scenario("distributors")
     res = balance(sc, SEEDS, {k: POLICIES[k] for k in ("needs", "uniform", "focus")})
     profit = {k: res[k]["profit"].mean() for k in res}
+    # `focus` is not DESIGN's same-effort revenue-proportional split: it is also blind to
+    # needs, to roles and to promotion's fit, so `needs` beats it by allocation *and* by the
+    # discover and buying-center lessons (measured 1.21x here on 30 seeds; 1.2-1.7x across
+    # the shipped cases). Hence 5-15 % widened to 3-40 %: a gap that clearly exists but is not
+    # the whole game. The even spread loses every lesson at once (2.3x; 2.2-2.7x in the
+    # other cases): "clearly" is at least 1.5x, "not absurd" under 3x (DESIGN: not 10x).
     assert 1.03 < profit["needs"] / profit["focus"] < 1.4
-    assert 1.03 < profit["needs"] / profit["uniform"] < 3.0
+    assert 1.5 < profit["needs"] / profit["uniform"] < 3.0
 
 
 def test_the_tutorial_teaches():
