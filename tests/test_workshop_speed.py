@@ -274,3 +274,33 @@ def test_polls_after_a_close_read_the_log_once(room, monkeypatch):
     assert scans.count("submissions") == 1 and scans.count("results") == 1
     for t, state in zip(s.teams(), states):
         assert state == {**s._team_state(t), "timer": state["timer"]}
+
+
+def test_a_shared_market_catches_up_once(tmp_path, monkeypatch):
+    """In a shared market every team plays again when one team's plan changes: a room that
+    keeps submitting while the round plays costs one extra play outside the lock, not one
+    per pass."""
+
+    with Session.create(tmp_path / "ws", "tutorial", 3, seed=2, mode="shared",
+                        world_secret="s") as s:
+        host = Host(s)
+        ft, token = s.meta["facilitator_token"], s.teams()[0]["token"]
+        plan = _policy_plan(s, "t1")
+        plays, finishing = [], threading.Event()
+        real, real_finish = Market.play_round, Session.finish_close
+
+        def play_round(market, plans):
+            plays.append(len(plays))
+            if not finishing.is_set():  # a team keeps submitting while the round plays
+                host.submit(token, plan, f"Zhao {len(plays)}")
+            return real(market, plans)
+
+        def finish(self, close):
+            finishing.set()
+            return real_finish(self, close)
+
+        monkeypatch.setattr(Market, "play_round", play_round)
+        monkeypatch.setattr(Session, "finish_close", finish)
+        host.act(ft, "close_round")
+        assert len(plays) == 3  # the play, one catch-up, the finish under the lock
+        assert s.replay()["t1"].rounds[0]["author"] == "Zhao 2"

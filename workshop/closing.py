@@ -178,6 +178,13 @@ class RoundClose:
     snapshots: dict[str, dict] = field(default_factory=dict)
     standings: dict[str, dict] = field(default_factory=dict)  # team id → ``standing``
 
+    @property
+    def together(self) -> bool:
+        """The teams share one market (known once played): playing any of them again plays
+        them all."""
+
+        return isinstance(next(iter(self.games.values()), None), Seat)
+
     def play(self, teams: list[str] | None = None) -> None:
         """Play the round for every team (or again for ``teams``, whose input changed; in a
         shared market every team plays again, as they move together)."""

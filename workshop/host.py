@@ -40,7 +40,8 @@ FAILED_JOINS_KEPT = 50  # the facilitator sees the latest ones
 TEAM_WRITES_PER_MINUTE = 120
 # Teams whose draft or plan came in while the round played are played again outside the lock
 # (what comes in during the last pass is played under it, by finish_close): each pass is
-# shorter than the one before, as it plays only the teams that changed meanwhile.
+# shorter than the one before, as it plays only the teams that changed meanwhile (in a
+# shared market every pass plays every team: one pass).
 CATCH_UP_PASSES = 3
 log = logging.getLogger("kam_sandbox.workshop.host")
 
@@ -269,7 +270,7 @@ class Host:
                          else session.begin_close(fill_policy))
             if close is not None:
                 close.play()
-                for _ in range(CATCH_UP_PASSES):
+                for _ in range(1 if close.together else CATCH_UP_PASSES):
                     with self._lock:
                         changed = session.catch_up(close)
                     if not changed:
