@@ -304,3 +304,40 @@ def test_a_shared_market_catches_up_once(tmp_path, monkeypatch):
         host.act(ft, "close_round")
         assert len(plays) == 3  # the play, one catch-up, the finish under the lock
         assert s.replay()["t1"].rounds[0]["author"] == "Zhao 2"
+
+
+def test_a_poll_makes_one_hop_to_a_thread(room, monkeypatch):
+    """Every team polls every second: its token is checked in the same worker-thread call
+    that reads its state, not in a dependency of its own (one more hop there and back, all
+    under the host's GIL while a round plays). The answers are those of a checked token."""
+
+    import fastapi.dependencies.utils as dependencies
+    import fastapi.routing as routing
+    import httpx
+
+    from kam_sandbox.workshop.server import ServerThread
+
+    s, host, ft, tokens = room
+    hops = []
+    for module in (dependencies, routing):
+        real = module.run_in_threadpool
+
+        async def counted(func, *args, _real=real, **kwargs):
+            hops.append(getattr(func, "__name__", "?"))
+            return await _real(func, *args, **kwargs)
+
+        monkeypatch.setattr(module, "run_in_threadpool", counted)
+    server = ServerThread(host, port=0, announce=False)
+    server.start()
+    try:
+        with httpx.Client(base_url=server.url, timeout=GUARD) as client:
+            answer = client.get("/api/team", headers={"Authorization": f"Bearer {tokens[0]}"})
+            assert answer.status_code == 200 and answer.json()["team"]["id"] == "t1"
+            assert len(hops) == 1
+            assert client.get("/api/team", headers={"Authorization": f"Bearer {ft}"}) \
+                .status_code == 403
+            assert client.get("/api/team", headers={"Authorization": "Bearer nobody"}) \
+                .status_code == 401
+            assert client.get("/api/team").status_code == 401
+    finally:
+        server.stop()
