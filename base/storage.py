@@ -66,6 +66,10 @@ class AtomicJSONStorage(Storage):
         self._pending: dict | None = None  # inside batch(): the database not yet written
         self._depth = 0
         self._cache: tuple[tuple[int, int, int], dict] | None = None  # (file stamp, data)
+        # Each table's JSON as last written, with the table it is of: a write encodes only the
+        # tables it replaced (TinyDB gives a changed table a new dict, and leaves the others
+        # be), so a team's draft does not encode every submission of the session again.
+        self._encoded: dict[str, tuple[dict, bytes]] = {}
         if create_dirs:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temp_files(self.path)
@@ -167,13 +171,27 @@ class AtomicJSONStorage(Storage):
     def _serialise(self, data: dict[str, dict[str, Any]]) -> bytes:
         if self.plain:
             try:
-                return _ENCODER.encode(data)
+                return self._encode_tables(data)
             except (TypeError, msgspec.EncodeError):
+                self._encoded = {}
                 pass  # json says what is wrong with it
         try:
             return json.dumps(data, ensure_ascii=False, indent=self.indent).encode("utf-8")
         except (TypeError, ValueError) as exc:
             raise SaveError(f"cannot write {self.path}: data is not plain JSON ({exc})") from exc
+
+    def _encode_tables(self, data: dict[str, dict[str, Any]]) -> bytes:
+        """``data`` as msgspec encodes it, byte for byte, each table encoded again only if
+        it is not the very table encoded last time."""
+
+        parts, encoded = [], {}
+        for name, table in data.items():
+            known = self._encoded.get(name)
+            body = known[1] if known is not None and known[0] is table else _ENCODER.encode(table)
+            encoded[name] = (table, body)
+            parts.append(_ENCODER.encode(name) + b":" + body)
+        self._encoded = encoded
+        return b"{" + b",".join(parts) + b"}"
 
     def _write_file(self, data: dict[str, dict[str, Any]]) -> None:
         try:

@@ -201,3 +201,38 @@ def test_a_temp_file_being_written_by_another_thread_is_kept(tmp_path, monkeypat
     monkeypatch.setattr(os, "fsync", fsync_while_another_opens)
     write_atomically(path, b'{"a": 1}')
     assert cleaned == [] and path.read_bytes() == b'{"a": 1}'
+
+
+def test_a_write_encodes_only_the_tables_it_changed(tmp_path, monkeypatch):
+    """A workshop session is rewritten on every team's draft: the submissions table, most of
+    the file, is encoded once, not again for each draft; the file is byte for byte what
+    encoding it whole gives."""
+
+    import msgspec
+
+    from kam_sandbox.base import storage as storage_module
+
+    path = tmp_path / "db.json"
+    db = TinyDB(path, storage=AtomicJSONStorage, plain=True)
+    db.table("submissions").insert_multiple({"plan": {"a": [i, 2.5]}} for i in range(50))
+    db.table("drafts").insert({"team": "t1", "plan": {}})
+    encoded = []
+    real = storage_module._ENCODER
+
+    class Counting:
+        def encode(self, value):
+            encoded.append(value)
+            return real.encode(value)
+
+    monkeypatch.setattr(storage_module, "_ENCODER", Counting())
+    drafts = db.table("drafts")
+    with db.storage.batch():
+        drafts.remove(doc_ids=[1])
+        drafts.insert({"team": "t1", "plan": {"accounts": {"x": 1}}, "author": "红队"})
+    tables = [v for v in encoded if isinstance(v, dict)]
+    assert tables == [db.storage.read()["drafts"]]  # the one table the draft replaced
+    whole = msgspec.json.encode(db.storage.read())
+    assert path.read_bytes() == whole
+    db.table("submissions").update({"plan": {"a": [0]}}, doc_ids=[1])
+    assert path.read_bytes() == msgspec.json.encode(db.storage.read())
+    assert json.loads(path.read_text(encoding="utf-8"))["submissions"]["1"] == {"plan": {"a": [0]}}

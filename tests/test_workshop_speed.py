@@ -143,7 +143,7 @@ def test_a_poll_after_a_close_reads_what_the_close_made(room, monkeypatch):
     made = []
     real = Session._team_state
     monkeypatch.setattr(Session, "_team_state",
-                        lambda self, t: made.append(t["id"]) or real(self, t))
+                        lambda self, t, *rows: made.append(t["id"]) or real(self, t, *rows))
     monkeypatch.setattr("kam_sandbox.workshop.closing.team_snapshot",
                         lambda game: pytest.fail("a poll made a snapshot again"))
     first = host.team_state(tokens[0])
@@ -180,7 +180,7 @@ def test_a_refused_write_keeps_what_is_cached(room, monkeypatch):
     host.act(ft, "advance")
     host.team_state(tokens[0])
     kept = s._games
-    monkeypatch.setattr(Session, "_team_state", lambda self, t: pytest.fail("made again"))
+    monkeypatch.setattr(Session, "_team_state", lambda self, t, *rows: pytest.fail("made again"))
     with pytest.raises(KamError):  # a plan the rules refuse
         host.submit(tokens[0], {"accounts": {"nobody": {}}}, "Li")
     host.act(ft, "close_round")
@@ -207,3 +207,137 @@ def test_a_poll_answer_is_encoded_once_per_change(room, monkeypatch):
     assert again["timer"]["remaining"] == 30.0 and s._team_states["t1"][2] is encoded
     host.save_draft(tokens[0], {"accounts": {}}, "Li")
     assert json.loads(host.team_state_json(tokens[0]))["draft"] == {"accounts": {}}
+
+
+# -- the room's load while a round closes (issue 12, item 14) --------------------------------
+def test_under_the_lock_a_close_plays_and_scores_nothing(room, monkeypatch):
+    """A draft saved while the round plays is played again outside the host's lock
+    (``Session.catch_up``), and every team's KPIs and score are worked out there too: the
+    lock is held for reading and writing only, whatever the room does meanwhile."""
+
+    s, host, ft, tokens = room
+    plan = _policy_plan(s, "t2")
+    finishing = threading.Event()
+    real_finish = Session.finish_close
+    real_play, real_card = Game.play, Game.scorecard
+    under_lock: list[str] = []
+
+    def finish(self, close):
+        finishing.set()
+        try:
+            return real_finish(self, close)
+        finally:
+            finishing.clear()
+
+    def play(game, *args):
+        if finishing.is_set():
+            under_lock.append("play")
+        return real_play(game, *args)
+
+    def card(game, *args):
+        if finishing.is_set():
+            under_lock.append("scorecard")
+        return real_card(game, *args)
+
+    monkeypatch.setattr(Session, "finish_close", finish)
+    monkeypatch.setattr(Game, "scorecard", card)
+    monkeypatch.setattr(Game, "play", play)
+    held = HeldQuarter(monkeypatch, Game, "play")  # the first quarter waits for the draft
+    held.start(lambda: host.act(ft, "advance"))
+    host.save_draft(tokens[1], plan, "Li")
+    held.release()
+    assert s.round == 2
+    assert under_lock == []
+    counted = s.counting_plan("t2", 1)
+    assert (counted["author"], counted["from_draft"], counted["plan"]) == ("Li", True, plan)
+    with Session.open(s.folder, write=False) as fresh:
+        assert {tid: rep.rounds for tid, rep in s.replay().items()} == \
+            {tid: rep.rounds for tid, rep in fresh._replay(1).items()}
+
+
+def test_polls_after_a_close_read_the_log_once(room, monkeypatch):
+    """After a close every team's state is made again: from one pass over the tables, not
+    one per team, and the same as read afresh."""
+
+    from tinydb.table import Table
+
+    s, host, ft, tokens = room
+    host.save_draft(tokens[0], {"accounts": {}}, "Li")
+    host.act(ft, "advance")
+    host.submit(tokens[1], _policy_plan(s, "t2"), "Wang")
+    host.save_draft(tokens[2], {"accounts": {}}, "Zhao")
+    host.act(ft, "advance")
+    scans = []
+    real = Table.all
+    monkeypatch.setattr(Table, "all", lambda self: scans.append(self.name) or real(self))
+    states = [host.team_state(token) for token in tokens]
+    assert scans.count("submissions") == 1 and scans.count("results") == 1
+    for t, state in zip(s.teams(), states):
+        assert state == {**s._team_state(t), "timer": state["timer"]}
+
+
+def test_a_shared_market_catches_up_once(tmp_path, monkeypatch):
+    """In a shared market every team plays again when one team's plan changes: a room that
+    keeps submitting while the round plays costs one extra play outside the lock, not one
+    per pass."""
+
+    with Session.create(tmp_path / "ws", "tutorial", 3, seed=2, mode="shared",
+                        world_secret="s") as s:
+        host = Host(s)
+        ft, token = s.meta["facilitator_token"], s.teams()[0]["token"]
+        plan = _policy_plan(s, "t1")
+        plays, finishing = [], threading.Event()
+        real, real_finish = Market.play_round, Session.finish_close
+
+        def play_round(market, plans):
+            plays.append(len(plays))
+            if not finishing.is_set():  # a team keeps submitting while the round plays
+                host.submit(token, plan, f"Zhao {len(plays)}")
+            return real(market, plans)
+
+        def finish(self, close):
+            finishing.set()
+            return real_finish(self, close)
+
+        monkeypatch.setattr(Market, "play_round", play_round)
+        monkeypatch.setattr(Session, "finish_close", finish)
+        host.act(ft, "close_round")
+        assert len(plays) == 3  # the play, one catch-up, the finish under the lock
+        assert s.replay()["t1"].rounds[0]["author"] == "Zhao 2"
+
+
+def test_a_poll_makes_one_hop_to_a_thread(room, monkeypatch):
+    """Every team polls every second: its token is checked in the same worker-thread call
+    that reads its state, not in a dependency of its own (one more hop there and back, all
+    under the host's GIL while a round plays). The answers are those of a checked token."""
+
+    import fastapi.dependencies.utils as dependencies
+    import fastapi.routing as routing
+    import httpx
+
+    from kam_sandbox.workshop.server import ServerThread
+
+    s, host, ft, tokens = room
+    hops = []
+    for module in (dependencies, routing):
+        real = module.run_in_threadpool
+
+        async def counted(func, *args, _real=real, **kwargs):
+            hops.append(getattr(func, "__name__", "?"))
+            return await _real(func, *args, **kwargs)
+
+        monkeypatch.setattr(module, "run_in_threadpool", counted)
+    server = ServerThread(host, port=0, announce=False)
+    server.start()
+    try:
+        with httpx.Client(base_url=server.url, timeout=GUARD) as client:
+            answer = client.get("/api/team", headers={"Authorization": f"Bearer {tokens[0]}"})
+            assert answer.status_code == 200 and answer.json()["team"]["id"] == "t1"
+            assert len(hops) == 1
+            assert client.get("/api/team", headers={"Authorization": f"Bearer {ft}"}) \
+                .status_code == 403
+            assert client.get("/api/team", headers={"Authorization": "Bearer nobody"}) \
+                .status_code == 401
+            assert client.get("/api/team").status_code == 401
+    finally:
+        server.stop()

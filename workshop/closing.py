@@ -9,7 +9,8 @@ middle one outside its lock, so that teams' polls and drafts never wait for a ro
    draft, or nothing;
 2. ``RoundClose.play`` works the round out on forks of those games, touching no session:
    plans for the absent teams by the fill-in policy, one quarter per team, and each team's
-   snapshot (what its polls will read);
+   snapshot (what its polls will read), KPIs and score; the ``Host`` then plays again,
+   still outside its lock, the teams whose input came in meanwhile (``Session.catch_up``);
 3. ``Session.finish_close`` (under the lock again) reads the inputs once more, plays again
    the teams whose input changed meanwhile (a submission or draft acknowledged before the
    close lands is never lost), and writes it all in one atomic replace.
@@ -136,7 +137,7 @@ def rebuild(log: ReplayLog) -> dict[str, TeamReplay]:
             break
         play_round([log.subs[tid, r]["plan"] for tid in log.teams], games)
         for tid, game in games.items():
-            out[tid].rounds.append(round_entry(r, game, log.subs[tid, r]))
+            out[tid].rounds.append(round_entry(r, standing(game), log.subs[tid, r]))
     return out
 
 
@@ -145,10 +146,18 @@ def kept_from_log(log: ReplayLog) -> KeptGames:
                      frozenset(i["seq"] for i in log.injections))
 
 
-def round_entry(r: int, game: Game | Seat, sub: dict) -> dict:
-    """A closed round of a team's replay: its KPIs and score after it, and the plan."""
+def standing(game: Game | Seat) -> dict:
+    """A team's KPIs of the quarter just played and its score so far (the scorecard is the
+    costly part of a close after the quarter itself: worked out once, outside the lock)."""
 
-    return {"round": r, "kpis": game.kpi_history()[-1], "score": game.scorecard()["score"],
+    return {"kpis": game.kpi_history()[-1], "score": game.scorecard()["score"]}
+
+
+def round_entry(r: int, stood: dict, sub: dict) -> dict:
+    """A closed round of a team's replay: its KPIs and score after it (``standing``), and
+    the plan."""
+
+    return {"round": r, "kpis": stood["kpis"], "score": stood["score"],
             "plan": sub["plan"], "author": sub["author"], "filled_by": sub.get("filled_by"),
             "from_draft": bool(sub.get("from_draft"))}
 
@@ -167,6 +176,14 @@ class RoundClose:
     games: dict[str, Game | Seat] = field(default_factory=dict)  # played forks
     plays: dict[str, dict] = field(default_factory=dict)  # team id → the plan that counts
     snapshots: dict[str, dict] = field(default_factory=dict)
+    standings: dict[str, dict] = field(default_factory=dict)  # team id → ``standing``
+
+    @property
+    def together(self) -> bool:
+        """The teams share one market (known once played): playing any of them again plays
+        them all."""
+
+        return isinstance(next(iter(self.games.values()), None), Seat)
 
     def play(self, teams: list[str] | None = None) -> None:
         """Play the round for every team (or again for ``teams``, whose input changed; in a
@@ -191,6 +208,7 @@ class RoundClose:
                 self.games[tid].play(self.plays[tid]["plan"])
         for tid in teams:
             self.snapshots[tid] = team_snapshot(self.games[tid])
+            self.standings[tid] = standing(self.games[tid])
 
     def _plan(self, team_id: str) -> dict:
         """What counts for the team: its submission; else its draft, if that is a valid

@@ -38,6 +38,11 @@ FAILED_JOINS_KEPT = 50  # the facilitator sees the latest ones
 # A person saves a draft a second or two after a change and submits now and then; a team
 # with several devices, a few times that. Faster is a script, slowing everyone down.
 TEAM_WRITES_PER_MINUTE = 120
+# Teams whose draft or plan came in while the round played are played again outside the lock
+# (what comes in during the last pass is played under it, by finish_close): each pass is
+# shorter than the one before, as it plays only the teams that changed meanwhile (in a
+# shared market every pass plays every team: one pass).
+CATCH_UP_PASSES = 3
 log = logging.getLogger("kam_sandbox.workshop.host")
 
 
@@ -265,6 +270,12 @@ class Host:
                          else session.begin_close(fill_policy))
             if close is not None:
                 close.play()
+                for _ in range(1 if close.together else CATCH_UP_PASSES):
+                    with self._lock:
+                        changed = session.catch_up(close)
+                    if not changed:
+                        break
+                    close.play(changed)
             with self._lock:
                 result = (session.finish_advance(close) if advance
                           else session.finish_close(close))

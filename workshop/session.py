@@ -46,6 +46,7 @@ import os
 import secrets
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -264,6 +265,7 @@ class Session:
         self._all_version = 0
         self._team_version: dict[str, int] = {}
         self._team_states: dict[str, tuple[tuple[int, int], dict, bytes | None]] = {}
+        self._rows: tuple[int, TeamRows] | None = None  # (version, rows): see _team_rows
         self.clock = time.time  # the round timer's clock; tests replace it
 
     # -- opening ------------------------------------------------------------------------------
@@ -638,17 +640,39 @@ class Session:
         key = (self._all_version, self._team_version.get(t["id"], 0))
         cached = self._team_states.get(t["id"])
         if cached is None or cached[0] != key:
-            cached = self._team_states[t["id"]] = (key, self._team_state(t), None)
+            cached = self._team_states[t["id"]] = (key, self._team_state(t, self._team_rows()),
+                                                   None)
         return cached[1], cached[2]
 
-    def _team_state(self, t: dict) -> dict:
+    def _team_rows(self) -> TeamRows:
+        """Every team's submissions, results and draft of the open round, read in one pass
+        per write (kept by the writer: after a close every team's state is made again, and
+        one pass per team made that quadratic in the number of teams)."""
+
+        if self._rows is None or self._rows[0] != self.version:
+            rows = TeamRows({}, {}, {})
+            for sub in sorted(self.db.table("submissions").all(), key=lambda d: d["seq"]):
+                rows.submissions.setdefault(sub["team"], []).append(dict(sub))
+            for res in sorted(self.db.table("results").all(), key=lambda r: r["round"]):
+                rows.results.setdefault(res["team"], []).append(res)
+            r = self.round
+            rows.drafts.update((d["team"], dict(d)) for d in self.db.table("drafts").all()
+                               if d["round"] == r)
+            self._rows = (self.version, rows)
+        return self._rows[1]
+
+    def _team_state(self, t: dict, rows: TeamRows | None = None) -> dict:
         m = self.meta
         closed = self.closed_rounds()
-        mine = self.history(t["id"])
+        tid = t["id"]
+        if rows is None:  # another process may be writing: read afresh
+            mine, draft = self.history(tid), self.draft(tid)
+            results = sorted((r for r in self.db.table("results").all() if r["team"] == tid),
+                             key=lambda r: r["round"])
+        else:
+            mine, draft = rows.submissions.get(tid, []), rows.drafts.get(tid)
+            results = rows.results.get(tid, [])
         counting = {sub["round"]: sub for sub in mine}  # the last one counts
-        draft = self.draft(t["id"])
-        results = sorted((r for r in self.db.table("results").all() if r["team"] == t["id"]),
-                         key=lambda r: r["round"])
         return {"session": m["id"], "scenario": m["scenario_id"], "mode": m["mode"],
                 "team": _public(t), "rejoin_secret": t.get("rejoin"), "round": m["round"],
                 "rounds": m["rounds"], "state": self.state, "finished": m["finished"],
@@ -1117,6 +1141,18 @@ class Session:
                 out[tid] = ("absent", None)
         return out
 
+    def catch_up(self, close: RoundClose) -> list[str]:
+        """The teams whose submission or draft came in since ``close`` read them (taken
+        into it, to be played again before ``finish_close``: a room keeps editing while a
+        round plays, and what is played here is not played under the host's lock)."""
+
+        m = self.meta
+        if m["finished"] or m["round"] != close.round or m["state"] == "closed":
+            return []  # finish_close says why
+        changed = close.changed(inputs := self._close_inputs(close.round))
+        close.inputs.update({tid: inputs[tid] for tid in changed})
+        return changed
+
     @_writes
     def finish_close(self, close: RoundClose) -> list[dict]:
         """The last step of closing the round: what changed since ``begin_close`` played
@@ -1140,14 +1176,15 @@ class Session:
         subs.update(self._record_all(r, {tid: chosen for tid, chosen in close.plays.items()
                                          if tid not in subs}))
         subs = {tid: subs[tid] for tid in close.plays}
-        results = [{"team": tid, "round": r, "kpis": game.kpi_history()[-1],
-                    "score": game.scorecard()["score"], "filled_by": subs[tid].get("filled_by"),
-                    "seq": subs[tid]["seq"]} for tid, game in close.games.items()]
+        results = [{"team": tid, "round": r, **close.standings[tid],
+                    "filled_by": subs[tid].get("filled_by"), "seq": subs[tid]["seq"]}
+                   for tid in close.games]
         self.db.table("results").remove(Query().round == r)
         self.db.table("results").insert_multiple(results)
         self._set_meta(deadline=None, remaining=None)
         self._set_round_state("closed", closed=_now())
-        reps = {tid: TeamReplay(game, [*kept.reps[tid].rounds, round_entry(r, game, subs[tid])])
+        reps = {tid: TeamReplay(game, [*kept.reps[tid].rounds,
+                                       round_entry(r, close.standings[tid], subs[tid])])
                 for tid, game in close.games.items()}
         # Kept from now on; a failed write puts back those it had (_writes).
         self._games = KeptGames((r, kept.key[1]), reps, kept.applied, dict(close.snapshots))
@@ -1206,6 +1243,15 @@ class Session:
         from .export import write_html
 
         return write_html(self, Path(path))
+
+
+@dataclass
+class TeamRows:
+    """What a team's state reads of the tables, by team id (``Session._team_rows``)."""
+
+    submissions: dict[str, list[dict]]  # oldest first
+    results: dict[str, list[dict]]  # by round
+    drafts: dict[str, dict]  # of the open round
 
 
 def _public(doc: dict) -> dict:
