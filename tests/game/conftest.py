@@ -48,3 +48,30 @@ def app():
     application = App()
     yield application
     application.close()
+
+
+def _emptied(window) -> None:
+    while window.stack:
+        window.stack.pop().leave()
+    window.set_language("en")
+    window.running = True
+
+
+@pytest.fixture(scope="module")
+def module_window():
+    """One window for a module: opening one costs more than a test."""
+
+    from kam_sandbox.game.app import App
+
+    application = App()
+    yield application
+    application.close()
+
+
+@pytest.fixture
+def window(module_window):
+    """The module's window, with no screen open and in English before and after each test."""
+
+    _emptied(module_window)
+    yield module_window
+    _emptied(module_window)

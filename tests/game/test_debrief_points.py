@@ -16,18 +16,10 @@ from kam_sandbox.base import (  # noqa: E402
     fmt,
     i18n,
 )
-from kam_sandbox.game.app import App  # noqa: E402
 from kam_sandbox.game.scenes.debrief import DebriefScene  # noqa: E402
 from kam_sandbox.game.session import Session  # noqa: E402
 
 GAMES = [(policy, seed) for policy in ("needs", "focus", "uniform") for seed in (1, 2, 3)]
-
-
-@pytest.fixture(scope="module")
-def window():
-    application = App()
-    yield application
-    application.close()
 
 
 @pytest.mark.parametrize("policy,seed", GAMES)
@@ -69,28 +61,23 @@ def test_a_fair_grade_says_which_results_fell_short_behind_good_decisions():
 def test_the_debrief_shows_points_won_and_lost_per_item_and_the_decisions_behind(window,
                                                                                 lang):
     window.set_language(lang)
-    try:
-        session = Session(game=played("retail", "needs", 3), store=None)
-        scene = DebriefScene(window, session)
-        window.push(scene)
-        window.render()  # the overview: each item's points drawn beside its gauge
-        assert sum(p["won"] for p in scene.points) == pytest.approx(scene.scorecard["score"])
-        scene.select_tab("lessons")
-        window.render()
-        html = scene.lessons_box.html_text.replace("\u00a0", " ")
-        assert i18n.tr("why.points_title") in html
-        for p in scene.points:
-            name = explain.metric_name(p["metric"], lang)
-            assert name in html
-            assert fmt.number(p["lost"], lang, 1) in html
-        retention = i18n.tr("why.behind", lessons="").split("{")[0].strip(" .。：:")
-        assert retention in html  # "Behind it" / "背后的决策"
-        title = explain.lesson_report(session.game, lang)[7]["title"]  # compounding
-        assert title in html
-    finally:
-        while window.stack:
-            window.stack.pop().leave()
-        window.set_language("en")
+    session = Session(game=played("retail", "needs", 3), store=None)
+    scene = DebriefScene(window, session)
+    window.push(scene)
+    window.render()  # the overview: each item's points drawn beside its gauge
+    assert sum(p["won"] for p in scene.points) == pytest.approx(scene.scorecard["score"])
+    scene.select_tab("lessons")
+    window.render()
+    html = scene.lessons_box.html_text.replace("\u00a0", " ")
+    assert i18n.tr("why.points_title") in html
+    for p in scene.points:
+        name = explain.metric_name(p["metric"], lang)
+        assert name in html
+        assert fmt.number(p["lost"], lang, 1) in html
+    retention = i18n.tr("why.behind", lessons="").split("{")[0].strip(" .。：:")
+    assert retention in html  # "Behind it" / "背后的决策"
+    title = explain.lesson_report(session.game, lang)[7]["title"]  # compounding
+    assert title in html
 
 
 def test_the_decisions_behind_each_item_show_whole_on_hover(window):
@@ -102,5 +89,3 @@ def test_the_decisions_behind_each_item_show_whole_on_hover(window):
     tips = {getattr(e, "tool_tip_text", None) for e in window.ui.ui_group.sprites()}
     for p in scene.points:
         assert scene.behind(p["metric"]) in tips
-    while window.stack:
-        window.stack.pop().leave()

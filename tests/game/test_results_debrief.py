@@ -15,7 +15,6 @@ from kam_sandbox.base import i18n  # noqa: E402
 from kam_sandbox.engine import Game, load_scenario  # noqa: E402
 from kam_sandbox.engine.actions import actions_to_plan  # noqa: E402
 from kam_sandbox.engine.policies import POLICIES, decide  # noqa: E402
-from kam_sandbox.game.app import App  # noqa: E402
 from kam_sandbox.game.scenes.debrief import REFERENCES, TABS, DebriefScene  # noqa: E402
 from kam_sandbox.game.scenes.results import ResultsScene  # noqa: E402
 from kam_sandbox.game.session import Session  # noqa: E402
@@ -50,25 +49,11 @@ def click(element) -> pygame.event.Event:
     return pygame.event.Event(pygame_gui.UI_BUTTON_PRESSED, ui_element=element)
 
 
-@pytest.fixture(scope="module")
-def window():
-    application = App()
-    yield application
-    application.close()
-
-
 @pytest.fixture
 def app(window):
-    """One window for the module (opening one costs more than a test), emptied per test."""
+    """The module's window (conftest), emptied per test."""
 
-    while window.stack:
-        window.stack.pop().leave()
-    window.set_language("en")
-    window.running = True
-    yield window
-    while window.stack:
-        window.stack.pop().leave()
-    window.set_language("en")
+    return window
 
 
 @pytest.fixture(scope="module")

@@ -42,6 +42,12 @@ class Room:
         self.server.stop()
         self.session.close()
 
+    def __enter__(self) -> Room:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory) -> Path:
@@ -115,8 +121,7 @@ def wait_draft(room: Room, team: str, check) -> dict:
 
 
 def test_three_browser_teams_play_a_whole_workshop(tmp_path, browsers):
-    room = Room(tmp_path / "ws")
-    try:
+    with Room(tmp_path / "ws") as room:
         a = browsers(room.url, "en", LAPTOP, "team1")
         b = browsers(room.url, "zh", LAPTOP, "team2")
         c = browsers(room.url, "zh", PHONE, "team3")
@@ -268,13 +273,10 @@ def test_three_browser_teams_play_a_whole_workshop(tmp_path, browsers):
         c.shoot("results-filled-in")
         for team in (a, b, c):
             assert not team.errors(), team.errors()
-    finally:
-        room.close()
 
 
 def test_a_second_device_waits_for_the_facilitator(tmp_path, browsers):
-    room = Room(tmp_path / "ws")
-    try:
+    with Room(tmp_path / "ws") as room:
         first = browsers(room.url, "en", LAPTOP, "first")
         join(first, "Team 1", room.code, "Ann")
         first.on_page("plan")
@@ -303,13 +305,10 @@ def test_a_second_device_waits_for_the_facilitator(tmp_path, browsers):
         first.one("#join-code").send_keys(room.code)
         first.click("#join-button")
         first.on_page("plan")
-    finally:
-        room.close()
 
 
 def test_a_shared_market_round_from_browsers(tmp_path, browsers):
-    room = Room(tmp_path / "ws", mode="shared")
-    try:
+    with Room(tmp_path / "ws", mode="shared") as room:
         teams = [browsers(room.url, lang, size, f"shared{i}")
                  for i, (lang, size) in enumerate((("en", LAPTOP), ("zh", LAPTOP), ("zh", PHONE)))]
         for browser, team in zip(teams, TEAMS):
@@ -323,8 +322,6 @@ def test_a_shared_market_round_from_browsers(tmp_path, browsers):
         teams[1].tour("shared-results")
         scores = {t["name"]: t["score"] for t in room.session.board()["teams"]}
         assert set(scores) == set(TEAMS)
-    finally:
-        room.close()
 
 
 def test_the_page_formats_numbers_as_the_game_does(tmp_path, browsers):
@@ -333,8 +330,7 @@ def test_the_page_formats_numbers_as_the_game_does(tmp_path, browsers):
 
     from kam_sandbox.base import fmt
 
-    room = Room(tmp_path / "ws")
-    try:
+    with Room(tmp_path / "ws") as room:
         b = browsers(room.url, "en", LAPTOP, "fmt")
         b.driver.get(room.url)
         b.on_page("join")
@@ -354,8 +350,6 @@ def test_the_page_formats_numbers_as_the_game_does(tmp_path, browsers):
         assert [b.driver.execute_async_script(
             "import('/web/fmt.js').then((f) => arguments[1](f.quarterLabel(arguments[0], 2, 'zh')))",
             turn) for turn in (1, 3, 4)] == [fmt.quarter_label(t, 2, "zh") for t in (1, 3, 4)]
-    finally:
-        room.close()
 
 
 def test_an_empty_page_fails_the_screenshot_check(tmp_path, browsers):
@@ -380,8 +374,7 @@ def test_the_first_load_is_fast(tmp_path, browsers):
     """Under a second on loopback from a cold browser to the join form, and again to the
     planning page of a team that has joined before (the page's own timing)."""
 
-    room = Room(tmp_path / "ws")
-    try:
+    with Room(tmp_path / "ws") as room:
         b = browsers(room.url, "en", LAPTOP, "speed")
         b.driver.get(room.url)
         b.on_page("join")
@@ -396,8 +389,6 @@ def test_the_first_load_is_fast(tmp_path, browsers):
                 "const n = performance.getEntriesByType('navigation')[0];"
                 "return n.loadEventEnd - n.startTime")
             assert loaded < 1000 and shown < 1.0, (loaded, shown)
-    finally:
-        room.close()
 
 
 def test_offline_the_page_says_so_keeps_the_edits_and_reconnects(tmp_path, browsers):
@@ -407,8 +398,7 @@ def test_offline_the_page_says_so_keeps_the_edits_and_reconnects(tmp_path, brows
 
     from selenium.webdriver.common.keys import Keys
 
-    room = Room(tmp_path / "ws")
-    try:
+    with Room(tmp_path / "ws") as room:
         b = browsers(room.url, "en", LAPTOP, "offline")
         join(b, "Team 1", room.code, "Ann")
         b.on_page("plan")
@@ -438,13 +428,10 @@ def test_offline_the_page_says_so_keeps_the_edits_and_reconnects(tmp_path, brows
         room.server.start()
         b.wait(lambda: not b.one("#offline").is_displayed(), "still offline after the host is back")
         wait_draft(room, "Team 1", lambda p: p["accounts"].get(account.id, {}).get("support_days") == 1.5)
-    finally:
-        room.close()
 
 
 def test_chart_ticks_cover_every_value(tmp_path, browsers):
-    room = Room(tmp_path / "ws")
-    try:
+    with Room(tmp_path / "ws") as room:
         b = browsers(room.url, "en", LAPTOP, "ticks")
         b.driver.get(room.url)
         b.on_page("join")
@@ -453,5 +440,3 @@ def test_chart_ticks_cover_every_value(tmp_path, browsers):
                 "import('/web/charts.js').then((c) => arguments[2](c.ticks(arguments[0], arguments[1])))",
                 lo, hi)
             assert ticks[0] <= lo and ticks[-1] >= hi and len(ticks) <= 8, (lo, hi, ticks)
-    finally:
-        room.close()

@@ -59,8 +59,7 @@ def join(fox: Firefox, room: Room, team: str, name: str) -> None:
 
 
 def test_a_team_plays_a_workshop_in_firefox(tmp_path, firefox):
-    room = Room(tmp_path / "ws")
-    try:
+    with Room(tmp_path / "ws") as room:
         fox = firefox("en", LAPTOP, "team1")
         phone = firefox("zh", NARROW, "team2")
         join(fox, room, "Team 1", "Fox")
@@ -93,5 +92,3 @@ def test_a_team_plays_a_workshop_in_firefox(tmp_path, firefox):
             tour(browser, "debrief")
             browser.js("document.getElementById('compare-title').scrollIntoView()")
             browser.shoot("debrief-compare")
-    finally:
-        room.close()
