@@ -114,6 +114,18 @@ def game_totals(per_turn: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
 #: Scorecard metrics that add up over quarters: mid-game, their benchmark is pro-rated.
 CUMULATIVE = ("profit", "revenue")
 
+#: Where each scorecard item's points run out: no profit, satisfaction 1, … and bad debt of
+#: a tenth of revenue (a stress year's level in B2B trade credit).
+WORST = {"profit": 0.0, "revenue": 0.0, "margin": -1.0, "satisfaction": 1.0, "retention": 0.0,
+         "share_of_wallet": 0.0, "bad_debt_ratio": 0.10, "nps": -100.0, "coverage": 0.0,
+         "hhi": 1.0}
+
+#: Share of an item's points earned at its floor. The rest is earned between the floor and
+#: the target; below the floor the floor's share fades linearly to nothing at the metric's
+#: worst (no profit, satisfaction 1 …), so weak play is still told apart instead of every
+#: weak strategy sharing zero.
+FLOOR_POINTS = 0.3
+
 
 #: A world in which the yardstick makes less than this share of the target profit (or
 #: revenue) keeps this share of the span, so the item stays defined when it loses money.
@@ -148,6 +160,23 @@ def item_bounds(
     return yard - span, yard
 
 
+def item_points(metric: str, value, floor, target, ceiling: float | None = 1.0) -> np.ndarray:
+    """One item's share of its points (0-1; beyond 1 past the target when ``ceiling`` is
+    None): ``FLOOR_POINTS`` at the floor, all at the target, linear between; below the floor
+    fading to nothing at the metric's ``WORST``. Works for items where less is better (a
+    floor above the target, as for bad debt) alike."""
+
+    value, floor, target = (np.asarray(x, float) for x in (value, floor, target))
+    # floor != target (the schema says so), and a yardstick keeps a span (THINNEST_WORLD)
+    above = (value - floor) / (target - floor)
+    room = floor - WORST[metric]  # from the worst to the floor, signed like target - floor
+    with np.errstate(divide="ignore", invalid="ignore"):
+        below = np.where(room * (target - floor) > 0, (value - WORST[metric]) / room, 0.0)
+    fade = FLOOR_POINTS * np.clip(np.nan_to_num(below), 0.0, 1.0)
+    top = np.inf if ceiling is None else ceiling
+    return np.where(above >= 0, FLOOR_POINTS + (1 - FLOOR_POINTS) * np.minimum(above, top), fade)
+
+
 def score(
     st: Static, totals: dict[str, np.ndarray], played: int | None = None,
     ceiling: float | None = 1.0, reference: dict[str, np.ndarray] | None = None,
@@ -167,8 +196,7 @@ def score(
     items, weighted, weights = {}, 0.0, 0.0
     for item in st.scenario.scorecard:
         floor, target = item_bounds(item, share, reference)
-        # floor != target (the schema says so), and a yardstick keeps a span (THINNEST_WORLD)
-        frac = np.clip((totals[item.metric] - floor) / (target - floor), 0.0, ceiling)
+        frac = item_points(item.metric, totals[item.metric], floor, target, ceiling)
         items[item.metric] = 100.0 * frac
         weighted = weighted + item.weight * frac
         weights += item.weight

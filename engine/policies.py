@@ -22,7 +22,7 @@ from .actions import Actions, PlanContext, compile_plan
 from .fit import fit_to_rules
 from .scenario import NEEDS, Scenario, hint
 from .view import View
-from .world import compile_scenario, normalise
+from .world import compile_scenario
 
 Policy = Callable[[View], object]
 
@@ -52,8 +52,9 @@ def _compiled(scenario: Scenario):
         hit = _COMPILED[id(scenario)] = (scenario, compile_scenario(scenario))
     return hit[1]
 
-PRICE, SUPPORT, INNOVATION, TRAINING, PROMOTION = (
-    NEEDS.index(n) for n in ("price", "support", "innovation", "training", "promotion")
+PRICE, SUPPORT, INNOVATION, TRAINING, PROMOTION, RELATIONSHIP = (
+    NEEDS.index(n)
+    for n in ("price", "support", "innovation", "training", "promotion", "relationship")
 )
 
 
@@ -71,9 +72,11 @@ def _active(view: View) -> np.ndarray:
 
 
 def _value(view: View) -> np.ndarray:
-    """What each account is worth to us, as far as the player knows: recent revenue."""
+    """What each account is worth to us, as far as the player knows: its revenue over the
+    last year (four quarters, so that neither the season nor a rationed peak quarter
+    reweighs the portfolio)."""
 
-    return view.revenue[..., -2:].mean(-1) * _active(view)
+    return view.revenue[..., -4:].mean(-1) * _active(view)
 
 
 def _spread(total: float, weights: np.ndarray, axis=None) -> np.ndarray:
@@ -104,26 +107,44 @@ def _role_is(view: View, role_id: str) -> np.ndarray:
     return view.role == ids.index(role_id)
 
 
+def _relative_need(acct: np.ndarray, need: np.ndarray, power: float) -> np.ndarray:
+    """Each account's read need (B, N) against the value-weighted mean need of the
+    portfolio, ** ``power``: 1 for an average account; 0 (a pool that ignores the needs)
+    gives every account 1."""
+
+    share = acct / np.maximum(acct.sum(-1, keepdims=True), 1e-12)
+    mean = (share * need).sum(-1, keepdims=True)
+    return (need / np.maximum(mean, 1e-12)) ** power
+
+
 def _allocate(view: View, acct_weight: np.ndarray, stake_weight: np.ndarray,
               dims: np.ndarray | None = None, promo_share: float | np.ndarray = 0.5,
-              flags_cost: np.ndarray | None = None) -> Actions:
-    """Shared allocation: AM and executive days by account × stakeholder weights, support and
-    training days and promotion money by account weight × need weights ``dims`` (B, N, D);
-    ``promo_share`` (a number, or one per game) of the money left goes to promotion."""
+              flags_cost: np.ndarray | None = None, need_focus: float = 0.0) -> Actions:
+    """Shared allocation: account-manager days by account × stakeholder weights, support and
+    training days and promotion money by account weight; ``promo_share`` (a number, or one
+    per game) of the money left goes to promotion.
+
+    Needs-led (``dims``: the needs as read, (B, N, D)): each pool goes where the need it
+    serves is greatest — an account's share of a pool is scaled by its need for it against
+    the portfolio's mean (``_relative_need`` ** ``need_focus``): relationship for the
+    account managers' days, support and training for the service days, promotion for the
+    money. The offer then takes the shape of each account's needs (the model's need fit),
+    and a stale reading misplaces all three."""
 
     res, costs = view.scenario.resources, view.scenario.costs
     a = _blank(view)
     acct = acct_weight * _active(view)
-    sw = stake_weight * view.mask[None] * acct[..., None]
-    if _allowed(view, "am_days"):
-        a.am_days[:, 0] = _contact_days(view, res.am_days, sw)
     if dims is None:
         dims = np.full(acct.shape + (len(NEEDS),), 1.0 / len(NEEDS))
-    serv = normalise(dims[..., [SUPPORT, TRAINING, PROMOTION]] + 1e-9)
-    can_train = _allowed(view, "training_days")
-    can_support = _allowed(view, "support_days")
-    sup_w = acct * serv[..., 0] * can_support
-    tra_w = acct * serv[..., 1] * can_train
+
+    def led(need: int) -> np.ndarray:
+        return acct * _relative_need(acct, dims[..., need], need_focus)
+
+    if _allowed(view, "am_days"):
+        sw = stake_weight * view.mask[None] * led(RELATIONSHIP)[..., None]
+        a.am_days[:, 0] = _contact_days(view, res.am_days, sw)
+    sup_w = led(SUPPORT) * _allowed(view, "support_days")
+    tra_w = led(TRAINING) * _allowed(view, "training_days")
     both = sup_w + tra_w
     days = _spread(res.support_days, both)
     a.support_days[:, 0] = days * np.where(both > 0, sup_w / np.where(both > 0, both, 1), 0)
@@ -137,8 +158,7 @@ def _allocate(view: View, acct_weight: np.ndarray, stake_weight: np.ndarray,
     fixed = day_money + (0.0 if flags_cost is None else flags_cost)
     left = np.maximum(res.budget - fixed, 0.0)
     if _allowed(view, "promotion"):
-        promo_w = acct * (serv[..., 2] + 1e-9)
-        a.promotion[:, 0] = np.floor(_spread(1.0, promo_w) * (left * promo_share)[:, None] / 100) * 100
+        a.promotion[:, 0] = np.floor(_spread(1.0, led(PROMOTION)) * (left * promo_share)[:, None] / 100) * 100
     return a
 
 
@@ -276,11 +296,16 @@ class Style:
     survey_budget: float = 0.4
     #: Accounts whose weight is above this share of the total get surveyed.
     survey_cutoff: float = 0.05
+    #: How strongly each pool follows the needs as read: an account's share of the account
+    #: managers' days, the service days and the promotion money is scaled by its need for
+    #: them against the portfolio's mean, ** need_focus (0: the needs are ignored).
+    need_focus: float = 1.0
     #: Share of the money left after days that goes to joint promotion (the rest is kept).
     promo_share: float = 0.85
-    #: 0: the promotion pot ignores what the accounts need; else it is scaled by
-    #: min(1, promo_need_gain × the value-weighted need for promotion as read).
-    promo_need_gain: float = 0.0
+    #: The promotion pot follows what the accounts need: it is scaled by min(1,
+    #: promo_need_gain × the value-weighted need for promotion as read), so at 5 it is
+    #: spent in full once promotion is a fifth of the needs (0: the needs are ignored).
+    promo_need_gain: float = 5.0
     #: Weights of the known roles when sharing account-manager days inside an account.
     economic: float = 1.3
     technical: float = 1.2
@@ -306,18 +331,18 @@ NEEDS_STYLE = Style()
 #: ``expert``: found by ``kam-sandbox probe --search`` (cross-entropy over ``Style`` on
 #: training seeds, checked on held-out seeds) and rounded to readable values.
 EXPERT_STYLE = Style(
-    value_power=0.77,  # weight ∝ revenue ** 0.77: effort has diminishing returns per account
-    non_key=0.57,  # the tail still buys and churns; over half its weight keeps it
-    stale_after=2.0,  # needs move: a reading two quarters old is refreshed
-    survey_budget=0.36,  # discovery may take over a third of the quarter's budget …
-    survey_cutoff=0.019,  # … and reaches the mid-sized accounts, not only the top few
-    promo_share=0.67,  # promotion has diminishing returns: keep some of the money left …
-    promo_need_gain=8.2,  # … and spend it where the accounts need promotion (needs-led)
-    economic=1.6,  # the economic buyer signs: more of the visits go to them …
-    user=1.2,  # … and to the users who live with the product
+    value_power=0.83,  # weight ∝ revenue ** 0.83: effort has diminishing returns per account
+    non_key=0.79,  # the tail still buys and churns; most of its weight keeps it
+    survey_budget=0.28,  # discovery may take over a quarter of the quarter's budget …
+    survey_cutoff=0.021,  # … and reaches the mid-sized accounts, not only the top few
+    need_focus=0.66,  # follow the needs, but less than in proportion: returns diminish
+    promo_share=0.65,  # promotion has diminishing returns: keep some of the money left …
+    promo_need_gain=9.0,  # … and spend it only where the accounts need promotion
+    economic=1.7,  # the economic buyer signs: more of the visits go to them
+    user=0.9,
     trial_above=0.1,  # a new-product trial pays wherever innovation matters at all
-    price_minded=0.31,  # a token discount only where price clearly leads the needs …
-    token_discount=0.018,  # … and a small one: price is not loyalty
+    price_minded=0.32,  # a token discount only where price clearly leads the needs …
+    token_discount=0.022,  # … and a small one: price is not loyalty
 )
 
 
@@ -359,12 +384,18 @@ def _needs_led(view: View, style: Style, *, even_weights: bool = False,
                   and sc.costs.conference <= 0.4 * sc.resources.budget)
     flags = flags + info * sc.costs.info_sharing + conference * sc.costs.conference
     known = (view.needs_turn >= 0)[..., None]
-    dims = np.where(known, view.needs_reading, 1.0 / len(NEEDS))
+    # An account not yet surveyed is taken to need what the surveyed ones do on average
+    # (value-weighted): no tilt of any pool towards or away from it until it is read.
+    seen = w[..., None] * known
+    prior = np.where(seen.sum(1) > 0, (seen * view.needs_reading).sum(1)
+                     / np.maximum(seen.sum(1), 1e-12), 1.0 / len(NEEDS))
+    dims = np.where(known, view.needs_reading, prior[:, None])
     promo_share = np.full(view.batch, style.promo_share)
     if style.promo_need_gain > 0:
         need = (w * dims[..., PROMOTION]).sum(-1) / np.maximum(w.sum(-1), 1e-12)
         promo_share = promo_share * np.minimum(1.0, style.promo_need_gain * need)
-    a = _allocate(view, w, sw, dims=dims, promo_share=promo_share, flags_cost=flags)
+    a = _allocate(view, w, sw, dims=dims, promo_share=promo_share, flags_cost=flags,
+                  need_focus=style.need_focus)
     a.survey[:, 0] = survey
     a.feedback[:, 0] = feedback
     a.info_sharing[:, 0] = float(info)
@@ -416,9 +447,10 @@ def needs(view: View, **lesson_breakers) -> Actions:
 @within_rules
 def expert(view: View, **lesson_breakers) -> Actions:
     """``needs`` played with the searched ``EXPERT_STYLE``: the same lessons, less narrowly
-    focused (revenue ** 0.77, the tail at 57 %), fresher readings, surveys for mid-sized
-    accounts too, promotion where the accounts need it. The yardstick the grade and the
-    scorecard targets are calibrated to. Takes the same lesson-breaking keywords as ``needs``."""
+    focused (revenue ** 0.83, the tail at 79 %), following the needs less than in
+    proportion (** 0.66), surveys for mid-sized accounts too, promotion only where the
+    accounts need it. The yardstick the grade and the scorecard targets are calibrated to.
+    Takes the same lesson-breaking keywords as ``needs``."""
 
     return _needs_led(view, EXPERT_STYLE, **lesson_breakers)
 
@@ -432,9 +464,10 @@ def styled(view: View, style: Style, **lesson_breakers) -> Actions:
 
 def _supply(view: View, a: Actions, rationing: str) -> None:
     """Share short stock in a peak quarter. "key-first" keeps the promise to key accounts:
-    they get their demand, the others a fifth of theirs as a floor plus whatever capacity is
-    left; "proportional" shares in proportion to demand; "small-first" fills the smallest
-    orders first; "none" promises nothing."""
+    they get their whole demand, the others share what is left in proportion to theirs (a
+    floor for the others would be taken from the key accounts and cost more than it saves);
+    "proportional" shares in proportion to demand; "small-first" fills the smallest orders
+    first; "none" promises nothing."""
 
     _check("rationing", rationing, RATIONING)
     if not (view.peak and _allowed(view, "supply")) or rationing == "none":
@@ -443,14 +476,12 @@ def _supply(view: View, a: Actions, rationing: str) -> None:
     cap = view.scenario.supply.capacity * demand.sum(-1, keepdims=True)
     if rationing == "key-first":
         key = _key_accounts(view)
-        floor = np.where(key, 0.0, 0.2 * demand)
-        room = np.maximum(cap - floor.sum(-1, keepdims=True), 0.0)
         key_demand = np.where(key, demand, 0.0)
         key_give = key_demand * np.minimum(
-            1.0, room / np.maximum(key_demand.sum(-1, keepdims=True), 1e-9))
-        left = np.maximum(room - key_give.sum(-1, keepdims=True), 0.0)
-        rest = np.where(key, 0.0, demand - floor)
-        give = key_give + floor + rest * np.minimum(
+            1.0, cap / np.maximum(key_demand.sum(-1, keepdims=True), 1e-9))
+        left = np.maximum(cap - key_give.sum(-1, keepdims=True), 0.0)
+        rest = demand - key_demand
+        give = key_give + rest * np.minimum(
             1.0, left / np.maximum(rest.sum(-1, keepdims=True), 1e-9))
     elif rationing == "proportional":
         give = demand * np.minimum(1.0, cap / np.maximum(demand.sum(-1, keepdims=True), 1e-9))

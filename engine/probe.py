@@ -176,6 +176,7 @@ def played_summary(scenario: Scenario, policy: Callable[[View], Actions],
 SEARCH_SPACE: tuple[tuple[str, float, float], ...] = (
     ("value_power", 0.0, 1.5),
     ("non_key", 0.0, 1.0),
+    ("need_focus", 0.0, 2.5),
     ("stale_after", 1.0, 6.0),
     ("survey_budget", 0.0, 0.6),
     ("survey_cutoff", 0.0, 0.2),

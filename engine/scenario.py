@@ -354,7 +354,9 @@ class RandomEvents(Strict):
     stakeholder_change: Fraction = Field(
         0.03, description="Chance someone leaves / 有人离职的概率"
     )
-    need_shift: Fraction = Field(0.04, description="Chance the needs shift / 需求变化的概率")
+    need_shift: Fraction = Field(
+        0.15, description="Chance the needs shift (a new strategy, leader or market turn: about one account in seven a quarter, so a reading goes stale within a year or two) / 需求变化的概率（新战略、新领导或市场转向：每季度约七分之一的客户，调研读数一两年内就会过时）"
+    )
     service_failure: Fraction = Field(0.03, description="Chance of a service failure / 服务失误的概率")
     complaint: Fraction = Field(0.04, description="Chance of a complaint / 投诉的概率")
     own_event: Fraction = Field(0.06, description="Chance the account holds its own event / 客户自办活动的概率")

@@ -6,8 +6,9 @@ target at its mean result and a floor that keeps the item's meaning:
 * profit: a span of at most ``PROFIT_SPAN`` × the item's weight share of the target, so a
   strategy making 10 % less profit than the expert in the same world loses more than
   five points (``kpis.item_bounds`` scales the span with the world);
-* bad debt: the floor (no points) at three times the expert's ratio, and at least
-  ``BAD_DEBT_MIN_SPAN`` above it — lax credit's losses score nothing;
+* bad debt: the floor (30 % of the points, ``kpis.FLOOR_POINTS``) at three times the
+  expert's ratio, and at least ``BAD_DEBT_MIN_SPAN`` above it — lax credit's losses score
+  next to nothing;
 * every other item keeps the author's span (relative for revenue, absolute otherwise).
 
 ``rewrite_scorecard`` puts the suggestion into a scenario's YAML text, changing only the
@@ -25,9 +26,10 @@ import numpy as np
 from .kpis import CUMULATIVE
 from .scenario import Scenario
 
-#: Profit span as a multiple of the item's weight share: 10 % less profit costs 10/1.6 =
-#: 6.25 points, whatever the weight.
-PROFIT_SPAN = 1.6
+#: Profit span as a multiple of the item's weight share: the floor-to-target stretch carries
+#: 1 - FLOOR_POINTS of the item's points, so 10 % less profit costs 10 × 0.7 / 1.12 = 6.25
+#: points, whatever the weight.
+PROFIT_SPAN = 1.12
 #: Smallest span of the bad-debt item (share of revenue).
 BAD_DEBT_MIN_SPAN = 0.005
 #: Where a metric's values can lie: a floor is kept inside.

@@ -48,6 +48,29 @@ def test_seed_variance_fact_has_the_calibrate_shape():
     assert fact["ok"] == (fact["value"] <= 0.35)
 
 
+def test_an_item_earns_its_floor_points_at_the_floor_and_fades_below_it_to_the_worst():
+    points, f = kpis.item_points, kpis.FLOOR_POINTS
+    # profit: floor 60, target 100; nothing earned at no profit
+    assert points("profit", [100.0, 60.0, 80.0, 30.0, 0.0, -5.0, 130.0], 60.0, 100.0) == (
+        pytest.approx([1.0, f, f + (1 - f) / 2, f / 2, 0.0, 0.0, 1.0]))
+    assert points("profit", 130.0, 60.0, 100.0, ceiling=None) == pytest.approx(
+        f + (1 - f) * 1.75)
+    # bad debt, lower is better: floor 3 %, target 0, nothing at 10 % of revenue
+    assert points("bad_debt_ratio", [0.0, 0.015, 0.03, 0.065, 0.1, 0.2], 0.03, 0.0) == (
+        pytest.approx([1.0, f + (1 - f) / 2, f, f / 2, 0.0, 0.0]))
+    # a floor at or past the worst leaves nothing to fade: below it, no points
+    assert points("profit", [-10.0, 5.0], -5.0, 20.0) == pytest.approx(
+        [0.0, f + (1 - f) * 0.4])
+
+
+def test_weak_play_is_still_ranked_below_the_floor():
+    """A third of the floor's profit scores more than a tenth of it: weak strategies are not
+    all squeezed to zero (issue 10: uniform vs random in enterprise and committee)."""
+
+    third, tenth = kpis.item_points("profit", [20.0, 6.0], 60.0, 100.0)
+    assert third > tenth > 0
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_the_seed_explains_at_most_35_percent_of_the_grade(played, case):
     graded = seed_variance_share({p: played[case][p]["score"] for p in SENSIBLE})

@@ -17,7 +17,7 @@ from kam_sandbox.engine.game import Batch
 from kam_sandbox.engine.loader import resolve
 from kam_sandbox.engine.policies import POLICIES, decide
 from kam_sandbox.engine.probe import DEGENERATE, Degenerate, cross_entropy_search, probe
-from kam_sandbox.engine.targets import rewrite_scorecard, suggest_targets
+from kam_sandbox.engine.targets import PROFIT_SPAN, rewrite_scorecard, suggest_targets
 
 HELD = list(range(10001, 10013))
 TRAIN = list(range(4))
@@ -92,7 +92,7 @@ def test_targets_put_100_at_expert_play_and_keep_the_rules():
         assert row["target"] == pytest.approx(row["expert_mean"], rel=0.01, abs=1e-3)
         assert row["floor"] != row["target"]
         if row["metric"] == "profit":  # 10 % less profit costs more than five points
-            assert (row["target"] - row["floor"]) <= 1.6 * row["weight"] / weights * row[
+            assert (row["target"] - row["floor"]) <= PROFIT_SPAN * row["weight"] / weights * row[
                 "target"] * 1.01
         if row["metric"] == "bad_debt_ratio":
             assert row["floor"] >= row["target"] + 0.005
