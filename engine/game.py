@@ -128,6 +128,7 @@ class Batch:
             clv=clv,
             last_conference=s.last_conference[:, player].copy(),
             generation=s.generation.copy(),
+            shift_turn=s.shift_turn.copy(),
         )
 
     def plan_context(self, player: int | None = None) -> PlanContext:

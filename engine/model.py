@@ -52,6 +52,7 @@ class State:
     defaulted: np.ndarray  # (B, N) bool
     own_event: np.ndarray  # (B, N) bool: the account holds its own event this quarter
     generation: np.ndarray  # (B, N, K) int: bumps when a stakeholder is replaced
+    shift_turn: np.ndarray  # (B, N) quarter the news last reported a need shift, -1 never
     share: np.ndarray  # (B, N, P + R) share of wallet per supplier
     effort: np.ndarray  # (B, P, N, D) effort stock per need (adstock)
     rel_effort: np.ndarray  # (B, P, N, K) relationship effort stock per stakeholder
@@ -116,6 +117,7 @@ def initial_state(st: Static, w: World, players: int = 1) -> State:
         defaulted=np.zeros((b, n), bool),
         own_event=np.zeros((b, n), bool),
         generation=np.zeros((b, n, k), int),
+        shift_turn=np.full((b, n), -1),
         share=share,
         effort=np.broadcast_to(half * m.initial_effort * _STOCKED, (b, p, n, len(NEEDS))).copy(),
         rel_effort=np.broadcast_to(half[RELATIONSHIP] * m.initial_effort * st.mask, (b, p, n, k)).copy(),
@@ -272,6 +274,7 @@ def step(
     s.stress = np.where(ev["credit_stress"], m.stress_pd, 1.0 + (s.stress - 1.0) * 0.8)
     s.needs = normalise(s.needs * np.exp(m.need_drift * nz["drift"]))
     # Events are rare: update only the (game, account) cells they hit.
+    s.shift_turn = np.where(ev["need_shift"], t, s.shift_turn)  # the news reports it
     gi, ai = np.nonzero(ev["need_shift"])
     if len(gi):
         shifted = s.needs.copy()

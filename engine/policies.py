@@ -290,7 +290,8 @@ class Style:
     value_power: float = 1.0
     #: Weight multiplier of the accounts outside the top 80 % of revenue (a maintenance level).
     non_key: float = 0.3
-    #: A needs reading older than this many quarters is refreshed by a new survey.
+    #: A needs reading older than this many quarters is refreshed by a new survey (and any
+    #: reading older than the news of a shift in the account's needs).
     stale_after: float = 3.0
     #: The most of the quarter's budget that surveys and feedback may take.
     survey_budget: float = 0.4
@@ -331,17 +332,18 @@ NEEDS_STYLE = Style()
 #: ``expert``: found by ``kam-sandbox probe --search`` (cross-entropy over ``Style`` on
 #: training seeds, checked on held-out seeds) and rounded to readable values.
 EXPERT_STYLE = Style(
-    value_power=0.83,  # weight ∝ revenue ** 0.83: effort has diminishing returns per account
-    non_key=0.79,  # the tail still buys and churns; most of its weight keeps it
-    survey_budget=0.28,  # discovery may take over a quarter of the quarter's budget …
+    value_power=0.86,  # weight ∝ revenue ** 0.86: effort has diminishing returns per account
+    non_key=0.82,  # the tail still buys and churns; most of its weight keeps it
+    stale_after=4.0,  # a reading is refreshed after a year, or as soon as the news reports a shift
+    survey_budget=0.36,  # discovery may take over a third of the quarter's budget …
     survey_cutoff=0.021,  # … and reaches the mid-sized accounts, not only the top few
-    need_focus=0.66,  # follow the needs, but less than in proportion: returns diminish
+    need_focus=0.61,  # follow the needs, but less than in proportion: returns diminish
     promo_share=0.65,  # promotion has diminishing returns: keep some of the money left …
-    promo_need_gain=9.0,  # … and spend it only where the accounts need promotion
-    economic=1.7,  # the economic buyer signs: more of the visits go to them
-    user=0.9,
+    promo_need_gain=9.1,  # … and spend it only where the accounts need promotion
+    economic=1.8,  # the economic buyer signs: more of the visits go to them
+    user=0.69,
     trial_above=0.1,  # a new-product trial pays wherever innovation matters at all
-    price_minded=0.32,  # a token discount only where price clearly leads the needs …
+    price_minded=0.37,  # a token discount only where price clearly leads the needs …
     token_discount=0.022,  # … and a small one: price is not loyalty
 )
 
@@ -364,7 +366,9 @@ def _needs_led(view: View, style: Style, *, even_weights: bool = False,
         sw = _economic_buyers(view)
     # Survey key accounts whose reading is missing or stale.
     key = w > style.survey_cutoff * w.sum(-1, keepdims=True)
-    stale = (view.turn - view.needs_turn >= style.stale_after) & (surveys == "regular")
+    # A reading goes stale with age, or at once when the news reports the needs shifting.
+    shifted = view.shift_turn > view.needs_turn if view.shift_turn is not None else False
+    stale = ((view.turn - view.needs_turn >= style.stale_after) | shifted) & (surveys == "regular")
     feedback = view.complaint & ~view.lost & _allowed(view, "feedback")
     survey = np.zeros(view.lost.shape, bool)
     if _allowed(view, "survey") and surveys != "never":
@@ -428,8 +432,9 @@ def _needs_led(view: View, style: Style, *, even_weights: bool = False,
 
 @within_rules
 def needs(view: View, **lesson_breakers) -> Actions:
-    """Discover needs (regular surveys), match the offer to them, cover the buying center,
-    focus on value, grant credit by risk, keep supply promises to key accounts.
+    """Discover needs (regular surveys, and again when the news reports a shift), match the
+    offer to them, cover the buying center, focus on value, grant credit by risk, keep
+    supply promises to key accounts.
 
     Each keyword breaks one lesson of DESIGN §2, for the paired lesson checks (the defaults
     follow all of them): ``even_weights`` spreads effort evenly over accounts (focus);
@@ -447,9 +452,9 @@ def needs(view: View, **lesson_breakers) -> Actions:
 @within_rules
 def expert(view: View, **lesson_breakers) -> Actions:
     """``needs`` played with the searched ``EXPERT_STYLE``: the same lessons, less narrowly
-    focused (revenue ** 0.83, the tail at 79 %), following the needs less than in
-    proportion (** 0.66), surveys for mid-sized accounts too, promotion only where the
-    accounts need it. The yardstick the grade and the scorecard targets are calibrated to.
+    focused (revenue ** 0.86, the tail at 82 %), following the needs less than in
+    proportion (** 0.61), surveys for mid-sized accounts too and refreshed after a year or
+    at a shift's news, promotion only where the accounts need it. The yardstick the grade and the scorecard targets are calibrated to.
     Takes the same lesson-breaking keywords as ``needs``."""
 
     return _needs_led(view, EXPERT_STYLE, **lesson_breakers)

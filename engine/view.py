@@ -61,6 +61,9 @@ class View:
     # (B, N, K) replacements per stakeholder slot (public: the news says who left); None
     # reads as 0, for a snapshot written before it was part of the view
     generation: np.ndarray | None = None
+    # (B, N) quarter (0-based) the news last reported the account's needs shifting, -1
+    # never: a needs reading older than that is out of date. None (an older snapshot): never
+    shift_turn: np.ndarray | None = None
 
     @property
     def batch(self) -> int:

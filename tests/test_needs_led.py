@@ -106,3 +106,29 @@ def test_key_accounts_are_filled_first_in_a_shortage():
     rest = ~key & (demand > 0)
     assert np.all(fill[rest] <= fill[key].min())
     assert np.ptp(fill[rest]) < 1e-4
+
+
+def test_the_news_of_a_need_shift_dates_it_in_the_view():
+    sc = load_scenario("enterprise")
+    batch = Batch(sc, [11])
+    seen = np.full(len(sc.accounts), -1)
+    while not batch.over:
+        batch.step(decide(needs, batch.view(), sc, batch.static))
+        hit = batch.outcomes[-1].events["need_shift"][0]
+        seen = np.where(hit, batch.state.turn - 1, seen)
+        assert np.array_equal(batch.view().shift_turn[0], seen)
+    assert (seen >= 0).any()
+
+
+def test_a_reading_older_than_the_news_of_a_shift_is_refreshed():
+    view = _view()
+    n = view.mask.shape[0]
+    read = _read(view, _flat(n))  # every account read this quarter: nothing is stale
+    assert not needs(read).survey.any()
+    news = np.full((1, n), -1)
+    news[0, 0] = read.turn + 1  # … then the news reports account 0's needs shifting
+    later = dataclasses.replace(read, turn=read.turn + 2, shift_turn=news)
+    assert needs(later).survey[0, 0, 0]
+    assert not needs(later, surveys="once").survey.any()
+    # a snapshot from before the view carried the news reads as "no shift reported"
+    assert not needs(dataclasses.replace(later, shift_turn=None)).survey.any()
