@@ -82,7 +82,7 @@ def texts(app) -> list[tuple[str, pygame.Rect]]:
         ink = sprite.image.get_bounding_rect().move(sprite.rect.topleft)
         if ink.width and ink.height:
             value = getattr(sprite, "text", None) or getattr(sprite, "html_text", "") or "?"
-            items.append((str(value)[:60], ink, order))
+            items.append((str(value), ink, order))  # whole: a cut could split "¥2,148.74万"
     return [(value, rect) for value, rect, order in items
             if not any(p.colliderect(rect) and drawn > order for p, drawn in panels)]
 
@@ -96,7 +96,7 @@ def overlaps(app, tolerance: int = 2) -> list[str]:
         for vb, rb in lines[a + 1:]:
             both = ra.clip(rb)
             if both.width > tolerance and both.height > tolerance:
-                found.append(f"{va!r} {tuple(ra)} × {vb!r} {tuple(rb)}")
+                found.append(f"{va[:60]!r} {tuple(ra)} × {vb[:60]!r} {tuple(rb)}")
     return found
 
 

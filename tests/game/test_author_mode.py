@@ -13,6 +13,9 @@ from kam_sandbox.engine import load_scenario, new_game, shipped_scenarios
 from kam_sandbox.game.scenes.planning import PlanningScene
 from kam_sandbox.game.session import Session
 
+#: The tutorial's budget line, as the edits below find it in the file.
+BUDGET = f"budget: {int(load_scenario('tutorial').resources.budget)}"
+
 
 @pytest.fixture
 def scenario_file(tmp_path):
@@ -41,7 +44,7 @@ def authored_session(path, quarters=2):
 def test_an_edit_reloads_and_replays_the_decisions(scenario_file):
     session = authored_session(scenario_file)
     before = session.game.kpi_history()
-    touch_edit(scenario_file, "budget: 40000", "budget: 90000")
+    touch_edit(scenario_file, BUDGET, "budget: 90000")
     notice = session.check_reload()
     assert notice and "2" in notice
     assert session.game.turn == 2
@@ -53,7 +56,7 @@ def test_an_edit_reloads_and_replays_the_decisions(scenario_file):
 def test_a_broken_edit_keeps_the_last_good_version_and_says_where(scenario_file):
     session = authored_session(scenario_file)
     game = session.game
-    touch_edit(scenario_file, "budget: 40000", "budgte: 40000")
+    touch_edit(scenario_file, BUDGET, BUDGET.replace("budget", "budgte"))
     notice = session.check_reload()
     assert notice and session.game is game
     assert any(str(scenario_file) in p and "budgte" in p and "did you mean 'budget'" in p
@@ -64,7 +67,7 @@ def test_the_problems_of_a_broken_edit_are_in_the_interface_language(scenario_fi
     from kam_sandbox.base import i18n
 
     session = authored_session(scenario_file)
-    touch_edit(scenario_file, "budget: 40000", "budgte: 40000")
+    touch_edit(scenario_file, BUDGET, BUDGET.replace("budget", "budgte"))
     before = i18n.language()
     i18n.set_language("zh")
     try:

@@ -83,8 +83,9 @@ def amount(money: str) -> float:
 @pytest.mark.parametrize("survey", [True, False])
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_budget_left_and_spent_add_up_with_half_days(app, lang, survey):
-    """Half a support day costs ¥750 in the tutorial: ¥3,750 spent of ¥40,000 read "¥3.63万"
-    left and "¥0.38万" spent, which add up to ¥4.01万."""
+    """Half a support day costs ¥750 in the tutorial, so the sum spent is not round (with a
+    ¥1,500 survey: ¥2,250): "left" and "spent" as written must still add up to the budget
+    as written."""
 
     i18n.set_language(lang)
     session = Session(new_game("tutorial", 1), store=None)
@@ -92,7 +93,7 @@ def test_budget_left_and_spent_add_up_with_half_days(app, lang, survey):
     scene = app.scene
     scene.tutorial_step = None
     acc = session.scenario.accounts[0]
-    session.set(acc.id, "survey", survey)  # ¥3,750 or ¥750 in all
+    session.set(acc.id, "survey", survey)  # ¥2,250 or ¥750 in all
     session.set(acc.id, "support_days", 0.5)
     scene.refresh()
     show(app)
