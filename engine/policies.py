@@ -332,19 +332,19 @@ NEEDS_STYLE = Style()
 #: ``expert``: found by ``kam-sandbox probe --search`` (cross-entropy over ``Style`` on
 #: training seeds, checked on held-out seeds) and rounded to readable values.
 EXPERT_STYLE = Style(
-    value_power=0.86,  # weight ∝ revenue ** 0.86: effort has diminishing returns per account
-    non_key=0.82,  # the tail still buys and churns; most of its weight keeps it
-    stale_after=4.0,  # a reading is refreshed after a year, or as soon as the news reports a shift
+    value_power=0.85,  # weight ∝ revenue ** 0.85: effort has diminishing returns per account
+    non_key=0.68,  # the tail still buys and churns; two thirds of its weight keeps it
+    stale_after=5.0,  # a reading is refreshed as soon as the news reports a shift, or late
     survey_budget=0.36,  # discovery may take over a third of the quarter's budget …
     survey_cutoff=0.021,  # … and reaches the mid-sized accounts, not only the top few
-    need_focus=0.61,  # follow the needs, but less than in proportion: returns diminish
-    promo_share=0.65,  # promotion has diminishing returns: keep some of the money left …
-    promo_need_gain=9.1,  # … and spend it only where the accounts need promotion
-    economic=1.8,  # the economic buyer signs: more of the visits go to them
-    user=0.69,
+    need_focus=0.68,  # follow the needs, but less than in proportion: returns diminish
+    promo_share=0.64,  # promotion has diminishing returns: keep some of the money left …
+    promo_need_gain=8.5,  # … and spend it only where the accounts need promotion
+    economic=1.7,  # the economic buyer signs: more of the visits go to them
+    user=0.76,
     trial_above=0.1,  # a new-product trial pays wherever innovation matters at all
-    price_minded=0.37,  # a token discount only where price clearly leads the needs …
-    token_discount=0.022,  # … and a small one: price is not loyalty
+    price_minded=0.39,  # a token discount only where price clearly leads the needs …
+    token_discount=0.024,  # … and a small one: price is not loyalty
 )
 
 
@@ -452,9 +452,9 @@ def needs(view: View, **lesson_breakers) -> Actions:
 @within_rules
 def expert(view: View, **lesson_breakers) -> Actions:
     """``needs`` played with the searched ``EXPERT_STYLE``: the same lessons, less narrowly
-    focused (revenue ** 0.86, the tail at 82 %), following the needs less than in
-    proportion (** 0.61), surveys for mid-sized accounts too and refreshed after a year or
-    at a shift's news, promotion only where the accounts need it. The yardstick the grade and the scorecard targets are calibrated to.
+    focused (revenue ** 0.85, the tail at 68 %), following the needs less than in
+    proportion (** 0.68), surveys for mid-sized accounts too, refreshed at a shift's news
+    (or after five quarters), promotion only where the accounts need it. The yardstick the grade and the scorecard targets are calibrated to.
     Takes the same lesson-breaking keywords as ``needs``."""
 
     return _needs_led(view, EXPERT_STYLE, **lesson_breakers)
