@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kam_sandbox.engine import Game
-from kam_sandbox.engine.actions import actions_to_plan
+from kam_sandbox.engine.actions import Actions, actions_to_plan
 from kam_sandbox.engine.errors import KamError
+from kam_sandbox.engine.game import share_yardsticks
 from kam_sandbox.engine.market import Market, Seat
 from kam_sandbox.engine.policies import decide, get_policy
 from kam_sandbox.engine.scenario import Scenario
@@ -117,6 +118,7 @@ def play_round(plans: list[dict], games: dict[str, Game | Seat]) -> None:
     if seats and isinstance(seats[0], Seat):
         seats[0].market.play_round(plans)
     else:
+        share_yardsticks(game.batch for game in seats)
         for game, plan in zip(seats, plans):
             game.play(plan)
 
@@ -175,6 +177,8 @@ class RoundClose:
     log: ReplayLog | None = None
     games: dict[str, Game | Seat] = field(default_factory=dict)  # played forks
     plays: dict[str, dict] = field(default_factory=dict)  # team id → the plan that counts
+    # team id → its draft's plan as ``Game.check`` made it (played without a second check)
+    checked: dict[str, Actions] = field(default_factory=dict)
     snapshots: dict[str, dict] = field(default_factory=dict)
     standings: dict[str, dict] = field(default_factory=dict)  # team id → ``standing``
 
@@ -202,10 +206,12 @@ class RoundClose:
         for tid in teams:
             self.plays[tid] = self._plan(tid)
         if shared:
+            self.checked.clear()  # the market checks every plan at once
             play_round([self.plays[tid]["plan"] for tid in teams], self.games)
         else:
+            share_yardsticks(self.games[tid].batch for tid in teams)
             for tid in teams:
-                self.games[tid].play(self.plays[tid]["plan"])
+                self.games[tid].play(self.plays[tid]["plan"], checked=self.checked.pop(tid, None))
         for tid in teams:
             self.snapshots[tid] = team_snapshot(self.games[tid])
             self.standings[tid] = standing(self.games[tid])
@@ -219,7 +225,8 @@ class RoundClose:
         game = self.games[team_id]
         if kind == "submitted":
             return doc
-        if kind == "draft" and _playable(doc["plan"], game):
+        if kind == "draft" and (checked := _playable(doc["plan"], game)) is not None:
+            self.checked[team_id] = checked
             return {"plan": doc["plan"], "author": doc["author"] or self.names[team_id],
                     "filled_by": None, "from_draft": True}
         actions = decide(get_policy(self.policy), game.view(), game.scenario,
@@ -234,12 +241,13 @@ class RoundClose:
         return [tid for tid in inputs if self.inputs.get(tid) != inputs[tid]]
 
 
-def _playable(plan: Any, game: Game | Seat) -> bool:
+def _playable(plan: Any, game: Game | Seat) -> Actions | None:
+    """A draft's plan as ``check`` makes it, or None if it is not one to play."""
+
     if not isinstance(plan, dict) or not (
             plan.get("accounts") or any((plan.get("portfolio") or {}).values())):
-        return False
+        return None
     try:
-        game.check(plan)
+        return game.check(plan)
     except (KamError, TypeError, ValueError, AttributeError):  # over budget mid-edit, say
-        return False
-    return True
+        return None
