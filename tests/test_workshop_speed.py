@@ -453,3 +453,30 @@ def test_a_closed_rounds_drafts_are_dropped_when_the_next_round_opens(room):
     host.save_draft(tokens[1], {"accounts": {}}, "Li")
     assert [(d["team"], d["round"]) for d in s.db.table("drafts").all()] == [("t2", 4)]
 
+
+def test_a_close_rounds_only_the_new_quarter_and_scores_each_team_once(room, monkeypatch):
+    """A team's snapshot after a close takes the rounded results of the rounds before from
+    the one it had (a played quarter never changes), and its KPIs and score are read off
+    it: a close works out one quarter's results and one scorecard per team, and what it
+    makes is what a fresh snapshot of the game gives."""
+
+    from kam_sandbox.workshop import secrecy
+
+    s, host, ft, tokens = room
+    host.act(ft, "advance")
+    host.act(ft, "advance")
+    for token in tokens:
+        host.team_state(token)  # polls in between
+    rounding, cards = [], []
+    real_round, real_card = secrecy.rounded_results, Game.scorecard
+    monkeypatch.setattr(secrecy, "rounded_results",
+                        lambda results: rounding.append(len(results)) or real_round(results))
+    monkeypatch.setattr(Game, "scorecard", lambda game: cards.append(game) or real_card(game))
+    host.act(ft, "advance")
+    assert rounding == [1, 1, 1] and len(cards) == 3
+    monkeypatch.undo()
+    for tid, rep in s.replay().items():
+        state = s.team_state(tid)
+        assert state["seat"] == secrecy.team_snapshot(rep.game)
+        assert len(state["seat"]["results"]) == 3
+        assert rep.rounds[-1]["score"] == rep.game.scorecard()["score"]

@@ -148,10 +148,13 @@ def kept_from_log(log: ReplayLog) -> KeptGames:
                      frozenset(i["seq"] for i in log.injections))
 
 
-def standing(game: Game | Seat) -> dict:
+def standing(game: Game | Seat, snap: dict | None = None) -> dict:
     """A team's KPIs of the quarter just played and its score so far (the scorecard is the
-    costly part of a close after the quarter itself: worked out once, outside the lock)."""
+    costly part of a close after the quarter itself: worked out once, outside the lock),
+    read off the game's ``team_snapshot`` ``snap`` if there is one (it holds both)."""
 
+    if snap is not None:
+        return {"kpis": dict(snap["kpis"][-1]), "score": snap["scorecard"]["score"]}
     return {"kpis": game.kpi_history()[-1], "score": game.scorecard()["score"]}
 
 
@@ -213,8 +216,8 @@ class RoundClose:
             for tid in teams:
                 self.games[tid].play(self.plays[tid]["plan"], checked=self.checked.pop(tid, None))
         for tid in teams:
-            self.snapshots[tid] = team_snapshot(self.games[tid])
-            self.standings[tid] = standing(self.games[tid])
+            snap = team_snapshot(self.games[tid], self.kept.snapshots.get(tid))
+            self.snapshots[tid], self.standings[tid] = snap, standing(self.games[tid], snap)
 
     def _plan(self, team_id: str) -> dict:
         """What counts for the team: its submission; else its draft, if that is a valid
