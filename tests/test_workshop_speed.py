@@ -454,6 +454,37 @@ def test_a_closed_rounds_drafts_are_dropped_when_the_next_round_opens(room):
     assert [(d["team"], d["round"]) for d in s.db.table("drafts").all()] == [("t2", 4)]
 
 
+def test_while_a_round_plays_threads_take_turns_often(room, monkeypatch):
+    """The round plays in the host's process while every team polls: the interpreter
+    then lets threads take turns every half millisecond (not every 5 ms, which queues the
+    polls' many small waits for the GIL behind the play), and as before once it is over,
+    also when the close fails."""
+
+    import sys
+
+    from kam_sandbox.workshop.closing import RoundClose
+
+    s, host, ft, tokens = room
+    seen = []
+    real = RoundClose.play
+    monkeypatch.setattr(RoundClose, "play",
+                        lambda self, *args: seen.append(sys.getswitchinterval())
+                        or real(self, *args))
+    before = sys.getswitchinterval()
+    host.act(ft, "advance")
+    assert seen and max(seen) <= 0.0005
+    assert sys.getswitchinterval() == before
+
+    def broken(self, *args):
+        seen.append(sys.getswitchinterval())
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(RoundClose, "play", broken)
+    with pytest.raises(RuntimeError):
+        host.act(ft, "advance")
+    assert seen[-1] <= 0.0005 and sys.getswitchinterval() == before
+
+
 def test_a_close_rounds_only_the_new_quarter_and_scores_each_team_once(room, monkeypatch):
     """A team's snapshot after a close takes the rounded results of the rounds before from
     the one it had (a played quarter never changes), and its KPIs and score are read off
