@@ -10,7 +10,7 @@ any game exactly.
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -147,6 +147,7 @@ class Batch:
             raise PlanError(Msg("plan.unknown_event", event=repr(event_id),
                                 hint=hint(event_id, list(events))))
         event = events[event_id]
+        self._own_yardsticks()  # an event of this game's own: a yardstick of its own too
         if account is not None:
             ids = [a.id for a in self.scenario.accounts]
             if account not in ids:
@@ -158,15 +159,18 @@ class Batch:
         self.injected.setdefault(self.turn, []).append(event)
         return event
 
-    def step(self, actions: Actions) -> dict[str, np.ndarray]:
-        """Validate and play one quarter for every game; an invalid plan changes nothing."""
+    def step(self, actions: Actions, *, checked: bool = False) -> dict[str, np.ndarray]:
+        """Validate and play one quarter for every game; an invalid plan changes nothing.
+        ``checked``: the actions are what ``compile_plan`` made of the plans against this
+        quarter (``plan_context``), so valid: not validated again."""
 
         if self.over:
             raise GameStateError("the game is over: every quarter has been played")
         expected = (self.size, self.players, self.static.n)
         if actions.support_days.shape != expected:
             raise PlanError(f"actions have shape {actions.support_days.shape}, expected {expected}")
-        validate_actions(actions, self.static, self.plan_context())
+        if not checked:
+            validate_actions(actions, self.static, self.plan_context())
         self.state, outcome = step(
             self.static, self.world, self.state, actions, self.injected.get(self.turn)
         )
@@ -195,6 +199,15 @@ class Batch:
 
     def totals(self) -> dict[str, np.ndarray]:
         return kpis.game_totals(self.kpis)
+
+    def _own_yardsticks(self) -> None:
+        """Take back a yardstick of its own where it steps one shared with other games
+        (``share_yardsticks``; such a one holds events of its own, not this game's)."""
+
+        for player, shadow in self._yardsticks.items():
+            if shadow.injected is not self.injected:
+                self._yardsticks[player] = shadow = shadow.fork()
+                shadow.injected = self.injected
 
     def yardstick(self, player: int = 0) -> Batch:
         """What ``player``'s seat allowed: the ``expert`` strategy in that seat, in the same
@@ -244,6 +257,30 @@ class Batch:
 
         ref = self.yardstick_totals()
         return kpis.score(self.static, ref, len(self.kpis), ceiling=None)[0] - 100.0
+
+
+def share_yardsticks(batches: Iterable[Batch]) -> None:
+    """Let games that are bound to have the same yardstick step one between them, instead
+    of one each: graded games of one player (the expert then plays every seat: nobody
+    else's moves enter it) of the same scenario object, seeds and quarter, with the same
+    events injected. The parallel games of a workshop are; their yardstick is ~40 % of
+    playing a quarter. Every grade stays what it would be alone: a game that is later given
+    an event of its own takes back a yardstick of its own (``Batch.inject``), and a fork
+    forks its yardstick as ever."""
+
+    alike: dict[tuple, list[Batch]] = {}
+    for batch in batches:
+        if batch.graded and batch.players == 1:
+            key = (id(batch.scenario), tuple(batch.world.seeds.tolist()), batch.turn,
+                   repr(sorted(_injected_log(batch).items())))
+            alike.setdefault(key, []).append(batch)
+    for group in alike.values():
+        if len(group) > 1:
+            shared = group[0].yardstick(0).fork()
+            shared.injected = {turn: list(events)
+                               for turn, events in group[0].injected.items()}
+            for batch in group:
+                batch._yardsticks[0] = shared
 
 
 def _plain(x, player: int = 0) -> float:
@@ -389,13 +426,14 @@ class Game(PlayerRecord):
         #: today's rules
         self.adapted: list[tuple[int, str]] = []
 
-    def play(self, plan: dict) -> dict:
+    def play(self, plan: dict, *, checked: Actions | None = None) -> dict:
         """Play one quarter with ``plan``; returns the quarter's result. Invalid plan: PlanError,
-        and the game is unchanged."""
+        and the game is unchanged. ``checked``: what ``check(plan)`` returned this quarter,
+        when the caller has checked the plan already (it is not checked again)."""
 
-        actions = self.check(plan)
+        actions = self.check(plan) if checked is None else checked
         before = self.batch.state
-        kp = self.batch.step(actions)
+        kp = self.batch.step(actions, checked=True)
         self.plans.append(actions_to_plan(actions, self.batch.static))
         result = _turn_result(self.batch, before, kp)
         self.results.append(result)

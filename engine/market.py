@@ -94,7 +94,7 @@ class Market(_OnBatch):
             raise GameStateError("the game is over: every quarter has been played")
         actions = self.check(plans)
         before = self.batch.state
-        kp = self.batch.step(Actions.stack_players(actions))
+        kp = self.batch.step(Actions.stack_players(actions), checked=True)  # by check
         st = self.batch.static
         self.rounds.append([actions_to_plan(a, st) for a in actions])
         results = [_turn_result(self.batch, before, kp, p) for p in range(self.players)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kam_sandbox.engine import kpis, load_scenario, new_game
+from kam_sandbox.engine import Game, kpis, load_scenario, new_game
 from kam_sandbox.engine.actions import actions_to_plan
 from kam_sandbox.engine.policies import POLICIES, decide
 from kam_sandbox.engine.simulate import (
@@ -173,3 +173,61 @@ def test_luck_is_centred_on_the_calibrated_targets(played):
         luck = played[case]["needs"]["luck"]
         assert abs(luck.mean()) < 3 * luck.std() / np.sqrt(len(luck)) + 2, case
         assert np.array_equal(luck, played[case]["uniform"]["luck"])  # the world's, not yours
+
+
+def _games_of_one_world(sc, plans_by_game):
+    """Graded games of one seed, each played with its own plans (a workshop's teams)."""
+
+    games = [new_game(sc, 5) for _ in plans_by_game]
+    for game, policy in zip(games, plans_by_game):
+        game.play(actions_to_plan(decide(POLICIES[policy], game.view(), sc, game.batch.static),
+                                  game.batch.static))
+    return games
+
+
+def test_games_of_one_world_step_one_shared_yardstick_and_grade_as_alone(monkeypatch):
+    """The parallel games of a workshop have the same yardstick (the expert in the same
+    world with the same events): shared, it plays one quarter per quarter for all of them,
+    and every grade, luck and scorecard is exactly the one each game gets alone."""
+
+    from kam_sandbox.engine.game import Batch, share_yardsticks
+
+    sc = load_scenario("distributors")
+    policies = ["needs", "uniform", "focus", "needs"]
+    alone = _games_of_one_world(sc, policies)
+    shared = _games_of_one_world(sc, policies)
+    share_yardsticks(g.batch for g in shared)
+    steps = []
+    real = Batch.step
+    monkeypatch.setattr(Batch, "step",
+                        lambda self, a, **kw: steps.append(self.graded) or real(self, a, **kw))
+    while not shared[0].over:
+        for games in (alone, shared):
+            for game, policy in zip(games, policies):
+                game.play(actions_to_plan(decide(POLICIES[policy], game.view(), sc,
+                                                 game.batch.static), game.batch.static))
+    quarters = sc.turns - 1
+    assert steps.count(False) == len(alone) * quarters + quarters  # yardsticks: 4 each, 1
+    for mine, theirs in zip(shared, alone):
+        assert mine.scorecard() == theirs.scorecard()
+        assert mine.results == theirs.results
+
+
+def test_a_game_given_an_event_of_its_own_leaves_a_shared_yardstick():
+    """An event injected into one of the games that share a yardstick hits its own
+    yardstick only: its grade is a fresh replay's with that event, the others' are theirs
+    without it."""
+
+    from kam_sandbox.engine.game import share_yardsticks
+
+    sc = load_scenario("distributors")
+    event = next(e.id for e in sc.events if e.turn is None)
+    games = _games_of_one_world(sc, ["needs", "needs", "uniform"])
+    share_yardsticks(g.batch for g in games)
+    games[1].inject(event)
+    for game in games:
+        game.play({})
+    for k, game in enumerate(games):
+        fresh = Game.replay(sc, 5, game.plans, {1: [(event, None)]} if k == 1 else None)
+        assert game.scorecard() == fresh.scorecard()
+    assert games[0].batch.yardstick().turn == 2 and not games[0].batch.injected.get(1)

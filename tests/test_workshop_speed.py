@@ -8,6 +8,7 @@ import pytest
 
 from kam_sandbox.engine import Game, KamError, SaveError
 from kam_sandbox.workshop import Session, WorkshopError
+from kam_sandbox.workshop import session as session_module
 
 
 def test_an_advance_plays_one_quarter_per_team(tmp_path, monkeypatch):
@@ -17,7 +18,8 @@ def test_an_advance_plays_one_quarter_per_team(tmp_path, monkeypatch):
         s.status()  # polls and reads in between keep the games
         plays = []
         real = Game.play
-        monkeypatch.setattr(Game, "play", lambda self, plan: plays.append(1) or real(self, plan))
+        monkeypatch.setattr(Game, "play",
+                            lambda self, plan, **kw: plays.append(1) or real(self, plan, **kw))
         s.advance()
         assert len(plays) == 3  # round 3 only, one per team
     with Session.open(tmp_path / "ws", write=False) as fresh, \
@@ -229,10 +231,10 @@ def test_under_the_lock_a_close_plays_and_scores_nothing(room, monkeypatch):
         finally:
             finishing.clear()
 
-    def play(game, *args):
+    def play(game, *args, **kwargs):
         if finishing.is_set():
             under_lock.append("play")
-        return real_play(game, *args)
+        return real_play(game, *args, **kwargs)
 
     def card(game, *args):
         if finishing.is_set():
@@ -268,12 +270,39 @@ def test_polls_after_a_close_read_the_log_once(room, monkeypatch):
     host.save_draft(tokens[2], {"accounts": {}}, "Zhao")
     host.act(ft, "advance")
     scans = []
-    real = Table.all
+    real, real_by_team = Table.all, session_module._by_team
     monkeypatch.setattr(Table, "all", lambda self: scans.append(self.name) or real(self))
+    monkeypatch.setattr(session_module, "_by_team",
+                        lambda table, order: scans.append(order) or real_by_team(table, order))
     states = [host.team_state(token) for token in tokens]
-    assert scans.count("submissions") == 1 and scans.count("results") == 1
+    assert scans.count("seq") == 1 and scans.count("round") == 1  # submissions, results
+    assert "submissions" not in scans and "results" not in scans
     for t, state in zip(s.teams(), states):
         assert state == {**s._team_state(t), "timer": state["timer"]}
+
+
+def test_after_a_draft_polls_read_only_the_drafts_again(room, monkeypatch):
+    """Every team saves a draft every few seconds: the polls that follow read the drafts
+    again, not every submission and result of the session, and read what a fresh read
+    gives."""
+
+    from tinydb.table import Table
+
+    s, host, ft, tokens = room
+    host.submit(tokens[1], _policy_plan(s, "t2"), "Wang")
+    host.act(ft, "advance")
+    for token in tokens:
+        host.team_state(token)
+    scans = []
+    real = Table.all
+    monkeypatch.setattr(Table, "all", lambda self: scans.append(self.name) or real(self))
+    host.save_draft(tokens[0], {"accounts": {}}, "Li")
+    scans.clear()
+    states = [host.team_state(token) for token in tokens]
+    assert "submissions" not in scans and "results" not in scans
+    for t, state in zip(s.teams(), states):
+        assert state == {**s._team_state(t), "timer": state["timer"]}
+    assert states[0]["draft"] == {"accounts": {}} and states[1]["submissions"]
 
 
 def test_a_shared_market_catches_up_once(tmp_path, monkeypatch):
@@ -341,3 +370,144 @@ def test_a_poll_makes_one_hop_to_a_thread(room, monkeypatch):
             assert client.get("/api/team").status_code == 401
     finally:
         server.stop()
+
+
+def test_a_close_plays_one_yardstick_per_world_and_grades_each_team_as_alone(room, monkeypatch):
+    """In parallel mode every team with the same events has the same yardstick (the
+    expert's game in its world): a close plays it once per distinct world, not once per
+    team, and each team's grade is exactly that of its own game replayed alone."""
+
+    from kam_sandbox.engine import Batch
+
+    s, host, ft, tokens = room
+    host.save_draft(tokens[0], _policy_plan(s, "t1"), "Li")
+    host.act(ft, "advance")
+    event = next(e.id for e in s.scenario.events if e.turn is None)
+    host.act(ft, "inject", event_id=event, team="t2")  # t2's world differs from round 2
+    host.submit(tokens[2], _policy_plan(s, "t3"), "Wang")
+    yardsticks = []
+    real = Batch.step
+
+    def step(batch, actions, **kwargs):
+        if not batch.graded:
+            yardsticks.append(batch)
+        return real(batch, actions, **kwargs)
+
+    monkeypatch.setattr(Batch, "step", step)
+    host.act(ft, "advance")
+    assert len(yardsticks) == 2  # {t1, t3} and t2
+    for tid, rep in s.replay().items():
+        plans = [s.counting_plan(tid, r)["plan"] for r in (1, 2)]
+        alone = Game.replay(s.scenario, s.world_seed, plans, s.injected_for(tid))
+        assert rep.game.scorecard() == alone.scorecard()
+        assert [r["score"] for r in rep.rounds] == [q["score"] for q in alone.results]
+        assert rep.game.results == alone.results
+
+
+def test_a_close_checks_a_teams_draft_once(room, monkeypatch):
+    """A draft that counts is checked once in a close (whether it is a plan to play), and
+    played as checked, not checked again by the game and again by its quarter."""
+
+    import kam_sandbox.engine.actions as actions_module
+    import kam_sandbox.engine.game as game_module
+    from kam_sandbox.engine.actions import actions_to_plan
+    from kam_sandbox.engine.policies import POLICIES, decide
+
+    s, host, ft, tokens = room
+    game = s.replay()["t1"].game
+    st = game.batch.static
+    drafts = [actions_to_plan(decide(POLICIES[p], game.view(), game.scenario, st), st)
+              for p in ("needs", "focus", "uniform")]
+    for token, plan in zip(tokens, drafts):
+        host.save_draft(token, plan, "Li")
+    played = [actions_to_plan(actions_module.compile_plan(plan, st), st) for plan in drafts]
+    checked = []
+    real = actions_module.validate_actions
+
+    def validate(actions, *args, **kwargs):
+        checked.append(actions_to_plan(actions, st) if actions.support_days.shape[:2] == (1, 1)
+                       else None)
+        return real(actions, *args, **kwargs)
+
+    monkeypatch.setattr(actions_module, "validate_actions", validate)
+    monkeypatch.setattr(game_module, "validate_actions", validate)
+    host.act(ft, "advance")
+    assert [checked.count(plan) for plan in played] == [1, 1, 1]
+    assert [s.counting_plan(t, 1)["from_draft"] for t in ("t1", "t2", "t3")] == [True] * 3
+
+
+def test_a_closed_rounds_drafts_are_dropped_when_the_next_round_opens(room):
+    """Every team saves a draft every few seconds, and each save writes the drafts table:
+    it holds the open round's drafts only, not every round's. While the round stands
+    closed the teams still see theirs."""
+
+    s, host, ft, tokens = room
+    for _ in range(3):
+        for token in tokens:
+            host.save_draft(token, {"accounts": {}}, "Li")
+        host.act(ft, "close_round")
+        assert host.team_state(tokens[0])["draft"] == {"accounts": {}}
+        host.act(ft, "open_next_round")
+        assert s.db.table("drafts").all() == []
+        assert host.team_state(tokens[0])["draft"] is None
+    host.save_draft(tokens[1], {"accounts": {}}, "Li")
+    assert [(d["team"], d["round"]) for d in s.db.table("drafts").all()] == [("t2", 4)]
+
+
+def test_while_a_round_plays_threads_take_turns_often(room, monkeypatch):
+    """The round plays in the host's process while every team polls: the interpreter
+    then lets threads take turns every half millisecond (not every 5 ms, which queues the
+    polls' many small waits for the GIL behind the play), and as before once it is over,
+    also when the close fails."""
+
+    import sys
+
+    from kam_sandbox.workshop.closing import RoundClose
+
+    s, host, ft, tokens = room
+    seen = []
+    real = RoundClose.play
+    monkeypatch.setattr(RoundClose, "play",
+                        lambda self, *args: seen.append(sys.getswitchinterval())
+                        or real(self, *args))
+    before = sys.getswitchinterval()
+    host.act(ft, "advance")
+    assert seen and max(seen) <= 0.0005
+    assert sys.getswitchinterval() == before
+
+    def broken(self, *args):
+        seen.append(sys.getswitchinterval())
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(RoundClose, "play", broken)
+    with pytest.raises(RuntimeError):
+        host.act(ft, "advance")
+    assert seen[-1] <= 0.0005 and sys.getswitchinterval() == before
+
+
+def test_a_close_rounds_only_the_new_quarter_and_scores_each_team_once(room, monkeypatch):
+    """A team's snapshot after a close takes the rounded results of the rounds before from
+    the one it had (a played quarter never changes), and its KPIs and score are read off
+    it: a close works out one quarter's results and one scorecard per team, and what it
+    makes is what a fresh snapshot of the game gives."""
+
+    from kam_sandbox.workshop import secrecy
+
+    s, host, ft, tokens = room
+    host.act(ft, "advance")
+    host.act(ft, "advance")
+    for token in tokens:
+        host.team_state(token)  # polls in between
+    rounding, cards = [], []
+    real_round, real_card = secrecy.rounded_results, Game.scorecard
+    monkeypatch.setattr(secrecy, "rounded_results",
+                        lambda results: rounding.append(len(results)) or real_round(results))
+    monkeypatch.setattr(Game, "scorecard", lambda game: cards.append(game) or real_card(game))
+    host.act(ft, "advance")
+    assert rounding == [1, 1, 1] and len(cards) == 3
+    monkeypatch.undo()
+    for tid, rep in s.replay().items():
+        state = s.team_state(tid)
+        assert state["seat"] == secrecy.team_snapshot(rep.game)
+        assert len(state["seat"]["results"]) == 3
+        assert rep.rounds[-1]["score"] == rep.game.scorecard()["score"]

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kam_sandbox.engine import Game
-from kam_sandbox.engine.actions import actions_to_plan
+from kam_sandbox.engine.actions import Actions, actions_to_plan
 from kam_sandbox.engine.errors import KamError
+from kam_sandbox.engine.game import share_yardsticks
 from kam_sandbox.engine.market import Market, Seat
 from kam_sandbox.engine.policies import decide, get_policy
 from kam_sandbox.engine.scenario import Scenario
@@ -117,6 +118,7 @@ def play_round(plans: list[dict], games: dict[str, Game | Seat]) -> None:
     if seats and isinstance(seats[0], Seat):
         seats[0].market.play_round(plans)
     else:
+        share_yardsticks(game.batch for game in seats)
         for game, plan in zip(seats, plans):
             game.play(plan)
 
@@ -146,10 +148,13 @@ def kept_from_log(log: ReplayLog) -> KeptGames:
                      frozenset(i["seq"] for i in log.injections))
 
 
-def standing(game: Game | Seat) -> dict:
+def standing(game: Game | Seat, snap: dict | None = None) -> dict:
     """A team's KPIs of the quarter just played and its score so far (the scorecard is the
-    costly part of a close after the quarter itself: worked out once, outside the lock)."""
+    costly part of a close after the quarter itself: worked out once, outside the lock),
+    read off the game's ``team_snapshot`` ``snap`` if there is one (it holds both)."""
 
+    if snap is not None:
+        return {"kpis": dict(snap["kpis"][-1]), "score": snap["scorecard"]["score"]}
     return {"kpis": game.kpi_history()[-1], "score": game.scorecard()["score"]}
 
 
@@ -175,6 +180,8 @@ class RoundClose:
     log: ReplayLog | None = None
     games: dict[str, Game | Seat] = field(default_factory=dict)  # played forks
     plays: dict[str, dict] = field(default_factory=dict)  # team id → the plan that counts
+    # team id → its draft's plan as ``Game.check`` made it (played without a second check)
+    checked: dict[str, Actions] = field(default_factory=dict)
     snapshots: dict[str, dict] = field(default_factory=dict)
     standings: dict[str, dict] = field(default_factory=dict)  # team id → ``standing``
 
@@ -202,13 +209,15 @@ class RoundClose:
         for tid in teams:
             self.plays[tid] = self._plan(tid)
         if shared:
+            self.checked.clear()  # the market checks every plan at once
             play_round([self.plays[tid]["plan"] for tid in teams], self.games)
         else:
+            share_yardsticks(self.games[tid].batch for tid in teams)
             for tid in teams:
-                self.games[tid].play(self.plays[tid]["plan"])
+                self.games[tid].play(self.plays[tid]["plan"], checked=self.checked.pop(tid, None))
         for tid in teams:
-            self.snapshots[tid] = team_snapshot(self.games[tid])
-            self.standings[tid] = standing(self.games[tid])
+            snap = team_snapshot(self.games[tid], self.kept.snapshots.get(tid))
+            self.snapshots[tid], self.standings[tid] = snap, standing(self.games[tid], snap)
 
     def _plan(self, team_id: str) -> dict:
         """What counts for the team: its submission; else its draft, if that is a valid
@@ -219,7 +228,8 @@ class RoundClose:
         game = self.games[team_id]
         if kind == "submitted":
             return doc
-        if kind == "draft" and _playable(doc["plan"], game):
+        if kind == "draft" and (checked := _playable(doc["plan"], game)) is not None:
+            self.checked[team_id] = checked
             return {"plan": doc["plan"], "author": doc["author"] or self.names[team_id],
                     "filled_by": None, "from_draft": True}
         actions = decide(get_policy(self.policy), game.view(), game.scenario,
@@ -234,12 +244,13 @@ class RoundClose:
         return [tid for tid in inputs if self.inputs.get(tid) != inputs[tid]]
 
 
-def _playable(plan: Any, game: Game | Seat) -> bool:
+def _playable(plan: Any, game: Game | Seat) -> Actions | None:
+    """A draft's plan as ``check`` makes it, or None if it is not one to play."""
+
     if not isinstance(plan, dict) or not (
             plan.get("accounts") or any((plan.get("portfolio") or {}).values())):
-        return False
+        return None
     try:
-        game.check(plan)
+        return game.check(plan)
     except (KamError, TypeError, ValueError, AttributeError):  # over budget mid-edit, say
-        return False
-    return True
+        return None

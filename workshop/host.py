@@ -17,10 +17,13 @@ either.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any, Protocol
 
@@ -43,6 +46,12 @@ TEAM_WRITES_PER_MINUTE = 120
 # shorter than the one before, as it plays only the teams that changed meanwhile (in a
 # shared market every pass plays every team: one pass).
 CATCH_UP_PASSES = 3
+# While a round plays (~0.1-0.3 s of pure-Python CPU in the host) every poll needs the GIL
+# several times: for its socket reads and writes, and its hop to a worker thread. At the
+# interpreter's default switch interval (5 ms) each of those waits up to 5 ms for the
+# playing thread, so past ~40 teams the polls queue up behind the play by hundreds of ms
+# (the convoy effect). The round plays with a shorter interval.
+PLAY_SWITCH_INTERVAL = 0.0005
 log = logging.getLogger("kam_sandbox.workshop.host")
 
 
@@ -269,13 +278,14 @@ class Host:
                 close = (session.begin_advance(fill_policy) if advance
                          else session.begin_close(fill_policy))
             if close is not None:
-                close.play()
-                for _ in range(1 if close.together else CATCH_UP_PASSES):
-                    with self._lock:
-                        changed = session.catch_up(close)
-                    if not changed:
-                        break
-                    close.play(changed)
+                with _switching_often():
+                    close.play()
+                    for _ in range(1 if close.together else CATCH_UP_PASSES):
+                        with self._lock:
+                            changed = session.catch_up(close)
+                        if not changed:
+                            break
+                        close.play(changed)
             with self._lock:
                 result = (session.finish_advance(close) if advance
                           else session.finish_close(close))
@@ -302,6 +312,29 @@ class Host:
 
         with self._lock:
             return {tid: rep.rounds for tid, rep in self._facilitator(token).replay().items()}
+
+
+_playing = [0, 0.0]  # rounds playing in this process (hosts of several sessions), interval
+_playing_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _switching_often() -> Iterator[None]:
+    """Threads take turns every ``PLAY_SWITCH_INTERVAL`` meanwhile (see there); then as
+    before, once no round plays."""
+
+    with _playing_lock:
+        if _playing[0] == 0:
+            _playing[1] = sys.getswitchinterval()
+            sys.setswitchinterval(min(_playing[1], PLAY_SWITCH_INTERVAL))
+        _playing[0] += 1
+    try:
+        yield
+    finally:
+        with _playing_lock:
+            _playing[0] -= 1
+            if _playing[0] == 0:
+                sys.setswitchinterval(_playing[1])
 
 
 #: The Session methods a facilitator may call through ``Host.act`` (and the HTTP API).

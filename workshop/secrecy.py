@@ -76,16 +76,20 @@ def with_known_roles(case: Scenario, role: np.ndarray) -> Scenario:
     return case.model_copy(update={"accounts": accounts})
 
 
-def team_snapshot(game) -> dict:
+def team_snapshot(game, before: dict | None = None) -> dict:
     """A team's game (a ``Game`` or a shared market's ``Seat``) as its client reads it:
     ``engine.market.snapshot`` without the seed and with its results' revenue parts
-    rounded (``rounded_results``) until the game is over."""
+    rounded (``rounded_results``) until the game is over. ``before``: this one's snapshot
+    of the same game some quarters ago, whose rounded results are taken as they are (a
+    quarter's result never changes once played)."""
 
     data = snapshot(game)
     if not game.over:
         data.pop("seed", None)
         data["view"].pop("seeds", None)
-        data["results"] = rounded_results(data["results"])
+        done = before["results"] if before is not None and "seed" not in before else []
+        done = done[:len(data["results"])]
+        data["results"] = done + rounded_results(data["results"][len(done):])
     return data
 
 

@@ -8,8 +8,9 @@ Everything lives in one TinyDB file ``DIR/session.json`` (written through the at
                    mode, rounds, current round, state, the round timer, the join code and
                    the facilitator's token;
 * ``teams``        id (``t1``..), name, colour, members, the team's token;
-* ``drafts``       each team's latest unsubmitted plan of a round (a client that crashes
-                   or loses the network finds it again);
+* ``drafts``       each team's latest unsubmitted plan of the open round (a client that
+                   crashes or loses the network finds it again; dropped when the next
+                   round opens);
 * ``submissions``  the plans submitted: team, round, seq, time, author, plan and
                    ``filled_by`` (the built-in policy that played an absent team); the LAST
                    submission of a round counts, and the last ``KEPT_SUBMISSIONS`` of each
@@ -265,7 +266,7 @@ class Session:
         self._all_version = 0
         self._team_version: dict[str, int] = {}
         self._team_states: dict[str, tuple[tuple[int, int], dict, bytes | None]] = {}
-        self._rows: tuple[int, TeamRows] | None = None  # (version, rows): see _team_rows
+        self._rows: tuple[tuple, TeamRows] | None = None  # (what it was read from, rows)
         self.clock = time.time  # the round timer's clock; tests replace it
 
     # -- opening ------------------------------------------------------------------------------
@@ -645,21 +646,30 @@ class Session:
         return cached[1], cached[2]
 
     def _team_rows(self) -> TeamRows:
-        """Every team's submissions, results and draft of the open round, read in one pass
-        per write (kept by the writer: after a close every team's state is made again, and
-        one pass per team made that quadratic in the number of teams)."""
+        """Every team's submissions, results and draft of the open round, by team id, kept
+        by the writer: after a close every team's state is made again (one pass per team
+        was quadratic in the number of teams), and each table is read again only once a
+        write has replaced it (TinyDB gives a changed table a new dict and leaves the
+        others be), so a team's draft does not make every team's submissions read again."""
 
-        if self._rows is None or self._rows[0] != self.version:
-            rows = TeamRows({}, {}, {})
-            for sub in sorted(self.db.table("submissions").all(), key=lambda d: d["seq"]):
-                rows.submissions.setdefault(sub["team"], []).append(dict(sub))
-            for res in sorted(self.db.table("results").all(), key=lambda r: r["round"]):
-                rows.results.setdefault(res["team"], []).append(res)
-            r = self.round
-            rows.drafts.update((d["team"], dict(d)) for d in self.db.table("drafts").all()
-                               if d["round"] == r)
-            self._rows = (self.version, rows)
-        return self._rows[1]
+        raw = self.db.storage.read() or {}
+        source = (raw.get("submissions"), raw.get("results"), raw.get("drafts"), self.round)
+        if self._rows is not None and all(
+                a is b for a, b in zip(source[:3], self._rows[0][:3])) \
+                and source[3] == self._rows[0][3]:
+            return self._rows[1]
+        kept = self._rows[1] if self._rows is not None else None
+
+        def again(k: int) -> bool:
+            return kept is None or source[k] is not self._rows[0][k]
+
+        rows = TeamRows(
+            _by_team(source[0], "seq") if again(0) else kept.submissions,
+            _by_team(source[1], "round") if again(1) else kept.results,
+            {d["team"]: dict(d) for d in (source[2] or {}).values() if d["round"] == source[3]}
+            if again(2) or source[3] != self._rows[0][3] else kept.drafts)
+        self._rows = (source, rows)
+        return rows
 
     def _team_state(self, t: dict, rows: TeamRows | None = None) -> dict:
         m = self.meta
@@ -1207,6 +1217,9 @@ class Session:
         self._set_meta(round=r, state="open",
                        deadline=self.clock() + seconds if seconds else None, remaining=None)
         self.db.table("rounds").insert({"round": r, "state": "open", "opened": _now()})
+        # The closed round's drafts are done with: a draft that counted is a submission
+        # now. Kept, they would be read and written again with every team's every draft.
+        self.db.table("drafts").truncate()
         return r
 
     def advance(self, fill_policy: str = DEFAULT_FILL_POLICY) -> int | None:
@@ -1252,6 +1265,15 @@ class TeamRows:
     submissions: dict[str, list[dict]]  # oldest first
     results: dict[str, list[dict]]  # by round
     drafts: dict[str, dict]  # of the open round
+
+
+def _by_team(table: dict | None, order: str) -> dict[str, list[dict]]:
+    """A stored table's documents by team id, each team's in ``order``."""
+
+    out: dict[str, list[dict]] = {}
+    for doc in sorted((table or {}).values(), key=lambda d: d[order]):
+        out.setdefault(doc["team"], []).append(dict(doc))
+    return out
 
 
 def _public(doc: dict) -> dict:
