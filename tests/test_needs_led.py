@@ -59,7 +59,10 @@ def test_visits_go_where_relationships_matter_most():
     blind = dataclasses.replace(NEEDS_STYLE, need_focus=0.0)
     before, after = _am_days(_read(view, base), led), _am_days(_read(view, warm), led)
     assert after[1] > before[1]
-    assert after.sum() == pytest.approx(before.sum(), abs=0.5)  # the same days, moved
+    # the same days, moved (each person's days are rounded down to quarter days)
+    days, people = view.scenario.resources.am_days, view.mask.sum()
+    assert days - 0.25 * people <= after.sum() <= days
+    assert days - 0.25 * people <= before.sum() <= days
     assert np.array_equal(_am_days(_read(view, base), blind),
                           _am_days(_read(view, warm), blind))
 
