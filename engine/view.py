@@ -69,6 +69,13 @@ class View:
     def batch(self) -> int:
         return self.revenue.shape[0]
 
+    def needs_shifted(self, b: int, i: int) -> bool:
+        """Whether the news reported account ``i``'s needs shifting after its last reading
+        (a reading taken, never: False — there is nothing to go stale)."""
+
+        seen = int(self.needs_turn[b, i])
+        return self.shift_turn is not None and seen >= 0 and int(self.shift_turn[b, i]) > seen
+
     def replacements(self, b: int, i: int, j: int) -> int:
         """How often slot ``j`` of account ``i`` changed hands in game ``b`` (0: the
         scenario's own person)."""
@@ -126,6 +133,7 @@ class View:
                         else None
                     ),
                     "needs_turn": _turn(seen),
+                    "needs_shifted": self.needs_shifted(b, i),
                     "satisfaction": _reading(
                         self.satisfaction_reading[b, i], self.satisfaction_turn[b, i]
                     ),

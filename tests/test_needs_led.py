@@ -135,3 +135,17 @@ def test_a_reading_older_than_the_news_of_a_shift_is_refreshed():
     assert not needs(later, surveys="once").survey.any()
     # a snapshot from before the view carried the news reads as "no shift reported"
     assert not needs(dataclasses.replace(later, shift_turn=None)).survey.any()
+
+
+def test_the_planning_data_flags_a_reading_older_than_the_shift_news():
+    view = _view()
+    n = view.mask.shape[0]
+    read = _read(view, _flat(n))
+    news = np.full((1, n), -1)
+    news[0, 1] = read.turn + 1
+    later = dataclasses.replace(read, turn=read.turn + 2, shift_turn=news)
+    flags = [acc["needs_shifted"] for acc in later.to_dict()["accounts"]]
+    assert flags == [i == 1 for i in range(n)]
+    # never read: nothing to go stale, whatever the news
+    unread = dataclasses.replace(later, needs_turn=np.full((1, n), -1))
+    assert not any(acc["needs_shifted"] for acc in unread.to_dict()["accounts"])

@@ -886,9 +886,10 @@ class PlanningScene(Scene):
         i = self.selected
         card(surface, rect)
         seen = int(view.needs_turn[0, i])
-        title = (tr("plan.needs_seen", age=view.turn - seen) if seen >= 0
-                 else tr("plan.needs_title"))
-        text(surface, (rect.x + 10, rect.y + 6), title, 14, INK, bold=True,
+        shifted = view.needs_shifted(0, i)  # the news reported a shift since: lesson 6
+        title = (tr("plan.needs_shifted" if shifted else "plan.needs_seen", age=view.turn - seen)
+                 if seen >= 0 else tr("plan.needs_title"))
+        text(surface, (rect.x + 10, rect.y + 6), title, 14, WARN if shifted else INK, bold=True,
              max_width=rect.width - 20)
         if seen < 0:
             y = rect.y + 34

@@ -247,7 +247,8 @@ export class Planner {
       h("ul", { class: "people", style: "list-style:none;padding:0;margin:0" }, people), legend);
     const seen = acc.needs_turn;
     const needs = h("div", { class: "card", id: "needs" },
-      h("h3", {}, seen ? t("plan.needs_seen", { age: v.turn - seen + 1 }) : t("plan.needs_title")),
+      h("h3", acc.needs_shifted ? { class: "warn" } : {},
+        seen ? t(acc.needs_shifted ? "plan.needs_shifted" : "plan.needs_seen", { age: v.turn - seen + 1 }) : t("plan.needs_title")),
       acc.needs ? h("div", { class: "need-rows" }, NEEDS.map((need) => {
         const value = acc.needs[need];
         return h("button", { type: "button", class: "need-row", "aria-pressed": this.needFocus === need ? "true" : "false",
