@@ -367,8 +367,8 @@ def _needs_led(view: View, style: Style, *, even_weights: bool = False,
     # Survey key accounts whose reading is missing or stale.
     key = w > style.survey_cutoff * w.sum(-1, keepdims=True)
     # A reading goes stale with age, or at once when the news reports the needs shifting.
-    shifted = view.shift_turn > view.needs_turn if view.shift_turn is not None else False
-    stale = ((view.turn - view.needs_turn >= style.stale_after) | shifted) & (surveys == "regular")
+    aged = view.turn - view.needs_turn >= style.stale_after
+    stale = (aged | view.needs_shifted()) & (surveys == "regular")
     feedback = view.complaint & ~view.lost & _allowed(view, "feedback")
     survey = np.zeros(view.lost.shape, bool)
     if _allowed(view, "survey") and surveys != "never":

@@ -69,12 +69,13 @@ class View:
     def batch(self) -> int:
         return self.revenue.shape[0]
 
-    def needs_shifted(self, b: int, i: int) -> bool:
-        """Whether the news reported account ``i``'s needs shifting after its last reading
-        (a reading taken, never: False — there is nothing to go stale)."""
+    def needs_shifted(self) -> np.ndarray:
+        """(B, N) bool: the news reported the account's needs shifting after its last
+        reading (never read: False, there is nothing to go stale)."""
 
-        seen = int(self.needs_turn[b, i])
-        return self.shift_turn is not None and seen >= 0 and int(self.shift_turn[b, i]) > seen
+        if self.shift_turn is None:
+            return np.zeros(self.needs_turn.shape, bool)
+        return (self.needs_turn >= 0) & (self.shift_turn > self.needs_turn)
 
     def replacements(self, b: int, i: int, j: int) -> int:
         """How often slot ``j`` of account ``i`` changed hands in game ``b`` (0: the
@@ -91,6 +92,7 @@ class View:
         """Game ``b`` of the view as plain JSON-serialisable data."""
 
         sc = self.scenario
+        shifted = self.needs_shifted()
         accounts = []
         for i, acc in enumerate(sc.accounts):
             stakeholders = []
@@ -133,7 +135,7 @@ class View:
                         else None
                     ),
                     "needs_turn": _turn(seen),
-                    "needs_shifted": self.needs_shifted(b, i),
+                    "needs_shifted": bool(shifted[b, i]),
                     "satisfaction": _reading(
                         self.satisfaction_reading[b, i], self.satisfaction_turn[b, i]
                     ),

@@ -886,7 +886,7 @@ class PlanningScene(Scene):
         i = self.selected
         card(surface, rect)
         seen = int(view.needs_turn[0, i])
-        shifted = view.needs_shifted(0, i)  # the news reported a shift since: lesson 6
+        shifted = bool(view.needs_shifted()[0, i])  # the news reported a shift since
         title = (tr("plan.needs_shifted" if shifted else "plan.needs_seen", age=view.turn - seen)
                  if seen >= 0 else tr("plan.needs_title"))
         text(surface, (rect.x + 10, rect.y + 6), title, 14, WARN if shifted else INK, bold=True,
