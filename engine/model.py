@@ -273,8 +273,8 @@ def step(
     ] / 0.5
     s.stress = np.where(ev["credit_stress"], m.stress_pd, 1.0 + (s.stress - 1.0) * 0.8)
     s.needs = normalise(s.needs * np.exp(m.need_drift * nz["drift"]))
-    # Events are rare: update only the (game, account) cells they hit.
     s.shift_turn = np.where(ev["need_shift"], t, s.shift_turn)  # the news reports it
+    # Events are rare: update only the (game, account) cells they hit.
     gi, ai = np.nonzero(ev["need_shift"])
     if len(gi):
         shifted = s.needs.copy()
