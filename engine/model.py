@@ -31,9 +31,11 @@ from .world import (
 )
 
 AGING = 4  # receivable buckets: not yet due, overdue 1, 2, 3+ quarters
-#: Needs that our effort serves (quality is the product's, delivery the supply's).
-SERVED = np.ones(len(NEEDS))
-SERVED[[QUALITY, DELIVERY]] = 0.0
+#: Needs the need fit compares our effort on: not quality (the product's), delivery (the
+#: supply's) or price (money, not service: a discount where price matters little is margin
+#: given away, not an offer that missed; counted, it cut a quality buyer's volume).
+FITTED = np.ones(len(NEEDS))
+FITTED[[QUALITY, DELIVERY, PRICE]] = 0.0
 #: Effort stocks that start filled: quality effort comes only from acting on feedback.
 _STOCKED = np.array([d != "quality" for d in NEEDS], float)
 
@@ -383,9 +385,8 @@ def step(
         # Need fit (DESIGN §3 step 3): an offer shaped like the account's needs is worth its
         # full value; the same effort spread blindly reads as not having listened.
         offer = s.effort / half
-        offer[..., PRICE] = price_effort / half[PRICE]
         offer[..., RELATIONSHIP] = s.rel_effort.mean(-1) / half[RELATIONSHIP]
-        fit = 1.0 - 0.5 * np.abs(normalise(s.needs[:, None] * SERVED) - normalise(offer * SERVED)).sum(-1)
+        fit = 1.0 - 0.5 * np.abs(normalise(s.needs[:, None] * FITTED) - normalise(offer * FITTED)).sum(-1)
         value = value * (1.0 - m.fit_weight * (1.0 - fit))[..., None]
     # Price buys no lasting trust: trust follows the value of everything but price.
     lasting_value = (value - pn_price * g[..., None, PRICE]) / np.maximum(1.0 - pn_price, 1e-9)

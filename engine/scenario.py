@@ -486,7 +486,7 @@ class Model(Strict):
         description="Money per effort unit of promotion / 推广每单位投入的费用",
     )
     promotion_pull: float = Field(
-        0.4, ge=0.0, le=5.0,
+        0.6, ge=0.0, le=5.0,
         description="Extra volume joint promotion pulls through us at full promotion service "
         "(0.3 = up to 30 % more of the account's orders) / 联合推广在推广需求完全满足时额外带来的"
         "销量（0.3 = 客户订单最多多 30%）",
@@ -671,7 +671,7 @@ class Model(Strict):
         0.15, ge=0.0, le=5.0, description="Noise of share estimates without analysis / 未做分析时份额估计的噪声"
     )
     discount_trust: float = Field(
-        0.03, ge=0.0, le=1.0,
+        0.01, ge=0.0, le=1.0,
         description="Share of trust lost per quarter at the deepest allowed discount "
         "(haggling teaches an account to buy on price) / 最大折扣下每季度损失的信任比例（讨价还价让客户只看价格）",
     )
