@@ -306,6 +306,38 @@ def worked_and_not(result: dict, scenario, lang: str | None = None,
     return good, bad
 
 
+def revenue_why(result: dict, scenario, lang: str | None = None) -> dict | None:
+    """Why the quarter's revenue moved (None for a result recorded before the engine split
+    revenue): ``total`` (the revenue and its change on last quarter), the ``world``'s part
+    and the player's ``own`` (``effect_lines``), and the accounts where the player's part
+    lifted or cost most (``worked``, ``did_not``: ``worked_and_not``)."""
+
+    effects = result.get("revenue_effects")
+    if not effects:
+        return None
+    lang = _lang(lang)
+    cur = scenario.currency
+    accounts = result["accounts"]
+    revenue = sum(a["revenue"] for a in accounts)
+    delta = revenue - sum(a["revenue_before"] for a in accounts)
+    worked, did_not = worked_and_not(result, scenario, lang)
+    return {"total": t("why.total", lang,
+                       revenue=fmt.money(revenue, lang, cur, short_from=fmt.SHORT_FROM),
+                       delta=fmt.delta_money(delta, lang, cur, short_from=fmt.SHORT_FROM)),
+            **effect_lines(effects, scenario, lang), "worked": worked, "did_not": did_not}
+
+
+def luck_text(points: float, lang: str | None = None) -> str:
+    """The luck of the draw in words: how much easier or harder the world was than the
+    average one (not part of the grade)."""
+
+    lang = _lang(lang)
+    if abs(points) < 1.0:
+        return t("debrief.luck.even", lang)
+    key = "debrief.luck.easier" if points > 0 else "debrief.luck.harder"
+    return t(key, lang, points=fmt.score(abs(points)))
+
+
 def change_summary(account_result: dict, scenario, lang: str | None = None) -> str:
     """One line: revenue this quarter, its change, and a stage move if any."""
 

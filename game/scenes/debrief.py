@@ -65,15 +65,6 @@ def paragraph(surface: pygame.Surface, x: int, y: int, width: int, value: str, s
     return y
 
 
-def luck_text(points: float) -> str:
-    """The luck of the draw in words: how much easier or harder the world was than average."""
-
-    if abs(points) < 1.0:
-        return tr("debrief.luck.even")
-    key = "debrief.luck.easier" if points > 0 else "debrief.luck.harder"
-    return tr(key, points=fmt.score(abs(points)))
-
-
 class DebriefScene(Scene):
     name = "debrief"
 
@@ -374,7 +365,7 @@ class DebriefScene(Scene):
                      font=font(12), label="", value_format=lambda v: "")
         y = paragraph(surface, x, left.y + 226, w, tr("debrief.grade_note"), 13, MUTED)
         if self.scorecard.get("luck") is not None:
-            y = paragraph(surface, x, y + 6, w, luck_text(self.scorecard["luck"]), 13, MUTED)
+            y = paragraph(surface, x, y + 6, w, explain.luck_text(self.scorecard["luck"]), 13, MUTED)
         report = self.reports.get(lang, [])
         y += 16
         for item in report:

@@ -135,27 +135,20 @@ class ResultsScene(Scene):
         """The quarter's revenue change: the season's and market's part apart from the
         player's own, then what of the player's worked and what did not."""
 
-        sc, lang = self.session.scenario, language()
-        effects = self.result.get("revenue_effects")
-        if not effects:  # a result recorded before the engine split revenue
+        why = explain.revenue_why(self.result, self.session.scenario, language())
+        if why is None:  # a result recorded before the engine split revenue
             return ""
-        accounts = self.result["accounts"]
-        revenue = sum(a["revenue"] for a in accounts)
-        delta = revenue - sum(a["revenue_before"] for a in accounts)
-        lines = explain.effect_lines(effects, sc, lang)
-        good, bad = explain.worked_and_not(self.result, sc, lang)
         inner = width - INDENT
         out = [f"<b>{box_paragraph(tr('why.title'), width)}</b>",
-               box_paragraph(tr("why.total", revenue=self.money(revenue),
-                                delta=self.money(delta, signed=True)), width),
-               f"<font color='{MUTED_HTML}'>{box_paragraph(lines['world'], width)}</font>",
-               box_paragraph(lines["own"], width),
+               box_paragraph(why["total"], width),
+               f"<font color='{MUTED_HTML}'>{box_paragraph(why['world'], width)}</font>",
+               box_paragraph(why["own"], width),
                f"<font color='{GOOD_HTML}'><b>{box_paragraph(tr('why.worked'), width)}</b></font>"]
-        out += [NBSP * 2 + box_paragraph(BULLET + x, inner) for x in good] or [
+        out += [NBSP * 2 + box_paragraph(BULLET + x, inner) for x in why["worked"]] or [
             NBSP * 2 + box_paragraph(tr("why.none_worked"), inner)]
         out.append(f"<font color='{BAD_HTML}'><b>{box_paragraph(tr('why.did_not'), width)}"
                    "</b></font>")
-        out += [NBSP * 2 + box_paragraph(BULLET + x, inner) for x in bad] or [
+        out += [NBSP * 2 + box_paragraph(BULLET + x, inner) for x in why["did_not"]] or [
             NBSP * 2 + box_paragraph(tr("why.none_failed"), inner)]
         return "<br>".join(out)
 

@@ -109,6 +109,27 @@ def test_driver_sentences_explain_real_results_in_both_languages():
     assert "unmet_need" in seen and len(seen) >= 4
 
 
+def test_revenue_why_splits_the_change_and_names_what_worked_in_both_languages():
+    game = played("enterprise", "needs")
+    for result in game.results:
+        accounts = result["accounts"]
+        delta = sum(a["revenue"] - a["revenue_before"] for a in accounts)
+        for lang in LANGS:
+            why = explain.revenue_why(result, game.scenario, lang)
+            assert all(filled(why[k]) for k in ("total", "world", "own"))
+            assert all(filled(x) for x in why["worked"] + why["did_not"])
+            if abs(delta) >= 1000:  # the change's sign, as the money is written
+                assert ("-" if delta < 0 else "+") in why["total"]
+    assert explain.revenue_why({"accounts": []}, game.scenario, "en") is None  # an old result
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_luck_text_says_easier_harder_or_even(lang):
+    easier, harder, even = (explain.luck_text(p, lang) for p in (12.0, -12.0, 0.4))
+    assert len({easier, harder, even}) == 3
+    assert "12" in easier and "12" in harder and "12" not in even
+
+
 def test_driver_sentences_name_roles_needs_and_fill_rate():
     sc = played("tutorial", "needs", 7).scenario
     acc = sc.accounts[0]

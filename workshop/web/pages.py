@@ -167,26 +167,8 @@ def quarter(result: dict, sc: Scenario, lang: str, filled_by: str | None) -> dic
                                 own=fmt.delta_money(own, lang, sc.currency))
         movers.append(mover)
     return {"turn": result["turn"], "score": float(result["score"]), "filled_by": filled_by,
-            "news": explain.news_items(result, sc, lang), "why": revenue_why(result, sc, lang),
+            "news": explain.news_items(result, sc, lang), "why": explain.revenue_why(result, sc, lang),
             "movers": movers}
-
-
-def revenue_why(result: dict, sc: Scenario, lang: str) -> dict | None:
-    """Why the quarter's revenue moved (None for a result recorded before the engine split
-    it): the total and its change, the world's part and the team's, and the accounts where
-    the team's part lifted or cost most."""
-
-    effects = result.get("revenue_effects")
-    if not effects:
-        return None
-    accounts = result["accounts"]
-    revenue = sum(a["revenue"] for a in accounts)
-    delta = revenue - sum(a["revenue_before"] for a in accounts)
-    lines = explain.effect_lines(effects, sc, lang)
-    worked, did_not = explain.worked_and_not(result, sc, lang)
-    return {"total": tr("why.total", lang, revenue=fmt.money(revenue, lang, sc.currency),
-                        delta=fmt.delta_money(delta, lang, sc.currency)),
-            "world": lines["world"], "own": lines["own"], "worked": worked, "did_not": did_not}
 
 
 def scorecard(card: dict, sc: Scenario, lang: str) -> dict:
@@ -197,7 +179,7 @@ def scorecard(card: dict, sc: Scenario, lang: str) -> dict:
     score = float(card["score"])
     points = {p["metric"]: p for p in score_points(card)}
     return {"score": score, "band": grade_band(score),
-            "luck": None if card.get("luck") is None else luck_text(card["luck"], lang),
+            "luck": None if card.get("luck") is None else explain.luck_text(card["luck"], lang),
             "items": [{**it, "name": explain.metric_name(it["metric"], lang),
                        "value_text": explain.format_metric(it["metric"], it["value"], lang,
                                                            sc.currency),
@@ -208,15 +190,6 @@ def scorecard(card: dict, sc: Scenario, lang: str) -> dict:
                                          worth=fmt.number(points[it["metric"]]["worth"], lang,
                                                           0))}
                       for it in card["items"]]}
-
-
-def luck_text(points: float, lang: str) -> str:
-    """How much easier or harder the team's world was than the average one, in words."""
-
-    if abs(points) < 1.0:
-        return tr("debrief.luck.even", lang)
-    key = "debrief.luck.easier" if points > 0 else "debrief.luck.harder"
-    return tr(key, lang, points=fmt.score(abs(points)))
 
 
 def behind(metric: str, lessons: list[dict], lang: str) -> str:
