@@ -45,7 +45,7 @@ from kam_sandbox.base import i18n
 from .draw import FRAME, WHOLE, card, drawn_width, text, wrap
 from .navigation import scene_class
 from .palette import BACKGROUND, INK
-from .settings import BASE_SIZE, max_scale, offered_sizes
+from .settings import BASE_SIZE, max_scale, offered_sizes, switch_language
 
 WINDOW = BASE_SIZE
 ACTIVE_SECONDS = 1.2  # keep animating this long after input, for hovers and tooltips
@@ -53,9 +53,10 @@ IDLE_WAIT_MS = 250
 BUSY_AFTER = 0.15  # seconds of work before the busy indicator shows
 KEY_REPEAT = (400, 40)  # ms before a held key repeats, and between repeats
 WHOLE_TEXT_AFTER = 0.5  # seconds the pointer rests on a shortened line before it shows whole
-#: Keys whose press commits something (end a quarter, go on, go back): a held key's repeats
-#: of these never act again.
-COMMIT_KEYS = frozenset((pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE, pygame.K_ESCAPE))
+#: Keys whose press commits something (end a quarter, go on, go back, switch the language):
+#: a held key's repeats of these never act again.
+COMMIT_KEYS = frozenset((pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE, pygame.K_ESCAPE,
+                         pygame.K_F2))
 #: Events that are the player's input; those queued behind a change of screen are dropped.
 INPUT_EVENTS = frozenset((pygame.KEYDOWN, pygame.TEXTINPUT, pygame.MOUSEBUTTONDOWN,
                           pygame.MOUSEBUTTONUP, pygame.MOUSEWHEEL))
@@ -79,6 +80,12 @@ class Scene:
 
     def handle(self, event: pygame.event.Event) -> None:
         pass
+
+    def toggle_language(self) -> str | None:
+        """F2 on any screen: the other language, remembered for next time; the error text
+        if saving the choice failed (the switch itself still happens)."""
+
+        return switch_language(self.app, "en" if i18n.language() == "zh" else "zh")
 
     def update(self, dt: float) -> None:
         pass
@@ -323,6 +330,10 @@ class App:
                 self._moved_at = time.monotonic()
             if self.scene is not shown and event.type in INPUT_EVENTS:
                 continue  # meant for the screen that was there when it was typed
+            if event.type == pygame.KEYDOWN and event.key == pygame.K_F2 and self.scene:
+                self.scene.toggle_language()  # on every screen alike
+                self.redraw()
+                continue
             consumed = self.ui.process_events(event)  # it scales positions itself
             # A click that a widget took is not also a click on what lies under it.
             mouse = event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEWHEEL)

@@ -54,7 +54,6 @@ from ..console_projector import draw_projector
 from ..draw import card, centred_text, drawn_width, fit, label_width, right_text, text, wrap
 from ..palette import ACCENT, INK, LINE, MUTED, WARN, WHITE
 from ..qr import draw_qr, join_url
-from ..settings import switch_language
 from ..team_session import TeamSession
 from ..widgets import Buttons, plain_key
 
@@ -387,8 +386,6 @@ class ConsoleScene(Dialogs, AccessDialog, RoomDebrief, Scene):
         elif event.type == pygame.KEYDOWN and plain_key(event):
             if event.key == pygame.K_F5 and self.error is None:
                 self.toggle_projector()
-            elif event.key == pygame.K_F2:
-                switch_language(self.app, "en" if i18n.language() == "zh" else "zh")
             elif event.key == pygame.K_ESCAPE:
                 if self.error is not None:
                     self.exit()

@@ -31,14 +31,13 @@ import pygame_gui
 from pygame import Rect
 from pygame_gui.elements import UIButton, UILabel, UITextEntryLine
 
-from kam_sandbox.base.i18n import language, pick, tr
+from kam_sandbox.base.i18n import pick, tr
 from kam_sandbox.base.storage import remove_stale_temp_files, write_atomically
 from kam_sandbox.engine.errors import SaveError
 
 from ..app import Scene
 from ..draw import fit, label_width, wrap
 from ..palette import ACCENT, LINE, WHITE, hex_colour
-from ..settings import switch_language
 from ..team_bar import explain, is_offline
 from ..team_session import TeamSession
 
@@ -435,12 +434,12 @@ class JoinScene(Scene):
                 else:
                     self.join()
             return
-        if event.type == pygame.KEYDOWN:
-            if event.key == pygame.K_ESCAPE:
-                self.back()
-            elif event.key == pygame.K_F2:
-                self._sync()
-                switch_language(self.app, "en" if language() == "zh" else "zh")
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
+            self.back()
+
+    def toggle_language(self) -> str | None:
+        self._sync()  # what was typed survives the screen's rebuild in the other language
+        return super().toggle_language()
 
     def _sync(self) -> None:
         """What the fields hold now, so that a rebuild (a message, F2) keeps it."""

@@ -604,8 +604,6 @@ class PlanningScene(Scene):
         elif event.key == pygame.K_F1:
             self.tutorial_step = 0
             self.app.rebuild()
-        elif event.key == pygame.K_F2:
-            self.app.set_language("en" if language() == "zh" else "zh")
         elif event.key == pygame.K_F3:
             self.app.push("glossary")
 

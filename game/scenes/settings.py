@@ -170,16 +170,17 @@ class SettingsScene(Scene):
     def handle(self, event: pygame.event.Event) -> None:
         if self.buttons.handle(event):
             return
-        if event.type == pygame.KEYDOWN and plain_key(event):
-            if event.key in (pygame.K_ESCAPE, pygame.K_BACKSPACE):
-                self.app.pop()
-            elif event.key == pygame.K_F2:
-                self.set_language("en" if i18n.language() == "zh" else "zh")
+        if event.type == pygame.KEYDOWN and plain_key(event) \
+                and event.key in (pygame.K_ESCAPE, pygame.K_BACKSPACE):
+            self.app.pop()
 
     # -- actions ----------------------------------------------------------------------------
     def _saved(self, error: str | None) -> None:
         self.error = None if error is None else ("settings.save_failed", error)
         self.saved = error is None
+
+    def toggle_language(self) -> None:
+        self.set_language("en" if i18n.language() == "zh" else "zh")  # shows a save error
 
     def set_language(self, lang: str) -> None:
         if lang == i18n.language():

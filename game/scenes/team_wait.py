@@ -92,11 +92,8 @@ class TeamWaitScene(Scene):
                 self.change_plan()
             elif event.ui_element is self.leave_button:
                 leave_team(self.app, self.session)
-        elif event.type == pygame.KEYDOWN:
-            if event.key == pygame.K_ESCAPE:
-                leave_team(self.app, self.session)
-            elif event.key == pygame.K_F2:
-                self.app.set_language("en" if language() == "zh" else "zh")
+        elif event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
+            leave_team(self.app, self.session)
 
     def change_plan(self) -> None:
         """Back to planning with the submitted draft (the last submission counts)."""

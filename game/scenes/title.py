@@ -16,7 +16,6 @@ from ..draw import CJK_BUTTON, LINE_HEIGHT, fit, label_width, wrap
 from ..menu import open_saved_game, progress_text, seed_text, short_error, slot_title, slots_of
 from ..navigation import available
 from ..palette import ACCENT, RULE
-from ..settings import switch_language
 from ..widgets import Buttons, plain_key
 
 # Bubbles behind the title menu: a few big accounts and many small ones (the 80/20 motif),
@@ -180,7 +179,6 @@ class TitleScene(Scene):
             pygame.K_s: self.settings,
             pygame.K_q: self.app.quit,
             pygame.K_ESCAPE: self.app.quit,
-            pygame.K_F2: self.toggle_language,
         }
         action = keys.get(event.key)
         if action is not None:
@@ -222,7 +220,7 @@ class TitleScene(Scene):
         self.app.push(scene)
 
     def toggle_language(self) -> None:
-        error = switch_language(self.app, "en" if i18n.language() == "zh" else "zh")
+        error = super().toggle_language()
         if error is not None:
             self.error = ("menu.settings_failed", error)
             self.app.rebuild()

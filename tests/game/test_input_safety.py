@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 
 import pygame
-from conftest import pump
+from conftest import press, pump
 from test_planning import open_planning
 
 from kam_sandbox.game import app as app_module
@@ -80,3 +80,27 @@ def test_esc_on_the_results_saves_and_returns_to_the_title(app, tmp_path):
     press(app, pygame.K_ESCAPE)
     assert app.scene.name == "title"
     assert app.store.load("t")["turn"] == 1
+
+
+def test_f2_switches_the_language_on_every_screen_and_a_held_f2_once(app):
+    from kam_sandbox.base import i18n
+
+    scene, session = open_planning(app, "tutorial")
+    seen = []
+    for go_on in (pygame.K_F3, pygame.K_ESCAPE, pygame.K_RETURN):  # glossary, back, results
+        press(app, go_on)
+        before = i18n.language()
+        press(app, pygame.K_F2)
+        assert i18n.language() != before, app.scene.name
+        seen.append(app.scene.name)
+    assert seen == ["glossary", "planning", "results"]
+    # Held: the first press and its repeats, no key-up between them: one switch.
+    before = i18n.language()
+    for _ in range(5):
+        pygame.event.post(key_down(pygame.K_F2))
+    pump(app)
+    assert i18n.language() != before
+    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=pygame.K_F2, mod=0, unicode="",
+                                         scancode=0))
+    pump(app)
+    i18n.set_language("en")
