@@ -135,7 +135,7 @@ def run(teams: int, scenario: str, round_seconds: float, rounds: int | None) -> 
 
     folder = Path(tempfile.mkdtemp()) / "ws"
     session = Session.create(folder, scenario, teams, seed=1, world_secret="bench")
-    host = Host(session)
+    host = Host(session, worker=True)
     host._lock = lock = TimedLock(host._lock)
     lock.watched = threading.current_thread()
     ft = session.meta["facilitator_token"]

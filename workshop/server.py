@@ -965,7 +965,7 @@ def serve(folder: str | os.PathLike[str], port: int = DEFAULT_PORT, bind: str = 
     session = Session.open(folder)
     try:
         m, state = session.meta, session.state  # read before the server shares the session
-        server = ServerThread(Host(session), port=port, bind=bind)
+        server = ServerThread(Host(session, worker=True), port=port, bind=bind)
         server.start()
         out(f"workshop {m['id']} · {m['scenario_id']} · round {m['round']}/{m['rounds']} · "
             f"{state}")
