@@ -377,6 +377,8 @@ class Session:
                 kept = self._kept()
                 for tid in kept.reps:
                     kept.snapshot_json(tid)
+                # The worker rebuilds them meanwhile: the first close plays at once.
+                self._games = self._worker.keep(kept, self._log(kept.key[0]))
 
     def worker_lost(self) -> None:
         """The round worker died or failed (``WorkerLost``): a new one rebuilds the games

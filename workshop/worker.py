@@ -23,17 +23,29 @@ stops when asked, or when the host's end of its pipe closes (the host was killed
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
+import os
 import traceback
 from typing import Any
 
-from .closing import SNAPSHOT_ENCODER, KeptGames, RoundClose, kept_from_log
+from .closing import (
+    SNAPSHOT_ENCODER,
+    KeptGames,
+    ReplayLog,
+    RoundClose,
+    TeamReplay,
+    kept_from_log,
+)
 
 WORKER_LOSSES = 2  # new workers tried before the rounds are played in the host's process
 # The longest a close may take in the worker: rebuilding 96 teams' games from the log of
 # the last round takes seconds; far longer is a worker that hangs.
 PLAY_TIMEOUT = 300.0
+# The worker runs below the host's priority: on a busy machine (2 cores: the host, the
+# worker, the room's clients) a team's poll then waits for no round; a round waits a little.
+WORKER_NICENESS = 5
 log = logging.getLogger("kam_sandbox.workshop.worker")
 
 
@@ -49,6 +61,7 @@ class GameWorker:
         self.generation = 0  # one per process started: tags of a dead one are not held
         self.losses = 0
         self._closes = 0
+        self._unanswered = 0  # requests sent without waiting for their answer (``keep``)
         self._process: Any = None
         self._start()
 
@@ -59,6 +72,22 @@ class GameWorker:
         self._process.start()
         child.close()
         self.generation += 1
+
+    def keep(self, kept: KeptGames, log: ReplayLog) -> KeptGames:
+        """Have the worker rebuild the games of ``kept`` from ``log`` now, while the room
+        joins (its answer is read with the next request's): ``kept`` as the host keeps
+        it then, its games held by the worker."""
+
+        self._closes += 1
+        tag = (self.generation, self._closes)
+        try:
+            self._pipe.send({"do": "keep", "tag": tag, "log": log})
+        except OSError:  # already dead: the first close finds out
+            return kept
+        self._unanswered += 1
+        return KeptGames(kept.key, {tid: TeamReplay(None, rep.rounds)
+                                    for tid, rep in kept.reps.items()},
+                         kept.applied, kept.snapshots, kept.encoded, tag)
 
     def holds(self, kept: KeptGames | None) -> bool:
         """Whether this worker keeps the games of ``kept``."""
@@ -77,12 +106,12 @@ class GameWorker:
             close.held = (self.generation, self._closes)
             held = self.holds(close.kept)
             request: dict[str, Any] = {
-                "tag": close.held, "teams": None, "inputs": close.inputs,
+                "do": "play", "tag": close.held, "teams": None, "inputs": close.inputs,
                 "base": close.kept.held if held else None,
                 "log": None if held else close.log, "round": close.round,
                 "policy": close.policy, "names": close.names, "events": close.events}
         else:
-            request = {"tag": close.held, "teams": teams,
+            request = {"do": "play", "tag": close.held, "teams": teams,
                        "inputs": {tid: close.inputs[tid] for tid in teams}}
         answer = self._ask(request)
         close.together = answer["together"]
@@ -93,9 +122,15 @@ class GameWorker:
     def _ask(self, request: dict) -> dict:
         try:
             self._pipe.send(request)
-            if not self._pipe.poll(PLAY_TIMEOUT):
-                raise WorkerLost(f"no answer in {PLAY_TIMEOUT:g} s")
-            kind, body = self._pipe.recv()
+            while True:
+                if not self._pipe.poll(PLAY_TIMEOUT):
+                    raise WorkerLost(f"no answer in {PLAY_TIMEOUT:g} s")
+                kind, body = self._pipe.recv()
+                if not self._unanswered:
+                    break
+                self._unanswered -= 1  # a ``keep`` that failed: its tag is not held
+                if kind != "ok":
+                    log.warning("the round worker could not rebuild the games:\n%s", body)
         except (EOFError, OSError) as exc:  # it died (BrokenPipeError is an OSError)
             self._lost()
             raise WorkerLost(f"the round worker died ({exc!r})") from exc
@@ -118,6 +153,7 @@ class GameWorker:
         self._start()
 
     def _kill(self) -> None:
+        self._unanswered = 0
         if self._process is not None and self._process.is_alive():
             self._process.kill()
             self._process.join(5)
@@ -137,6 +173,9 @@ class GameWorker:
 def serve(pipe: Any) -> None:
     """The worker's loop: play what the host asks, until it says stop or is gone."""
 
+    if hasattr(os, "nice"):  # the rounds give way to the host's threads serving the teams
+        with contextlib.suppress(OSError):
+            os.nice(WORKER_NICENESS)
     rounds = _Rounds()
     while True:
         try:
@@ -146,7 +185,7 @@ def serve(pipe: Any) -> None:
         if request is None:
             return
         try:
-            answer: tuple = ("ok", rounds.play(**request))
+            answer: tuple = ("ok", getattr(rounds, request.pop("do"))(**request))
         except Exception:  # noqa: BLE001  the host plays the round again without this worker
             answer = ("error", traceback.format_exc())
         try:
@@ -163,6 +202,10 @@ class _Rounds:
         self.kept: KeptGames | None = None  # the games themselves, here (never ``held``)
         self.kept_tag: tuple | None = None
         self.close: RoundClose | None = None
+
+    def keep(self, tag: tuple, log: ReplayLog) -> dict:
+        self.kept, self.kept_tag, self.close = kept_from_log(log), tag, None
+        return {}
 
     def play(self, tag: tuple, teams: list[str] | None, inputs: dict, **fresh: Any) -> dict:
         close = self.close
