@@ -87,7 +87,10 @@ async def _load(url: str, tokens: list[str], plan: dict, seconds: float) -> list
     import httpx
 
     out: list = []
-    limits = httpx.Limits(max_connections=2 * len(tokens), max_keepalive_connections=2 * len(tokens))
+    from kam_sandbox.workshop.client import KEEP_ALIVE_EXPIRY
+
+    limits = httpx.Limits(max_connections=2 * len(tokens), max_keepalive_connections=2 * len(tokens),
+                          keepalive_expiry=KEEP_ALIVE_EXPIRY)  # as the team's client does
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30.0) as client:
         until = time.monotonic() + seconds
         rng = random.Random(1)
