@@ -209,3 +209,36 @@ def test_a_worker_that_dies_is_replaced_then_the_host_plays(tmp_path, references
         assert s._worker is None
         assert _outcome(s) == expected
     assert "the round is played again" in caplog.text
+
+
+def test_a_team_added_before_the_first_close_is_played_by_the_worker(tmp_path, monkeypatch):
+    outcomes = []
+    for worker in (False, True):
+        s, host = _room(tmp_path / f"ws{worker}", "parallel", worker=worker)
+        with s:
+            ft = s.meta["facilitator_token"]
+            host.act(ft, "add_team", name="Late Team")
+            host.act(ft, "advance")
+            host.act(ft, "advance")
+            if worker:
+                assert s._worker.losses == 0 and len(s._kept().reps) == 4
+            outcomes.append(_outcome(s))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_polls_after_a_close_send_the_snapshots_the_worker_encoded(tmp_path, monkeypatch):
+    """The host neither makes nor encodes a team's snapshot (most of a poll's answer): the
+    worker sent it as JSON, and the poll's answer holds it as it came."""
+
+    import json
+
+    s, host = _room(tmp_path / "ws", "parallel", worker=True)
+    with s:
+        host.act(s.meta["facilitator_token"], "advance")
+        monkeypatch.setattr("kam_sandbox.workshop.closing.team_snapshot",
+                            lambda *a, **k: pytest.fail("the host made a snapshot"))
+        for t in s.teams():
+            answer = host.team_state_json(t["token"])
+            sent = s._kept().encoded[t["id"]]
+            assert sent in answer  # spliced in as the worker encoded it
+            assert json.loads(answer)["seat"]["turn"] == 1
