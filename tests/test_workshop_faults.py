@@ -163,3 +163,26 @@ def test_a_team_client_never_reuses_a_connection_the_host_may_be_closing():
         assert api._http._transport._pool._keepalive_expiry == client.KEEP_ALIVE_EXPIRY
     finally:
         api.close()
+
+
+def test_an_accept_retried_after_the_server_stopped_logs_no_traceback():
+    """asyncio retries accept() a second after running out of file descriptors, even on a
+    server stopped meanwhile: a traceback at a stop that follows a flood, and nothing
+    wrong. The host's log drops it, and keeps every other error."""
+
+    import logging
+
+    from kam_sandbox.workshop import server  # noqa: F401  (installs the filter)
+
+    asyncio_log = logging.getLogger("asyncio")
+
+    def record(message: str, exc: Exception) -> logging.LogRecord:
+        return asyncio_log.makeRecord("asyncio", logging.ERROR, __file__, 1, message, None,
+                                      (type(exc), exc, None))
+
+    retry = "Exception in callback BaseSelectorEventLoop._start_serving(<function Ser...>)"
+    assert not all(f.filter(record(retry, ValueError("Invalid file descriptor: -1")))
+                   for f in asyncio_log.filters)
+    other = "Exception in callback Protocol.data_received()"
+    assert all(f.filter(record(other, ValueError("bad"))) for f in asyncio_log.filters)
+    assert all(f.filter(record(retry, RuntimeError("else"))) for f in asyncio_log.filters)
