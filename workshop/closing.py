@@ -14,6 +14,9 @@ middle one outside its lock, so that teams' polls and drafts never wait for a ro
 3. ``Session.finish_close`` (under the lock again) reads the inputs once more, plays again
    the teams whose input changed meanwhile (a submission or draft acknowledged before the
    close lands is never lost), and writes it all in one atomic replace.
+
+A served session plays step 2 in its round worker (``workshop.worker``), a process that keeps
+the games and runs this same code: the host's threads then never wait for the GIL.
 """
 
 from __future__ import annotations

@@ -31,7 +31,8 @@ Every public write is one atomic file replace (``AtomicJSONStorage.batch``): a k
 any moment leaves the session as it was before the action or after it, never half-way.
 
 Teams' games are never stored: each is rebuilt with ``engine.Game.replay`` semantics from its
-plans and injections. One writer per folder: ``Session.open`` takes ``DIR/.lock`` (created with
+plans and injections, and kept in memory between rounds (in a served session, by its round
+worker process: ``use_worker``). One writer per folder: ``Session.open`` takes ``DIR/.lock`` (created with
 O_CREAT|O_EXCL, holding the pid); a lock whose pid is gone is taken over.
 """
 
