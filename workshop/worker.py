@@ -128,8 +128,8 @@ class GameWorker:
                 kind, body = self._pipe.recv()
                 if not self._unanswered:
                     break
-                self._unanswered -= 1  # a ``keep`` that failed: its tag is not held
-                if kind != "ok":
+                self._unanswered -= 1  # a ``keep``'s answer, before this one's
+                if kind != "ok":  # its tag is not held: the close below fails, played again
                     log.warning("the round worker could not rebuild the games:\n%s", body)
         except (EOFError, OSError) as exc:  # it died (BrokenPipeError is an OSError)
             self._lost()
