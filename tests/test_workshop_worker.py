@@ -242,3 +242,34 @@ def test_polls_after_a_close_send_the_snapshots_the_worker_encoded(tmp_path, mon
             sent = s._kept().encoded[t["id"]]
             assert sent in answer  # spliced in as the worker encoded it
             assert json.loads(answer)["seat"]["turn"] == 1
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGSTOP"), reason="POSIX signals")
+def test_a_worker_that_hangs_is_replaced(tmp_path, references, monkeypatch):
+    """A worker that never answers (stopped here) is given up after ``PLAY_TIMEOUT`` and
+    replaced: the round is played again, as it would have been."""
+
+    import os
+    import signal
+
+    from kam_sandbox.workshop import worker as worker_module
+
+    plans, expected = references["parallel"]
+    s, host = _room(tmp_path / "ws", "parallel", worker=True)
+
+    real_restart = GameWorker.restart
+
+    def restart(worker):  # the new worker has all the time it needs
+        monkeypatch.setattr(worker_module, "PLAY_TIMEOUT", GUARD)
+        real_restart(worker)
+
+    def between(r: int) -> None:
+        if r == 2:
+            monkeypatch.setattr(worker_module, "PLAY_TIMEOUT", 0.5)
+            monkeypatch.setattr(GameWorker, "restart", restart)
+            os.kill(s._worker._process.pid, signal.SIGSTOP)  # alive, silent
+
+    with s:
+        _play(s, host, plans, between=between)
+        assert s._worker is not None and s._worker.losses == 1 and s._worker.generation == 2
+        assert _outcome(s) == expected
