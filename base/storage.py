@@ -87,8 +87,11 @@ class AtomicJSONStorage(Storage):
         except BaseException:
             self._depth -= 1
             if self._depth == 0:
+                if self._pending is not None:  # TinyDB changed the cached data in place
+                    self._cache = None
+                # else nothing was written: a refusal (the usual error) keeps the data read
+                # (dropped, a large file would be parsed again at every refused request)
                 self._pending = None
-                self._cache = None  # TinyDB may have changed it in place before the error
             raise
         self._depth -= 1
         if self._depth == 0 and self._pending is not None:

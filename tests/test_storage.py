@@ -236,3 +236,25 @@ def test_a_write_encodes_only_the_tables_it_changed(tmp_path, monkeypatch):
     db.table("submissions").update({"plan": {"a": [0]}}, doc_ids=[1])
     assert path.read_bytes() == msgspec.json.encode(db.storage.read())
     assert json.loads(path.read_text(encoding="utf-8"))["submissions"]["1"] == {"plan": {"a": [0]}}
+
+
+def test_a_refused_write_keeps_the_data_read(tmp_path, monkeypatch):
+    """A batch refused before it wrote anything (the usual error: a closed round, a bad
+    plan) changed nothing in memory: the file is not parsed again for the next read."""
+
+    path = tmp_path / "db.json"
+    db = TinyDB(path, storage=AtomicJSONStorage)
+    db.insert({"n": 0})
+    db.all()
+    parsed = []
+    real = AtomicJSONStorage._parse
+    monkeypatch.setattr(AtomicJSONStorage, "_parse",
+                        lambda self, raw: parsed.append(1) or real(self, raw))
+    with pytest.raises(ValueError), db.storage.batch():
+        assert [d["n"] for d in db.all()] == [0]
+        raise ValueError("the round is closed")
+    assert [d["n"] for d in db.all()] == [0] and parsed == []
+    with pytest.raises(ValueError), db.storage.batch():
+        db.insert({"n": 1})
+        raise ValueError("refused after a write")
+    assert [d["n"] for d in db.all()] == [0] and parsed == [1]  # read again: as on disk

@@ -148,3 +148,41 @@ def test_a_connection_that_never_finishes_its_headers_is_closed(tmp_path, monkey
             assert sock.recv(1024) == b""  # closed by the host (a hang fails by timeout)
     finally:
         served.close()
+
+
+def test_a_team_client_never_reuses_a_connection_the_host_may_be_closing():
+    """The host closes a connection idle for ``KEEP_ALIVE_SECONDS``; a client that kept it
+    as long (httpx's default: 5 s, the same) may send a poll just as the host closes it and
+    get a ReadError (seen once at 48 teams). The team's client lets it go well before."""
+
+    from kam_sandbox.workshop import client, server
+
+    assert client.KEEP_ALIVE_EXPIRY <= server.KEEP_ALIVE_SECONDS / 2
+    api = client.WorkshopClient("127.0.0.1:9", "token")  # connects to nothing until asked
+    try:
+        assert api._http._transport._pool._keepalive_expiry == client.KEEP_ALIVE_EXPIRY
+    finally:
+        api.close()
+
+
+def test_an_accept_retried_after_the_server_stopped_logs_no_traceback():
+    """asyncio retries accept() a second after running out of file descriptors, even on a
+    server stopped meanwhile: a traceback at a stop that follows a flood, and nothing
+    wrong. The host's log drops it, and keeps every other error."""
+
+    import logging
+
+    from kam_sandbox.workshop import server  # noqa: F401  (installs the filter)
+
+    asyncio_log = logging.getLogger("asyncio")
+
+    def record(message: str, exc: Exception) -> logging.LogRecord:
+        return asyncio_log.makeRecord("asyncio", logging.ERROR, __file__, 1, message, None,
+                                      (type(exc), exc, None))
+
+    retry = "Exception in callback BaseSelectorEventLoop._start_serving(<function Ser...>)"
+    assert not all(f.filter(record(retry, ValueError("Invalid file descriptor: -1")))
+                   for f in asyncio_log.filters)
+    other = "Exception in callback Protocol.data_received()"
+    assert all(f.filter(record(other, ValueError("bad"))) for f in asyncio_log.filters)
+    assert all(f.filter(record(retry, RuntimeError("else"))) for f in asyncio_log.filters)

@@ -278,7 +278,8 @@ def test_polls_after_a_close_read_the_log_once(room, monkeypatch):
     assert scans.count("seq") == 1 and scans.count("round") == 1  # submissions, results
     assert "submissions" not in scans and "results" not in scans
     for t, state in zip(s.teams(), states):
-        assert state == {**s._team_state(t), "timer": state["timer"]}
+        assert state == {**s._team_state(t), "timer": state["timer"],
+                         "seat": s._kept().snapshot(t["id"])}
 
 
 def test_after_a_draft_polls_read_only_the_drafts_again(room, monkeypatch):
@@ -301,7 +302,8 @@ def test_after_a_draft_polls_read_only_the_drafts_again(room, monkeypatch):
     states = [host.team_state(token) for token in tokens]
     assert "submissions" not in scans and "results" not in scans
     for t, state in zip(s.teams(), states):
-        assert state == {**s._team_state(t), "timer": state["timer"]}
+        assert state == {**s._team_state(t), "timer": state["timer"],
+                         "seat": s._kept().snapshot(t["id"])}
     assert states[0]["draft"] == {"accounts": {}} and states[1]["submissions"]
 
 

@@ -48,6 +48,10 @@ CONNECT_TIMEOUT = 3.0
 TEAM_TIMEOUT = 10.0
 FACILITATOR_TIMEOUT = 60.0  # closing a round plays every team's quarter: give it time
 RETRIES = (0.2, 0.6)  # pauses before the 2nd and 3rd attempt of an idempotent request
+# A connection idle longer than this is not used again. The host closes one idle for 5 s
+# (``server.KEEP_ALIVE_SECONDS``); a client that kept it as long (httpx's default) may send
+# a request just as the host closes it, and gets a ReadError instead of an answer.
+KEEP_ALIVE_EXPIRY = 2.0
 
 
 class ConnectionLost(WorkshopError):
@@ -111,7 +115,8 @@ class _Api:
         self.url = base_url(address)
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._http = httpx.Client(base_url=self.url, headers=headers, trust_env=False,
-                                  timeout=httpx.Timeout(timeout, connect=CONNECT_TIMEOUT))
+                                  timeout=httpx.Timeout(timeout, connect=CONNECT_TIMEOUT),
+                                  limits=httpx.Limits(keepalive_expiry=KEEP_ALIVE_EXPIRY))
 
     def call(self, method: str, path: str, body: Any = None, retry: bool = False) -> Any:
         pauses = RETRIES if retry else ()

@@ -14,12 +14,18 @@ middle one outside its lock, so that teams' polls and drafts never wait for a ro
 3. ``Session.finish_close`` (under the lock again) reads the inputs once more, plays again
    the teams whose input changed meanwhile (a submission or draft acknowledged before the
    close lands is never lost), and writes it all in one atomic replace.
+
+A served session plays step 2 in its round worker (``workshop.worker``), a process that keeps
+the games and runs this same code: the host's threads then never wait for the GIL.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from kam_sandbox.engine import Game
 from kam_sandbox.engine.actions import Actions, actions_to_plan
@@ -34,13 +40,16 @@ from .secrecy import team_snapshot
 #: A team's input to a close: ("submitted", its counting submission), ("draft", {"plan",
 #: "author"}) or ("absent", None).
 Input = tuple[str, Any]
+#: A team's snapshot as JSON: what its polls send (made where the game is played).
+SNAPSHOT_ENCODER = msgspec.json.Encoder()
 
 
 @dataclass
 class TeamReplay:
-    """A team's game rebuilt from the log, with its KPIs and score after every closed round."""
+    """A team's game rebuilt from the log, with its KPIs and score after every closed round
+    (``game`` None: the host's round worker keeps it, ``workshop.worker``)."""
 
-    game: Game | Seat
+    game: Game | Seat | None
     rounds: list[dict]  # [{"round", "kpis", "score", "plan", "author", "filled_by"}]
 
 
@@ -60,29 +69,52 @@ class ReplayLog:
 @dataclass
 class KeptGames:
     """Every team's game after the last closed round, with the events injected into the
-    open round queued. Shared by readers and never played: a close plays forks of them."""
+    open round queued. Shared by readers and never played: a close plays forks of them.
+    ``held``: the games are kept by the host's round worker (``workshop.worker``), under
+    that tag; here are only what readers need (the rounds, the snapshots)."""
 
     key: tuple  # (closed rounds, team ids): what they are the games of
     reps: dict[str, TeamReplay]
     applied: frozenset[int]  # the injections (seq) queued or played in them
     snapshots: dict[str, dict] = field(default_factory=dict)  # team id → team_snapshot
+    encoded: dict[str, bytes] = field(default_factory=dict)  # team id → the snapshot as JSON
+    held: tuple | None = None
 
     def snapshot(self, team_id: str) -> dict:
         """The team's game as its client reads it, made once per team (teams poll often)."""
 
         if team_id not in self.snapshots:
-            self.snapshots[team_id] = team_snapshot(self.reps[team_id].game)
+            self.snapshots[team_id] = (msgspec.json.decode(self.encoded[team_id])
+                                       if team_id in self.encoded
+                                       else team_snapshot(self.reps[team_id].game))
         return self.snapshots[team_id]
+
+    def snapshot_json(self, team_id: str) -> bytes:
+        """``snapshot`` as JSON, encoded once per team (or as the round worker sent it)."""
+
+        if team_id not in self.encoded:
+            self.encoded[team_id] = SNAPSHOT_ENCODER.encode(self.snapshot(team_id))
+        return self.encoded[team_id]
 
     def with_injections(self, injections: list[dict], round: int) -> KeptGames:
         """These games with events injected since they were kept (all of the open round,
-        the only one a facilitator can inject into) queued too; the views are unchanged."""
+        the only one a facilitator can inject into) queued too; the views are unchanged.
+        Games the round worker holds: it queues them itself before it plays."""
 
-        games = fork_games({tid: rep.game for tid, rep in self.reps.items()})
-        queue_events(games, injections, round)
-        return KeptGames(self.key, {tid: TeamReplay(games[tid], rep.rounds)
-                                    for tid, rep in self.reps.items()},
-                         self.applied | {i["seq"] for i in injections}, dict(self.snapshots))
+        reps = self.reps
+        if self.held is None:
+            games = fork_games({tid: rep.game for tid, rep in self.reps.items()})
+            queue_events(games, injections, round)
+            reps = {tid: TeamReplay(games[tid], rep.rounds) for tid, rep in self.reps.items()}
+        return KeptGames(self.key, reps, self.applied | {i["seq"] for i in injections},
+                         dict(self.snapshots), dict(self.encoded), self.held)
+
+    def queued(self, injections: list[dict]) -> KeptGames:
+        """These games with every injection of ``injections`` they lack queued."""
+
+        if missing := [i for i in injections if i["seq"] not in self.applied]:
+            return self.with_injections(missing, self.key[0] + 1)
+        return self
 
 
 def fork_games(games: dict[str, Game | Seat]) -> dict[str, Game | Seat]:
@@ -183,24 +215,29 @@ class RoundClose:
     # team id → its draft's plan as ``Game.check`` made it (played without a second check)
     checked: dict[str, Actions] = field(default_factory=dict)
     snapshots: dict[str, dict] = field(default_factory=dict)
+    encoded: dict[str, bytes] = field(default_factory=dict)  # snapshots as the worker sent them
     standings: dict[str, dict] = field(default_factory=dict)  # team id → ``standing``
-
-    @property
-    def together(self) -> bool:
-        """The teams share one market (known once played): playing any of them again plays
-        them all."""
-
-        return isinstance(next(iter(self.games.values()), None), Seat)
+    # The teams share one market (known once played): playing any of them again plays all.
+    together: bool = False
+    # Who plays it instead of this process (the round worker, ``workshop.worker``), given
+    # the injections to queue (``events``) and, if it does not hold ``kept``, the ``log``;
+    # ``held``: its tag for the games it played.
+    player: Callable[[RoundClose, list[str] | None], None] | None = None
+    events: list[dict] = field(default_factory=list)
+    held: tuple | None = None
 
     def play(self, teams: list[str] | None = None) -> None:
         """Play the round for every team (or again for ``teams``, whose input changed; in a
         shared market every team plays again, as they move together)."""
 
+        if self.player is not None:
+            self.player(self, teams)
+            return
         if self.kept is None:
             assert self.log is not None
             self.kept = kept_from_log(self.log)
         before = {tid: rep.game for tid, rep in self.kept.reps.items()}
-        shared = bool(before) and isinstance(next(iter(before.values())), Seat)
+        shared = self.together = bool(before) and isinstance(next(iter(before.values())), Seat)
         if teams is None or shared or not self.games:
             teams = list(before)
             self.games = fork_games(before)
@@ -237,6 +274,16 @@ class RoundClose:
         return {"plan": actions_to_plan(actions, game.batch.static),
                 "author": f"policy:{self.policy}", "filled_by": self.policy,
                 "from_draft": False}
+
+    def committed(self, kept: KeptGames, subs: dict[str, dict]) -> KeptGames:
+        """The games this close played on ``kept``, each team's round recorded with the
+        plan that counted (``subs``): what is kept once the close has landed."""
+
+        reps = {tid: TeamReplay(self.games.get(tid), [
+            *kept.reps[tid].rounds, round_entry(self.round, self.standings[tid], subs[tid])])
+                for tid in self.plays}
+        return KeptGames((self.round, kept.key[1]), reps, kept.applied, dict(self.snapshots),
+                         dict(self.encoded), self.held)
 
     def changed(self, inputs: dict[str, Input]) -> list[str]:
         """The teams whose input differs from ``inputs`` (read again at the commit)."""

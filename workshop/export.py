@@ -26,7 +26,8 @@ MONEY_KEYS = ("promotion", "event_support")
 
 
 def _replays(session: Session) -> list[tuple[dict, list[dict]]]:
-    return [(t, session.replay_team(t["id"]).rounds) for t in session.teams()]
+    rounds = session.played_rounds()
+    return [(t, rounds[t["id"]]) for t in session.teams()]
 
 
 # A spreadsheet runs a cell that begins like this as a formula (OWASP "CSV injection"):

@@ -29,6 +29,7 @@ from typing import Any, Protocol
 
 from .limits import SlidingWindow, TooMany
 from .session import DEFAULT_FILL_POLICY, AccessError, JoinDenied, Session, WorkshopError
+from .worker import WorkerLost
 
 ONLINE_SECONDS = 15.0  # a team client polls every few seconds; silent longer = offline
 # Wrong join codes, team secrets or request keys: a person mistypes a few times a minute; a
@@ -58,8 +59,13 @@ log = logging.getLogger("kam_sandbox.workshop.host")
 class Host:
     """Thread-safe operations on an open (writable) session, each checked for access."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, worker: bool = False):
+        """``worker``: play the rounds in a process of their own (``Session.use_worker``),
+        as the workshop's server does: the teams' polls then never wait behind a round."""
+
         self.session = session
+        if worker:
+            session.use_worker()
         self._lock = threading.RLock()
         self._closing = threading.Lock()  # one round close at a time, outside ``_lock``
         self._seen: dict[str, float] = {}  # team id → last request (monotonic), not stored
@@ -271,26 +277,36 @@ class Host:
         """``close_round`` or ``advance`` with the round played outside the lock: only
         reading what it needs and writing the outcome hold it (``workshop.closing``)."""
 
-        advance = action == "advance"
         with self._closing:
-            with self._lock:
-                session = self._facilitator(token)
-                close = (session.begin_advance(fill_policy) if advance
-                         else session.begin_close(fill_policy))
-            if close is not None:
-                with _switching_often():
-                    close.play()
-                    for _ in range(1 if close.together else CATCH_UP_PASSES):
-                        with self._lock:
-                            changed = session.catch_up(close)
-                        if not changed:
-                            break
-                        close.play(changed)
-            with self._lock:
-                result = (session.finish_advance(close) if advance
-                          else session.finish_close(close))
-                self.changes += 1
-                return result
+            while True:
+                try:
+                    return self._close_once(token, action == "advance", fill_policy)
+                except WorkerLost as exc:  # played again: by a new worker, or here
+                    log.warning("%s; the round is played again", exc)
+                    with self._lock:
+                        self.session.worker_lost()
+
+    def _close_once(self, token: str | None, advance: bool, fill_policy: str) -> Any:
+        """One try at the close (``_close``)."""
+
+        with self._lock:
+            session = self._facilitator(token)
+            close = (session.begin_advance(fill_policy) if advance
+                     else session.begin_close(fill_policy))
+        if close is not None:
+            with _switching_often():
+                close.play()
+                for _ in range(1 if close.together else CATCH_UP_PASSES):
+                    with self._lock:
+                        changed = session.catch_up(close)
+                    if not changed:
+                        break
+                    close.play(changed)
+        with self._lock:
+            result = (session.finish_advance(close) if advance
+                      else session.finish_close(close))
+            self.changes += 1
+            return result
 
     def local_team(self, team: str) -> LocalTeamLink:
         """A team link in this process (hot-seat play at the trainer's machine)."""
@@ -311,7 +327,7 @@ class Host:
         filled_by), by team id: the facilitator's comparison charts and debrief."""
 
         with self._lock:
-            return {tid: rep.rounds for tid, rep in self._facilitator(token).replay().items()}
+            return self._facilitator(token).played_rounds()
 
 
 _playing = [0, 0.0]  # rounds playing in this process (hosts of several sessions), interval

@@ -653,7 +653,14 @@ class _OncePerMinute(logging.Filter):
         self.last = -math.inf
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if "out of system resource" not in record.getMessage():
+        message = record.getMessage()
+        if "BaseSelectorEventLoop._start_serving" in message and record.exc_info \
+                and record.exc_info[0] is ValueError:
+            # After such a pause asyncio accepts again a second later, even if the server
+            # was stopped meanwhile (its socket closed: "Invalid file descriptor: -1"), a
+            # traceback at every stop that follows a flood: nothing is wrong.
+            return False
+        if "out of system resource" not in message:
             return True
         now = time.monotonic()
         if now - self.last < 60:
@@ -965,7 +972,7 @@ def serve(folder: str | os.PathLike[str], port: int = DEFAULT_PORT, bind: str = 
     session = Session.open(folder)
     try:
         m, state = session.meta, session.state  # read before the server shares the session
-        server = ServerThread(Host(session), port=port, bind=bind)
+        server = ServerThread(Host(session, worker=True), port=port, bind=bind)
         server.start()
         out(f"workshop {m['id']} · {m['scenario_id']} · round {m['round']}/{m['rounds']} · "
             f"{state}")

@@ -31,7 +31,8 @@ Every public write is one atomic file replace (``AtomicJSONStorage.batch``): a k
 any moment leaves the session as it was before the action or after it, never half-way.
 
 Teams' games are never stored: each is rebuilt with ``engine.Game.replay`` semantics from its
-plans and injections. One writer per folder: ``Session.open`` takes ``DIR/.lock`` (created with
+plans and injections, and kept in memory between rounds (in a served session, by its round
+worker process: ``use_worker``). One writer per folder: ``Session.open`` takes ``DIR/.lock`` (created with
 O_CREAT|O_EXCL, holding the pid); a lock whose pid is gone is taken over.
 """
 
@@ -78,10 +79,10 @@ from .closing import (
     TeamReplay,
     kept_from_log,
     rebuild,
-    round_entry,
 )
 from .names import team_name, visible_text
 from .secrecy import public_case, world_seed
+from .worker import WORKER_LOSSES, GameWorker
 
 SESSION_FILE = "session.json"
 LOCK_FILE = ".lock"
@@ -260,6 +261,7 @@ class Session:
         self._static: Static | None = None
         self._public_case: dict | None = None
         self._games: KeptGames | None = None  # see replay()
+        self._worker: GameWorker | None = None  # see use_worker()
         # Each team's state as its polls read it, kept until a write changes it: the
         # version of the last write that changed every team, and of each team's own.
         self.version = 0
@@ -355,10 +357,43 @@ class Session:
         return session
 
     def close(self) -> None:
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None
         with contextlib.suppress(Exception):
             self.db.close()
         if self.lock:
             self.lock.release()
+
+    def use_worker(self) -> None:
+        """Play the rounds' closes in a process of its own that keeps the teams' games
+        (``workshop.worker``): the host's threads, serving the teams meanwhile, then never
+        wait for the GIL behind a round. Same code, same results; stopped by ``close``."""
+
+        if self._worker is None:
+            self._worker = GameWorker()
+            # What every team's first poll reads, made before they poll (and while the
+            # worker starts): else the first second of a room's polls queue up behind it.
+            with contextlib.suppress(WorkshopError):  # a damaged log: the polls say so
+                kept = self._kept()
+                for tid in kept.reps:
+                    kept.snapshot_json(tid)
+                # The worker rebuilds them meanwhile: the first close plays at once.
+                self._games = self._worker.keep(kept, self._log(kept.key[0]))
+
+    def worker_lost(self) -> None:
+        """The round worker died or failed (``WorkerLost``): a new one rebuilds the games
+        from the log; after ``WORKER_LOSSES`` the rounds are played in this process."""
+
+        if self._worker is None:
+            return
+        if self._worker.losses < WORKER_LOSSES:
+            self._worker.restart()
+            return
+        self._worker.stop()
+        self._worker = None
+        if self._games is not None and self._games.held is not None:
+            self._games = None  # rebuilt here when next read
 
     def __enter__(self) -> Session:
         return self
@@ -503,9 +538,15 @@ class Session:
 
         closed = self.closed_rounds()
         upto = closed if upto is None else upto
-        if upto == closed:
-            return self._kept().reps
-        return self._replay(upto)
+        if upto == closed and (kept := self._kept()).held is None:
+            return kept.reps
+        return self._replay(upto)  # (or the round worker holds the games)
+
+    def played_rounds(self) -> dict[str, list[dict]]:
+        """Each team's closed rounds (``TeamReplay.rounds``), by team id, as ``replay``
+        would rebuild them, read off the games kept (wherever they are played)."""
+
+        return {tid: rep.rounds for tid, rep in self._kept().reps.items()}
 
     def _replay(self, upto: int) -> dict[str, TeamReplay]:
         return rebuild(self._log(upto))
@@ -521,10 +562,7 @@ class Session:
         if kept is None or kept.key != key:
             kept = (candidate if candidate is not None and candidate.key == key
                     else kept_from_log(self._log(closed)))
-        injections = self.injections()
-        if missing := [i for i in injections if i["seq"] not in kept.applied]:
-            kept = kept.with_injections(missing, closed + 1)
-        self._games = kept
+        self._games = kept = kept.queued(self.injections())
         return kept
 
     def _log(self, upto: int) -> ReplayLog:
@@ -620,9 +658,10 @@ class Session:
         poll every second): only the timer is read afresh."""
 
         t = self.team(team)
+        seat = {"seat": self._kept().snapshot(t["id"])}
         if self.lock is None or not self.lock.held:  # another process may be writing
-            return self._team_state(t)
-        return {**self._cached_state(t)[0], "timer": self.timer()}
+            return {**self._team_state(t), **seat}
+        return {**self._cached_state(t)[0], "timer": self.timer(), **seat}
 
     def team_state_json(self, team: str | int) -> bytes:
         """``team_state`` as JSON, encoded once per change (a poll's answer is ~100 kB):
@@ -630,12 +669,19 @@ class Session:
 
         t = self.team(team)
         if self.lock is None or not self.lock.held:
-            return _ENCODER.encode(self._team_state(t))
+            return _ENCODER.encode({**self._team_state(t), **self._seat_json(t["id"])})
         state, encoded = self._cached_state(t)
         if encoded is None:
-            encoded = _ENCODER.encode({k: v for k, v in state.items() if k != "timer"})
+            encoded = _ENCODER.encode({**{k: v for k, v in state.items() if k != "timer"},
+                                       **self._seat_json(t["id"])})
             self._team_states[t["id"]] = (self._team_states[t["id"]][0], state, encoded)
         return b'{"timer":' + _ENCODER.encode(self.timer()) + b"," + encoded[1:]
+
+    def _seat_json(self, team_id: str) -> dict:
+        """The team's snapshot (most of its state) as it was encoded once, where its game
+        was played."""
+
+        return {"seat": msgspec.Raw(self._kept().snapshot_json(team_id))}
 
     def _cached_state(self, t: dict) -> tuple[dict, bytes | None]:
         key = (self._all_version, self._team_version.get(t["id"], 0))
@@ -697,7 +743,6 @@ class Session:
                 "scores": [float(r["score"]) for r in results],
                 "submissions": [{k: sub[k] for k in ("seq", "round", "time", "author",
                                                      "filled_by")} for sub in mine],
-                "seat": self._kept().snapshot(t["id"]),
                 "headlines": [self._headline(i) for i in self.injections()
                               if i["team"] in (None, t["id"])]}
 
@@ -1126,11 +1171,25 @@ class Session:
         get_policy(fill_policy)  # ValueError for an unknown name, before any work
         closed = m["round"] - 1
         key = (closed, tuple(t["id"] for t in self.teams()))
-        kept = self._kept() if self._games is not None and self._games.key == key else None
-        return RoundClose(m["round"], fill_policy,
-                          {t["id"]: t["name"] for t in self.teams()},
-                          self._close_inputs(m["round"]), kept,
-                          None if kept is not None else self._log(closed))
+        # Games not kept are rebuilt by the play, outside the lock; but a round worker's
+        # snapshots are the host's readers' (after a restart, polls have rebuilt them).
+        kept = (self._kept() if self._worker is not None
+                or (self._games is not None and self._games.key == key) else None)
+        close = RoundClose(m["round"], fill_policy,
+                           {t["id"]: t["name"] for t in self.teams()},
+                           self._close_inputs(m["round"]), kept,
+                           None if kept is not None else self._log(closed))
+        self._hand_over(close)
+        return close
+
+    def _hand_over(self, close: RoundClose) -> None:
+        """Have the round worker (if any) play ``close``, with the log to rebuild the games
+        from if it does not hold them."""
+
+        if self._worker is not None:
+            close.player, close.events = self._worker.play, self.injections()
+            if not self._worker.holds(close.kept):
+                close.log = self._log(close.round - 1)
 
     def _close_inputs(self, round: int) -> dict[str, Input]:
         """Each team's input to the round's close: its counting submission, else its draft,
@@ -1177,6 +1236,7 @@ class Session:
         inputs = self._close_inputs(r)
         if kept is not close.kept:
             close.kept, close.inputs = kept, inputs
+            self._hand_over(close)
             close.play()
         elif changed := close.changed(inputs):
             close.inputs.update({tid: inputs[tid] for tid in changed})
@@ -1188,16 +1248,14 @@ class Session:
         subs = {tid: subs[tid] for tid in close.plays}
         results = [{"team": tid, "round": r, **close.standings[tid],
                     "filled_by": subs[tid].get("filled_by"), "seq": subs[tid]["seq"]}
-                   for tid in close.games]
+                   for tid in close.plays]
         self.db.table("results").remove(Query().round == r)
         self.db.table("results").insert_multiple(results)
         self._set_meta(deadline=None, remaining=None)
         self._set_round_state("closed", closed=_now())
-        reps = {tid: TeamReplay(game, [*kept.reps[tid].rounds,
-                                       round_entry(r, close.standings[tid], subs[tid])])
-                for tid, game in close.games.items()}
-        # Kept from now on; a failed write puts back those it had (_writes).
-        self._games = KeptGames((r, kept.key[1]), reps, kept.applied, dict(close.snapshots))
+        # Kept from now on; a failed write puts back those it had (_writes), and a round
+        # worker keeps what it played only once asked to play on them (``workshop.worker``).
+        self._games = close.committed(kept, subs)
         return results
 
     @_writes

@@ -539,6 +539,7 @@ class ConsoleScene(Dialogs, AccessDialog, RoomDebrief, Scene):
                 last = exc
                 continue
             self.server = thread
+            self.session.use_worker()  # a room's polls then never wait behind a round
             urls = getattr(thread, "urls", None) or [thread.url]
             self.address = urls[0].removeprefix("http://").rstrip("/")
             self.say(tr("console.msg.serving", address=self.address))

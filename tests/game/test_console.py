@@ -564,6 +564,8 @@ def test_serving_the_lan_shows_the_address_and_stops_on_leave(app, console, monk
     codes = spy_qr(monkeypatch)
     click_button(app, tr("console.serve"))
     assert started and started[0].host is console.host and started[0].bind == "0.0.0.0"
+    worker = console.session._worker  # the room's rounds are played in a process of their own
+    assert worker is not None and worker._process.is_alive()
     assert "192.168.1.20:8765" in screen_text(app, drawn)
     assert_qr_shown(app, codes, "http://192.168.1.20:8765/")
     assert codes[-1][0].left >= console.layout()["clock"].right  # beside the clock, not on it
@@ -572,7 +574,7 @@ def test_serving_the_lan_shows_the_address_and_stops_on_leave(app, console, monk
     assert_qr_shown(app, codes, "http://192.168.1.20:8765/")
     press(app, pygame.K_F5)
     click_button(app, tr("console.exit"))
-    assert not started
+    assert not started and not worker._process.is_alive()
 
 
 def spy_qr(monkeypatch) -> list:
