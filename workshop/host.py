@@ -294,7 +294,10 @@ class Host:
             close = (session.begin_advance(fill_policy) if advance
                      else session.begin_close(fill_policy))
         if close is not None:
-            with _switching_often():
+            # Threads switch often only while this process plays; the round worker's play
+            # leaves this thread waiting on its pipe.
+            playing_here = close.player is None
+            with _switching_often() if playing_here else contextlib.nullcontext():
                 close.play()
                 for _ in range(1 if close.together else CATCH_UP_PASSES):
                     with self._lock:
