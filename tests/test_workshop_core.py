@@ -28,7 +28,8 @@ OVER_BUDGET = {"accounts": {"jinggong": {"promotion": 10**9}}}
 
 @pytest.fixture
 def session(tmp_path):
-    with Session.create(tmp_path / "ws", "tutorial", ["红队", "蓝队", "Green"], seed=3) as s:
+    with Session.create(tmp_path / "ws", "tutorial", ["红队", "蓝队", "Green"], seed=3,
+                        world_secret="core") as s:
         yield s
 
 
